@@ -1,0 +1,184 @@
+"""The library entry point the CLI, the server and the evaluation all call: ingest, search, ask, manage docs."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
+from granska.settings import Settings
+from granska.types import Answer, Document, Hit
+from index.analysis import ANALYZER_VERSION
+from index.embedders import Embedder, embedder_fingerprint, get_embedder
+from index.lexical import LexicalIndex
+from index.search import Searcher, parse_filters
+from index.store import LocalStore, Store, Upsert
+from ingest import pipeline
+from ingest.pipeline import IngestReport, Skipped
+from qa.answer import answer
+
+BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
+log = logging.getLogger("granska")
+
+
+class Engine:
+    """One index directory with the settings that built it. Thread-safe for concurrent queries."""
+
+    def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
+        self.settings = settings
+        self.store: Store = store or LocalStore(settings.index_dir)
+        self._searcher: Searcher | None = None
+        self._lock = threading.RLock()
+
+    # --- identity ------------------------------------------------------------------------------
+    def fingerprint(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "embedder": embedder_fingerprint(s.embedder.model),
+            "chunk_tokens": s.ingest.chunk_tokens,
+            "overlap_sentences": s.ingest.overlap_sentences,
+            "analyzer": ANALYZER_VERSION,
+        }
+
+    def embedder(self) -> Embedder:
+        return get_embedder(self.settings.embedder.model)
+
+    def has_index(self) -> bool:
+        return isinstance(self.store, LocalStore) and self.store.exists()
+
+    def check_compatible(self) -> None:
+        have = self.store.fingerprint()
+        want = self.fingerprint()
+        if have != want:
+            diff = ", ".join(f"{k}: index has {have.get(k)!r}, settings say {want.get(k)!r}" for k in want if have.get(k) != want.get(k))
+            raise IndexMismatchError(
+                f"the index in {self.settings.index_dir} was built with other settings ({diff}); "
+                f"rebuild it: delete that folder (or pick another --index-dir) and run `granska ingest` again"
+            )
+
+    # --- ingest --------------------------------------------------------------------------------
+    def ensure_index(self) -> None:
+        """With no index yet, build one from the bundled demo corpus (so a new user can ask at once)."""
+        if not self.has_index():
+            print(f"No index in {self.settings.index_dir}: building one from the bundled demo corpus…", file=sys.stderr)
+            report = self.ingest([BUNDLED_CORPUS], progress=True)
+            for s in report.skipped:
+                print(s.line(), file=sys.stderr)
+
+    def ingest(self, paths: list[Path], *, progress: bool = False) -> IngestReport:
+        """Add or replace the documents at `paths`; unreadable files are reported, never fatal."""
+        with self._lock:
+            existing = self.store.documents() if self.has_index() else {}
+            if existing:
+                self.check_compatible()
+            files, skipped = pipeline.collect(paths)
+            report = IngestReport(skipped=list(skipped))
+            todo: list[pipeline.Loaded] = []
+            for path, row, status in _progress(list(pipeline.plan(files, existing)), progress, "reading"):
+                if isinstance(status, Skipped):
+                    report.skipped.append(status)
+                elif status == "unchanged":
+                    report.unchanged.append(path.name)
+                else:
+                    try:
+                        todo.append(pipeline.load_one(path, row, self.settings.ingest))
+                    except UnreadableFileError as exc:
+                        report.skipped.append(Skipped(exc.path, exc.reason))
+                        continue
+                    (report.replaced if status == "changed" else report.added).append(path.name)
+            if todo:
+                upserts = self._embed(todo, progress=progress)
+                report.chunks_embedded = sum(len(u.chunks) for u in upserts)
+                self.store.apply(upserts=upserts, deletes=[], fingerprint=self.fingerprint())
+                self._after_write()
+            return report
+
+    def _embed(self, loaded: list[pipeline.Loaded], *, progress: bool) -> list[Upsert]:
+        import numpy as np
+
+        emb = self.embedder()
+        texts = [c.text for item in loaded for c in item.chunks]
+        batch = self.settings.embedder.batch_size
+        parts = [
+            emb.encode(texts[i : i + batch])
+            for i in _progress(range(0, len(texts), batch), progress, "embedding", total=len(range(0, len(texts), batch)))
+        ]
+        vectors = np.concatenate(parts) if parts else np.zeros((0, emb.dim), dtype=np.float32)
+        out: list[Upsert] = []
+        row = 0
+        for item in loaded:
+            n = len(item.chunks)
+            out.append(Upsert(item.document, item.chunks, vectors[row : row + n]))
+            row += n
+        return out
+
+    def remove(self, doc: str) -> int:
+        """Delete a document and all of its chunks and vectors; returns how many chunks went."""
+        with self._lock:
+            docs = self.store.documents() if self.has_index() else {}
+            if doc not in docs:
+                raise UnknownDocumentError(f"no document named {doc!r} in the index (see `granska docs list`)")
+            n = sum(1 for c in self.store.chunks() if c.doc == doc)
+            self.store.apply(upserts=[], deletes=[doc], fingerprint=self.store.fingerprint())
+            self._after_write()
+            return n
+
+    def documents(self) -> dict[str, Document]:
+        return self.store.documents() if self.has_index() else {}
+
+    def _after_write(self) -> None:
+        self._searcher = None
+        self.searcher()  # build and cache the lexical index for the new generation now, not on first query
+
+    # --- query ---------------------------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        with self._lock:
+            if self._searcher is None:
+                if not self.has_index():
+                    raise IndexMissingError(f"no index in {self.settings.index_dir}; run `granska ingest PATH` first")
+                self.check_compatible()
+                chunks = self.store.chunks()
+                metas = {n: d.meta for n, d in self.store.documents().items()}
+                cache = self.store.cache_dir()
+                lexical = LexicalIndex.load(cache, len(chunks))
+                if lexical is None:
+                    lexical = LexicalIndex.build(chunks, metas)
+                    try:
+                        lexical.save(cache)
+                    except OSError as exc:  # a read-only index still answers; it just rebuilds next time
+                        log.warning("could not cache the lexical index in %s: %s", cache, exc)
+                dense_on = self.settings.search.w_dense > 0
+                self._searcher = Searcher(self.store, _Locked(self.embedder()) if dense_on else None, lexical, self.settings.search)
+            return self._searcher
+
+    def search(self, query: str, *, k: int = 5, filters: Any = None) -> list[Hit]:
+        return self.searcher().search(query, k=k, filters=parse_filters(filters))
+
+    def ask(self, question: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Answer:
+        parsed = parse_filters(filters)
+        hits = self.searcher().search(question, k=max(k, 20), filters=parsed)
+        result = answer(question, hits, self.settings.answer, qid=qid)
+        return Answer(result.question, result.answer, result.abstained, result.citations, hits[:k], id=qid)
+
+
+class _Locked:
+    """Serialises calls into an embedder whose native engine is not known to be thread-safe."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], *, query: bool = False) -> Any:
+        with self._lock:
+            return self._inner.encode(texts, query=query)
+
+
+def _progress(items: Any, on: bool, label: str, total: int | None = None) -> Any:
+    if not on:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, total=total, unit="batch" if label == "embedding" else "file", file=sys.stderr, leave=False)

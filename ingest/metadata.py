@@ -1,0 +1,110 @@
+"""Document metadata: read from a metadata.tsv sidecar, and inferred from the text where missing."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from granska.types import DocMeta
+
+SIDECAR = "metadata.tsv"
+ROLES = ("audit_report", "missive", "response", "other")
+
+_ROLE_ALIASES = {
+    "response": "response",
+    "svar": "response",
+    "yttrande": "response",
+    "audit_missive": "missive",
+    "missive": "missive",
+    "missiv": "missive",
+    "audit_summary": "audit_report",
+    "audit_report": "audit_report",
+    "report": "audit_report",
+    "granskning": "audit_report",
+}
+
+
+def normalize_role(value: str | None) -> str:
+    return _ROLE_ALIASES.get((value or "").strip().lower(), "other")
+
+
+def read_sidecar(directory: Path) -> dict[str, DocMeta]:
+    """Rows of `directory/metadata.tsv` by file name; empty cells stay None so inference can fill them."""
+    path = directory / SIDECAR
+    if not path.is_file():
+        return {}
+    out: dict[str, DocMeta] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            name = (row.get("file") or "").strip()
+            if not name:
+                continue
+            cell = {k: (v or "").strip() or None for k, v in row.items() if k}
+            out[name] = DocMeta(
+                municipality=cell.get("municipality"),
+                role=normalize_role(cell.get("doc_type") or cell.get("role")) if (cell.get("doc_type") or cell.get("role")) else "",
+                issuer=cell.get("issuer"),
+                auditor=cell.get("auditor"),
+                date=cell.get("date"),
+                title=cell.get("title"),
+            )
+    return out
+
+
+_MUNI = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéA-ZÅÄÖ]+(?:-[A-ZÅÄÖ][a-zåäö]+)?)\s+(kommun|[Ss]tad)\b")
+_MUNI_EMAIL = re.compile(r"@([a-zåäö]+)\.se\b")
+_AUDITORS = ("PwC", "EY", "KPMG", "Deloitte", "Ernst & Young", "Stadsrevisionen", "Kommunrevisionen")
+_ISO_DATE = re.compile(r"\b(19|20)\d{2}-[01]\d-[0-3]\d\b")
+_NOT_PLACES = {"Den", "Denna", "Hela", "Vår", "Var", "Varje", "Samma", "Annan", "Egen", "Din", "Er", "Ny"}
+
+
+def infer(text: str) -> DocMeta:
+    """Best-effort metadata from the text alone (used where the sidecar is silent)."""
+    head = text[:3000]
+    munis = Counter(
+        f"{m.group(1)} {'kommun' if m.group(2) == 'kommun' else 'Stad'}"
+        for m in _MUNI.finditer(text)
+        if m.group(1) not in _NOT_PLACES
+    )
+    municipality = munis.most_common(1)[0][0] if munis else None
+    if municipality is None and (email := _MUNI_EMAIL.search(text)):
+        municipality = f"{email.group(1).capitalize()} kommun"
+    auditor = next((a for a in _AUDITORS if re.search(rf"\b{re.escape(a)}\b", text)), None)
+    dates = sorted(m.group(0) for m in _ISO_DATE.finditer(text))
+    title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 8), None)
+    return DocMeta(
+        municipality=municipality,
+        role=_infer_role(head),
+        auditor=auditor,
+        date=dates[-1] if dates else None,
+        title=title[:200] if title else None,
+    )
+
+
+def _infer_role(head: str) -> str:
+    low = head.lower()
+    if re.search(r"\b(svar på|synpunkter|yttrande|kommunstyrelsens bedömning|kommunstyrelsens bedémning)", low):
+        return "response"
+    if "missiv" in low or re.search(r"\bemotses\b|önskar svar", low):
+        return "missive"
+    if re.search(r"\bgranskning\b|revisionsrapport|rekommenderar vi", low):
+        return "audit_report"
+    return "other"
+
+
+def merge(given: DocMeta | None, inferred: DocMeta) -> DocMeta:
+    """Sidecar values win; inference fills only what the sidecar left empty."""
+    if given is None:
+        return inferred
+    return replace(
+        given,
+        municipality=given.municipality or inferred.municipality,
+        role=given.role or inferred.role,
+        issuer=given.issuer or inferred.issuer,
+        auditor=given.auditor or inferred.auditor,
+        date=given.date or inferred.date,
+        title=given.title or inferred.title,
+    )
