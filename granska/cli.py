@@ -85,7 +85,7 @@ def ask(
     engine = _engine(index_dir)
     _run(engine.ensure_index)
     if questions is not None:
-        for qid, text, error in _run(lambda: list(_read_questions(questions))):
+        for qid, text, error in _run(lambda: list(_read_jsonl(questions, "question"))):
             if error:
                 _emit({"id": qid, "question": text, "error": error})
                 continue
@@ -101,7 +101,38 @@ def ask(
         typer.echo(f"  [{i}] {c.doc} {c.start}-{c.end}{page}")
 
 
-def _read_questions(path: Path) -> Iterator[tuple[Any, str, str | None]]:
+@app.command()
+def verify(
+    claim: Annotated[str | None, typer.Argument(help="A statement to check against the documents.")] = None,
+    index_dir: IndexDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    filters: Filters = None,
+    claims: Annotated[Path | None, typer.Option("--claims", help='JSONL file of {"id","claim"}; prints one JSON object per line, in order.')] = None,
+) -> None:
+    """Check a claim: supported, contradicted or not_found, with the cited sentence and a one-line reason."""
+    if (claim is None) == (claims is None):
+        typer.echo("error: give either a CLAIM or --claims FILE", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    engine = _engine(index_dir)
+    _run(engine.ensure_index)
+    if claims is not None:
+        for qid, text, error in _run(lambda: list(_read_jsonl(claims, "claim"))):
+            if error:
+                _emit({"id": qid, "claim": text, "error": error})
+                continue
+            _emit(_run(lambda: engine.verify(text, filters=filters, qid=qid)).as_dict())
+        return
+    result = _run(lambda: engine.verify(claim or "", filters=filters))
+    if as_json:
+        _emit(result.as_dict())
+        return
+    typer.echo(f"{result.verdict}: {result.explanation}")
+    for i, c in enumerate(result.citations, 1):
+        page = f", s. {c.page}" if c.page else ""
+        typer.echo(f"  [{i}] {c.doc} {c.start}-{c.end}{page}: {c.text}")
+
+
+def _read_jsonl(path: Path, field: str) -> Iterator[tuple[Any, str, str | None]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -111,11 +142,11 @@ def _read_questions(path: Path) -> Iterator[tuple[Any, str, str | None]]:
             continue
         try:
             row = json.loads(line)
-            text = row["question"]
+            text = row[field]
             if not isinstance(text, str) or not text.strip():
                 raise ValueError("empty question")
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            yield (None, "", f"{path}:{n}: not a {{\"id\", \"question\"}} object ({exc})")
+            yield (None, "", f"{path}:{n}: not a {{\"id\", \"{field}\"}} object ({exc})")
             continue
         yield (row.get("id"), text, None)
 
@@ -146,6 +177,26 @@ def docs_rm(doc: Annotated[str, typer.Argument(help="Document name as listed by 
     engine = _engine(index_dir)
     n = _run(lambda: engine.remove(doc))
     typer.echo(f"removed {doc} ({n} chunks)")
+
+
+@app.command("eval")
+def eval_cmd(
+    dataset: Annotated[Path, typer.Argument(help="JSONL in the shared/eval/dev.jsonl format.")],
+    docs: Annotated[Path | None, typer.Option("--docs", help="Ingest this folder into a temporary index first.")] = None,
+    index_dir: IndexDir = None,
+    baselines: Annotated[bool, typer.Option("--baselines", help="Also score lexical-only, dense-only and the LangChain FAISS recipe.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.md, results.json and metrics.png.")] = Path("eval-out"),
+) -> None:
+    """Score answers, citations and retrieval on a dataset; write a report, per-question results and a chart."""
+    from eval import report
+    from eval.run import evaluate
+    from granska.settings import Settings
+
+    settings = Settings(index_dir=index_dir) if index_dir else Settings()
+    results = _run(lambda: evaluate(dataset, settings=settings, docs=docs, baselines=baselines, progress=sys.stderr.isatty()))
+    report.print_tables(results)
+    for path in report.write(results, out):
+        typer.echo(f"wrote {path}")
 
 
 def main() -> None:

@@ -17,8 +17,10 @@ from index.lexical import LexicalIndex
 from index.search import Searcher, parse_filters
 from index.store import LocalStore, Store, Upsert
 from ingest import pipeline
+from ingest.chunking import CHUNKER_VERSION
 from ingest.pipeline import IngestReport, Skipped
 from qa.answer import answer
+from qa.verify import Verdict, verify
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 log = logging.getLogger("granska")
@@ -41,6 +43,7 @@ class Engine:
             "chunk_tokens": s.ingest.chunk_tokens,
             "overlap_sentences": s.ingest.overlap_sentences,
             "analyzer": ANALYZER_VERSION,
+            "chunker": CHUNKER_VERSION,
         }
 
     def embedder(self) -> Embedder:
@@ -162,6 +165,12 @@ class Engine:
         hits = self.searcher().search(question, k=max(k, 20), filters=parsed)
         result = answer(question, hits, self.settings.answer, qid=qid)
         return Answer(result.question, result.answer, result.abstained, result.citations, hits[:k], id=qid)
+
+
+    def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
+        hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))
+        v = verify(claim, hits, qid=qid)
+        return Verdict(v.claim, v.verdict, v.explanation, v.citations, hits[:k], id=qid)
 
 
 class _Locked:

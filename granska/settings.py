@@ -21,7 +21,7 @@ class _Section(BaseModel):
 class IngestSettings(_Section):
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped, with a message.")
     chunk_tokens: int = Field(
-        128, ge=16, description="Target passage size in cl100k tokens (sentences are never cut unless longer)."
+        192, ge=16, description="Target passage size in cl100k tokens (sentences are never cut unless longer)."
     )
     overlap_sentences: int = Field(1, ge=0, description="Sentences repeated at the start of the next passage.")
 
@@ -39,15 +39,15 @@ class EmbedderSettings(_Section):
 class SearchSettings(_Section):
     # Weights chosen by eval/tune.py on the dev sets; see README "Retrieval".
     w_char: float = Field(1.0, ge=0, description="Weight of BM25 over character 3-5-grams of folded words.")
-    w_word: float = Field(0.3, ge=0, description="Weight of BM25 over Swedish-stemmed folded words.")
-    w_dense: float = Field(0.3, ge=0, description="Weight of the dense (embedding) similarity.")
+    w_word: float = Field(0.5, ge=0, description="Weight of BM25 over Swedish-stemmed folded words.")
+    w_dense: float = Field(0.15, ge=0, description="Weight of the dense (embedding) similarity.")
     dense_candidates: int = Field(100, ge=1, description="Dense neighbours fetched before fusion.")
 
 
 class AnswerSettings(_Section):
     max_sentences: int = Field(2, ge=1, description="Sentences quoted in an extractive answer.")
     abstain_below: float = Field(
-        0.45, description="Abstain when the best evidence covers less of the question than this (0..1)."
+        0.33, description="Abstain when the best evidence covers less of the question than this (0..1)."
     )
 
 

@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 
 # Bump when analysis changes: it is part of the index fingerprint.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "œ": "oe", "ı": "i"})
 # OCR reads o/ö as 6 or 0 inside words ("f6r", "l6pande", "6ver").
@@ -23,7 +23,10 @@ STOPWORDS = frozenset(
     """och i att det som en pa ar av for med till den har de inte om ett vi var vad vem vilken vilka vilket
     hur nar varfor sa men eller da han hon man sig sin sitt sina kan ska skall bor under efter fran vid
     nu alla detta denna dessa the a an of in on to is are was were what who which how when does did do
-    for by with and or from at as be has have""".split()
+    for by with and or from at as be has have
+    ut upp fram in ner bort ihop igen ocksa aven enligt gora gor gjorde gjort saker sak blev bli blir vara varit
+    hade ha skulle kunde mer mest mycket manga nagon nagot nagra annan annat sadan sadant sadana samt dar
+    dessutom genom mellan utan over inom deras dem mot""".split()
 )
 
 
@@ -74,3 +77,41 @@ def content_words(text: str) -> list[str]:
         if w not in STOPWORDS and len(w) > 1:
             seen.setdefault(w, None)
     return list(seen)
+
+
+# English question words -> Swedish terms of the audit domain, so an English question can match Swedish text.
+# General vocabulary of municipal audit, not tied to any document.
+EN_SV = {
+    "responsibility": "ansvar", "responsible": "ansvarar", "overall": "övergripande", "issues": "frågor",
+    "questions": "frågor", "matters": "frågor", "municipality": "kommun", "municipal": "kommunens",
+    "board": "styrelsen", "executive": "kommunstyrelsen", "committee": "nämnden", "committees": "nämnderna",
+    "city": "stad", "audit": "granskning", "audited": "granskat", "auditors": "revisorer", "auditor": "revisor",
+    "recommend": "rekommenderar", "recommended": "rekommenderas", "recommendation": "rekommendation",
+    "recommendations": "rekommendationer", "answer": "svar", "response": "svar", "reply": "svar",
+    "goals": "mål", "objectives": "mål", "targets": "mål", "follow": "uppföljning", "monitoring": "uppföljning",
+    "council": "fullmäktige", "newcomers": "nyanlända", "immigrants": "nyanlända", "newly": "nyanlända",
+    "since": "sedan", "assessment": "bedömning", "deadline": "senast", "network": "nätverk",
+    "housing": "bostad", "employment": "arbetsmarknad", "labour": "arbetsmarknad", "steering": "styrning",
+    "governance": "styrning", "coordination": "samordning", "coordinating": "samordnande", "report": "rapport",
+    "decision": "beslut", "decided": "beslutade", "cost": "kostnad", "budget": "budget", "plan": "plan",
+    "programme": "program", "program": "program", "integration": "integration", "work": "arbete",
+    "social": "social", "sustainability": "hållbarhet", "review": "översyn", "roles": "roller", "role": "roll",
+    "analysis": "analys", "routines": "rutiner", "documented": "dokumenteras", "schools": "skolor",
+    "education": "utbildning", "crime": "brottslighet", "democracy": "demokrati", "focus": "fokusområden",
+    "areas": "områden", "projects": "projekt", "project": "projekt", "structure": "struktur",
+}
+_EN_MARKERS = frozenset("the what who which how when does did is are was of for has have whom why were".split())
+_SV_MARKERS = frozenset("och att det som vad vem vilken vilka hur när har är för på av i".split())
+
+
+def language(text: str) -> str:
+    """'en' or 'sv', by counting function words (enough for one-line questions)."""
+    ws = re.findall(r"[a-zåäöé]+", text.lower())
+    return "en" if sum(w in _EN_MARKERS for w in ws) > sum(w in _SV_MARKERS for w in ws) else "sv"
+
+
+def for_matching(query: str) -> str:
+    """The query as matched against Swedish text: English domain words become their Swedish terms."""
+    if language(query) != "en":
+        return query
+    return re.sub(r"[A-Za-z]+", lambda m: EN_SV.get(m.group().lower(), m.group()), query)

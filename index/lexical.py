@@ -57,6 +57,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> dict[str, np.ndarray]:
         """BM25 score of every chunk, per field."""
+        query = analysis.for_matching(query)
         toks = {"char": analysis.char_tokens(query, drop_stopwords=True), "word": analysis.stem_tokens(query)}
         out: dict[str, np.ndarray] = {}
         for field, r in self._r.items():

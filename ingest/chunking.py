@@ -8,6 +8,9 @@ from functools import lru_cache
 
 from granska.types import Chunk, Document
 
+# Bump when chunk boundaries change: it is part of the index fingerprint.
+CHUNKER_VERSION = "2"
+
 # A bullet at the start of a line, including the OCR readings of "•" as "e", "o" or "❖".
 _BULLET = r"(?:[-–•❖*▪●◦]|[eo](?=\s+[A-ZÅÄÖa-zåäö]))"
 # Where a sentence may end: after . ! ? (or : at a line end) followed by space and a capital, digit,
@@ -87,7 +90,9 @@ def chunk(doc: Document, *, max_tokens: int, overlap_sentences: int) -> list[Chu
             for span in sentence_spans(doc.text, page_start, page_end)
             for piece in _split_long(doc.text, span, max_tokens)
         ]
-        for first, last in _groups([count_tokens(doc.text[s:e]) for s, e in sentences], max_tokens, overlap_sentences):
+        # +1 per sentence for the whitespace between sentences, which is a token of its own.
+        costs = [count_tokens(doc.text[s:e]) + 1 for s, e in sentences]
+        for first, last in _groups(costs, max_tokens, overlap_sentences):
             start, end = sentences[first][0], sentences[last][1]
             chunks.append(
                 Chunk(

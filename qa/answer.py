@@ -6,21 +6,15 @@ import re
 
 from granska.settings import AnswerSettings
 from granska.types import Answer, Hit, Span
-from index.analysis import fold
+from index.analysis import fold, for_matching, language
 from qa.evidence import Scored, Weights, sentences
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
-_EN = {"the", "what", "who", "which", "how", "when", "does", "did", "is", "are", "was", "of", "for", "has", "have", "whom", "why"}
-_SV = {"och", "att", "det", "som", "vad", "vem", "vilken", "vilka", "hur", "när", "har", "är", "för", "på", "av", "i"}
 _LIST_INTRO = re.compile(r"(:|att)\s*$")
-
-
-def language(question: str) -> str:
-    words = re.findall(r"[a-zåäöé]+", question.lower())
-    en = sum(w in _EN for w in words)
-    sv = sum(w in _SV for w in words)
-    return "en" if en > sv else "sv"
+LIST_ITEMS = 6  # list items quoted after an introducing sentence
+LIST_REACH = 1500  # characters after the introduction within which its items stand
+RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 
 
 def abstention(question: str) -> str:
@@ -31,7 +25,7 @@ def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str
     """Extractive answer from the retrieved passages; abstains when the best evidence covers too little."""
     if not hits:
         return Answer(question, abstention(question), True, [], hits, id=qid)
-    ranked = sentences(question, hits, Weights([h.chunk.text for h in hits[:20]]))
+    ranked = sentences(for_matching(question), hits, Weights([h.chunk.text for h in hits[:20]]))
     if not ranked or ranked[0].coverage < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     chosen = _choose(ranked, settings.max_sentences)
@@ -41,23 +35,22 @@ def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str
 
 
 def _choose(ranked: list[Scored], limit: int) -> list[Scored]:
-    """The best sentence, plus the items of a list it introduces, plus close runners-up, in document order."""
+    """The best sentence first; then the items of a list it introduces, or a close runner-up."""
     best = ranked[0]
-    chosen = [best]
     if _LIST_INTRO.search(best.span.text):
-        # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows.
+        # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
         following = sorted(
-            (s for s in ranked if s.span.doc == best.span.doc and s.span.start > best.span.end),
+            (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
             key=lambda s: s.span.start,
         )
-        chosen.extend(following[:5])
-    else:
-        for s in ranked[1:]:
-            if len(chosen) >= limit:
-                break
-            if s.coverage >= 0.8 * best.coverage and fold(s.span.text) != fold(best.span.text):
-                chosen.append(s)
-    return sorted(chosen, key=lambda s: (s.span.doc != best.span.doc, s.span.doc, s.span.start))
+        return [best, *following[:LIST_ITEMS]]
+    chosen = [best]
+    for s in ranked[1:]:
+        if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:
+            break
+        if fold(s.span.text) != fold(best.span.text):
+            chosen.append(s)
+    return chosen
 
 
 def _display(text: str) -> str:

@@ -1,0 +1,133 @@
+"""`granska eval`: run Granska (and baselines, on the same chunks) over a dataset and score every answer."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from granska.engine import Engine
+from granska.errors import BadRequestError
+from granska.settings import SearchSettings, Settings
+from eval.metrics import Item, Scores, score_answer, summarize
+
+System = Callable[[Item], dict[str, Any]]
+
+
+def read_dataset(path: Path) -> list[Item]:
+    items: list[Item] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadRequestError(f"cannot read {path}: {exc}") from exc
+    for n, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                items.append(Item.parse(json.loads(line)))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise BadRequestError(f"{path}:{n}: not a dataset line ({exc})") from exc
+    return items
+
+
+def granska_system(engine: Engine) -> System:
+    def run(item: Item) -> dict[str, Any]:
+        if item.type == "claim" and hasattr(engine, "verify"):
+            return engine.verify(item.question).as_dict()
+        return engine.ask(item.question, k=5).as_dict()
+
+    return run
+
+
+def variant(engine: Engine, **weights: float) -> Engine:
+    """The same index, searched with other fusion weights (for the lexical-only and dense-only baselines)."""
+    search = SearchSettings(**{**engine.settings.search.model_dump(), **weights})
+    return Engine(engine.settings.model_copy(update={"search": search}), store=engine.store)
+
+
+def langchain_system(engine: Engine) -> System:
+    """The plain recipe: RecursiveCharacterTextSplitter(1000, 200) + FAISS + the same embedder, top-5."""
+    from langchain_community.vectorstores import FAISS
+    from langchain_core.documents import Document as LCDocument
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
+    docs = splitter.split_documents(
+        [LCDocument(page_content=d.text, metadata={"doc": n}) for n, d in engine.documents().items()]
+    )
+    store = FAISS.from_documents(docs, engine.embedder())
+
+    def run(item: Item) -> dict[str, Any]:
+        found = store.similarity_search_with_score(item.question, k=5)
+        return {
+            "passages": [
+                {
+                    "doc": d.metadata["doc"],
+                    "start": d.metadata["start_index"],
+                    "end": d.metadata["start_index"] + len(d.page_content),
+                    "text": d.page_content,
+                    "score": float(score),
+                }
+                for d, score in found
+            ]
+        }
+
+    return run
+
+
+def evaluate(
+    dataset: Path,
+    *,
+    settings: Settings,
+    docs: Path | None = None,
+    baselines: bool = False,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Score every system on every item; returns the results.json structure."""
+    items = read_dataset(dataset)
+    with tempfile.TemporaryDirectory(prefix="granska-eval-") as tmp:
+        if docs is not None:
+            settings = settings.model_copy(update={"index_dir": Path(tmp)})
+        engine = Engine(settings)
+        if docs is not None:
+            engine.ingest([docs], progress=progress)
+        else:
+            engine.ensure_index()
+        systems: dict[str, System] = {"granska": granska_system(engine)}
+        if baselines:
+            systems["lexical only"] = granska_system(variant(engine, w_dense=0.0))
+            systems["char-BM25 only"] = granska_system(variant(engine, w_word=0.0, w_dense=0.0))
+            systems["dense only"] = granska_system(variant(engine, w_char=0.0, w_word=0.0, w_dense=1.0))
+            systems["langchain FAISS recipe"] = langchain_system(engine)
+        return {
+            "dataset": str(dataset),
+            "docs": str(docs) if docs else None,
+            "settings": json.loads(settings.model_dump_json()),
+            "systems": {name: _run_system(system, items) for name, system in systems.items()},
+        }
+
+
+def _run_system(system: System, items: list[Item]) -> dict[str, Any]:
+    rows: list[tuple[Item, Scores]] = []
+    per_question: list[dict[str, Any]] = []
+    latencies: list[float] = []
+    for item in items:
+        t0 = time.perf_counter()
+        out = system(item)
+        latencies.append(time.perf_counter() - t0)
+        scores = score_answer(out, item)
+        rows.append((item, scores))
+        per_question.append({"id": item.id, "type": item.type, "output": out, "scores": asdict(scores)})
+    latencies.sort()
+    return {
+        "summary": summarize(rows),
+        "latency_ms": {
+            "median": round(statistics.median(latencies) * 1000, 1),
+            "p95": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1),
+        },
+        "questions": per_question,
+    }

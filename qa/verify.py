@@ -1,0 +1,105 @@
+"""verify(claim, hits) -> Verdict: is a statement supported, contradicted, or not found in the record?
+
+Rule-based and explainable: find the sentences that speak of the same thing (same body, most of the
+claim's words), then compare the claim with the best of them clause by clause for negation ("inte",
+"ej", "ingen", "saknas"), degree ("delvis" against "helt"), numbers and dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from granska.types import Hit, Span, hit_span
+from index.analysis import content_words, fold, for_matching
+from qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
+
+VERDICTS = ("supported", "contradicted", "not_found")
+NOT_FOUND_BELOW = 0.5  # coverage of the claim's words by the best aligned sentence
+CANDIDATE_SHARE = 0.75  # sentences within this share of the best coverage are weighed too
+
+_NEGATION = re.compile(r"\b(inte|ej|ingen|inget|inga|icke|aldrig|saknas|saknar|saknat|not|no|never)\b")
+_PARTIAL = re.compile(r"\b(delvis|till viss del|i viss man|partly|partially)\b")
+_FULL = re.compile(r"\b(helt|fullt|fullstandigt|fully|entirely)\b")
+_NUMBER = re.compile(r"\b\d[\d\-/]*\d\b|\b\d\b")
+# A body: nämnd in its OCR readings (nimnd, ndmnd, naimnd), styrelse, revision, fullmäktige.
+_BODY = re.compile(r"\b[a-z]*(?:n[a-z]{1,3}mnd|styrels|revision|fullm[a-z]ktig)[a-z]*\b")
+# Sentences that state what was examined, not what was found.
+_NON_ASSERTIVE = re.compile(r"\b(syfte[nt]?|bedoma om|granska om|fragestallning(en)?)\b")
+_CLAUSE = re.compile(r",|;|\bsamt\b|\bmen\b|\bdock\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    claim: str
+    verdict: str
+    explanation: str
+    citations: list[Span]
+    passages: list[Hit]
+    id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {} if self.id is None else {"id": self.id}
+        out.update(
+            claim=self.claim,
+            verdict=self.verdict,
+            explanation=self.explanation,
+            citations=[c.as_dict() for c in self.citations],
+            passages=[{**hit_span(h).as_dict(), "meta": h.meta.as_dict()} for h in self.passages],
+        )
+        return out
+
+
+def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
+    if not hits:
+        return Verdict(claim, "not_found", "Inga dokument matchar (kontrollera filtren).", [], hits, id=qid)
+    matched = for_matching(claim)
+    ranked = sentences(matched, hits, Weights([h.chunk.text for h in hits[:20]]), passages=8)
+    candidates = [s for s in ranked if _aligned(matched, s)] or ranked
+    candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
+    if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
+        return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
+    best = candidates[0]
+    reason = _conflict(matched, best)
+    span = Span(best.span.doc, best.span.start, best.span.end, best.span.page, best.span.text, best.coverage)
+    if reason:
+        return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
+    return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
+
+
+def _bodies(text: str) -> list[str]:
+    return _BODY.findall(fold(text))
+
+
+def _aligned(claim: str, s: Scored) -> bool:
+    """A sentence speaks of the claim's subject when, if both name bodies, they share one (fuzzily)."""
+    mine = [b for b in _bodies(claim) if not b.startswith("revision")]
+    theirs = _bodies(s.span.text)
+    if not mine or not theirs:
+        return True
+    return any(match(b, text_grams(t)) > 0 for b in mine for t in theirs)
+
+
+def _best_clause(claim: str, text: str) -> str:
+    words = content_words(claim)
+    weights = {w: 1.0 for w in words}
+    clauses = [c for c in _CLAUSE.split(fold(text)) if c and c.strip()]
+    return max(clauses, key=lambda c: coverage(words, weights, c, ""), default=fold(text))
+
+
+def _conflict(claim: str, s: Scored) -> str | None:
+    """Why the sentence contradicts the claim, or None when it does not."""
+    c, whole = fold(claim), fold(s.span.text)
+    clause = _best_clause(claim, s.span.text)
+    if bool(_NEGATION.search(c)) != bool(_NEGATION.search(clause)):
+        said = "nekar" if _NEGATION.search(clause) else "bekräftar"
+        return f"den {said} det påståendet {'bekräftar' if said == 'nekar' else 'nekar'}"
+    if _PARTIAL.search(whole) and not _PARTIAL.search(c) and _PARTIAL.search(clause) or (_PARTIAL.search(whole) and _FULL.search(c)):
+        return "den säger 'delvis', inte helt"
+    if _PARTIAL.search(c) and _FULL.search(whole):
+        return "den säger 'helt', inte delvis"
+    claim_nums, source_nums = set(_NUMBER.findall(c)), set(_NUMBER.findall(whole))
+    if claim_nums and source_nums and not claim_nums & source_nums:
+        return f"den anger {', '.join(sorted(source_nums))}, inte {', '.join(sorted(claim_nums))}"
+    return None

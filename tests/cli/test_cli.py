@@ -1,0 +1,109 @@
+"""The CLI contract, run as a user runs it: a real `granska` process, exact exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from granska.engine import BUNDLED_CORPUS
+
+GRANSKA = shutil.which("granska") or "granska"
+
+
+def run(*args: str, index_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GRANSKA_INDEX_DIR": str(index_dir), "GRANSKA_EMBEDDER__MODEL": "hash"}
+    return subprocess.run([GRANSKA, *args], env=env, capture_output=True, text=True, input=stdin, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    idx = tmp_path_factory.mktemp("cli") / "index"
+    out = run("ingest", str(BUNDLED_CORPUS), index_dir=idx)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("5 added, 0 replaced, 0 unchanged, 0 skipped; ")
+    return idx
+
+
+def test_reingest_reports_unchanged(index_dir: Path):
+    out = run("ingest", str(BUNDLED_CORPUS), index_dir=index_dir)
+    assert out.returncode == 0
+    assert out.stdout == "0 added, 0 replaced, 5 unchanged, 0 skipped; 0 chunks embedded\n"
+
+
+def test_ingest_with_bad_files_names_each_and_exits_3(tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bra.txt").write_text("Kommunstyrelsen bör säkerställa en samlad uppföljning.", encoding="utf-8")
+    (folder / "tom.txt").write_bytes(b"")
+    (folder / "data.bin").write_bytes(b"\x00\x01")
+    out = run("ingest", str(folder), index_dir=tmp_path / "idx")
+    assert out.returncode == 3
+    assert out.stdout == "1 added, 0 replaced, 0 unchanged, 2 skipped; 1 chunks embedded\n"
+    assert sorted(out.stderr.splitlines()) == [
+        f"skipped {folder / 'data.bin'}: unsupported file type '.bin' (supported: .txt, .md, .pdf, .docx, .html, .htm)",
+        f"skipped {folder / 'tom.txt'}: file is empty",
+    ]
+
+
+def test_ask_json_is_one_object_with_the_contract_fields(index_dir: Path):
+    out = run("ask", "Vilket diarienummer har Motalas ärende om integrationsarbetet?", "--json", "-k", "6", index_dir=index_dir)
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert {"question", "answer", "abstained", "citations", "passages"} <= obj.keys()
+    assert len(obj["passages"]) == 6
+    for span in obj["citations"] + obj["passages"]:
+        assert {"doc", "start", "end", "page", "text", "score"} <= span.keys()
+        original = (BUNDLED_CORPUS / span["doc"]).read_text(encoding="utf-8")
+        assert original[span["start"] : span["end"]] == span["text"]
+
+
+def test_ask_questions_file_prints_one_object_per_line_in_order(index_dir: Path, tmp_path: Path):
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text(
+        '{"id": "a", "question": "Vem gav EY i uppdrag att granska integrationsarbetet?"}\n'
+        "not json\n"
+        '{"id": "c", "question": "Hur stor budget hade fotbollsklubben 1950?"}\n',
+        encoding="utf-8",
+    )
+    out = run("ask", "--questions", str(qfile), index_dir=index_dir)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r.get("id") for r in rows] == ["a", None, "c"]
+    assert "error" in rows[1] and ":2:" in rows[1]["error"]
+    assert rows[2]["abstained"] is True
+
+
+def test_filter_matching_nothing_abstains_and_bad_key_is_one_line_error(index_dir: Path):
+    out = run("ask", "Vem ansvarar?", "--json", "--filter", "municipality=Kiruna", index_dir=index_dir)
+    obj = json.loads(out.stdout)
+    assert obj["abstained"] and obj["passages"] == [] and obj["citations"] == []
+    bad = run("ask", "Vem ansvarar?", "--filter", "kommun=Kiruna", index_dir=index_dir)
+    assert bad.returncode == 1
+    assert bad.stderr == "error: unknown filter key 'kommun' (use one of: municipality, role, auditor, issuer, year, date, doc, title)\n"
+
+
+def test_docs_list_and_rm(tmp_path: Path):
+    idx = tmp_path / "idx"
+    assert run("ingest", str(BUNDLED_CORPUS), index_dir=idx).returncode == 0
+    listed = run("docs", "list", "--json", index_dir=idx)
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [r["doc"] for r in rows] == sorted(p.name for p in BUNDLED_CORPUS.glob("*.txt"))
+    motala = next(r for r in rows if r["doc"].startswith("004"))
+    assert motala["municipality"] == "Motala kommun" and motala["role"] == "response" and motala["year"] == "2019"
+    out = run("docs", "rm", "004_bc115543fd4b41f8.txt", index_dir=idx)
+    assert out.returncode == 0 and out.stdout == f"removed 004_bc115543fd4b41f8.txt ({motala['chunks']} chunks)\n"
+    assert "004_bc115543fd4b41f8.txt" not in run("docs", "list", index_dir=idx).stdout
+    missing = run("docs", "rm", "004_bc115543fd4b41f8.txt", index_dir=idx)
+    assert missing.returncode == 1 and missing.stderr.startswith("error: no document named '004_bc115543fd4b41f8.txt'")
+
+
+def test_ask_without_an_index_builds_the_bundled_corpus_first(tmp_path: Path):
+    out = run("ask", "Vem gav EY i uppdrag att granska styrning och uppföljning?", index_dir=tmp_path / "new")
+    assert out.returncode == 0, out.stderr
+    assert "building one from the bundled demo corpus" in out.stderr
+    assert "Kommunrevisionen" in out.stdout
