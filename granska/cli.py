@@ -77,6 +77,7 @@ def ask(
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="Passages to return.")] = 5,
     filters: Filters = None,
     questions: Annotated[Path | None, typer.Option("--questions", help='JSONL file of {"id","question"}; prints one JSON object per line, in order.')] = None,
+    history: Annotated[Path | None, typer.Option("--history", help='Earlier turns: a JSON list of questions (or {"question"} objects), or JSONL of {"question"}.')] = None,
 ) -> None:
     """Answer a question with quoted, cited sentences, or say that the documents do not say."""
     if (question is None) == (questions is None):
@@ -91,14 +92,46 @@ def ask(
                 continue
             _emit(_run(lambda: engine.ask(text, k=k, filters=filters, qid=qid)).as_dict())
         return
-    result = _run(lambda: engine.ask(question or "", k=k, filters=filters))
+    turns = _run(lambda: _read_history(history)) if history else None
+    result = _run(lambda: engine.ask(question or "", k=k, filters=filters, history=turns))
     if as_json:
         _emit(result.as_dict())
         return
+    _print_answer(result)
+
+
+def _print_answer(result: Any) -> None:
+    if result.resolved_question and result.resolved_question != result.question:
+        typer.echo(f"(tolkat som: {result.resolved_question})", err=True)
     typer.echo(result.answer)
     for i, c in enumerate(result.citations, 1):
         page = f", s. {c.page}" if c.page else ""
         typer.echo(f"  [{i}] {c.doc} {c.start}-{c.end}{page}")
+
+
+def _read_history(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        rows = json.loads(text) if text.lstrip().startswith("[") else [json.loads(x) for x in text.splitlines() if x.strip()]
+        return [r if isinstance(r, str) else str(r["question"]) for r in rows]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise BadRequestError(f"cannot read history {path}: {exc} (want a JSON list of questions)") from exc
+
+
+@app.command()
+def chat(index_dir: IndexDir = None, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5, filters: Filters = None) -> None:
+    """Ask questions in a row; follow-ups ("Och i Trollhättan?", "Vem ansvarar för det?") use the earlier ones."""
+    engine = _engine(index_dir)
+    _run(engine.ensure_index)
+    turns: list[str] = []
+    typer.echo("Ställ en fråga (tom rad avslutar).", err=True)
+    for line in sys.stdin:
+        question = line.strip()
+        if not question or question in ("exit", "quit", "avsluta"):
+            break
+        result = _run(lambda: engine.ask(question, k=k, filters=filters, history=turns))
+        _print_answer(result)
+        turns.append(result.resolved_question or question)
 
 
 @app.command()

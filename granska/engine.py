@@ -11,7 +11,6 @@ from typing import Any
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.settings import Settings
 from granska.types import Answer, Document, Hit
-from index.analysis import ANALYZER_VERSION
 from index.embedders import Embedder, embedder_fingerprint, get_embedder
 from index.lexical import LexicalIndex
 from index.search import Searcher, parse_filters
@@ -19,9 +18,11 @@ from index.store import LocalStore, Store, Upsert
 from ingest import pipeline
 from ingest.chunking import CHUNKER_VERSION
 from ingest.pipeline import IngestReport, Skipped
-from qa.answer import answer
+from qa import followup, llm
+from qa.answer import abstention, answer
 from qa.verify import Verdict, verify
 
+LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 log = logging.getLogger("granska")
 
@@ -42,7 +43,6 @@ class Engine:
             "embedder": embedder_fingerprint(s.embedder.model),
             "chunk_tokens": s.ingest.chunk_tokens,
             "overlap_sentences": s.ingest.overlap_sentences,
-            "analyzer": ANALYZER_VERSION,
             "chunker": CHUNKER_VERSION,
         }
 
@@ -160,12 +160,35 @@ class Engine:
     def search(self, query: str, *, k: int = 5, filters: Any = None) -> list[Hit]:
         return self.searcher().search(query, k=k, filters=parse_filters(filters))
 
-    def ask(self, question: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Answer:
-        parsed = parse_filters(filters)
-        hits = self.searcher().search(question, k=max(k, 20), filters=parsed)
-        result = answer(question, hits, self.settings.answer, qid=qid)
-        return Answer(result.question, result.answer, result.abstained, result.citations, hits[:k], id=qid)
+    def resolve(self, question: str, history: list[str] | None) -> str:
+        """Make a follow-up stand alone: by the LLM when one is configured, else by rules."""
+        if not history:
+            return question
+        if llm.configured(self.settings):
+            try:
+                return llm.rewrite_followup(question, history, self.settings)
+            except llm.LLMError as exc:
+                log.warning("LLM rewrite failed, using rules: %s", exc)
+        places = {d.meta.municipality for d in self.documents().values() if d.meta.municipality}
+        return followup.resolve(question, history, places=sorted(places))
 
+    def ask(
+        self, question: str, *, k: int = 5, filters: Any = None, qid: str | None = None, history: list[str] | None = None
+    ) -> Answer:
+        parsed = parse_filters(filters)
+        resolved = self.resolve(question, history)
+        hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
+        result = answer(resolved, hits, self.settings.answer, qid=qid)
+        notes: dict[str, Any] = {"generator": "extractive"}
+        if llm.configured(self.settings) and hits:
+            try:
+                gen = llm.generate(resolved, hits[:LLM_PASSAGES], self.settings)
+                text = gen.answer if not gen.abstained else abstention(question)
+                return Answer(question, text, gen.abstained, gen.citations, hits[:k], qid, resolved, {"generator": "llm", **gen.notes})
+            except llm.LLMError as exc:
+                notes = {"generator": "extractive", "llm_error": str(exc)}
+        text = abstention(question) if result.abstained else result.answer
+        return Answer(question, text, result.abstained, result.citations, hits[:k], qid, resolved, notes)
 
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
         hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))

@@ -110,6 +110,7 @@ class Answer:
     passages: list[Hit]
     id: str | None = None
     resolved_question: str | None = None  # the question after follow-up resolution
+    notes: dict[str, Any] = field(default_factory=dict)  # how the answer was made (generator, dropped ids…)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -128,4 +129,6 @@ class Answer:
         )
         if self.resolved_question and self.resolved_question != self.question:
             out["resolved_question"] = self.resolved_question
+        if self.notes:
+            out["notes"] = self.notes
         return out

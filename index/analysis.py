@@ -9,7 +9,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Bump when analysis changes: it is part of the index fingerprint.
+# Bump when analysis changes: the lexical index (derived, rebuilt from stored chunks) is keyed by it.
 ANALYZER_VERSION = "4"
 
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "œ": "oe", "ı": "i"})

@@ -7,7 +7,7 @@ import re
 from granska.settings import AnswerSettings
 from granska.types import Answer, Hit, Span
 from index.analysis import fold, for_matching, language
-from qa.evidence import Scored, Weights, sentences
+from qa.evidence import Scored, Weights, gives_answer_type, sentences
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
@@ -26,6 +26,8 @@ def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str
     if not hits:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     ranked = sentences(for_matching(question), hits, Weights([h.chunk.text for h in hits[:20]]))
+    # A "how many"/"what did it cost" question is answered only by a sentence with a count/amount it did not name.
+    ranked = [s for s in ranked if gives_answer_type(question, s.span.text, strict=True)]
     if not ranked or ranked[0].coverage < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     chosen = _choose(ranked, settings.max_sentences)
