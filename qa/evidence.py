@@ -84,14 +84,14 @@ def _grams(word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return (
         frozenset(char_ngrams(word, 3, 3)),
         frozenset(char_ngrams(stem, 3, 3)[:-1]),
-        frozenset(char_ngrams(_skeleton(word), 3, 3)),
+        frozenset(char_ngrams(_skeleton(word), 4, 4)),  # 4-grams: a vowel wildcard makes 3-grams too common
     )
 
 
 @lru_cache(maxsize=2048)
 def text_grams(text: str) -> frozenset[str]:
     ws = words(text)
-    return frozenset(g for w in ws for g in (*char_ngrams(w, 3, 3), *char_ngrams(_skeleton(w), 3, 3)))
+    return frozenset(g for w in ws for g in (*char_ngrams(w, 3, 3), *char_ngrams(_skeleton(w), 4, 4)))
 
 
 def match(word: str, grams: frozenset[str]) -> float:
@@ -99,7 +99,7 @@ def match(word: str, grams: frozenset[str]) -> float:
     share = len(whole & grams) / len(whole)
     if len(word) >= 7 and stem:
         share = max(share, 0.9 * len(stem & grams) / len(stem))
-    if len(word) >= 5:
+    if len(word) >= 6:
         share = max(share, 0.85 * len(skeleton & grams) / len(skeleton))
     return share if share >= MATCH_AT else 0.0
 

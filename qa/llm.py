@@ -105,7 +105,7 @@ def generate(question: str, hits: list[Hit], settings: Settings) -> LLMResult:
         cited = _CITE.findall(sentence)
         known = [c for c in dict.fromkeys(cited) if c in ids]
         dropped_ids.extend(c for c in cited if c not in ids)
-        text = _CITE.sub("", sentence).strip()
+        text = re.sub(r"\s+([.!?,;:])", r"\1", _CITE.sub("", sentence)).strip()
         if not text:
             continue
         spans = [s for s in (_support(text, ids[c]) for c in known) if s is not None]

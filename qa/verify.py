@@ -99,7 +99,10 @@ def _conflict(claim: str, s: Scored) -> str | None:
         return "den säger 'delvis', inte helt"
     if _PARTIAL.search(c) and _FULL.search(whole):
         return "den säger 'helt', inte delvis"
-    claim_nums, source_nums = set(_NUMBER.findall(c)), set(_NUMBER.findall(whole))
-    if claim_nums and source_nums and not claim_nums & source_nums:
-        return f"den anger {', '.join(sorted(source_nums))}, inte {', '.join(sorted(claim_nums))}"
+    source_nums = set(_NUMBER.findall(whole))
+    for n in sorted(set(_NUMBER.findall(c)) - source_nums):
+        # A number the source does not have, where the source has one of the same shape (a year for a year).
+        rivals = sorted(m for m in source_nums if len(m) == len(n))
+        if rivals:
+            return f"den anger {', '.join(rivals)}, inte {n}"
     return None

@@ -107,3 +107,30 @@ def test_ask_without_an_index_builds_the_bundled_corpus_first(tmp_path: Path):
     assert out.returncode == 0, out.stderr
     assert "building one from the bundled demo corpus" in out.stderr
     assert "Kommunrevisionen" in out.stdout
+
+
+def test_verify_json_and_claims_file(index_dir: Path, tmp_path: Path):
+    out = run("verify", "Det finns en beslutad struktur för hur projekt ska initieras i Trollhättan.", "--json", index_dir=index_dir)
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert obj["verdict"] == "contradicted" and obj["explanation"] and obj["citations"]
+    assert {"claim", "verdict", "explanation", "citations", "passages"} <= obj.keys()
+    cfile = tmp_path / "c.jsonl"
+    cfile.write_text('{"id": "x", "claim": "Kiruna har byggt en simhall."}\n{"id": "y", "claim": "EY granskade Trollhättan."}\n')
+    rows = [json.loads(line) for line in run("verify", "--claims", str(cfile), index_dir=index_dir).stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["x", "y"] and rows[0]["verdict"] == "not_found"
+
+
+def test_ask_with_history_file_resolves_the_followup(index_dir: Path, tmp_path: Path):
+    hist = tmp_path / "h.json"
+    hist.write_text('["Vilka rekommendationer fick kommunstyrelsen i Borås?"]', encoding="utf-8")
+    out = run("ask", "Och i Trollhättan?", "--json", "--history", str(hist), index_dir=index_dir)
+    obj = json.loads(out.stdout)
+    assert obj["resolved_question"] == "Vilka rekommendationer fick kommunstyrelsen i Trollhättan?"
+    assert obj["passages"][0]["doc"] == "003_f15778b1dd09b2e4.txt"
+
+
+def test_chat_reads_turns_from_stdin(index_dir: Path):
+    out = run("chat", index_dir=index_dir, stdin="Vem gav EY i uppdrag att granska integrationsarbetet?\nOch i Motala?\n")
+    assert out.returncode == 0, out.stderr
+    assert "(tolkat som: Vem gav EY i uppdrag att granska integrationsarbetet i Motala?)" in out.stderr

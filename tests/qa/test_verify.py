@@ -1,0 +1,41 @@
+"""Claim verification on the dev claims and on constructed Swedish contradictions."""
+
+from __future__ import annotations
+
+import pytest
+
+from granska.engine import Engine
+from tests.conftest import dev_items
+
+
+def test_dev_claims_reach_ninety_percent_with_reasons(bundled_engine: Engine):
+    claims = [i for i in dev_items() if i["type"] == "claim"]
+    correct = 0
+    docs = bundled_engine.documents()
+    for item in claims:
+        v = bundled_engine.verify(item["question"])
+        correct += v.verdict == item["label"]
+        assert v.explanation.endswith(".") and "\n" not in v.explanation
+        for c in v.citations:
+            assert docs[c.doc].text[c.start : c.end] == c.text
+        assert bool(v.citations) == (v.verdict != "not_found")
+    assert correct / len(claims) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("Sedan den 1 januari 2018 har kommunstyrelsen i Motala det övergripande ansvaret för integrationsfrågorna.", "supported"),
+        ("Sedan den 1 januari 2015 har kommunstyrelsen i Motala det övergripande ansvaret för integrationsfrågorna.", "contradicted"),
+        ("Kommunstyrelsen i Trollhättan har helt säkerställt en ändamålsenlig styrning av integrationsarbetet.", "contradicted"),
+        ("Det finns en beslutad struktur för hur projekt ska initieras eller följas upp i Trollhättan.", "contradicted"),
+        ("Kiruna kommun har byggt en ny simhall för nyanlända.", "not_found"),
+    ],
+)
+def test_constructed_claims(bundled_engine: Engine, claim: str, verdict: str):
+    assert bundled_engine.verify(claim).verdict == verdict
+
+
+def test_filter_matching_nothing_is_not_found(bundled_engine: Engine):
+    v = bundled_engine.verify("Kommunstyrelsen har ansvaret.", filters=["municipality=Kiruna"])
+    assert v.verdict == "not_found" and v.passages == [] and v.citations == []
