@@ -212,6 +212,19 @@ def docs_rm(doc: Annotated[str, typer.Argument(help="Document name as listed by 
     typer.echo(f"removed {doc} ({n} chunks)")
 
 
+@app.command()
+def serve(
+    index_dir: IndexDir = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 7860,
+) -> None:
+    """Serve the web UI and the JSON API (/api/…, OpenAPI at /docs). Builds the demo index first if none exists."""
+    from ui.server import serve as run_server
+
+    engine = _engine(index_dir)
+    _run(lambda: run_server(engine, host=host, port=port))
+
+
 @app.command("eval")
 def eval_cmd(
     dataset: Annotated[Path, typer.Argument(help="JSONL in the shared/eval/dev.jsonl format.")],

@@ -1,0 +1,51 @@
+"""One process, one port: the JSON API and the Gradio UI mounted on the same FastAPI app."""
+
+from __future__ import annotations
+
+import os
+
+# Gradio phones home (version check, analytics) unless told not to, before it is imported.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from fastapi import FastAPI  # noqa: E402
+
+from granska.engine import Engine  # noqa: E402
+from ui import api  # noqa: E402
+
+
+def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
+    import gradio as gr
+
+    from ui import web
+
+    app = FastAPI(
+        title="Granska API",
+        description="Cited answers, claim checks and search over Swedish municipal audit documents.",
+        version="0.1.0",
+    )
+    api.install_error_handlers(app)
+    app.include_router(api.router(engine))
+    if auth:
+        if ":" not in auth:
+            raise ValueError("GRANSKA_AUTH must look like user:password")
+        app.add_middleware(api.BasicAuth, credentials=auth)
+    max_mb = engine.settings.ingest.max_file_mb
+    return gr.mount_gradio_app(
+        app,
+        web.build(engine),
+        path="/",
+        max_file_size=f"{max_mb:g}mb",
+        footer_links=["api"],
+        theme=gr.themes.Default(),
+    )
+
+
+def serve(engine: Engine, *, host: str, port: int) -> None:
+    import uvicorn
+
+    engine.ensure_index()
+    engine.searcher()  # load the index before the first request, not during it
+    app = build_app(engine, auth=os.environ.get("GRANSKA_AUTH") or None)
+    print(f"Granska: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
