@@ -18,10 +18,13 @@ from index.store import LocalStore, Store, Upsert
 from ingest import pipeline
 from ingest.chunking import CHUNKER_VERSION
 from ingest.pipeline import IngestReport, Skipped
-from qa import followup, llm
+from qa import followup, llm, recommendations, responsibilities, tracker
+from qa.recommendations import Recommendation
+from qa.responsibilities import Responsibility
 from qa.answer import abstention, answer
 from qa.verify import Verdict, verify
 
+TRACKER_KEYS = ("addressee", "body", "status")
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 log = logging.getLogger("granska")
@@ -34,6 +37,7 @@ class Engine:
         self.settings = settings
         self.store: Store = store or LocalStore(settings.index_dir)
         self._searcher: Searcher | None = None
+        self._tables: tuple[list[Recommendation], list[Responsibility]] | None = None
         self._lock = threading.RLock()
 
     # --- identity ------------------------------------------------------------------------------
@@ -134,6 +138,7 @@ class Engine:
 
     def _after_write(self) -> None:
         self._searcher = None
+        self._tables = None
         self.searcher()  # build and cache the lexical index for the new generation now, not on first query
 
     # --- query ---------------------------------------------------------------------------------
@@ -172,12 +177,33 @@ class Engine:
         places = {d.meta.municipality for d in self.documents().values() if d.meta.municipality}
         return followup.resolve(question, history, places=sorted(places))
 
+    # --- the tracker --------------------------------------------------------------------------
+    def _tracker(self) -> tuple[list[Recommendation], list[Responsibility]]:
+        with self._lock:
+            if self._tables is None:
+                docs = self.documents()
+                self._tables = (recommendations.build(docs), responsibilities.build(docs))
+            return self._tables
+
+    def recommendations(self, *, filters: Any = None) -> list[Recommendation]:
+        metas = {n: d.meta for n, d in self.documents().items()}
+        return tracker.filter_rows(self._tracker()[0], parse_filters(filters, extra=TRACKER_KEYS), metas)
+
+    def responsibilities(self, *, filters: Any = None) -> list[Responsibility]:
+        metas = {n: d.meta for n, d in self.documents().items()}
+        return tracker.filter_rows(self._tracker()[1], parse_filters(filters, extra=TRACKER_KEYS), metas)
+
     def ask(
         self, question: str, *, k: int = 5, filters: Any = None, qid: str | None = None, history: list[str] | None = None
     ) -> Answer:
         parsed = parse_filters(filters)
         resolved = self.resolve(question, history)
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
+        if hits:
+            recs, resps = (self.recommendations(filters=parsed), self.responsibilities(filters=parsed))
+            tabled = tracker.recommendations_answer(resolved, recs, hits[:k]) or tracker.responsibility_answer(resolved, resps, hits[:k])
+            if tabled is not None:
+                return Answer(question, tabled.answer, False, tabled.citations, hits[:k], qid, resolved, tabled.notes)
         result = answer(resolved, hits, self.settings.answer, qid=qid)
         notes: dict[str, Any] = {"generator": "extractive"}
         if llm.configured(self.settings) and hits:
@@ -186,7 +212,7 @@ class Engine:
                 text = gen.answer if not gen.abstained else abstention(question)
                 return Answer(question, text, gen.abstained, gen.citations, hits[:k], qid, resolved, {"generator": "llm", **gen.notes})
             except llm.LLMError as exc:
-                notes = {"generator": "extractive", "llm_error": str(exc)}
+                notes = {"generator": "extractive", "llm_error": str(exc), **exc.notes}
         text = abstention(question) if result.abstained else result.answer
         return Answer(question, text, result.abstained, result.citations, hits[:k], qid, resolved, notes)
 

@@ -115,3 +115,15 @@ def for_matching(query: str) -> str:
     if language(query) != "en":
         return query
     return re.sub(r"[A-Za-z]+", lambda m: EN_SV.get(m.group().lower(), m.group()), query)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    f = fold(ch)
+    return f if len(f) == 1 else ch.lower()
+
+
+def fold_keep(text: str) -> str:
+    """fold() one character at a time, so offsets into the result are offsets into `text` (for regexes)."""
+    out = "".join(_fold_char(ch) for ch in text)
+    return _OCR_DIGIT.sub("o", out)

@@ -18,8 +18,11 @@ from index.store import Store
 FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title")
 
 
-def parse_filters(items: Sequence[str] | Mapping[str, str | list[str]] | None) -> dict[str, list[str]]:
+def parse_filters(
+    items: Sequence[str] | Mapping[str, str | list[str]] | None, *, extra: Sequence[str] = ()
+) -> dict[str, list[str]]:
     """`["municipality=Motala", "role=response"]` or a mapping -> {key: [values]}; unknown keys are an error."""
+    known = (*FILTER_KEYS, *extra)
     out: dict[str, list[str]] = {}
     pairs: list[tuple[str, str]] = []
     if isinstance(items, Mapping):
@@ -33,8 +36,8 @@ def parse_filters(items: Sequence[str] | Mapping[str, str | list[str]] | None) -
             pairs.append((key, value))
     for key, value in pairs:
         key = key.strip().lower()
-        if key not in FILTER_KEYS:
-            raise BadRequestError(f"unknown filter key '{key}' (use one of: {', '.join(FILTER_KEYS)})")
+        if key not in known:
+            raise BadRequestError(f"unknown filter key '{key}' (use one of: {', '.join(known)})")
         if not str(value).strip():
             raise BadRequestError(f"filter '{key}' needs a value")
         out.setdefault(key, []).append(str(value).strip())

@@ -39,13 +39,16 @@ def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str
 def _choose(ranked: list[Scored], limit: int) -> list[Scored]:
     """The best sentence first; then the items of a list it introduces, or a close runner-up."""
     best = ranked[0]
+    after = sorted(
+        (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
+        key=lambda s: s.span.start,
+    )
     if _LIST_INTRO.search(best.span.text):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
-        following = sorted(
-            (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
-            key=lambda s: s.span.start,
-        )
-        return [best, *following[:LIST_ITEMS]]
+        return [best, *after[:LIST_ITEMS]]
+    if after and after[0].span.start - best.span.end <= 3 and _LIST_INTRO.search(after[0].span.text):
+        # The best sentence leads into a list ("… Kommunstyrelsen bör i detta avseende:"): quote the list too.
+        return [best, *after[: LIST_ITEMS + 1]]
     chosen = [best]
     for s in ranked[1:]:
         if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:

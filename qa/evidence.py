@@ -128,6 +128,11 @@ def coverage(words: list[str], weights: dict[str, float], text: str, context: st
     return got / total
 
 
+def _covered(words: list[str], weights: dict[str, float], matched: dict[str, float]) -> float:
+    total = sum(weights.values())
+    return sum(weights[w] * matched[w] for w in words) / total if total > 0 else 0.0
+
+
 def sentences(question: str, hits: list[Hit], weights: Weights, *, passages: int = 5) -> list[Scored]:
     """Every sentence of the top passages, scored; best first (ties go to the better passage)."""
     words = content_words(question)
@@ -137,18 +142,22 @@ def sentences(question: str, hits: list[Hit], weights: Weights, *, passages: int
     seen: set[tuple[str, int, int]] = set()
     for rank, hit in enumerate(hits[:passages]):
         c = hit.chunk
-        ctx = context_line(hit.meta)
+        g_ctx = text_grams(context_line(hit.meta))
+        in_ctx = {x: 0.5 * match(x, g_ctx) for x in words}
         spans = sentence_spans(c.text)
+        # Each word's match per sentence, once; a window's match is the best of its sentences'.
+        per = [{x: max(match(x, text_grams(c.text[s:e])), in_ctx[x]) for x in words} for s, e in spans]
         for i, (s, e) in enumerate(spans):
             key = (c.doc, c.start + s, c.start + e)
             if key in seen:  # passages overlap by a sentence
                 continue
             seen.add(key)
             text = c.text[s:e]
+            own = _covered(words, w, per[i])
             # A short sentence ("Kommunstyrelsen bör i detta avseende:") borrows from its neighbours, discounted.
-            around = c.text[spans[max(i - 1, 0)][0] : spans[min(i + 1, len(spans) - 1)][1]]
-            own = coverage(words, w, text, ctx)
-            cov = max(own, NEIGHBOUR_DISCOUNT * coverage(words, w, around, ctx))
+            near = per[max(i - 1, 0) : i + 2]
+            window = _covered(words, w, {x: max(m[x] for m in near) for x in words})
+            cov = max(own, NEIGHBOUR_DISCOUNT * window)
             prior = 0.1 * own - 0.02 * rank + 0.05 * hit.score
             if expected is not None and gives_answer_type(question, text):
                 prior += ANSWER_TYPE_BONUS

@@ -44,7 +44,11 @@ class LLMResult:
 
 
 class LLMError(Exception):
-    pass
+    """The model failed or said nothing we can cite; `notes` says what was dropped on the way."""
+
+    def __init__(self, message: str, notes: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.notes = notes or {}
 
 
 @lru_cache(maxsize=4)
@@ -117,7 +121,7 @@ def generate(question: str, hits: list[Hit], settings: Settings) -> LLMResult:
         kept.append(f"{text} " + " ".join(f"[{n}]" for n in range(start, len(citations) + 1)))
     notes = {"model": settings.llm_model, "dropped_ids": sorted(set(dropped_ids)), "unsupported_sentences": unsupported}
     if not kept:
-        raise LLMError("no sentence of the model's answer was supported by the passages it cited")
+        raise LLMError("no sentence of the model's answer was supported by the passages it cited", notes)
     return LLMResult(" ".join(kept), citations, False, notes)
 
 

@@ -101,6 +101,17 @@ def router(engine: Engine) -> APIRouter:
     def delete(doc: str) -> dict[str, Any]:
         return {"doc": doc, "removed_chunks": engine.remove(doc)}
 
+    @api.get("/api/recommendations")
+    def recommendations(request: Request) -> dict[str, Any]:
+        """Filters as query parameters, e.g. ?municipality=Borås&addressee=kommunstyrelsen&status=answered."""
+        filters = _query_filters(request)
+        return {"recommendations": [r.as_dict() for r in engine.recommendations(filters=filters)]}
+
+    @api.get("/api/responsibilities")
+    def responsibilities(request: Request) -> dict[str, Any]:
+        """Filters as query parameters, e.g. ?municipality=Motala&body=kommunstyrelsen."""
+        return {"responsibilities": [r.as_dict() for r in engine.responsibilities(filters=_query_filters(request))]}
+
     @api.get("/source/{doc}", response_class=HTMLResponse, include_in_schema=False)
     def source(doc: str, start: int = Query(0, ge=0), end: int = Query(0, ge=0)) -> HTMLResponse:
         if end < start:
@@ -108,6 +119,13 @@ def router(engine: Engine) -> APIRouter:
         return HTMLResponse(render.source_page(_doc(engine, doc), start, end))
 
     return api
+
+
+def _query_filters(request: Request) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        out.setdefault(key, []).append(value)
+    return out
 
 
 def _doc(engine: Engine, name: str) -> Any:

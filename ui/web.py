@@ -67,7 +67,47 @@ TEXT = {
 }
 LANGS = {"Svenska": "sv", "English": "en"}
 # Gradio does not relabel tabs after load, so tab names carry both languages.
-TABS = ("Fråga · Ask", "Granska påstående · Check a claim", "Dokument · Documents")
+TABS = (
+    "Fråga · Ask",
+    "Granska påstående · Check a claim",
+    "Rekommendationer · Recommendations",
+    "Ansvar · Responsibilities",
+    "Dokument · Documents",
+)
+REC_HEADERS = ["Kommun", "Mottagare", "Rekommendation", "Status", "Svar", "Revisor", "Datum"]
+RESP_HEADERS = ["Kommun", "Organ", "Ansvar", "Sedan", "Källa"]
+
+
+def _link(text: str, span: Span | dict[str, Any] | None, limit: int = 160) -> str:
+    """A table cell: the (shortened) text, linked to the exact span in the source viewer page."""
+    if span is None:
+        return "–"
+    s = span if isinstance(span, Span) else Span(span["doc"], span["start"], span["end"], span["page"], span["text"], 0.0)
+    short = " ".join(text.split())
+    short = short if len(short) <= limit else short[: limit - 1] + "…"
+    return f"[{short.replace('[', '(').replace(']', ')')}]({render.source_url(s)})"
+
+
+def _rec_rows(engine: Engine) -> list[list[str]]:
+    return [
+        [
+            r.municipality or "–",
+            r.addressee,
+            _link(r.recommendation.text, r.recommendation),
+            r.status,
+            _link(r.response.text, r.response) if r.response else "–",
+            r.auditor or "–",
+            r.date or "–",
+        ]
+        for r in engine.recommendations()
+    ]
+
+
+def _resp_rows(engine: Engine) -> list[list[str]]:
+    return [
+        [r.municipality or "–", r.body, r.responsibility, r.since or "–", _link(r.source.text, r.source)]
+        for r in engine.responsibilities()
+    ]
 VIEWER_CONTEXT = 400  # characters shown before a highlighted span in the side panel
 
 
@@ -130,7 +170,25 @@ def build(engine: Engine) -> gr.Blocks:
                 check = gr.Button(t["check"], variant="primary", elem_id="check")
                 verdict = gr.Markdown(elem_id="verdict")
                 claim_viewer = gr.HTML(elem_id="claim-viewer")
-            with gr.Tab(TABS[2], id="docs"):
+            with gr.Tab(TABS[2], id="recommendations"):
+                rec_table = gr.Dataframe(
+                    _rec_rows(engine),
+                    headers=REC_HEADERS,
+                    datatype=["str", "str", "markdown", "str", "markdown", "str", "str"],
+                    interactive=False,
+                    wrap=True,
+                    elem_id="rec-table",
+                )
+            with gr.Tab(TABS[3], id="responsibilities"):
+                resp_table = gr.Dataframe(
+                    _resp_rows(engine),
+                    headers=RESP_HEADERS,
+                    datatype=["str", "str", "str", "str", "markdown"],
+                    interactive=False,
+                    wrap=True,
+                    elem_id="resp-table",
+                )
+            with gr.Tab(TABS[4], id="docs"):
                 upload = gr.File(file_count="multiple", file_types=list(SUPPORTED), label=t["upload"], elem_id="upload")
                 add = gr.Button(t["ingest"], variant="primary", elem_id="add")
                 report = gr.Markdown(elem_id="report")
@@ -178,7 +236,7 @@ def build(engine: Engine) -> gr.Blocks:
 
         def on_upload(files: list[Any] | None, code: str, progress: gr.Progress = gr.Progress(track_tqdm=True)):  # type: ignore[no-untyped-def]
             if not files:
-                return "", gr.update(), gr.update(), gr.update(), gr.update()
+                return "", gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
             staging = Path(tempfile.mkdtemp(prefix="granska-upload-"))
             try:
                 paths = []
@@ -193,7 +251,10 @@ def build(engine: Engine) -> gr.Blocks:
             lines = [f"**{len(rep.added)}** nya, **{len(rep.replaced)}** ersatta, **{len(rep.unchanged)}** oförändrade, **{len(rep.skipped)}** överhoppade"]
             lines += [f"- ⚠️ `{Path(s.path).name}`: {s.reason}" for s in rep.skipped]
             m, r, y = _choices(engine)
-            return "\n".join(lines), _doc_rows(engine), gr.update(choices=m), gr.update(choices=r), gr.update(choices=y)
+            return (
+                "\n".join(lines), _doc_rows(engine), gr.update(choices=m), gr.update(choices=r), gr.update(choices=y),
+                _rec_rows(engine), _resp_rows(engine),
+            )
 
         def on_lang(choice: str):  # type: ignore[no-untyped-def]
             code = LANGS[choice]
@@ -225,7 +286,7 @@ def build(engine: Engine) -> gr.Blocks:
         sources.change(on_source, [sources, spans, lang_code], [viewer])
         check.click(on_verify, [claim, f_muni, f_role, f_year, lang_code], [verdict, claim_viewer])
         claim.submit(on_verify, [claim, f_muni, f_role, f_year, lang_code], [verdict, claim_viewer])
-        add.click(on_upload, [upload, lang_code], [report, table, f_muni, f_role, f_year])
+        add.click(on_upload, [upload, lang_code], [report, table, f_muni, f_role, f_year, rec_table, resp_table])
         lang.change(
             on_lang,
             [lang],

@@ -134,3 +134,16 @@ def test_chat_reads_turns_from_stdin(index_dir: Path):
     out = run("chat", index_dir=index_dir, stdin="Vem gav EY i uppdrag att granska integrationsarbetet?\nOch i Motala?\n")
     assert out.returncode == 0, out.stderr
     assert "(tolkat som: Vem gav EY i uppdrag att granska integrationsarbetet i Motala?)" in out.stderr
+
+
+def test_recommendations_json_and_csv(index_dir: Path):
+    out = run("recommendations", "--json", "--filter", "municipality=Motala", index_dir=index_dir)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert out.returncode == 0 and len(rows) == 2
+    assert {"id", "municipality", "addressee", "recommendation", "response", "status", "auditor", "date"} <= rows[0].keys()
+    assert {"doc", "start", "end", "page", "text"} == rows[0]["recommendation"].keys()
+    csv_out = run("recommendations", "--csv", index_dir=index_dir).stdout.splitlines()
+    assert csv_out[0].startswith("id,municipality,addressee,status,auditor,date,recommendation.doc")
+    assert len(csv_out) == 1 + 18
+    resp = run("responsibilities", "--json", "--filter", "body=kommunstyrelsen", index_dir=index_dir)
+    assert all(json.loads(line)["body"] == "Kommunstyrelsen" for line in resp.stdout.splitlines())

@@ -24,7 +24,7 @@ def test_answers_are_short_and_find_most_keys(bundled_engine: Engine):
         if item["type"] in ("claim", "unanswerable") or not item.get("keys"):
             continue
         a = bundled_engine.ask(item["question"])
-        assert len(a.citations) <= 7
+        assert len(a.citations) <= 8  # a best sentence that introduces a list, plus its items
         total += len(item["keys"])
         found += sum(key_found(k, a.answer) for k in item["keys"])
     assert found / total >= 0.6

@@ -103,15 +103,18 @@ def test_passage_text_cannot_instruct_the_model_or_forge_ids(tmp_path: Path, llm
 
     llm.script = obedient_model
     engine = _engine(base, llm)
-    a = engine.ask("Vem har ansvaret för integrationsfrågorna i Motala?")
+    a = engine.ask("Vad säger dokumenten om integrationsansvaret i Motala?")
     user = llm.requests[-1]["messages"][-1]["content"]
     opened = re.findall(r'<passage id="(P\d+)">', user)
     assert opened == [f"P{i}" for i in range(1, len(opened) + 1)]  # only our own blocks open…
     assert user.count("</passage>") == len(opened)  # …and close
     assert "‹/passage›" in user  # the document's markup was neutralised
     assert llm.requests[-1]["messages"][0]["content"].startswith("You answer questions about Swedish")
-    assert "HACKAD" not in a.answer
-    assert a.notes["generator"] == "extractive" and "P99" not in str(a.citations)
+    # The model's obedient "HACKAD [P99]" cites an id that does not exist: it is dropped, and the answer
+    # falls back to the extractive one (which may quote the document, as a document).
+    assert a.notes["generator"] == "extractive" and a.notes["dropped_ids"] == ["P99"]
+    assert (a.answer, a.citations) == (base.ask("Vad säger dokumenten om integrationsansvaret i Motala?").answer, a.citations)
+    assert not a.answer.startswith("HACKAD")
 
 
 def test_followup_is_rewritten_by_the_model_when_configured(bundled_engine, llm):

@@ -113,3 +113,13 @@ def test_basic_auth_when_configured(tmp_path: Path):
         assert httpx.get(f"{s.url}/api/health").status_code == 200  # for load balancers
     finally:
         stop_server(s)
+
+
+def test_recommendations_and_responsibilities_endpoints(server: Server):
+    r = httpx.get(f"{server.url}/api/recommendations", params={"municipality": "Trollhättan"}, timeout=30)
+    rows = r.json()["recommendations"]
+    assert r.status_code == 200 and len(rows) == 4 and {x["status"] for x in rows} == {"no_response_in_corpus"}
+    assert {"id", "municipality", "addressee", "recommendation", "response", "status", "auditor", "date"} <= rows[0].keys()
+    assert httpx.get(f"{server.url}/api/recommendations", params={"nope": "x"}).status_code == 400
+    resp = httpx.get(f"{server.url}/api/responsibilities", params={"municipality": "Motala"}, timeout=30).json()["responsibilities"]
+    assert resp and all(x["municipality"] == "Motala kommun" for x in resp)

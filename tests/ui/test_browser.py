@@ -115,3 +115,17 @@ def test_language_switch(page):
     _ask(page, "Who gave EY the task of auditing integration work in Trollhättan?")
     page.wait_for_selector("#sources label", timeout=60000)
     assert "municipality unknown" in page.locator("#sources").inner_text() or "Trollhättans Stad" in page.locator("#sources").inner_text()
+
+
+def test_recommendation_table_links_to_the_exact_span(page, server: Server):
+    page.get_by_role("tab", name="Rekommendationer · Recommendations").click()
+    page.wait_for_function("document.querySelector('#rec-table').innerText.includes('Överväga att besluta')", timeout=20000)
+    table = page.locator("#rec-table")
+    assert "no_response_in_corpus" in table.inner_text() and "answered" in table.inner_text()
+    href = table.locator("a[href*='/source/']").first.get_attribute("href")
+    doc, start, end = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href).groups()
+    other = page.context.new_page()
+    other.goto(server.url + href)
+    text = httpx.get(f"{server.url}/api/documents/{doc}").json()["text"]
+    assert other.locator("mark#hl").inner_text() == text[int(start) : int(end)]
+    other.close()

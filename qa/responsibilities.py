@@ -1,0 +1,90 @@
+"""Who is responsible for what, as the documents state it: body, responsibility, since when, exact span.
+
+Patterns (on folded text, OCR-tolerant): "<body> har (det övergripande) ansvaret för X", "Sedan … har <body>
+det övergripande ansvaret för X", "<body> ansvarar för X", "<body>s roll som X", "<body>s roll innebär ett
+särskilt ansvar för X", "<body> har ett helhetsansvar för X", "<unit> som (bland annat) arbetar med X", "<body> … sitt uppdrag att X", "<body> följer upp X".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from granska.types import Document, Span
+from index.analysis import fold_keep
+from ingest.chunking import sentence_spans
+from qa import bodies
+
+_GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt Borås Stads styr- och …")
+_PATTERNS = [
+    re.compile(p.replace(" ", r"\s+"))
+    for p in (
+        rf"(?P<body>{bodies.UNIT}) {_GAP}(?:har|hade) (?:det |ett |sitt )?(?:overgripande |sarskilt |samlade |yttersta )?(?:helhets)?ansvar(?:et)? (?:for|over) (?P<what>[^.;]+)",
+        rf"\bhar (?P<body>{bodies.UNIT}) (?:det |ett )?(?:overgripande |sarskilt |samlade )?(?:helhets)?ansvar(?:et)? (?:for|over) (?P<what>[^.;]+)",
+        rf"(?P<body>{bodies.UNIT}) (?:ansvarar|svarar) for (?P<what>[^.;]+)",
+        rf"(?P<body>{bodies.UNIT})s? roll (?:inneb[a-z]r|ar) (?:ett |att )?(?:sarskilt )?(?:ansvar for )?(?P<what>[^.;]+)",
+        rf"(?P<body>{bodies.UNIT})s? roll som (?P<what>[^.;]+)",
+        rf"(?P<body>{bodies.UNIT}) som (?:bland annat |framst |huvudsakligen )?arbetar med (?P<what>[^.;]+)",
+        rf"ansvaret for (?P<what>[^.;]+?) (?:ligger hos|ligger pa|har) (?P<body>{bodies.UNIT})",
+        rf"(?P<body>{bodies.UNIT}) {_GAP}sitt uppdrag att (?P<what>[^.;]+)",
+        rf"(?P<body>{bodies.BODY}) foljer upp (?P<what>[^.;]+)",
+    )
+]
+_SINCE = re.compile(r"\b(?:sedan|fran och med|fr\.?o\.?m\.?)\s+(?:den\s+)?(?:\d{1,2}\s+[a-z]+\s+\d{4}|[a-z]+\s+\d{4}|\d{4}(?:-\d\d-\d\d)?)")
+
+
+@dataclass(frozen=True, slots=True)
+class Responsibility:
+    id: str
+    municipality: str | None
+    body: str
+    responsibility: str
+    since: str | None
+    source: Span
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.source
+        return {
+            "id": self.id,
+            "municipality": self.municipality,
+            "body": self.body,
+            "responsibility": self.responsibility,
+            "since": self.since,
+            "source": {"doc": s.doc, "start": s.start, "end": s.end, "page": s.page, "text": s.text},
+        }
+
+
+def extract(doc: Document) -> list[Responsibility]:
+    out: list[Responsibility] = []
+    folded = fold_keep(doc.text)
+    for s, e in sentence_spans(doc.text):
+        f = folded[s:e]
+        m = next((m for p in _PATTERNS if (m := p.search(f))), None)
+        if m is None:
+            continue
+        body = bodies.display(doc.text[s + m.start("body") : s + m.end("body")])
+        what = re.sub(r"\s+", " ", doc.text[s + m.start("what") : s + m.end("what")]).strip(" ,")
+        what = re.sub(r"-\s+(?=[a-zåäö])", "", what)
+        what = re.split(r"\s+(?:är|ar|dr|&r) det\b|,|\s+vilket\b|\s+men\b", what)[0]
+        what = re.sub(r"\s+(innebär|innebar|innebir|är|ar)$", "", what)
+        since_m = _SINCE.search(f)
+        since = re.sub(r"\s+", " ", doc.text[s + since_m.start() : s + since_m.end()]) if since_m else None
+        if since and since.lower().startswith("sedan dess"):
+            since = None
+        out.append(
+            Responsibility(
+                id=hashlib.sha256(f"{doc.doc}:{s}:{e}".encode()).hexdigest()[:12],
+                municipality=doc.meta.municipality,
+                body=body,
+                responsibility=what,
+                since=since,
+                source=Span(doc.doc, s, e, doc.page_at(s), doc.text[s:e], 1.0),
+            )
+        )
+    return out
+
+
+def build(documents: dict[str, Document]) -> list[Responsibility]:
+    return [r for name in sorted(documents) for r in extract(documents[name])]

@@ -1,0 +1,107 @@
+"""Answers from the recommendation and responsibility tables, for the questions officials ask most.
+
+"Vilka rekommendationer fick kommunstyrelsen i Trollhättan?" lists the table's rows; "Vem ansvarar för
+samordningen av integrationsarbetet i Borås?" quotes the best responsibility statement. Anything the
+tables cannot answer falls through to the ordinary retrieval answer (these return None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from granska.types import Answer, DocMeta, Hit, Span
+from index.analysis import content_words, for_matching, fold, language
+from index.search import meta_matches
+from qa import bodies
+from qa.evidence import coverage
+from qa.recommendations import Recommendation
+from qa.responsibilities import Responsibility
+
+_ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.I)
+_ASKS_RESP = re.compile(r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*)", re.I)
+_AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
+RESPONSIBILITY_AT = 0.5  # coverage of the question's topic a statement needs to be the answer
+_INTENT_WORDS = {"vem", "vilken", "vilka", "ansvarar", "ansvaret", "ansvar", "who", "responsible", "responsibility", "has"}
+
+
+def _oneline(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _mentions_place(question: str, municipality: str | None) -> bool:
+    if not municipality:
+        return False
+    head = fold(municipality.split()[0]).rstrip("s")
+    return any(fold(w).startswith(head) for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", question))
+
+
+def _places_named(question: str, municipalities: Sequence[str | None]) -> set[str]:
+    return {m for m in municipalities if m and _mentions_place(question, m)}
+
+
+def filter_rows(rows: Sequence[Recommendation | Responsibility], filters: dict[str, list[str]], metas: dict[str, DocMeta]) -> list:
+    """Metadata filters on each row's source document, plus 'addressee'/'body' and 'status' on the row."""
+    out = []
+    for row in rows:
+        doc = row.recommendation.doc if isinstance(row, Recommendation) else row.source.doc
+        extra = {k: v for k, v in filters.items() if k in ("addressee", "body", "status")}
+        meta_filters = {k: v for k, v in filters.items() if k not in extra}
+        if meta_filters and not meta_matches(doc, metas[doc], meta_filters):
+            continue
+        name = row.addressee if isinstance(row, Recommendation) else row.body
+        if any(k in ("addressee", "body") and not any(bodies.key(v) in bodies.key(name) for v in vals) for k, vals in extra.items()):
+            continue
+        if "status" in extra and (not isinstance(row, Recommendation) or row.status not in extra["status"]):
+            continue
+        out.append(row)
+    return out
+
+
+def recommendations_answer(question: str, rows: list[Recommendation], hits: list[Hit]) -> Answer | None:
+    if not _ASKS_RECS.search(question) or not rows:
+        return None
+    places = _places_named(question, [r.municipality for r in rows])
+    if places:
+        rows = [r for r in rows if r.municipality in places]
+    named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
+    if named:
+        rows = [r for r in rows if bodies.key(r.addressee) in named]
+    auditors = [a for a in _AUDITORS if re.search(rf"\b{a}\b", fold(question))]
+    if auditors:
+        rows = [r for r in rows if r.auditor and any(a in fold(r.auditor) for a in auditors)]
+    if not rows or not (places or named or auditors):
+        return None
+    en = language(question) == "en"
+    who = rows[0].addressee if len({bodies.key(r.addressee) for r in rows}) == 1 else ("the bodies" if en else "nämnderna")
+    where = f" i {rows[0].municipality}" if places and rows[0].municipality else ""
+    n = len(rows)
+    head = (
+        f"{who}{where.replace(' i ', ' in ')} received {n} recommendation{'s' if n > 1 else ''}:"
+        if en
+        else f"{who}{where} fick {n} rekommendation{'er' if n > 1 else ''}:"
+    )
+    cites = [Span(r.recommendation.doc, r.recommendation.start, r.recommendation.end, r.recommendation.page, r.recommendation.text, 1.0) for r in rows]
+    body = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations"})
+
+
+def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:
+    if not _ASKS_RESP.search(question) or not rows:
+        return None
+    places = _places_named(question, [r.municipality for r in rows])
+    if places:
+        rows = [r for r in rows if r.municipality in places]
+    matched = for_matching(question)
+    words = [w for w in content_words(matched) if w not in _INTENT_WORDS and not any(_mentions_place(w.capitalize(), p) for p in places)]
+    if not rows or not words:
+        return None
+    weights = {w: 1.0 for w in words}
+    scored = [(coverage(words, weights, f"{r.body} {r.responsibility} {r.source.text}", ""), r.since is not None, r) for r in rows]
+    best_cov, _, best = max(scored, key=lambda x: (x[0], x[1]))
+    if best_cov < RESPONSIBILITY_AT:
+        return None
+    s = best.source
+    since = f" ({best.since})" if best.since else ""
+    text = f"{best.body}{since}: ”{_oneline(s.text)}” [1]"
+    return Answer(question, text, False, [Span(s.doc, s.start, s.end, s.page, s.text, best_cov)], hits, notes={"generator": "responsibilities"})
