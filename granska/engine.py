@@ -10,7 +10,7 @@ from typing import Any
 
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.settings import Settings
-from granska.types import Answer, Document, Hit
+from granska.types import Answer, Document, Hit, Span
 from index.embedders import Embedder, embedder_fingerprint, get_embedder
 from index.lexical import LexicalIndex
 from index.search import Searcher, parse_filters
@@ -203,7 +203,8 @@ class Engine:
             recs, resps = (self.recommendations(filters=parsed), self.responsibilities(filters=parsed))
             tabled = tracker.recommendations_answer(resolved, recs, hits[:k]) or tracker.responsibility_answer(resolved, resps, hits[:k])
             if tabled is not None:
-                return Answer(question, tabled.answer, False, tabled.citations, hits[:k], qid, resolved, tabled.notes)
+                ordered = _citing_first(hits, tabled.citations)
+                return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, tabled.notes)
         result = answer(resolved, hits, self.settings.answer, qid=qid)
         notes: dict[str, Any] = {"generator": "extractive"}
         if llm.configured(self.settings) and hits:
@@ -220,6 +221,15 @@ class Engine:
         hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))
         v = verify(claim, hits, qid=qid)
         return Verdict(v.claim, v.verdict, v.explanation, v.citations, hits[:k], id=qid)
+
+
+def _citing_first(hits: list[Hit], citations: list[Span]) -> list[Hit]:
+    """The table found the answer: passages that hold its citations come first, the rest keep their order."""
+
+    def holds(h: Hit) -> bool:
+        return any(c.doc == h.chunk.doc and h.chunk.start <= c.start < h.chunk.end for c in citations)
+
+    return sorted(hits, key=lambda h: not holds(h))
 
 
 class _Locked:

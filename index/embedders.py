@@ -61,7 +61,9 @@ class SentenceTransformer(Embedder):
         if not Path(path).exists():
             raise GranskaError(f"embedding model not found at {path}; give a local model directory")
         self._model = ST(path, device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # Renamed in sentence-transformers 6; older releases only have the long name.
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of() or 0)
         self.fingerprint = embedder_fingerprint(name)
 
     def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
