@@ -85,7 +85,11 @@ class Scores:
 def score_retrieval(passages: list[dict[str, Any]], item: Item) -> dict[str, float]:
     hits = [covers(p, item.evidence) for p in passages[:5]]
     first = next((i for i, h in enumerate(hits) if h), None)
-    return {"hit1": float(bool(hits and hits[0])), "recall5": float(any(hits)), "mrr": 0.0 if first is None else 1.0 / (first + 1)}
+    return {
+        "hit1": float(bool(hits and hits[0])),
+        "recall5": float(any(hits)),
+        "mrr": 0.0 if first is None else 1.0 / (first + 1),
+    }
 
 
 def score_answer(out: dict[str, Any], item: Item) -> Scores:

@@ -91,9 +91,11 @@ def _chart(results: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    metrics = [m for m in ("hit1", "recall5", "mrr", "citation_precision", "key_recall") if any(
-        s["summary"]["all"].get(m) is not None for s in results["systems"].values()
-    )]
+    metrics = [
+        m
+        for m in ("hit1", "recall5", "mrr", "citation_precision", "key_recall")
+        if any(s["summary"]["all"].get(m) is not None for s in results["systems"].values())
+    ]
     systems = list(results["systems"])
     fig, ax = plt.subplots(figsize=(10, 4.5))
     width = 0.8 / max(len(systems), 1)

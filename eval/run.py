@@ -11,10 +11,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from eval.metrics import Item, Scores, score_answer, summarize
 from granska.engine import Engine
 from granska.errors import BadRequestError
 from granska.settings import SearchSettings, Settings
-from eval.metrics import Item, Scores, score_answer, summarize
 
 System = Callable[[Item], dict[str, Any]]
 

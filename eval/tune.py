@@ -82,7 +82,9 @@ def main() -> None:
     rows.sort(key=lambda r: -(r[3]["dev"][0] + r[3]["swequad"][0] + 0.5 * (r[3]["dev"][1] + r[3]["swequad"][1])))
     print("tokens w_word w_dense | dev hit@1 r@5 | swequad hit@1 r@5")
     for tokens, ww, wd, res in rows[: args.top]:
-        print(f"{tokens:6} {ww:6} {wd:7} | {res['dev'][0]:.3f} {res['dev'][1]:.3f} | {res['swequad'][0]:.3f} {res['swequad'][1]:.3f}")
+        print(
+            f"{tokens:6} {ww:6} {wd:7} | {res['dev'][0]:.3f} {res['dev'][1]:.3f} | {res['swequad'][0]:.3f} {res['swequad'][1]:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ import typer
 
 from granska.errors import BadRequestError, GranskaError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers over Swedish municipal audit documents.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Cited answers over Swedish municipal audit documents."
+)
 docs_app = typer.Typer(no_args_is_help=True, help="List or delete indexed documents.")
 app.add_typer(docs_app, name="docs")
 
@@ -20,9 +22,16 @@ EXIT_ERROR = 1
 EXIT_SKIPPED = 3  # ingest finished, but some files could not be read
 
 IndexDir = Annotated[
-    Path | None, typer.Option("--index-dir", help="Index folder (default: $GRANSKA_INDEX_DIR or ~/.local/share/granska/index).")
+    Path | None,
+    typer.Option("--index-dir", help="Index folder (default: $GRANSKA_INDEX_DIR or ~/.local/share/granska/index)."),
 ]
-Filters = Annotated[list[str] | None, typer.Option("--filter", help="KEY=VALUE metadata filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title).")]
+Filters = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        help="KEY=VALUE metadata filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title).",
+    ),
+]
 T = TypeVar("T")
 
 
@@ -34,10 +43,10 @@ def _engine(index_dir: Path | None) -> Any:
     return Engine(settings)
 
 
-def _run(fn: Callable[[], T]) -> T:
+def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Domain errors become one line on stderr and exit 1, here at the boundary only."""
     try:
-        return fn()
+        return fn(*args, **kwargs)
     except GranskaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
@@ -49,7 +58,9 @@ def _emit(obj: dict[str, Any]) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders recurse; a metadata.tsv beside files is read).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (folders recurse; a metadata.tsv beside files is read).")
+    ],
     index_dir: IndexDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
@@ -76,8 +87,17 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="Passages to return.")] = 5,
     filters: Filters = None,
-    questions: Annotated[Path | None, typer.Option("--questions", help='JSONL file of {"id","question"}; prints one JSON object per line, in order.')] = None,
-    history: Annotated[Path | None, typer.Option("--history", help='Earlier turns: a JSON list of questions (or {"question"} objects), or JSONL of {"question"}.')] = None,
+    questions: Annotated[
+        Path | None,
+        typer.Option("--questions", help='JSONL file of {"id","question"}; prints one JSON object per line, in order.'),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help='Earlier turns: a JSON list of questions (or {"question"} objects), or JSONL of {"question"}.',
+        ),
+    ] = None,
 ) -> None:
     """Answer a question with quoted, cited sentences, or say that the documents do not say."""
     if (question is None) == (questions is None):
@@ -90,7 +110,7 @@ def ask(
             if error:
                 _emit({"id": qid, "question": text, "error": error})
                 continue
-            _emit(_run(lambda: engine.ask(text, k=k, filters=filters, qid=qid)).as_dict())
+            _emit(_run(engine.ask, text, k=k, filters=filters, qid=qid).as_dict())
         return
     turns = _run(lambda: _read_history(history)) if history else None
     result = _run(lambda: engine.ask(question or "", k=k, filters=filters, history=turns))
@@ -112,14 +132,20 @@ def _print_answer(result: Any) -> None:
 def _read_history(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
-        rows = json.loads(text) if text.lstrip().startswith("[") else [json.loads(x) for x in text.splitlines() if x.strip()]
+        rows = (
+            json.loads(text)
+            if text.lstrip().startswith("[")
+            else [json.loads(x) for x in text.splitlines() if x.strip()]
+        )
         return [r if isinstance(r, str) else str(r["question"]) for r in rows]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise BadRequestError(f"cannot read history {path}: {exc} (want a JSON list of questions)") from exc
 
 
 @app.command()
-def chat(index_dir: IndexDir = None, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5, filters: Filters = None) -> None:
+def chat(
+    index_dir: IndexDir = None, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5, filters: Filters = None
+) -> None:
     """Ask questions in a row; follow-ups ("Och i Trollhättan?", "Vem ansvarar för det?") use the earlier ones."""
     engine = _engine(index_dir)
     _run(engine.ensure_index)
@@ -129,7 +155,7 @@ def chat(index_dir: IndexDir = None, k: Annotated[int, typer.Option("-k", min=1,
         question = line.strip()
         if not question or question in ("exit", "quit", "avsluta"):
             break
-        result = _run(lambda: engine.ask(question, k=k, filters=filters, history=turns))
+        result = _run(engine.ask, question, k=k, filters=filters, history=turns)
         _print_answer(result)
         turns.append(result.resolved_question or question)
 
@@ -140,7 +166,10 @@ def verify(
     index_dir: IndexDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     filters: Filters = None,
-    claims: Annotated[Path | None, typer.Option("--claims", help='JSONL file of {"id","claim"}; prints one JSON object per line, in order.')] = None,
+    claims: Annotated[
+        Path | None,
+        typer.Option("--claims", help='JSONL file of {"id","claim"}; prints one JSON object per line, in order.'),
+    ] = None,
 ) -> None:
     """Check a claim: supported, contradicted or not_found, with the cited sentence and a one-line reason."""
     if (claim is None) == (claims is None):
@@ -153,7 +182,7 @@ def verify(
             if error:
                 _emit({"id": qid, "claim": text, "error": error})
                 continue
-            _emit(_run(lambda: engine.verify(text, filters=filters, qid=qid)).as_dict())
+            _emit(_run(engine.verify, text, filters=filters, qid=qid).as_dict())
         return
     result = _run(lambda: engine.verify(claim or "", filters=filters))
     if as_json:
@@ -179,7 +208,7 @@ def _read_jsonl(path: Path, field: str) -> Iterator[tuple[Any, str, str | None]]
             if not isinstance(text, str) or not text.strip():
                 raise ValueError("empty question")
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            yield (None, "", f"{path}:{n}: not a {{\"id\", \"{field}\"}} object ({exc})")
+            yield (None, "", f'{path}:{n}: not a {{"id", "{field}"}} object ({exc})')
             continue
         yield (row.get("id"), text, None)
 
@@ -201,11 +230,16 @@ def docs_list(
             _emit({"doc": name, "sha256": d.doc_sha256, "chunks": counts.get(name, 0), **d.meta.as_dict()})
         else:
             m = d.meta
-            typer.echo(f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{counts.get(name, 0)} chunks\t{m.title or ''}")
+            typer.echo(
+                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{counts.get(name, 0)} chunks\t{m.title or ''}"
+            )
 
 
 @docs_app.command("rm")
-def docs_rm(doc: Annotated[str, typer.Argument(help="Document name as listed by `granska docs list`.")], index_dir: IndexDir = None) -> None:
+def docs_rm(
+    doc: Annotated[str, typer.Argument(help="Document name as listed by `granska docs list`.")],
+    index_dir: IndexDir = None,
+) -> None:
     """Delete a document and every one of its chunks and vectors."""
     engine = _engine(index_dir)
     n = _run(lambda: engine.remove(doc))
@@ -255,9 +289,22 @@ def recommendations(
     _run(engine.ensure_index)
     rows = [r.as_dict() for r in _run(lambda: engine.recommendations(filters=filters))]
     columns = [
-        "id", "municipality", "addressee", "status", "auditor", "date",
-        "recommendation.doc", "recommendation.start", "recommendation.end", "recommendation.page", "recommendation.text",
-        "response.doc", "response.start", "response.end", "response.page", "response.text",
+        "id",
+        "municipality",
+        "addressee",
+        "status",
+        "auditor",
+        "date",
+        "recommendation.doc",
+        "recommendation.start",
+        "recommendation.end",
+        "recommendation.page",
+        "recommendation.text",
+        "response.doc",
+        "response.start",
+        "response.end",
+        "response.page",
+        "response.text",
     ]
     _table_out(rows, columns, as_json, as_csv)
 
@@ -273,7 +320,18 @@ def responsibilities(
     engine = _engine(index_dir)
     _run(engine.ensure_index)
     rows = [r.as_dict() for r in _run(lambda: engine.responsibilities(filters=filters))]
-    columns = ["id", "municipality", "body", "responsibility", "since", "source.doc", "source.start", "source.end", "source.page", "source.text"]
+    columns = [
+        "id",
+        "municipality",
+        "body",
+        "responsibility",
+        "since",
+        "source.doc",
+        "source.start",
+        "source.end",
+        "source.page",
+        "source.text",
+    ]
     _table_out(rows, columns, as_json, as_csv)
 
 
@@ -293,10 +351,16 @@ def serve(
 @app.command("eval")
 def eval_cmd(
     dataset: Annotated[Path, typer.Argument(help="JSONL in the shared/eval/dev.jsonl format.")],
-    docs: Annotated[Path | None, typer.Option("--docs", help="Ingest this folder into a temporary index first.")] = None,
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Ingest this folder into a temporary index first.")
+    ] = None,
     index_dir: IndexDir = None,
-    baselines: Annotated[bool, typer.Option("--baselines", help="Also score lexical-only, dense-only and the LangChain FAISS recipe.")] = False,
-    out: Annotated[Path, typer.Option("--out", help="Folder for report.md, results.json and metrics.png.")] = Path("eval-out"),
+    baselines: Annotated[
+        bool, typer.Option("--baselines", help="Also score lexical-only, dense-only and the LangChain FAISS recipe.")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.md, results.json and metrics.png.")] = Path(
+        "eval-out"
+    ),
 ) -> None:
     """Score answers, citations and retrieval on a dataset; write a report, per-question results and a chart."""
     from eval import report
@@ -304,7 +368,9 @@ def eval_cmd(
     from granska.settings import Settings
 
     settings = Settings(index_dir=index_dir) if index_dir else Settings()
-    results = _run(lambda: evaluate(dataset, settings=settings, docs=docs, baselines=baselines, progress=sys.stderr.isatty()))
+    results = _run(
+        lambda: evaluate(dataset, settings=settings, docs=docs, baselines=baselines, progress=sys.stderr.isatty())
+    )
     report.print_tables(results)
     for path in report.write(results, out):
         typer.echo(f"wrote {path}")
@@ -312,7 +378,9 @@ def eval_cmd(
 
 @app.command()
 def bench(
-    scale_n: Annotated[int, typer.Option("--scale", min=1000, help="Synthetic vectors for the scale benchmark.")] = 1_000_000,
+    scale_n: Annotated[
+        int, typer.Option("--scale", min=1000, help="Synthetic vectors for the scale benchmark.")
+    ] = 1_000_000,
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="Times each dev question is asked.")] = 3,
     smoke: Annotated[bool, typer.Option("--smoke", help="A small, quick run (what CI does).")] = False,
     out: Annotated[Path, typer.Option("--out", help="Folder for bench.json and bench.md.")] = Path("bench-out"),
@@ -324,10 +392,16 @@ def bench(
     from granska.settings import Settings
 
     dev = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
-    questions = [i.question for i in read_dataset(dev)] if dev.is_file() else ["Vem ansvarar för integrationsfrågorna i Motala?"]
+    questions = (
+        [i.question for i in read_dataset(dev)]
+        if dev.is_file()
+        else ["Vem ansvarar för integrationsfrågorna i Motala?"]
+    )
     if smoke:
         scale_n, repeats, questions = 20_000, 1, questions[:5]
-    results = _run(lambda: b.run(Settings(), questions=questions, scale_n=scale_n, repeats=repeats, docs=BUNDLED_CORPUS))
+    results = _run(
+        lambda: b.run(Settings(), questions=questions, scale_n=scale_n, repeats=repeats, docs=BUNDLED_CORPUS)
+    )
     typer.echo(b.table(results))
     typer.echo(f"wrote {b.write(results, out)}")
 

@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.settings import Settings
 from granska.types import Answer, Document, Hit, Span
@@ -19,9 +21,9 @@ from ingest import pipeline
 from ingest.chunking import CHUNKER_VERSION
 from ingest.pipeline import IngestReport, Skipped
 from qa import followup, llm, recommendations, responsibilities, tracker
+from qa.answer import abstention, answer
 from qa.recommendations import Recommendation
 from qa.responsibilities import Responsibility
-from qa.answer import abstention, answer
 from qa.verify import Verdict, verify
 
 TRACKER_KEYS = ("addressee", "body", "status")
@@ -60,7 +62,11 @@ class Engine:
         have = self.store.fingerprint()
         want = self.fingerprint()
         if have != want:
-            diff = ", ".join(f"{k}: index has {have.get(k)!r}, settings say {want.get(k)!r}" for k in want if have.get(k) != want.get(k))
+            diff = ", ".join(
+                f"{k}: index has {have.get(k)!r}, settings say {want.get(k)!r}"
+                for k in want
+                if have.get(k) != want.get(k)
+            )
             raise IndexMismatchError(
                 f"the index in {self.settings.index_dir} was built with other settings ({diff}); "
                 f"rebuild it: delete that folder (or pick another --index-dir) and run `granska ingest` again"
@@ -111,7 +117,9 @@ class Engine:
         batch = self.settings.embedder.batch_size
         parts = [
             emb.encode(texts[i : i + batch])
-            for i in _progress(range(0, len(texts), batch), progress, "embedding", total=len(range(0, len(texts), batch)))
+            for i in _progress(
+                range(0, len(texts), batch), progress, "embedding", total=len(range(0, len(texts), batch))
+            )
         ]
         vectors = np.concatenate(parts) if parts else np.zeros((0, emb.dim), dtype=np.float32)
         out: list[Upsert] = []
@@ -159,7 +167,9 @@ class Engine:
                     except OSError as exc:  # a read-only index still answers; it just rebuilds next time
                         log.warning("could not cache the lexical index in %s: %s", cache, exc)
                 dense_on = self.settings.search.w_dense > 0
-                self._searcher = Searcher(self.store, _Locked(self.embedder()) if dense_on else None, lexical, self.settings.search)
+                self._searcher = Searcher(
+                    self.store, _Locked(self.embedder()) if dense_on else None, lexical, self.settings.search
+                )
             return self._searcher
 
     def search(self, query: str, *, k: int = 5, filters: Any = None) -> list[Hit]:
@@ -194,24 +204,43 @@ class Engine:
         return tracker.filter_rows(self._tracker()[1], parse_filters(filters, extra=TRACKER_KEYS), metas)
 
     def ask(
-        self, question: str, *, k: int = 5, filters: Any = None, qid: str | None = None, history: list[str] | None = None
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        filters: Any = None,
+        qid: str | None = None,
+        history: list[str] | None = None,
     ) -> Answer:
         parsed = parse_filters(filters)
         resolved = self.resolve(question, history)
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
         if hits:
             recs, resps = (self.recommendations(filters=parsed), self.responsibilities(filters=parsed))
-            tabled = tracker.recommendations_answer(resolved, recs, hits[:k]) or tracker.responsibility_answer(resolved, resps, hits[:k])
+            tabled = tracker.recommendations_answer(resolved, recs, hits[:k]) or tracker.responsibility_answer(
+                resolved, resps, hits[:k]
+            )
             if tabled is not None:
                 ordered = _citing_first(hits, tabled.citations)
-                return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, tabled.notes)
+                return Answer(
+                    question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, tabled.notes
+                )
         result = answer(resolved, hits, self.settings.answer, qid=qid)
         notes: dict[str, Any] = {"generator": "extractive"}
         if llm.configured(self.settings) and hits:
             try:
                 gen = llm.generate(resolved, hits[:LLM_PASSAGES], self.settings)
                 text = gen.answer if not gen.abstained else abstention(question)
-                return Answer(question, text, gen.abstained, gen.citations, hits[:k], qid, resolved, {"generator": "llm", **gen.notes})
+                return Answer(
+                    question,
+                    text,
+                    gen.abstained,
+                    gen.citations,
+                    hits[:k],
+                    qid,
+                    resolved,
+                    {"generator": "llm", **gen.notes},
+                )
             except llm.LLMError as exc:
                 notes = {"generator": "extractive", "llm_error": str(exc), **exc.notes}
         text = abstention(question) if result.abstained else result.answer
@@ -239,7 +268,7 @@ class _Locked:
         self._inner = inner
         self._lock = threading.Lock()
 
-    def encode(self, texts: list[str], *, query: bool = False) -> Any:
+    def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
         with self._lock:
             return self._inner.encode(texts, query=query)
 
@@ -249,4 +278,6 @@ def _progress(items: Any, on: bool, label: str, total: int | None = None) -> Any
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=label, total=total, unit="batch" if label == "embedding" else "file", file=sys.stderr, leave=False)
+    return tqdm(
+        items, desc=label, total=total, unit="batch" if label == "embedding" else "file", file=sys.stderr, leave=False
+    )

@@ -54,9 +54,7 @@ class AnswerSettings(_Section):
 class Settings(BaseSettings):
     """All of Granska's settings. Every field can be set as GRANSKA_<FIELD> (sections: GRANSKA_<SECTION>__<FIELD>)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="GRANSKA_", env_nested_delimiter="__", extra="forbid", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="GRANSKA_", env_nested_delimiter="__", extra="forbid", frozen=True)
 
     index_dir: Path = Field(default_factory=_default_index_dir, description="Where the index lives.")
     ingest: IngestSettings = IngestSettings()

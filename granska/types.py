@@ -122,9 +122,7 @@ class Answer:
                 "answer": self.answer,
                 "abstained": self.abstained,
                 "citations": [c.as_dict() for c in self.citations],
-                "passages": [
-                    {**hit_span(h).as_dict(), "meta": h.meta.as_dict()} for h in self.passages
-                ],
+                "passages": [{**hit_span(h).as_dict(), "meta": h.meta.as_dict()} for h in self.passages],
             }
         )
         if self.resolved_question and self.resolved_question != self.question:

@@ -76,9 +76,9 @@ def search(index: Any, query: np.ndarray, k: int, allowed: np.ndarray | None) ->
             return []
         selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
         params = (
-            faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
+            faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)  # type: ignore[call-arg]  # stubs lag the API
             if isinstance(index, faiss.IndexIVF)
-            else faiss.SearchParameters(sel=selector)
+            else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         )
     scores, rows = index.search(q, k, params=params)
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]

@@ -13,11 +13,18 @@ import os
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from granska.errors import GranskaError
+
+
+class Encoder(Protocol):
+    """What search needs from an embedder: a batch of texts in, normalized rows out."""
+
+    def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray: ...
 
 
 class Embedder(Embeddings):

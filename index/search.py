@@ -11,7 +11,7 @@ from granska.errors import BadRequestError
 from granska.settings import SearchSettings
 from granska.types import Chunk, DocMeta, Hit
 from index.analysis import fold
-from index.embedders import Embedder
+from index.embedders import Encoder
 from index.lexical import LexicalIndex
 from index.store import Store
 
@@ -59,7 +59,7 @@ def _words(text: str) -> list[str]:
 
 
 class Searcher:
-    def __init__(self, store: Store, embedder: Embedder | None, lexical: LexicalIndex, settings: SearchSettings) -> None:
+    def __init__(self, store: Store, embedder: Encoder | None, lexical: LexicalIndex, settings: SearchSettings) -> None:
         self.store = store
         self.embedder = embedder
         self.lexical = lexical

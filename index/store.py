@@ -25,6 +25,7 @@ from granska.types import Chunk, DocMeta, Document
 from index import dense
 
 FORMAT = 1
+EXACT_FILTERED = 50_000  # filtered dense searches over at most this many rows are exact
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,11 @@ class LocalStore:
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         if self._dense is None:
             return []
+        if allowed is not None and len(allowed) <= EXACT_FILTERED:
+            # A filtered search over an approximate index misses rows in unprobed lists: score them exactly.
+            sims = self._vectors[allowed] @ query.astype(np.float32)
+            top = np.argsort(-sims, kind="stable")[:k]
+            return [(int(allowed[i]), float(sims[i])) for i in top]
         return dense.search(self._dense, query, k, allowed)
 
     def cache_dir(self) -> Path:

@@ -64,7 +64,7 @@ def _split_long(text: str, span: tuple[int, int], max_tokens: int) -> list[tuple
     pieces: list[tuple[int, int]] = []
     piece_start, used = start, 0
     for m in re.finditer(r"\S+", text[start:end]):
-        w_start, w_end = start + m.start(), start + m.end()
+        w_start = start + m.start()
         cost = count_tokens(" " + m.group())
         if used + cost > max_tokens and w_start > piece_start:
             pieces.extend(_trimmed(text, piece_start, w_start))

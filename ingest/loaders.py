@@ -16,12 +16,15 @@ def load(path: Path, *, max_bytes: int) -> Document:
     """Read one file into a Document whose text is what every offset refers to."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise UnreadableFileError(str(path), f"unsupported file type '{suffix or '(none)'}' (supported: {', '.join(SUPPORTED)})")
+        raise UnreadableFileError(
+            str(path), f"unsupported file type '{suffix or '(none)'}' (supported: {', '.join(SUPPORTED)})"
+        )
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise UnreadableFileError(
-                str(path), f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (GRANSKA_INGEST__MAX_FILE_MB)"
+                str(path),
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (GRANSKA_INGEST__MAX_FILE_MB)",
             )
         data = path.read_bytes()
     except OSError as exc:
@@ -39,7 +42,9 @@ def load(path: Path, *, max_bytes: int) -> Document:
     else:
         text = _docx_text(path)
     if not text.strip():
-        reason = "PDF has no text layer (scanned image?); run OCR on it first" if suffix == ".pdf" else "no text in file"
+        reason = (
+            "PDF has no text layer (scanned image?); run OCR on it first" if suffix == ".pdf" else "no text in file"
+        )
         raise UnreadableFileError(str(path), reason)
     return Document(doc=path.name, doc_sha256=sha, text=text, page_starts=page_starts)
 

@@ -45,7 +45,9 @@ def read_sidecar(directory: Path) -> dict[str, DocMeta]:
             cell = {k: (v or "").strip() or None for k, v in row.items() if k}
             out[name] = DocMeta(
                 municipality=cell.get("municipality"),
-                role=normalize_role(cell.get("doc_type") or cell.get("role")) if (cell.get("doc_type") or cell.get("role")) else "",
+                role=normalize_role(cell.get("doc_type") or cell.get("role"))
+                if (cell.get("doc_type") or cell.get("role"))
+                else "",
                 issuer=cell.get("issuer"),
                 auditor=cell.get("auditor"),
                 date=cell.get("date"),

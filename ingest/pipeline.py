@@ -73,15 +73,20 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def plan(
-    files: list[Path], existing: dict[str, Document]
-) -> Iterator[tuple[Path, DocMeta | None, str | Skipped]]:
+def plan(files: list[Path], existing: dict[str, Document]) -> Iterator[tuple[Path, DocMeta | None, str | Skipped]]:
     """(file, sidecar row, "new"|"changed"|"unchanged") per file, or a Skipped for a name clash in the batch."""
     sidecars: dict[Path, dict[str, DocMeta]] = {}
     seen: dict[str, Path] = {}
     for path in files:
         if path.name in seen:
-            yield path, None, Skipped(str(path), f"another file named {path.name} is in this batch ({seen[path.name]}); document names must be unique")
+            yield (
+                path,
+                None,
+                Skipped(
+                    str(path),
+                    f"another file named {path.name} is in this batch ({seen[path.name]}); document names must be unique",
+                ),
+            )
             continue
         seen[path.name] = path
         if path.parent not in sidecars:
@@ -102,7 +107,10 @@ def plan(
 def _sidecar_agrees(row: DocMeta | None, stored: DocMeta) -> bool:
     if row is None:
         return True
-    return all(getattr(row, f) in (None, "", getattr(stored, f)) for f in ("municipality", "role", "issuer", "auditor", "date", "title"))
+    return all(
+        getattr(row, f) in (None, "", getattr(stored, f))
+        for f in ("municipality", "role", "issuer", "auditor", "date", "title")
+    )
 
 
 def load_one(path: Path, row: DocMeta | None, settings: IngestSettings) -> Loaded:

@@ -23,7 +23,7 @@ def display(surface: str) -> str:
     if m := list(re.finditer(r"\n\s*(?=[A-ZÅÄÖ])", surface)):
         surface = surface[m[-1].end() :]  # "Då\nKommunstyrelsen": a new word, not a broken one
     name = re.sub(r"-?\s*\n\s*", "", surface)
-    name = re.sub(_NAMND.replace("[a-z]", "[a-zäåöéi]"), "nämnd", name, flags=re.I)
+    name = re.sub(_NAMND.replace("[a-z]", "[a-zäåöéi]"), "nämnd", name, flags=re.IGNORECASE)
     return name[:1].upper() + name[1:]
 
 

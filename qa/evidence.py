@@ -19,17 +19,21 @@ from ingest.chunking import sentence_spans
 
 ANSWER_TYPE_BONUS = 0.1
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-_DATE = re.compile(rf"\b(?:1[89]|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?\b|\b\d{{1,2}} (?:{_MONTHS})\b", re.I)
+_DATE = re.compile(rf"\b(?:1[89]|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?\b|\b\d{{1,2}} (?:{_MONTHS})\b", re.IGNORECASE)
 # A count: not a year, not part of a date or a phone number.
 _COUNT = re.compile(
     rf"(?<![\d-])\d{{1,3}}(?:[ .]\d{{3}})*(?:,\d+)?(?![\d-])(?! (?:{_MONTHS}))"
     r"|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_MONEY = re.compile(r"\d[\d .,]*\s*(?:kr|kronor|sek|mkr|tkr|msek|miljon\w*|miljard\w*|tusen)\b|\b(?:kr|sek)\s*\d", re.I)
-_ASKS_DATE = re.compile(r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|what date|which year)\b", re.I)
-_ASKS_MONEY = re.compile(r"\b(kostade|kostar|kostnad\w*|budget\w*|belopp\w*|pengar|cost\w*|spen[dt])\b", re.I)
-_ASKS_COUNT = re.compile(r"\b(hur många|how many|antal\w*)\b", re.I)
+_MONEY = re.compile(
+    r"\d[\d .,]*\s*(?:kr|kronor|sek|mkr|tkr|msek|miljon\w*|miljard\w*|tusen)\b|\b(?:kr|sek)\s*\d", re.IGNORECASE
+)
+_ASKS_DATE = re.compile(
+    r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|what date|which year)\b", re.IGNORECASE
+)
+_ASKS_MONEY = re.compile(r"\b(kostade|kostar|kostnad\w*|budget\w*|belopp\w*|pengar|cost\w*|spen[dt])\b", re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"\b(hur många|how many|antal\w*)\b", re.IGNORECASE)
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:

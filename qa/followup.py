@@ -12,10 +12,14 @@ from collections.abc import Iterable
 
 from index.analysis import STOPWORDS, content_words, fold
 
-_ELLIPTIC_START = re.compile(r"^\s*(och|men|samt|and|but|what about|how about|vad sägs om|hur är det med|gäller det)\b", re.I)
-_POINTER = re.compile(r"\b(det|detta|den|denna|dessa|dem|de|dit|där|it|this|that|they|them|there)\b", re.I)
-_QUESTION_WORD = re.compile(r"\b(vad|vem|vilk\w+|hur|när|var|varför|who|what|which|how|when|where|why)\b", re.I)
-_BODY = re.compile(r"\b[\wåäöÅÄÖ]*(?:nämnd\w*|styrelse\w*|fullmäktige|revision\w*)\b", re.I)
+_ELLIPTIC_START = re.compile(
+    r"^\s*(och|men|samt|and|but|what about|how about|vad sägs om|hur är det med|gäller det)\b", re.IGNORECASE
+)
+_POINTER = re.compile(r"\b(det|detta|den|denna|dessa|dem|de|dit|där|it|this|that|they|them|there)\b", re.IGNORECASE)
+_QUESTION_WORD = re.compile(
+    r"\b(vad|vem|vilk\w+|hur|när|var|varför|who|what|which|how|when|where|why)\b", re.IGNORECASE
+)
+_BODY = re.compile(r"\b[\wåäöÅÄÖ]*(?:nämnd\w*|styrelse\w*|fullmäktige|revision\w*)\b", re.IGNORECASE)
 
 
 def _places(text: str, known: Iterable[str]) -> list[str]:

@@ -65,10 +65,15 @@ def configured(settings: Settings) -> bool:
 def _call(settings: Settings, system: str, user: str) -> str:
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    chat = _chat(settings.llm_base_url or "", settings.llm_model or "", settings.llm_api_key or "not-needed", settings.llm_timeout_s)
+    chat = _chat(
+        settings.llm_base_url or "",
+        settings.llm_model or "",
+        settings.llm_api_key or "not-needed",
+        settings.llm_timeout_s,
+    )
     try:
         reply = chat.invoke([SystemMessage(content=system), HumanMessage(content=user)])
-    except Exception as exc:  # noqa: BLE001 - any failure of a remote model means: fall back, and say why
+    except Exception as exc:
         raise LLMError(f"{type(exc).__name__}: {exc}") from exc
     return str(reply.content).strip()
 
@@ -156,4 +161,3 @@ def rewrite_followup(question: str, history: list[str], settings: Settings) -> s
     if not out or len(out) > 400 or "\n" in out.strip():
         raise LLMError("the model did not return one question")
     return out
-

@@ -40,9 +40,13 @@ _SINGLE = [
     re.compile(rf"rekommenderas (?P<body>{bodies.BODY})(?: ocksa)? att \S"),
     re.compile(rf"^[\W\d]*(?P<body>{bodies.BODY}) (?:bor|rekommenderas(?: ocksa)? att) (?!i detta avseende)\S"),
 ]
-_REJECT = re.compile(r"\b(delar inte|delar ej|avser inte|ser inte|inget behov|ej aktuell|inte aktuell|avstar|avvisar|instammer inte|anser inte)\b")
+_REJECT = re.compile(
+    r"\b(delar inte|delar ej|avser inte|ser inte|inget behov|ej aktuell|inte aktuell|avstar|avvisar|instammer inte|anser inte)\b"
+)
 _RESTATES = re.compile(r"\b(rekommenderar|rekommenderas|konstaterar|granskningen visar|har genomfort en granskning)\b")
-_RESPONDS = re.compile(r"\b(ska|skall|kommer att|beslutat|beslutade|omhandertas|uppmanas|uppdras|delar|instammer|tillmotesga|anser|valkomnar)\b")
+_RESPONDS = re.compile(
+    r"\b(ska|skall|kommer att|beslutat|beslutade|omhandertas|uppmanas|uppdras|delar|instammer|tillmotesga|anser|valkomnar)\b"
+)
 _POINTS_BACK = re.compile(r"\b(detta|dessa|det|den)\b\W*$")
 _PARTLY = re.compile(r"\b(delvis|till viss del|i viss man)\b")
 
@@ -110,7 +114,8 @@ def extract(doc: Document) -> list[_Found]:
         single = next((m for p in _SINGLE if (m := p.search(f))), None)
         if single:
             body = bodies.display(doc.text[s + single.start("body") : s + single.end("body")])
-            start = s + (_BULLET.match(f).end() if _BULLET.match(f) else 0)
+            bullet = _BULLET.match(f)
+            start = s + (bullet.end() if bullet else 0)
             previous = doc.text[spans[i - 1][0] : spans[i - 1][1]] if i and _POINTS_BACK.search(f) else ""
             found.append(_Found(doc, body, _span(doc, start, e), previous + " " + doc.text[start:e]))
         i += 1
@@ -133,7 +138,9 @@ def _place(meta_municipality: str | None) -> str | None:
 
 def build(documents: dict[str, Document]) -> list[Recommendation]:
     """The tracker over a corpus: de-duplicated recommendations, each linked to its response if any."""
-    found = [f for d in sorted(documents.values(), key=lambda d: (d.meta.role == "response", d.doc)) for f in extract(d)]
+    found = [
+        f for d in sorted(documents.values(), key=lambda d: (d.meta.role == "response", d.doc)) for f in extract(d)
+    ]
     groups: list[list[_Found]] = []
     for f in found:
         home = next(
@@ -195,7 +202,9 @@ def _link(
             # Never a quoted recommendation, nor a sentence that restates what the auditors said.
             if any(d == doc.doc and s <= start < e for d, start in quoted) or _RESTATES.search(folded[i]):
                 continue
-            score = coverage(words_, w, doc.text[s:e], "") + (RESPONSE_CUE_BONUS if _RESPONDS.search(folded[i]) else 0.0)
+            score = coverage(words_, w, doc.text[s:e], "") + (
+                RESPONSE_CUE_BONUS if _RESPONDS.search(folded[i]) else 0.0
+            )
             if best is None or score > best[0]:
                 best = (score, doc, spans, i)
     if best is None or best[0] < LINK_AT:

@@ -32,7 +32,9 @@ _PATTERNS = [
         rf"(?P<body>{bodies.BODY}) foljer upp (?P<what>[^.;]+)",
     )
 ]
-_SINCE = re.compile(r"\b(?:sedan|fran och med|fr\.?o\.?m\.?)\s+(?:den\s+)?(?:\d{1,2}\s+[a-z]+\s+\d{4}|[a-z]+\s+\d{4}|\d{4}(?:-\d\d-\d\d)?)")
+_SINCE = re.compile(
+    r"\b(?:sedan|fran och med|fr\.?o\.?m\.?)\s+(?:den\s+)?(?:\d{1,2}\s+[a-z]+\s+\d{4}|[a-z]+\s+\d{4}|\d{4}(?:-\d\d-\d\d)?)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,18 +11,29 @@ import re
 from collections.abc import Sequence
 
 from granska.types import Answer, DocMeta, Hit, Span
-from index.analysis import content_words, for_matching, fold, language
+from index.analysis import content_words, fold, for_matching, language
 from index.search import meta_matches
 from qa import bodies
 from qa.evidence import coverage
 from qa.recommendations import Recommendation
 from qa.responsibilities import Responsibility
 
-_ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.I)
-_ASKS_RESP = re.compile(r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*)", re.I)
+_ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)
+_ASKS_RESP = re.compile(r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*)", re.IGNORECASE)
 _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
 RESPONSIBILITY_AT = 0.5  # coverage of the question's topic a statement needs to be the answer
-_INTENT_WORDS = {"vem", "vilken", "vilka", "ansvarar", "ansvaret", "ansvar", "who", "responsible", "responsibility", "has"}
+_INTENT_WORDS = {
+    "vem",
+    "vilken",
+    "vilka",
+    "ansvarar",
+    "ansvaret",
+    "ansvar",
+    "who",
+    "responsible",
+    "responsibility",
+    "has",
+}
 
 
 def _oneline(text: str) -> str:
@@ -40,7 +51,9 @@ def _places_named(question: str, municipalities: Sequence[str | None]) -> set[st
     return {m for m in municipalities if m and _mentions_place(question, m)}
 
 
-def filter_rows(rows: Sequence[Recommendation | Responsibility], filters: dict[str, list[str]], metas: dict[str, DocMeta]) -> list:
+def filter_rows(
+    rows: Sequence[Recommendation | Responsibility], filters: dict[str, list[str]], metas: dict[str, DocMeta]
+) -> list:
     """Metadata filters on each row's source document, plus 'addressee'/'body' and 'status' on the row."""
     out = []
     for row in rows:
@@ -50,7 +63,10 @@ def filter_rows(rows: Sequence[Recommendation | Responsibility], filters: dict[s
         if meta_filters and not meta_matches(doc, metas[doc], meta_filters):
             continue
         name = row.addressee if isinstance(row, Recommendation) else row.body
-        if any(k in ("addressee", "body") and not any(bodies.key(v) in bodies.key(name) for v in vals) for k, vals in extra.items()):
+        if any(
+            k in ("addressee", "body") and not any(bodies.key(v) in bodies.key(name) for v in vals)
+            for k, vals in extra.items()
+        ):
             continue
         if "status" in extra and (not isinstance(row, Recommendation) or row.status not in extra["status"]):
             continue
@@ -73,7 +89,11 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     if not rows or not (places or named or auditors):
         return None
     en = language(question) == "en"
-    who = rows[0].addressee if len({bodies.key(r.addressee) for r in rows}) == 1 else ("the bodies" if en else "nämnderna")
+    who = (
+        rows[0].addressee
+        if len({bodies.key(r.addressee) for r in rows}) == 1
+        else ("the bodies" if en else "nämnderna")
+    )
     where = f" i {rows[0].municipality}" if places and rows[0].municipality else ""
     n = len(rows)
     head = (
@@ -81,7 +101,17 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
         if en
         else f"{who}{where} fick {n} rekommendation{'er' if n > 1 else ''}:"
     )
-    cites = [Span(r.recommendation.doc, r.recommendation.start, r.recommendation.end, r.recommendation.page, r.recommendation.text, 1.0) for r in rows]
+    cites = [
+        Span(
+            r.recommendation.doc,
+            r.recommendation.start,
+            r.recommendation.end,
+            r.recommendation.page,
+            r.recommendation.text,
+            1.0,
+        )
+        for r in rows
+    ]
     body = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations"})
 
@@ -93,15 +123,29 @@ def responsibility_answer(question: str, rows: list[Responsibility], hits: list[
     if places:
         rows = [r for r in rows if r.municipality in places]
     matched = for_matching(question)
-    words = [w for w in content_words(matched) if w not in _INTENT_WORDS and not any(_mentions_place(w.capitalize(), p) for p in places)]
+    words = [
+        w
+        for w in content_words(matched)
+        if w not in _INTENT_WORDS and not any(_mentions_place(w.capitalize(), p) for p in places)
+    ]
     if not rows or not words:
         return None
     weights = {w: 1.0 for w in words}
-    scored = [(coverage(words, weights, f"{r.body} {r.responsibility} {r.source.text}", ""), r.since is not None, r) for r in rows]
+    scored = [
+        (coverage(words, weights, f"{r.body} {r.responsibility} {r.source.text}", ""), r.since is not None, r)
+        for r in rows
+    ]
     best_cov, _, best = max(scored, key=lambda x: (x[0], x[1]))
     if best_cov < RESPONSIBILITY_AT:
         return None
     s = best.source
     since = f" ({best.since})" if best.since else ""
     text = f"{best.body}{since}: ”{_oneline(s.text)}” [1]"
-    return Answer(question, text, False, [Span(s.doc, s.start, s.end, s.page, s.text, best_cov)], hits, notes={"generator": "responsibilities"})
+    return Answer(
+        question,
+        text,
+        False,
+        [Span(s.doc, s.start, s.end, s.page, s.text, best_cov)],
+        hits,
+        notes={"generator": "responsibilities"},
+    )

@@ -95,7 +95,12 @@ def _conflict(claim: str, s: Scored) -> str | None:
     if bool(_NEGATION.search(c)) != bool(_NEGATION.search(clause)):
         said = "nekar" if _NEGATION.search(clause) else "bekräftar"
         return f"den {said} det påståendet {'bekräftar' if said == 'nekar' else 'nekar'}"
-    if _PARTIAL.search(whole) and not _PARTIAL.search(c) and _PARTIAL.search(clause) or (_PARTIAL.search(whole) and _FULL.search(c)):
+    if (
+        _PARTIAL.search(whole)
+        and not _PARTIAL.search(c)
+        and _PARTIAL.search(clause)
+        or (_PARTIAL.search(whole) and _FULL.search(c))
+    ):
         return "den säger 'delvis', inte helt"
     if _PARTIAL.search(c) and _FULL.search(whole):
         return "den säger 'helt', inte delvis"

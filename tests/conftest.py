@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,10 +13,13 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from granska.engine import BUNDLED_CORPUS, Engine  # noqa: E402
-from granska.settings import EmbedderSettings, Settings  # noqa: E402
+from granska.engine import BUNDLED_CORPUS, Engine
+from granska.settings import EmbedderSettings, Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# The console script beside this interpreter: the venv need not be activated (CI runs .venv/bin/python).
+_BESIDE = Path(sys.executable).with_name("granska")
+GRANSKA = str(_BESIDE) if _BESIDE.exists() else (shutil.which("granska") or "granska")
 DEV = SHARED / "eval" / "dev.jsonl"
 
 

@@ -36,7 +36,9 @@ class AskBody(_Body):
     question: str = Field(min_length=1, max_length=2000, description="The question, Swedish or English.")
     k: int = Field(5, ge=1, le=100, description="Passages to return.")
     filters: Filters | None = Field(None, description='e.g. {"municipality": "Motala", "role": "response"}')
-    history: list[str] | None = Field(None, max_length=50, description="Earlier questions of the conversation, oldest first.")
+    history: list[str] | None = Field(
+        None, max_length=50, description="Earlier questions of the conversation, oldest first."
+    )
 
 
 class VerifyBody(_Body):
@@ -144,7 +146,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def invalid(_: Request, exc: Exception) -> JSONResponse:
         errors = exc.errors() if isinstance(exc, RequestValidationError) else []
-        detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in errors)
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in errors
+        )
         return JSONResponse({"error": f"invalid request: {detail or exc}", "detail": errors}, status_code=422)
 
     app.add_exception_handler(GranskaError, domain)
@@ -161,7 +165,9 @@ class BasicAuth(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         if request.url.path != "/api/health" and not self._ok(request.headers.get("authorization", "")):
-            return Response("authentication required", status_code=401, headers={"WWW-Authenticate": 'Basic realm="granska"'})
+            return Response(
+                "authentication required", status_code=401, headers={"WWW-Authenticate": 'Basic realm="granska"'}
+            )
         return await call_next(request)
 
     def _ok(self, header: str) -> bool:

@@ -43,7 +43,11 @@ def source_html(doc: Document, start: int, end: int, *, lang: str = "sv", contex
     lo, hi = (0, len(text)) if context is None else (max(0, start - context), min(len(text), end + 3 * context))
     title = html.escape(doc.meta.title or doc.doc)
     whole = "hela dokumentet" if lang == "sv" else "whole document"
-    link = "" if context is None else f' · <a href="{source_url(Span(doc.doc, start, end, None, "", 0.0))}" target="_blank">{whole} ↗</a>'
+    link = (
+        ""
+        if context is None
+        else f' · <a href="{source_url(Span(doc.doc, start, end, None, "", 0.0))}" target="_blank">{whole} ↗</a>'
+    )
     return (
         f'<div class="granska-source" data-doc="{html.escape(doc.doc)}">'
         f"<h3>{title}</h3>"

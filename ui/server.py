@@ -8,10 +8,10 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from fastapi import FastAPI  # noqa: E402
+from fastapi import FastAPI
 
-from granska.engine import Engine  # noqa: E402
-from ui import api  # noqa: E402
+from granska.engine import Engine
+from ui import api
 
 
 def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:

@@ -19,7 +19,7 @@ from granska.types import Span
 from ingest.loaders import SUPPORTED
 from ui import render
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "sv": {
         "intro": "## Granska\nFråga om revisionsrapporter, missiv och svar. Varje svar citerar källan ordagrant; klicka på en källa för att se den markerad i dokumentet.",
         "chat": "Samtal",
@@ -62,7 +62,11 @@ TEXT = {
         "ingest": "Add to the index",
         "documents": "Documents in the index",
         "empty": "The index is empty. Add documents on the **Documents** tab, or run `granska ingest FOLDER`.",
-        "verdicts": {"supported": "✅ Supported", "contradicted": "❌ Contradicted", "not_found": "⚠️ Not in the documents"},
+        "verdicts": {
+            "supported": "✅ Supported",
+            "contradicted": "❌ Contradicted",
+            "not_found": "⚠️ Not in the documents",
+        },
     },
 }
 LANGS = {"Svenska": "sv", "English": "en"}
@@ -82,7 +86,11 @@ def _link(text: str, span: Span | dict[str, Any] | None, limit: int = 160) -> st
     """A table cell: the (shortened) text, linked to the exact span in the source viewer page."""
     if span is None:
         return "–"
-    s = span if isinstance(span, Span) else Span(span["doc"], span["start"], span["end"], span["page"], span["text"], 0.0)
+    s = (
+        span
+        if isinstance(span, Span)
+        else Span(span["doc"], span["start"], span["end"], span["page"], span["text"], 0.0)
+    )
     short = " ".join(text.split())
     short = short if len(short) <= limit else short[: limit - 1] + "…"
     return f"[{short.replace('[', '(').replace(']', ')')}]({render.source_url(s)})"
@@ -108,6 +116,8 @@ def _resp_rows(engine: Engine) -> list[list[str]]:
         [r.municipality or "–", r.body, r.responsibility, r.since or "–", _link(r.source.text, r.source)]
         for r in engine.responsibilities()
     ]
+
+
 VIEWER_CONTEXT = 400  # characters shown before a highlighted span in the side panel
 
 
@@ -150,21 +160,20 @@ def build(engine: Engine) -> gr.Blocks:
             intro = gr.Markdown(t["intro"])
             lang = gr.Radio(list(LANGS), value="Svenska", label="Språk / Language", scale=0, min_width=220)
         with gr.Tabs():
-            with gr.Tab(TABS[0], id="ask"):
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chat = gr.Chatbot(label=t["chat"], height=420, elem_id="chat", feedback_options=None)
-                        question = gr.Textbox(label=t["question"], placeholder=t["placeholder"], elem_id="question")
-                        with gr.Row():
-                            send = gr.Button(t["send"], variant="primary", elem_id="send")
-                            clear = gr.Button(t["clear"], elem_id="clear")
-                        with gr.Accordion(t["filters"], open=False) as filters_box:
-                            f_muni = gr.Dropdown(munis, multiselect=True, label=t["municipality"], elem_id="f-muni")
-                            f_role = gr.Dropdown(roles, multiselect=True, label=t["role"], elem_id="f-role")
-                            f_year = gr.Dropdown(years, multiselect=True, label=t["year"], elem_id="f-year")
-                    with gr.Column(scale=2):
-                        sources = gr.Radio([], label=t["sources"], elem_id="sources")
-                        viewer = gr.HTML(t["viewer_hint"], elem_id="viewer")
+            with gr.Tab(TABS[0], id="ask"), gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label=t["chat"], height=420, elem_id="chat", feedback_options=None)
+                    question = gr.Textbox(label=t["question"], placeholder=t["placeholder"], elem_id="question")
+                    with gr.Row():
+                        send = gr.Button(t["send"], variant="primary", elem_id="send")
+                        clear = gr.Button(t["clear"], elem_id="clear")
+                    with gr.Accordion(t["filters"], open=False) as filters_box:
+                        f_muni = gr.Dropdown(munis, multiselect=True, label=t["municipality"], elem_id="f-muni")
+                        f_role = gr.Dropdown(roles, multiselect=True, label=t["role"], elem_id="f-role")
+                        f_year = gr.Dropdown(years, multiselect=True, label=t["year"], elem_id="f-year")
+                with gr.Column(scale=2):
+                    sources = gr.Radio([], label=t["sources"], elem_id="sources")
+                    viewer = gr.HTML(t["viewer_hint"], elem_id="viewer")
             with gr.Tab(TABS[1], id="verify"):
                 claim = gr.Textbox(label=t["claim"], placeholder=t["claim_placeholder"], elem_id="claim")
                 check = gr.Button(t["check"], variant="primary", elem_id="check")
@@ -193,7 +202,10 @@ def build(engine: Engine) -> gr.Blocks:
                 add = gr.Button(t["ingest"], variant="primary", elem_id="add")
                 report = gr.Markdown(elem_id="report")
                 table = gr.Dataframe(
-                    _doc_rows(engine), headers=["doc", "municipality", "role", "date", "title"], label=t["documents"], interactive=False,
+                    _doc_rows(engine),
+                    headers=["doc", "municipality", "role", "date", "title"],
+                    label=t["documents"],
+                    interactive=False,
                     elem_id="docs-table",
                 )
         turns = gr.State([])
@@ -206,13 +218,33 @@ def build(engine: Engine) -> gr.Blocks:
             if not q:
                 return history, "", past, gr.update(), spans.value, gr.update()
             if not engine.documents():
-                return [*history, {"role": "user", "content": q}, {"role": "assistant", "content": tx["empty"]}], "", past, gr.update(choices=[]), [], tx["viewer_hint"]
+                return (
+                    [*history, {"role": "user", "content": q}, {"role": "assistant", "content": tx["empty"]}],
+                    "",
+                    past,
+                    gr.update(choices=[]),
+                    [],
+                    tx["viewer_hint"],
+                )
             answer = engine.ask(q, filters=_filters(muni, role, year), history=past)
             docs = engine.documents()
-            labels = [render.citation_label(i, c, docs.get(c.doc), lang=code) for i, c in enumerate(answer.citations, 1)]
-            history = [*history, {"role": "user", "content": q}, {"role": "assistant", "content": render.answer_markdown(answer, lang=code)}]
+            labels = [
+                render.citation_label(i, c, docs.get(c.doc), lang=code) for i, c in enumerate(answer.citations, 1)
+            ]
+            history = [
+                *history,
+                {"role": "user", "content": q},
+                {"role": "assistant", "content": render.answer_markdown(answer, lang=code)},
+            ]
             stored = [c.as_dict() for c in answer.citations]
-            return history, "", [*past, answer.resolved_question or q], gr.update(choices=labels, value=None), stored, tx["viewer_hint"]
+            return (
+                history,
+                "",
+                [*past, answer.resolved_question or q],
+                gr.update(choices=labels, value=None),
+                stored,
+                tx["viewer_hint"],
+            )
 
         def on_source(label: str | None, stored: list[dict[str, Any]], code: str) -> str:
             m = re.match(r"\[(\d+)\]", label or "")
@@ -234,7 +266,7 @@ def build(engine: Engine) -> gr.Blocks:
             doc = engine.documents()[c.doc]
             return head + f"\n\n> {c.text}", render.source_html(doc, c.start, c.end, lang=code, context=VIEWER_CONTEXT)
 
-        def on_upload(files: list[Any] | None, code: str, progress: gr.Progress = gr.Progress(track_tqdm=True)):  # type: ignore[no-untyped-def]
+        def on_upload(files: list[Any] | None, code: str, progress: gr.Progress = gr.Progress(track_tqdm=True)):  # type: ignore[no-untyped-def]  # noqa: B008 - Gradio's way to inject a progress bar
             if not files:
                 return "", gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
             staging = Path(tempfile.mkdtemp(prefix="granska-upload-"))
@@ -248,12 +280,19 @@ def build(engine: Engine) -> gr.Blocks:
                 rep = engine.ingest(paths, progress=True)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-            lines = [f"**{len(rep.added)}** nya, **{len(rep.replaced)}** ersatta, **{len(rep.unchanged)}** oförändrade, **{len(rep.skipped)}** överhoppade"]
+            lines = [
+                f"**{len(rep.added)}** nya, **{len(rep.replaced)}** ersatta, **{len(rep.unchanged)}** oförändrade, **{len(rep.skipped)}** överhoppade"
+            ]
             lines += [f"- ⚠️ `{Path(s.path).name}`: {s.reason}" for s in rep.skipped]
             m, r, y = _choices(engine)
             return (
-                "\n".join(lines), _doc_rows(engine), gr.update(choices=m), gr.update(choices=r), gr.update(choices=y),
-                _rec_rows(engine), _resp_rows(engine),
+                "\n".join(lines),
+                _doc_rows(engine),
+                gr.update(choices=m),
+                gr.update(choices=r),
+                gr.update(choices=y),
+                _rec_rows(engine),
+                _resp_rows(engine),
             )
 
         def on_lang(choice: str):  # type: ignore[no-untyped-def]
@@ -282,7 +321,11 @@ def build(engine: Engine) -> gr.Blocks:
         ask_outputs = [chat, question, turns, sources, spans, viewer]
         send.click(on_ask, ask_inputs, ask_outputs)
         question.submit(on_ask, ask_inputs, ask_outputs)
-        clear.click(lambda code: ([], [], [], gr.update(choices=[], value=None), TEXT[code]["viewer_hint"]), [lang_code], [chat, turns, spans, sources, viewer])
+        clear.click(
+            lambda code: ([], [], [], gr.update(choices=[], value=None), TEXT[code]["viewer_hint"]),
+            [lang_code],
+            [chat, turns, spans, sources, viewer],
+        )
         sources.change(on_source, [sources, spans, lang_code], [viewer])
         check.click(on_verify, [claim, f_muni, f_role, f_year, lang_code], [verdict, claim_viewer])
         claim.submit(on_verify, [claim, f_muni, f_role, f_year, lang_code], [verdict, claim_viewer])
@@ -290,6 +333,23 @@ def build(engine: Engine) -> gr.Blocks:
         lang.change(
             on_lang,
             [lang],
-            [lang_code, intro, chat, question, send, clear, filters_box, f_muni, f_role, f_year, sources, claim, check, upload, add, table],
+            [
+                lang_code,
+                intro,
+                chat,
+                question,
+                send,
+                clear,
+                filters_box,
+                f_muni,
+                f_role,
+                f_year,
+                sources,
+                claim,
+                check,
+                upload,
+                add,
+                table,
+            ],
         )
     return demo

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from granska.engine import BUNDLED_CORPUS
-
-GRANSKA = shutil.which("granska") or "granska"
+from tests.conftest import GRANSKA
 
 
 def run(*args: str, index_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GRANSKA_INDEX_DIR": str(index_dir), "GRANSKA_EMBEDDER__MODEL": "hash"}
-    return subprocess.run([GRANSKA, *args], env=env, capture_output=True, text=True, input=stdin, timeout=300)
+    return subprocess.run(
+        [GRANSKA, *args], env=env, capture_output=True, text=True, input=stdin, timeout=300, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,14 @@ def test_ingest_with_bad_files_names_each_and_exits_3(tmp_path: Path):
 
 
 def test_ask_json_is_one_object_with_the_contract_fields(index_dir: Path):
-    out = run("ask", "Vilket diarienummer har Motalas ärende om integrationsarbetet?", "--json", "-k", "6", index_dir=index_dir)
+    out = run(
+        "ask",
+        "Vilket diarienummer har Motalas ärende om integrationsarbetet?",
+        "--json",
+        "-k",
+        "6",
+        index_dir=index_dir,
+    )
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
     assert {"question", "answer", "abstained", "citations", "passages"} <= obj.keys()
@@ -84,7 +91,10 @@ def test_filter_matching_nothing_abstains_and_bad_key_is_one_line_error(index_di
     assert obj["abstained"] and obj["passages"] == [] and obj["citations"] == []
     bad = run("ask", "Vem ansvarar?", "--filter", "kommun=Kiruna", index_dir=index_dir)
     assert bad.returncode == 1
-    assert bad.stderr == "error: unknown filter key 'kommun' (use one of: municipality, role, auditor, issuer, year, date, doc, title)\n"
+    assert (
+        bad.stderr
+        == "error: unknown filter key 'kommun' (use one of: municipality, role, auditor, issuer, year, date, doc, title)\n"
+    )
 
 
 def test_docs_list_and_rm(tmp_path: Path):
@@ -110,13 +120,20 @@ def test_ask_without_an_index_builds_the_bundled_corpus_first(tmp_path: Path):
 
 
 def test_verify_json_and_claims_file(index_dir: Path, tmp_path: Path):
-    out = run("verify", "Det finns en beslutad struktur för hur projekt ska initieras i Trollhättan.", "--json", index_dir=index_dir)
+    out = run(
+        "verify",
+        "Det finns en beslutad struktur för hur projekt ska initieras i Trollhättan.",
+        "--json",
+        index_dir=index_dir,
+    )
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
     assert obj["verdict"] == "contradicted" and obj["explanation"] and obj["citations"]
     assert {"claim", "verdict", "explanation", "citations", "passages"} <= obj.keys()
     cfile = tmp_path / "c.jsonl"
-    cfile.write_text('{"id": "x", "claim": "Kiruna har byggt en simhall."}\n{"id": "y", "claim": "EY granskade Trollhättan."}\n')
+    cfile.write_text(
+        '{"id": "x", "claim": "Kiruna har byggt en simhall."}\n{"id": "y", "claim": "EY granskade Trollhättan."}\n'
+    )
     rows = [json.loads(line) for line in run("verify", "--claims", str(cfile), index_dir=index_dir).stdout.splitlines()]
     assert [r["id"] for r in rows] == ["x", "y"] and rows[0]["verdict"] == "not_found"
 
@@ -131,7 +148,9 @@ def test_ask_with_history_file_resolves_the_followup(index_dir: Path, tmp_path: 
 
 
 def test_chat_reads_turns_from_stdin(index_dir: Path):
-    out = run("chat", index_dir=index_dir, stdin="Vem gav EY i uppdrag att granska integrationsarbetet?\nOch i Motala?\n")
+    out = run(
+        "chat", index_dir=index_dir, stdin="Vem gav EY i uppdrag att granska integrationsarbetet?\nOch i Motala?\n"
+    )
     assert out.returncode == 0, out.stderr
     assert "(tolkat som: Vem gav EY i uppdrag att granska integrationsarbetet i Motala?)" in out.stderr
 
@@ -140,7 +159,9 @@ def test_recommendations_json_and_csv(index_dir: Path):
     out = run("recommendations", "--json", "--filter", "municipality=Motala", index_dir=index_dir)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert out.returncode == 0 and len(rows) == 2
-    assert {"id", "municipality", "addressee", "recommendation", "response", "status", "auditor", "date"} <= rows[0].keys()
+    assert {"id", "municipality", "addressee", "recommendation", "response", "status", "auditor", "date"} <= rows[
+        0
+    ].keys()
     assert {"doc", "start", "end", "page", "text"} == rows[0]["recommendation"].keys()
     csv_out = run("recommendations", "--csv", index_dir=index_dir).stdout.splitlines()
     assert csv_out[0].startswith("id,municipality,addressee,status,auditor,date,recommendation.doc")

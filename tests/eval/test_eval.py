@@ -23,7 +23,9 @@ def test_metric_definitions():
 
 def test_eval_with_baselines_writes_report_results_and_chart(tmp_path: Path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["eval", str(DEV), "--baselines", "--index-dir", str(tmp_path / "idx"), "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["eval", str(DEV), "--baselines", "--index-dir", str(tmp_path / "idx"), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     results = json.loads((out / "results.json").read_text())
     systems = results["systems"]

@@ -86,7 +86,11 @@ def test_bad_files_are_reported_and_the_rest_of_the_batch_goes_in(tmp_path: Path
     report = engine.ingest([corpus, tmp_path / "saknas.txt"])
     assert len(report.added) == 5
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
-    assert reasons == {"tom.txt": "file is empty", "trasig.pdf": reasons["trasig.pdf"], "saknas.txt": "no such file or folder"}
+    assert reasons == {
+        "tom.txt": "file is empty",
+        "trasig.pdf": reasons["trasig.pdf"],
+        "saknas.txt": "no such file or folder",
+    }
     assert reasons["trasig.pdf"].startswith("not a readable PDF")
 
 
@@ -103,7 +107,10 @@ def test_killed_ingest_leaves_the_previous_index_loadable(tmp_path: Path):
             (big / f"{i}_{p.name}").write_text(p.read_text(encoding="utf-8") + f"\nkopia {i}\n", encoding="utf-8")
     env = {**os.environ, "GRANSKA_INDEX_DIR": str(idx)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "granska.cli", "ingest", str(big)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", "granska.cli", "ingest", str(big)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     time.sleep(4)
     assert proc.poll() is None, "ingest finished before it could be killed; make the batch bigger"

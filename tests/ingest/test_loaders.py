@@ -33,7 +33,9 @@ def test_docx_paragraphs_are_read(tmp_path: Path):
 
 def test_html_text_without_scripts(tmp_path: Path):
     p = tmp_path / "sida.html"
-    p.write_text("<html><head><script>alert(1)</script></head><body><h1>Missiv</h1><p>Kommunstyrelsen bör agera.</p></body></html>")
+    p.write_text(
+        "<html><head><script>alert(1)</script></head><body><h1>Missiv</h1><p>Kommunstyrelsen bör agera.</p></body></html>"
+    )
     assert load(p, max_bytes=10**7).text == "Missiv\nKommunstyrelsen bör agera."
 
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 Script = Callable[[list[dict[str, Any]]], str]
 
@@ -24,7 +24,7 @@ class ScriptedLLM:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append(body)
                 if outer.delay_s:
@@ -38,7 +38,11 @@ class ScriptedLLM:
                     "created": int(time.time()),
                     "model": body.get("model", "scripted"),
                     "choices": [
-                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": outer.script(body["messages"])}}
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": outer.script(body["messages"])},
+                        }
                     ],
                     "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                 }
@@ -56,11 +60,11 @@ class ScriptedLLM:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> ScriptedLLM:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
 
@@ -70,7 +74,7 @@ def passage_id_containing(messages: list[dict[str, Any]], needle: str) -> str:
     import re
 
     user = messages[-1]["content"]
-    for pid, text in re.findall(r'<passage id="(P\d+)">\n(.*?)\n</passage>', user, flags=re.S):
+    for pid, text in re.findall(r'<passage id="(P\d+)">\n(.*?)\n</passage>', user, flags=re.DOTALL):
         if needle in text:
             return pid
     raise AssertionError(f"no passage contains {needle!r}")

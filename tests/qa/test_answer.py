@@ -8,7 +8,9 @@ from tests.conftest import dev_items
 
 
 def test_answer_quotes_the_evidence_sentence_with_an_exact_citation(bundled_engine: Engine):
-    a = bundled_engine.ask("Sedan när har kommunstyrelsen i Motala det övergripande ansvaret för kommunens integrationsfrågor?")
+    a = bundled_engine.ask(
+        "Sedan när har kommunstyrelsen i Motala det övergripande ansvaret för kommunens integrationsfrågor?"
+    )
     assert not a.abstained
     assert "1 januari 2018" in a.answer
     docs = bundled_engine.documents()

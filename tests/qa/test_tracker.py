@@ -20,11 +20,20 @@ EXPECTED = {
 }
 # Our reading of which response passage answers each recommendation that has a response in the corpus.
 LINKS = {
-    "Kommunstyrelsen bör vid en revidering": ("ska ge\nKommunfullmiktige ett forslag pa reviderat program", "uppmanas att vid revideringen"),
+    "Kommunstyrelsen bör vid en revidering": (
+        "ska ge\nKommunfullmiktige ett forslag pa reviderat program",
+        "uppmanas att vid revideringen",
+    ),
     "Tydliggöra vad Arbetslivsnämndens roll": ("uppmanas att vid revideringen",),
-    "Utveckla uppföljningsprocessen": ("rekommendationerna rérande\nuppfoljning", "i samband med nista ars uppfoljningen"),
+    "Utveckla uppföljningsprocessen": (
+        "rekommendationerna rérande\nuppfoljning",
+        "i samband med nista ars uppfoljningen",
+    ),
     "Utveckla spridningen": ("rekommendationerna rérande\nuppfoljning",),
-    "Utveckla den stadsövergripande analysen": ("inkludera en bredare analys", "rekommendationerna rérande\nuppfoljning"),
+    "Utveckla den stadsövergripande analysen": (
+        "inkludera en bredare analys",
+        "rekommendationerna rérande\nuppfoljning",
+    ),
     "När det gäller den årliga uppföljningen": ("avseende den arliga uppfélj",),
     "Kommunstyrelsen bör säkerställa att Arbetslivsnämnden": ("avseende den arliga uppfélj",),
     "I rapporten rekommenderas kommunstyrelsen att göra en översyn": ("angående översyn av ansvarsområden",),
@@ -75,7 +84,12 @@ def test_responsibilities(bundled_engine: Engine):
     assert motala and motala[0].body == "Kommunstyrelsen" and motala[0].since == "Sedan den 1 januari 2018"
     assert motala[0].responsibility == "kommunens integrationsfrågor"
     assert any(r.body == "ASI-enheten" for r in rows)
-    assert any(r.body == "Kommunstyrelsen" and r.municipality == "Borås Stad" and "verksamheter och utveckling" in r.responsibility for r in rows)
+    assert any(
+        r.body == "Kommunstyrelsen"
+        and r.municipality == "Borås Stad"
+        and "verksamheter och utveckling" in r.responsibility
+        for r in rows
+    )
     docs = bundled_engine.documents()
     assert all(docs[r.source.doc].text[r.source.start : r.source.end] == r.source.text for r in rows)
     a = bundled_engine.ask("Vem ansvarar för samordningen av integrationsarbetet i Borås?")
@@ -124,7 +138,10 @@ def test_rules_work_on_texts_they_have_never_seen(tmp_path: Path):
         "Säkerställa att skolsköterskornas bemanning motsvarar behoven.",
         "Vi rekommenderar också kultur- och fritidsnämnden att se över avgifterna för lovaktiviteter.",
     }
-    assert recs["Ta fram skriftliga rutiner för elevhälsans arbete med frånvaro."].addressee == "Barn- och utbildningsnämnden"
+    assert (
+        recs["Ta fram skriftliga rutiner för elevhälsans arbete med frånvaro."].addressee
+        == "Barn- och utbildningsnämnden"
+    )
     assert recs["Ta fram skriftliga rutiner för elevhälsans arbete med frånvaro."].status == "rejected"
     assert recs["Säkerställa att skolsköterskornas bemanning motsvarar behoven."].status == "partly"
     fritid = recs["Vi rekommenderar också kultur- och fritidsnämnden att se över avgifterna för lovaktiviteter."]

@@ -25,10 +25,22 @@ def test_dev_claims_reach_ninety_percent_with_reasons(bundled_engine: Engine):
 @pytest.mark.parametrize(
     ("claim", "verdict"),
     [
-        ("Sedan den 1 januari 2018 har kommunstyrelsen i Motala det övergripande ansvaret för integrationsfrågorna.", "supported"),
-        ("Sedan den 1 januari 2015 har kommunstyrelsen i Motala det övergripande ansvaret för integrationsfrågorna.", "contradicted"),
-        ("Kommunstyrelsen i Trollhättan har helt säkerställt en ändamålsenlig styrning av integrationsarbetet.", "contradicted"),
-        ("Det finns en beslutad struktur för hur projekt ska initieras eller följas upp i Trollhättan.", "contradicted"),
+        (
+            "Sedan den 1 januari 2018 har kommunstyrelsen i Motala det övergripande ansvaret för integrationsfrågorna.",
+            "supported",
+        ),
+        (
+            "Sedan den 1 januari 2015 har kommunstyrelsen i Motala det övergripande ansvaret för integrationsfrågorna.",
+            "contradicted",
+        ),
+        (
+            "Kommunstyrelsen i Trollhättan har helt säkerställt en ändamålsenlig styrning av integrationsarbetet.",
+            "contradicted",
+        ),
+        (
+            "Det finns en beslutad struktur för hur projekt ska initieras eller följas upp i Trollhättan.",
+            "contradicted",
+        ),
         ("Kiruna kommun har byggt en ny simhall för nyanlända.", "not_found"),
     ],
 )

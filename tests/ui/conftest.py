@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-GRANSKA = shutil.which("granska") or "granska"
+from tests.conftest import GRANSKA
 
 
 @dataclass

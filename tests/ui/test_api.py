@@ -22,7 +22,11 @@ def test_health_and_documents(server: Server):
 
 
 def test_ask_returns_the_cli_contract_with_exact_spans(server: Server):
-    r = httpx.post(f"{server.url}/api/ask", json={"question": "Vem gav EY i uppdrag att granska integrationsarbetet?", "k": 3}, timeout=30)
+    r = httpx.post(
+        f"{server.url}/api/ask",
+        json={"question": "Vem gav EY i uppdrag att granska integrationsarbetet?", "k": 3},
+        timeout=30,
+    )
     assert r.status_code == 200
     obj = r.json()
     assert {"question", "answer", "abstained", "citations", "passages"} <= obj.keys() and len(obj["passages"]) == 3
@@ -42,9 +46,17 @@ def test_followup_history_over_http(server: Server):
 
 
 def test_verify_and_search(server: Server):
-    v = httpx.post(f"{server.url}/api/verify", json={"claim": "Det finns en beslutad struktur för projekt i Trollhättan."}, timeout=30)
+    v = httpx.post(
+        f"{server.url}/api/verify",
+        json={"claim": "Det finns en beslutad struktur för projekt i Trollhättan."},
+        timeout=30,
+    )
     assert v.status_code == 200 and v.json()["verdict"] == "contradicted"
-    s = httpx.post(f"{server.url}/api/search", json={"query": "Eidar", "k": 2, "filters": {"municipality": "Trollhättan"}}, timeout=30)
+    s = httpx.post(
+        f"{server.url}/api/search",
+        json={"query": "Eidar", "k": 2, "filters": {"municipality": "Trollhättan"}},
+        timeout=30,
+    )
     assert [p["doc"] for p in s.json()["passages"]] == ["003_f15778b1dd09b2e4.txt"] * 2
 
 
@@ -69,12 +81,22 @@ def test_malformed_json_and_unknown_document_are_4xx(server: Server):
     r = httpx.post(f"{server.url}/api/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422 and "invalid request" in r.json()["error"]
     r = httpx.delete(f"{server.url}/api/documents/nope.txt")
-    assert r.status_code == 404 and r.json()["error"] == "no document named 'nope.txt' in the index (see `granska docs list`)"
+    assert (
+        r.status_code == 404
+        and r.json()["error"] == "no document named 'nope.txt' in the index (see `granska docs list`)"
+    )
 
 
 def test_openapi_documents_the_api(server: Server):
     paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
-    assert {"/api/ask", "/api/verify", "/api/search", "/api/documents", "/api/documents/{doc}", "/api/health"} <= paths.keys()
+    assert {
+        "/api/ask",
+        "/api/verify",
+        "/api/search",
+        "/api/documents",
+        "/api/documents/{doc}",
+        "/api/health",
+    } <= paths.keys()
 
 
 def test_sixteen_concurrent_clients_get_the_single_client_answers(server: Server):
@@ -96,7 +118,9 @@ def test_delete_document_over_http(tmp_path: Path):
     try:
         r = httpx.delete(f"{s.url}/api/documents/003_f15778b1dd09b2e4.txt", timeout=60)
         assert r.status_code == 200 and r.json()["removed_chunks"] > 0
-        hits = httpx.post(f"{s.url}/api/search", json={"query": "Eidar Trollhättan", "k": 10}, timeout=30).json()["passages"]
+        hits = httpx.post(f"{s.url}/api/search", json={"query": "Eidar Trollhättan", "k": 10}, timeout=30).json()[
+            "passages"
+        ]
         assert all(h["doc"] != "003_f15778b1dd09b2e4.txt" for h in hits)
     finally:
         stop_server(s)
@@ -108,7 +132,9 @@ def test_basic_auth_when_configured(tmp_path: Path):
         assert httpx.get(f"{s.url}/api/documents").status_code == 401
         assert httpx.get(f"{s.url}/", follow_redirects=True).status_code == 401
         assert httpx.get(f"{s.url}/api/documents", auth=("revisor", "fel")).status_code == 401
-        ok = httpx.post(f"{s.url}/api/ask", json={"question": "Vem gav EY i uppdrag?"}, auth=("revisor", "hemligt"), timeout=30)
+        ok = httpx.post(
+            f"{s.url}/api/ask", json={"question": "Vem gav EY i uppdrag?"}, auth=("revisor", "hemligt"), timeout=30
+        )
         assert ok.status_code == 200 and json.loads(ok.text)["answer"]
         assert httpx.get(f"{s.url}/api/health").status_code == 200  # for load balancers
     finally:
@@ -119,7 +145,11 @@ def test_recommendations_and_responsibilities_endpoints(server: Server):
     r = httpx.get(f"{server.url}/api/recommendations", params={"municipality": "Trollhättan"}, timeout=30)
     rows = r.json()["recommendations"]
     assert r.status_code == 200 and len(rows) == 4 and {x["status"] for x in rows} == {"no_response_in_corpus"}
-    assert {"id", "municipality", "addressee", "recommendation", "response", "status", "auditor", "date"} <= rows[0].keys()
+    assert {"id", "municipality", "addressee", "recommendation", "response", "status", "auditor", "date"} <= rows[
+        0
+    ].keys()
     assert httpx.get(f"{server.url}/api/recommendations", params={"nope": "x"}).status_code == 400
-    resp = httpx.get(f"{server.url}/api/responsibilities", params={"municipality": "Motala"}, timeout=30).json()["responsibilities"]
+    resp = httpx.get(f"{server.url}/api/responsibilities", params={"municipality": "Motala"}, timeout=30).json()[
+        "responsibilities"
+    ]
     assert resp and all(x["municipality"] == "Motala kommun" for x in resp)

@@ -25,7 +25,14 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(
             executable_path="/usr/bin/chromium",
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield b
         b.close()
@@ -60,7 +67,9 @@ def test_ask_see_citation_click_it_and_see_the_exact_span(page, server: Server):
     mark = page.wait_for_selector("#viewer mark#hl", timeout=20000)
     source = httpx.get(f"{server.url}/api/documents/{doc}").json()
     assert mark.inner_text() == source["text"][int(start) : int(end)]
-    assert "Motala kommun" in page.locator("#viewer").inner_text() and "2019-01-08" in page.locator("#viewer").inner_text()
+    assert (
+        "Motala kommun" in page.locator("#viewer").inner_text() and "2019-01-08" in page.locator("#viewer").inner_text()
+    )
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "screenshot.png"))
     assert page.external_requests == []  # nothing fetched from the internet
@@ -95,7 +104,10 @@ def test_check_a_claim(page):
 
 
 def test_upload_with_progress_and_per_file_errors(page, tmp_path: Path):
-    good = make_docx(tmp_path / "svar_kultur.docx", ["Svar från kulturnämnden", "Kulturnämnden ansvarar för biblioteken i Exempelby kommun."])
+    good = make_docx(
+        tmp_path / "svar_kultur.docx",
+        ["Svar från kulturnämnden", "Kulturnämnden ansvarar för biblioteken i Exempelby kommun."],
+    )
     bad = tmp_path / "tom.txt"
     bad.write_bytes(b"")
     page.get_by_role("tab", name="Dokument · Documents").click()
@@ -105,7 +117,9 @@ def test_upload_with_progress_and_per_file_errors(page, tmp_path: Path):
     page.wait_for_function("document.querySelector('#report').innerText.includes('tom.txt')", timeout=120000)
     report = page.locator("#report").inner_text()
     assert "1 nya" in report and "tom.txt: file is empty" in report
-    page.wait_for_function("document.querySelector('#docs-table').innerText.includes('svar_kultur.docx')", timeout=20000)
+    page.wait_for_function(
+        "document.querySelector('#docs-table').innerText.includes('svar_kultur.docx')", timeout=20000
+    )
 
 
 def test_language_switch(page):
@@ -114,12 +128,17 @@ def test_language_switch(page):
     assert page.get_by_label("Your question").count() == 1
     _ask(page, "Who gave EY the task of auditing integration work in Trollhättan?")
     page.wait_for_selector("#sources label", timeout=60000)
-    assert "municipality unknown" in page.locator("#sources").inner_text() or "Trollhättans Stad" in page.locator("#sources").inner_text()
+    assert (
+        "municipality unknown" in page.locator("#sources").inner_text()
+        or "Trollhättans Stad" in page.locator("#sources").inner_text()
+    )
 
 
 def test_recommendation_table_links_to_the_exact_span(page, server: Server):
     page.get_by_role("tab", name="Rekommendationer · Recommendations").click()
-    page.wait_for_function("document.querySelector('#rec-table').innerText.includes('Överväga att besluta')", timeout=20000)
+    page.wait_for_function(
+        "document.querySelector('#rec-table').innerText.includes('Överväga att besluta')", timeout=20000
+    )
     table = page.locator("#rec-table")
     assert "no_response_in_corpus" in table.inner_text() and "answered" in table.inner_text()
     href = table.locator("a[href*='/source/']").first.get_attribute("href")
