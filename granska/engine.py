@@ -56,7 +56,7 @@ class Engine:
         return get_embedder(self.settings.embedder.model)
 
     def has_index(self) -> bool:
-        return isinstance(self.store, LocalStore) and self.store.exists()
+        return self.store.exists()
 
     def check_compatible(self) -> None:
         have = self.store.fingerprint()

@@ -50,6 +50,16 @@ def page(browser, server: Server):
     context.close()
 
 
+def _assert_link_highlights_its_span(page, server: Server, href: str) -> None:
+    """Open a citation link in a new tab: the highlighted text is exactly source[start:end]."""
+    doc, start, end = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href).groups()
+    other = page.context.new_page()
+    other.goto(server.url + href)
+    text = httpx.get(f"{server.url}/api/documents/{doc}").json()["text"]
+    assert other.locator("mark#hl").inner_text() == text[int(start) : int(end)]
+    other.close()
+
+
 def _ask(page, question: str) -> None:
     page.fill("#question textarea", question)
     page.click("#send")
@@ -79,12 +89,7 @@ def test_citation_link_in_the_answer_opens_the_source_highlighted(page, server: 
     _ask(page, QUESTION)
     link = page.wait_for_selector("#chat a[href*='/source/']", timeout=60000)
     href = link.get_attribute("href")
-    doc, start, end = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href).groups()
-    other = page.context.new_page()
-    other.goto(server.url + href)
-    text = httpx.get(f"{server.url}/api/documents/{doc}").json()["text"]
-    assert other.locator("mark#hl").inner_text() == text[int(start) : int(end)]
-    other.close()
+    _assert_link_highlights_its_span(page, server, href)
 
 
 def test_abstention_looks_different(page):
@@ -142,9 +147,4 @@ def test_recommendation_table_links_to_the_exact_span(page, server: Server):
     table = page.locator("#rec-table")
     assert "no_response_in_corpus" in table.inner_text() and "answered" in table.inner_text()
     href = table.locator("a[href*='/source/']").first.get_attribute("href")
-    doc, start, end = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href).groups()
-    other = page.context.new_page()
-    other.goto(server.url + href)
-    text = httpx.get(f"{server.url}/api/documents/{doc}").json()["text"]
-    assert other.locator("mark#hl").inner_text() == text[int(start) : int(end)]
-    other.close()
+    _assert_link_highlights_its_span(page, server, href)
