@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from granska.types import DocMeta
+from index.analysis import fold
 
 SIDECAR = "metadata.tsv"
 ROLES = ("audit_report", "missive", "response", "other")
@@ -65,7 +66,6 @@ _NOT_PLACES = {"Den", "Denna", "Hela", "Vår", "Var", "Varje", "Samma", "Annan",
 
 def infer(text: str) -> DocMeta:
     """Best-effort metadata from the text alone (used where the sidecar is silent)."""
-    head = text[:3000]
     munis = Counter(
         f"{m.group(1)} {'kommun' if m.group(2) == 'kommun' else 'Stad'}"
         for m in _MUNI.finditer(text)
@@ -79,20 +79,21 @@ def infer(text: str) -> DocMeta:
     title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 8), None)
     return DocMeta(
         municipality=municipality,
-        role=_infer_role(head),
+        role=_infer_role(text),
         auditor=auditor,
         date=dates[-1] if dates else None,
         title=title[:200] if title else None,
     )
 
 
-def _infer_role(head: str) -> str:
-    low = head.lower()
-    if re.search(r"\b(svar på|synpunkter|yttrande|kommunstyrelsens bedömning|kommunstyrelsens bedémning)", low):
+def _infer_role(text: str) -> str:
+    low = fold(text)  # OCR-tolerant: "Vi 6nskar svar" reads as "vi onskar svar"
+    if re.search(r"\b(svar pa|synpunkter|yttrande|kommunstyrelsens bedomning)", low[:3000]):
         return "response"
-    if "missiv" in low or re.search(r"\bemotses\b|önskar svar", low):
+    # A missive ends by asking for answers ("Svar … emotses senast", "Vi önskar svar från …").
+    if "missiv" in low or re.search(r"\bemotses\b|onskar svar", low):
         return "missive"
-    if re.search(r"\bgranskning\b|revisionsrapport|rekommenderar vi", low):
+    if re.search(r"\bgranskning\b|revisionsrapport|rekommenderar vi", low[:3000]):
         return "audit_report"
     return "other"
 

@@ -47,3 +47,27 @@ def test_does_not_abstain_on_most_answerable_questions(bundled_engine: Engine):
     items = [i for i in dev_items() if i["evidence"] and i["type"] != "claim"]
     abstained = sum(bundled_engine.ask(i["question"]).abstained for i in items)
     assert abstained / len(items) <= 0.15
+
+
+def test_pdf_and_docx_answers_cite_exact_spans_and_pages(tmp_path):
+    from tests.conftest import hash_settings, make_docx, make_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    make_pdf(
+        folder / "rapport.pdf",
+        [
+            "Granskning av äldreomsorgen i Exempelby kommun. Revisorerna har granskat omsorgsnämnden.",
+            "Vi rekommenderar omsorgsnämnden att införa en rutin för avvikelserapportering senast 2025.",
+        ],
+    )
+    make_docx(folder / "svar.docx", ["Svar från omsorgsnämnden", "Omsorgsnämnden har beslutat att rutinen ska vara klar i mars 2025."])
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    assert len(engine.ingest([folder]).added) == 2
+    a = engine.ask("Vad rekommenderar revisorerna omsorgsnämnden att införa?")
+    assert not a.abstained and a.citations[0].doc == "rapport.pdf" and a.citations[0].page == 2
+    b = engine.ask("När ska rutinen vara klar enligt omsorgsnämnden?")
+    assert b.citations[0].doc == "svar.docx" and b.citations[0].page is None
+    docs = engine.documents()
+    for c in a.citations + b.citations:
+        assert docs[c.doc].text[c.start : c.end] == c.text
