@@ -102,6 +102,7 @@ def evaluate(
             systems["lexical only"] = granska_system(variant(engine, w_dense=0.0))
             systems["char-BM25 only"] = granska_system(variant(engine, w_word=0.0, w_dense=0.0))
             systems["dense only"] = granska_system(variant(engine, w_char=0.0, w_word=0.0, w_dense=1.0))
+            systems["hybrid (dense 0.1)"] = granska_system(variant(engine, w_dense=0.1))
             systems["langchain FAISS recipe"] = langchain_system(engine)
         return {
             "dataset": str(dataset),

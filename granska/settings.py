@@ -40,7 +40,7 @@ class SearchSettings(_Section):
     # Weights chosen by eval/tune.py on the dev sets; see README "Retrieval".
     w_char: float = Field(1.0, ge=0, description="Weight of BM25 over character 3-5-grams of folded words.")
     w_word: float = Field(0.5, ge=0, description="Weight of BM25 over Swedish-stemmed folded words.")
-    w_dense: float = Field(0.1, ge=0, description="Weight of the dense (embedding) similarity.")
+    w_dense: float = Field(0.0, ge=0, description="Weight of the dense (embedding) similarity.")
     dense_candidates: int = Field(100, ge=1, description="Dense neighbours fetched before fusion.")
 
 

@@ -12,6 +12,7 @@ from qa.evidence import Scored, Weights, gives_answer_type, sentences
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
 _LIST_INTRO = re.compile(r"(:|att)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-–•❖*▪●◦]|[eo]\s+\w|\d+[.)]\s)")
 LIST_ITEMS = 6  # list items quoted after an introducing sentence
 LIST_REACH = 1500  # characters after the introduction within which its items stand
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
@@ -43,12 +44,13 @@ def _choose(ranked: list[Scored], limit: int) -> list[Scored]:
         (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
         key=lambda s: s.span.start,
     )
-    if _LIST_INTRO.search(best.span.text):
+    if _LIST_INTRO.search(best.span.text) and (items := _bullets(after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
-        return [best, *after[:LIST_ITEMS]]
-    if after and after[0].span.start - best.span.end <= 3 and _LIST_INTRO.search(after[0].span.text):
+        return [best, *items]
+    leads_in = bool(after) and after[0].span.start - best.span.end <= 3 and _LIST_INTRO.search(after[0].span.text)
+    if leads_in and (items := _bullets(after[1:])):
         # The best sentence leads into a list ("… Kommunstyrelsen bör i detta avseende:"): quote the list too.
-        return [best, *after[: LIST_ITEMS + 1]]
+        return [best, after[0], *items]
     chosen = [best]
     for s in ranked[1:]:
         if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:
@@ -56,6 +58,16 @@ def _choose(ranked: list[Scored], limit: int) -> list[Scored]:
         if fold(s.span.text) != fold(best.span.text):
             chosen.append(s)
     return chosen
+
+
+def _bullets(following: list[Scored]) -> list[Scored]:
+    """The bulleted items at the head of `following` (OCR bullets "e"/"o"/"❖" included), at most LIST_ITEMS."""
+    items: list[Scored] = []
+    for s in following[:LIST_ITEMS]:
+        if not _BULLET.match(s.span.text):
+            break
+        items.append(s)
+    return items
 
 
 def _display(text: str) -> str:

@@ -29,7 +29,14 @@ def test_eval_with_baselines_writes_report_results_and_chart(tmp_path: Path):
     assert result.exit_code == 0, result.output
     results = json.loads((out / "results.json").read_text())
     systems = results["systems"]
-    assert set(systems) == {"granska", "lexical only", "char-BM25 only", "dense only", "langchain FAISS recipe"}
+    assert set(systems) == {
+        "granska",
+        "lexical only",
+        "char-BM25 only",
+        "dense only",
+        "hybrid (dense 0.1)",
+        "langchain FAISS recipe",
+    }
     ours, recipe = systems["granska"]["summary"]["all"], systems["langchain FAISS recipe"]["summary"]["all"]
     assert ours["recall5"] >= 0.95 and ours["hit1"] > recipe["hit1"]
     assert ours["verdict_correct"] >= 0.9 and ours["abstained_unanswerable"] >= 0.66

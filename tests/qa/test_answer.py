@@ -61,7 +61,10 @@ def test_pdf_and_docx_answers_cite_exact_spans_and_pages(tmp_path):
             "Vi rekommenderar omsorgsnämnden att införa en rutin för avvikelserapportering senast 2025.",
         ],
     )
-    make_docx(folder / "svar.docx", ["Svar från omsorgsnämnden", "Omsorgsnämnden har beslutat att rutinen ska vara klar i mars 2025."])
+    make_docx(
+        folder / "svar.docx",
+        ["Svar från omsorgsnämnden", "Omsorgsnämnden har beslutat att rutinen ska vara klar i mars 2025."],
+    )
     engine = Engine(hash_settings(tmp_path / "idx"))
     assert len(engine.ingest([folder]).added) == 2
     a = engine.ask("Vad rekommenderar revisorerna omsorgsnämnden att införa?")
