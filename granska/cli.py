@@ -106,11 +106,7 @@ def ask(
     engine = _engine(index_dir)
     _run(engine.ensure_index)
     if questions is not None:
-        for qid, text, error in _run(lambda: list(_read_jsonl(questions, "question"))):
-            if error:
-                _emit({"id": qid, "question": text, "error": error})
-                continue
-            _emit(_run(engine.ask, text, k=k, filters=filters, qid=qid).as_dict())
+        _batch(questions, "question", lambda text, qid: engine.ask(text, k=k, filters=filters, qid=qid))
         return
     turns = _run(lambda: _read_history(history)) if history else None
     result = _run(lambda: engine.ask(question or "", k=k, filters=filters, history=turns))
@@ -178,11 +174,7 @@ def verify(
     engine = _engine(index_dir)
     _run(engine.ensure_index)
     if claims is not None:
-        for qid, text, error in _run(lambda: list(_read_jsonl(claims, "claim"))):
-            if error:
-                _emit({"id": qid, "claim": text, "error": error})
-                continue
-            _emit(_run(engine.verify, text, filters=filters, qid=qid).as_dict())
+        _batch(claims, "claim", lambda text, qid: engine.verify(text, filters=filters, qid=qid))
         return
     result = _run(lambda: engine.verify(claim or "", filters=filters))
     if as_json:
@@ -192,6 +184,15 @@ def verify(
     for i, c in enumerate(result.citations, 1):
         page = f", s. {c.page}" if c.page else ""
         typer.echo(f"  [{i}] {c.doc} {c.start}-{c.end}{page}: {c.text}")
+
+
+def _batch(path: Path, field: str, run_one: Callable[[str, Any], Any]) -> None:
+    """One JSON object out per input line, in order; a bad line gets an object with an "error"."""
+    for qid, text, error in _run(lambda: list(_read_jsonl(path, field))):
+        if error:
+            _emit({"id": qid, field: text, "error": error})
+        else:
+            _emit(_run(run_one, text, qid).as_dict())
 
 
 def _read_jsonl(path: Path, field: str) -> Iterator[tuple[Any, str, str | None]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TypeVar
 
 from granska.types import Answer, DocMeta, Hit, Span
 from index.analysis import content_words, fold, for_matching, language
@@ -18,6 +19,7 @@ from qa.evidence import coverage
 from qa.recommendations import Recommendation
 from qa.responsibilities import Responsibility
 
+Row = TypeVar("Row", Recommendation, Responsibility)
 _ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)
 _ASKS_RESP = re.compile(r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*)", re.IGNORECASE)
 _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
@@ -47,8 +49,10 @@ def _mentions_place(question: str, municipality: str | None) -> bool:
     return any(fold(w).startswith(head) for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", question))
 
 
-def _places_named(question: str, municipalities: Sequence[str | None]) -> set[str]:
-    return {m for m in municipalities if m and _mentions_place(question, m)}
+def _only_places_named(question: str, rows: list[Row]) -> tuple[set[str], list[Row]]:
+    """The municipalities the question names, and the rows from them (all rows when it names none)."""
+    places = {r.municipality for r in rows if r.municipality and _mentions_place(question, r.municipality)}
+    return places, [r for r in rows if r.municipality in places] if places else rows
 
 
 def filter_rows(
@@ -77,9 +81,7 @@ def filter_rows(
 def recommendations_answer(question: str, rows: list[Recommendation], hits: list[Hit]) -> Answer | None:
     if not _ASKS_RECS.search(question) or not rows:
         return None
-    places = _places_named(question, [r.municipality for r in rows])
-    if places:
-        rows = [r for r in rows if r.municipality in places]
+    places, rows = _only_places_named(question, rows)
     named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
     if named:
         rows = [r for r in rows if bodies.key(r.addressee) in named]
@@ -119,9 +121,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
 def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:
     if not _ASKS_RESP.search(question) or not rows:
         return None
-    places = _places_named(question, [r.municipality for r in rows])
-    if places:
-        rows = [r for r in rows if r.municipality in places]
+    places, rows = _only_places_named(question, rows)
     matched = for_matching(question)
     words = [
         w
