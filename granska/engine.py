@@ -15,7 +15,7 @@ from granska.settings import Settings
 from granska.types import Answer, Document, Hit, Span
 from index.embedders import Embedder, embedder_fingerprint, get_embedder
 from index.lexical import LexicalIndex
-from index.search import Searcher, parse_filters
+from index.search import Searcher, meta_matches, parse_filters
 from index.store import LocalStore, Store, Upsert
 from ingest import pipeline
 from ingest.chunking import CHUNKER_VERSION
@@ -144,6 +144,9 @@ class Engine:
     def documents(self) -> dict[str, Document]:
         return self.store.documents() if self.has_index() else {}
 
+    def _filtered_documents(self, filters: dict[str, list[str]]) -> dict[str, Document]:
+        return {n: d for n, d in self.documents().items() if not filters or meta_matches(n, d.meta, filters)}
+
     def _after_write(self) -> None:
         self._searcher = None
         self._tables = None
@@ -217,11 +220,14 @@ class Engine:
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
         if hits:
             recs, resps = (self.recommendations(filters=parsed), self.responsibilities(filters=parsed))
-            tabled = tracker.recommendations_answer(resolved, recs, hits[:k]) or tracker.responsibility_answer(
-                resolved, resps, hits[:k]
+            tabled = (
+                tracker.recommendations_answer(resolved, recs, hits[:k])
+                or tracker.responsibility_answer(resolved, resps, hits[:k])
+                or tracker.auditors_answer(resolved, self._filtered_documents(parsed), hits[:k])
             )
+
             if tabled is not None:
-                ordered = _citing_first(hits, tabled.citations)
+                ordered = _citing_first(hits, tabled.citations, self.searcher())
                 return Answer(
                     question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, tabled.notes
                 )
@@ -249,16 +255,31 @@ class Engine:
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
         hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))
         v = verify(claim, hits, qid=qid)
-        return Verdict(v.claim, v.verdict, v.explanation, v.citations, hits[:k], id=qid)
+        # The passage that holds the sentence the verdict rests on comes first.
+        return Verdict(
+            v.claim,
+            v.verdict,
+            v.explanation,
+            v.citations,
+            _citing_first(hits, v.citations, self.searcher())[:k],
+            id=qid,
+        )
 
 
-def _citing_first(hits: list[Hit], citations: list[Span]) -> list[Hit]:
-    """The table found the answer: passages that hold its citations come first, the rest keep their order."""
-
-    def holds(h: Hit) -> bool:
-        return any(c.doc == h.chunk.doc and h.chunk.start <= c.start < h.chunk.end for c in citations)
-
-    return sorted(hits, key=lambda h: not holds(h))
+def _citing_first(hits: list[Hit], citations: list[Span], searcher: Searcher) -> list[Hit]:
+    """Passages that hold the answer's citations come first, in citation order (for answers from the tables
+    and verdicts, whose evidence is found by other means than passage rank); the rest keep their order. A
+    cited passage the search did not return is added, so every citation has its passage."""
+    first: list[Hit] = []
+    for c in citations:
+        holder = next(
+            (h for h in [*hits, *first] if h.chunk.doc == c.doc and h.chunk.start <= c.start < h.chunk.end), None
+        )
+        if holder is None:
+            holder = searcher.hit_at(c.doc, c.start)
+        if holder is not None and holder not in first:
+            first.append(holder)
+    return first + [h for h in hits if h not in first]
 
 
 class _Locked:

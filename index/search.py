@@ -70,6 +70,14 @@ class Searcher:
         for name in self.metas:
             self._doc_rows[name] = np.array([i for i, c in enumerate(self.chunks) if c.doc == name], dtype=np.int64)
 
+    def hit_at(self, doc: str, offset: int) -> Hit | None:
+        """The passage of `doc` that holds `offset`, unscored (for citations found outside the ranking)."""
+        for row in self._doc_rows.get(doc, []):
+            c = self.chunks[row]
+            if c.start <= offset < c.end:
+                return Hit(chunk=c, score=0.0, meta=self.metas[doc])
+        return None
+
     def allowed_rows(self, filters: dict[str, list[str]]) -> np.ndarray | None:
         if not filters:
             return None

@@ -11,9 +11,10 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
-from granska.types import Answer, DocMeta, Hit, Span
+from granska.types import Answer, DocMeta, Document, Hit, Span
 from index.analysis import content_words, fold, for_matching, language
 from index.search import meta_matches
+from ingest.chunking import sentence_spans
 from qa import bodies
 from qa.evidence import coverage
 from qa.recommendations import Recommendation
@@ -23,6 +24,10 @@ Row = TypeVar("Row", Recommendation, Responsibility)
 _ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)
 _ASKS_RESP = re.compile(r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*)", re.IGNORECASE)
 _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
+_ASKS_AUDITORS = re.compile(
+    r"\b(vilka|vilken|vem|which|who)\b.*\b(revisionsbyr\w*|revisionsf[öo]retag\w*|konsult\w*|audit firms?|auditing firms?)",
+    re.IGNORECASE,
+)
 RESPONSIBILITY_AT = 0.5  # coverage of the question's topic a statement needs to be the answer
 _INTENT_WORDS = {
     "vem",
@@ -149,3 +154,41 @@ def responsibility_answer(question: str, rows: list[Responsibility], hits: list[
         hits,
         notes={"generator": "responsibilities"},
     )
+
+
+def auditors_answer(question: str, documents: dict[str, Document], hits: list[Hit]) -> Answer | None:
+    """'Vilka revisionsbyråer har granskat …?': the firms in the documents' metadata, each cited where the
+    document first names it. In-house audit offices (Stadsrevisionen) are not firms."""
+    if not _ASKS_AUDITORS.search(question):
+        return None
+    places = {
+        d.meta.municipality
+        for d in documents.values()
+        if d.meta.municipality and _mentions_place(question, d.meta.municipality)
+    }
+    cites: list[Span] = []
+    names: list[str] = []
+    for name, doc in sorted(documents.items()):
+        firm = doc.meta.auditor
+        if not firm or "revision" in fold(firm) or (places and doc.meta.municipality not in places):
+            continue
+        short = firm.split()[0]
+        if fold(short) in {fold(n.split()[0]) for n in names}:
+            continue
+        hit = re.search(rf"\b{re.escape(short)}\b", doc.text)
+        if hit is None:
+            continue
+        start, end = next(
+            ((s, e) for s, e in sentence_spans(doc.text) if s <= hit.start() < e), (hit.start(), hit.end())
+        )
+        cites.append(Span(name, start, end, doc.page_at(start), doc.text[start:end], 1.0))
+        names.append(firm)
+    if not cites:
+        return None
+    listed = (
+        ", ".join(names[:-1]) + (" och " if language(question) == "sv" else " and ") + names[-1]
+        if len(names) > 1
+        else names[0]
+    )
+    quotes = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    return Answer(question, f"{listed}: {quotes}", False, cites, hits, notes={"generator": "metadata"})

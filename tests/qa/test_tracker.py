@@ -146,3 +146,13 @@ def test_rules_work_on_texts_they_have_never_seen(tmp_path: Path):
     assert recs["Säkerställa att skolsköterskornas bemanning motsvarar behoven."].status == "partly"
     fritid = recs["Vi rekommenderar också kultur- och fritidsnämnden att se över avgifterna för lovaktiviteter."]
     assert fritid.addressee == "Kultur- och fritidsnämnden" and fritid.status == "not_answered"
+
+
+def test_audit_firms_are_answered_from_metadata_with_citations(bundled_engine: Engine):
+    a = bundled_engine.ask("Vilka revisionsbyråer har granskat kommunernas integrationsarbete i dokumenten?")
+    assert a.notes["generator"] == "metadata"
+    assert a.answer.startswith("PwC, EY och Deloitte AB:")
+    assert [c.doc[:3] for c in a.citations] == ["002", "003", "004"]
+    assert [(p.chunk.doc[:3]) for p in a.passages[:3]] == ["002", "003", "004"]  # the cited passages come first
+    only = bundled_engine.ask("Vilken revisionsbyrå har granskat integrationsarbetet i Motala?")
+    assert [c.doc[:3] for c in only.citations] == ["004"] and "Deloitte" in only.answer

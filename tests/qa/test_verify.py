@@ -51,3 +51,11 @@ def test_constructed_claims(bundled_engine: Engine, claim: str, verdict: str):
 def test_filter_matching_nothing_is_not_found(bundled_engine: Engine):
     v = bundled_engine.verify("Kommunstyrelsen har ansvaret.", filters=["municipality=Kiruna"])
     assert v.verdict == "not_found" and v.passages == [] and v.citations == []
+
+
+def test_the_passage_holding_the_verdicts_evidence_comes_first(bundled_engine: Engine):
+    v = bundled_engine.verify(
+        "Socialnämnden bedömdes säkerställa ett ändamålsenligt integrationsarbete i PwC:s granskning."
+    )
+    c, first = v.citations[0], v.passages[0].chunk
+    assert v.verdict == "supported" and first.doc == c.doc and first.start <= c.start < first.end
