@@ -12,10 +12,10 @@ import numpy as np
 
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.settings import Settings
-from granska.types import Answer, Document, Hit, Span
+from granska.types import Answer, DocMeta, Document, Hit, Span
 from index.embedders import Embedder, embedder_fingerprint, get_embedder
 from index.lexical import LexicalIndex
-from index.search import Searcher, meta_matches, parse_filters
+from index.search import Searcher, parse_filters
 from index.store import LocalStore, Store, Upsert
 from ingest import pipeline
 from ingest.chunking import CHUNKER_VERSION
@@ -144,9 +144,6 @@ class Engine:
     def documents(self) -> dict[str, Document]:
         return self.store.documents() if self.has_index() else {}
 
-    def _filtered_documents(self, filters: dict[str, list[str]]) -> dict[str, Document]:
-        return {n: d for n, d in self.documents().items() if not filters or meta_matches(n, d.meta, filters)}
-
     def _after_write(self) -> None:
         self._searcher = None
         self._tables = None
@@ -198,13 +195,19 @@ class Engine:
                 self._tables = (recommendations.build(docs), responsibilities.build(docs))
             return self._tables
 
+    def _table_rows(
+        self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
+    ) -> tuple[list[Recommendation], list[Responsibility]]:
+        recs, resps = self._tracker()
+        return tracker.filter_rows(recs, filters, metas), tracker.filter_rows(resps, filters, metas)
+
     def recommendations(self, *, filters: Any = None) -> list[Recommendation]:
         metas = {n: d.meta for n, d in self.documents().items()}
-        return tracker.filter_rows(self._tracker()[0], parse_filters(filters, extra=TRACKER_KEYS), metas)
+        return self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[0]
 
     def responsibilities(self, *, filters: Any = None) -> list[Responsibility]:
         metas = {n: d.meta for n, d in self.documents().items()}
-        return tracker.filter_rows(self._tracker()[1], parse_filters(filters, extra=TRACKER_KEYS), metas)
+        return self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[1]
 
     def ask(
         self,
@@ -219,11 +222,12 @@ class Engine:
         resolved = self.resolve(question, history)
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
         if hits:
-            recs, resps = (self.recommendations(filters=parsed), self.responsibilities(filters=parsed))
+            # The searcher already holds every document's metadata: no second copy on this hot path.
+            recs, resps = self._table_rows(parsed, self.searcher().metas)
             tabled = (
                 tracker.recommendations_answer(resolved, recs, hits[:k])
                 or tracker.responsibility_answer(resolved, resps, hits[:k])
-                or tracker.auditors_answer(resolved, self._filtered_documents(parsed), hits[:k])
+                or tracker.auditors_answer(resolved, self.documents(), hits[:k], parsed)
             )
 
             if tabled is not None:

@@ -66,9 +66,10 @@ class Searcher:
         self.settings = settings
         self.chunks: list[Chunk] = store.chunks()
         self.metas = {name: d.meta for name, d in store.documents().items()}
-        self._doc_rows: dict[str, np.ndarray] = {}
-        for name in self.metas:
-            self._doc_rows[name] = np.array([i for i, c in enumerate(self.chunks) if c.doc == name], dtype=np.int64)
+        rows: dict[str, list[int]] = {name: [] for name in self.metas}
+        for i, c in enumerate(self.chunks):  # one pass: a scan per document would be quadratic
+            rows[c.doc].append(i)
+        self._doc_rows = {name: np.array(r, dtype=np.int64) for name, r in rows.items()}
 
     def hit_at(self, doc: str, offset: int) -> Hit | None:
         """The passage of `doc` that holds `offset`, unscored (for citations found outside the ranking)."""

@@ -64,11 +64,11 @@ def filter_rows(
     rows: Sequence[Recommendation | Responsibility], filters: dict[str, list[str]], metas: dict[str, DocMeta]
 ) -> list:
     """Metadata filters on each row's source document, plus 'addressee'/'body' and 'status' on the row."""
+    extra = {k: v for k, v in filters.items() if k in ("addressee", "body", "status")}
+    meta_filters = {k: v for k, v in filters.items() if k not in extra}
     out = []
     for row in rows:
         doc = row.recommendation.doc if isinstance(row, Recommendation) else row.source.doc
-        extra = {k: v for k, v in filters.items() if k in ("addressee", "body", "status")}
-        meta_filters = {k: v for k, v in filters.items() if k not in extra}
         if meta_filters and not meta_matches(doc, metas[doc], meta_filters):
             continue
         name = row.addressee if isinstance(row, Recommendation) else row.body
@@ -156,11 +156,14 @@ def responsibility_answer(question: str, rows: list[Responsibility], hits: list[
     )
 
 
-def auditors_answer(question: str, documents: dict[str, Document], hits: list[Hit]) -> Answer | None:
+def auditors_answer(
+    question: str, documents: dict[str, Document], hits: list[Hit], filters: dict[str, list[str]]
+) -> Answer | None:
     """'Vilka revisionsbyråer har granskat …?': the firms in the documents' metadata, each cited where the
     document first names it. In-house audit offices (Stadsrevisionen) are not firms."""
     if not _ASKS_AUDITORS.search(question):
         return None
+    documents = {n: d for n, d in documents.items() if not filters or meta_matches(n, d.meta, filters)}
     places = {
         d.meta.municipality
         for d in documents.values()
