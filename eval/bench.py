@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from granska.index import dense
+from granska.ingest import pipeline
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from granska.settings import Settings
-from index import dense
-from ingest import pipeline
 
 
 def _timed(fn: Callable[[], Any], repeats: int) -> list[float]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.analysis import fold
+from granska.text import fold
 
 
 @dataclass(frozen=True, slots=True)

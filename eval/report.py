@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import METRICS
+from granska.eval.metrics import METRICS
 
 LABELS = {
     "hit1": "hit@1",

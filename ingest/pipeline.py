@@ -7,12 +7,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from granska.ingest import metadata
+from granska.ingest.chunking import chunk
+from granska.ingest.loaders import load
+
 from granska.errors import UnreadableFileError
 from granska.settings import IngestSettings
 from granska.types import Chunk, DocMeta, Document
-from ingest import metadata
-from ingest.chunking import chunk
-from ingest.loaders import load
 
 
 @dataclass(frozen=True, slots=True)

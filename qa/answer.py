@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from granska.qa.evidence import Scored, Weights, gives_answer_type, sentences
+
 from granska.settings import AnswerSettings
+from granska.text import fold, for_matching, language
 from granska.types import Answer, Hit, Span
-from index.analysis import fold, for_matching, language
-from qa.evidence import Scored, Weights, gives_answer_type, sentences
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."

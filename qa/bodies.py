@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from index.analysis import fold
+from granska.text import fold
 
 # nämnd in its OCR readings: nimnd, ndmnd, naimnd, ndimnd ...
 _NAMND = r"n[a-z]{1,3}mnd"

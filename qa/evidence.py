@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from granska.index.lexical import context_line
+
+from granska.text import char_ngrams, content_words, sentence_spans, words
 from granska.types import Hit, Span
-from index.analysis import char_ngrams, content_words, words
-from index.lexical import context_line
-from ingest.chunking import sentence_spans
 
 ANSWER_TYPE_BONUS = 0.1
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from index.analysis import STOPWORDS, content_words, fold
+from granska.text import STOPWORDS, content_words, fold
 
 _ELLIPTIC_START = re.compile(
     r"^\s*(och|men|samt|and|but|what about|how about|vad sägs om|hur är det med|gäller det)\b", re.IGNORECASE

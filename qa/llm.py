@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from granska.qa.evidence import coverage
+
 from granska.settings import Settings
+from granska.text import content_words, count_tokens, for_matching, sentence_spans
 from granska.types import Hit, Span
-from index.analysis import content_words, for_matching
-from ingest.chunking import count_tokens, sentence_spans
-from qa.evidence import coverage
 
 PROMPT_BUDGET_TOKENS = 3000
 SUPPORT_AT = 0.6  # share of a sentence's content words its cited passages must contain

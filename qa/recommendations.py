@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from granska.qa import bodies
+from granska.qa.evidence import Weights, coverage
+
+from granska.text import content_words, fold, fold_keep, sentence_spans
 from granska.types import Document, Span
-from index.analysis import content_words, fold, fold_keep
-from ingest.chunking import sentence_spans
-from qa import bodies
-from qa.evidence import Weights, coverage
 
 STATUSES = ("answered", "partly", "rejected", "not_answered", "no_response_in_corpus")
 SAME_AT = 0.65  # word-shape Jaccard above which two texts are the same recommendation

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from granska.qa import bodies
+
+from granska.text import fold_keep, sentence_spans
 from granska.types import Document, Span
-from index.analysis import fold_keep
-from ingest.chunking import sentence_spans
-from qa import bodies
 
 _GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt Borås Stads styr- och …")
 _PATTERNS = [

@@ -11,14 +11,14 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
+from granska.index.search import meta_matches
+from granska.qa import bodies
+from granska.qa.evidence import coverage
+from granska.qa.recommendations import Recommendation
+from granska.qa.responsibilities import Responsibility
+
+from granska.text import content_words, fold, for_matching, language, sentence_spans
 from granska.types import Answer, DocMeta, Document, Hit, Span
-from index.analysis import content_words, fold, for_matching, language
-from index.search import meta_matches
-from ingest.chunking import sentence_spans
-from qa import bodies
-from qa.evidence import coverage
-from qa.recommendations import Recommendation
-from qa.responsibilities import Responsibility
 
 Row = TypeVar("Row", Recommendation, Responsibility)
 _ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
+
+from granska.text import content_words, fold, for_matching
 from granska.types import Hit, Span, hit_span
-from index.analysis import content_words, fold, for_matching
-from qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
 
 VERDICTS = ("supported", "contradicted", "not_found")
 NOT_FOUND_BELOW = 0.5  # coverage of the claim's words by the best aligned sentence

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from granska.ui import render
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -23,7 +24,6 @@ from granska.errors import (
     UnreadableFileError,
 )
 from granska.types import hit_span
-from ui import render
 
 Filters = dict[str, str | list[str]]
 

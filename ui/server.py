@@ -9,15 +9,14 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from fastapi import FastAPI
+from granska.ui import api
 
 from granska.engine import Engine
-from ui import api
 
 
 def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
     import gradio as gr
-
-    from ui import web
+    from granska.ui import web
 
     app = FastAPI(
         title="Granska API",

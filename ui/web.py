@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from granska.ingest.loaders import SUPPORTED
+from granska.ui import render
 
 from granska.engine import Engine
 from granska.types import Span
-from ingest.loaders import SUPPORTED
-from ui import render
 
 TEXT: dict[str, dict[str, Any]] = {
     "sv": {

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from granska.eval.metrics import covers, key_found
+from granska.ui.cli import app
 from typer.testing import CliRunner
 
-from eval.metrics import covers, key_found
-from granska.cli import app
 from tests.conftest import DEV
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from granska.eval.metrics import covers
 
-from eval.metrics import covers
 from granska.engine import Engine
 from granska.errors import BadRequestError
 from tests.conftest import dev_items

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from granska.index.store import LocalStore
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from granska.errors import IndexMismatchError, UnknownDocumentError
 from granska.settings import IngestSettings, Settings
-from index.store import LocalStore
 from tests.conftest import SHARED, hash_settings
 
 
@@ -107,7 +107,7 @@ def test_killed_ingest_leaves_the_previous_index_loadable(tmp_path: Path):
             (big / f"{i}_{p.name}").write_text(p.read_text(encoding="utf-8") + f"\nkopia {i}\n", encoding="utf-8")
     env = {**os.environ, "GRANSKA_INDEX_DIR": str(idx)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "granska.cli", "ingest", str(big)],
+        [sys.executable, "-m", "granska.ui.cli", "ingest", str(big)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

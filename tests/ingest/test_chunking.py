@@ -3,12 +3,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from granska.ingest.chunking import chunk
+from granska.ingest.loaders import load
 
 from granska.engine import BUNDLED_CORPUS
+from granska.text import char_tokens, count_tokens, fold, sentence_spans, words
 from granska.types import Document
-from index.analysis import char_tokens, fold, words
-from ingest.chunking import chunk, count_tokens, sentence_spans
-from ingest.loaders import load
 
 DOCS = sorted(p for p in BUNDLED_CORPUS.glob("*.txt"))
 

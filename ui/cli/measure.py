@@ -1,0 +1,68 @@
+"""`granska eval|bench`: scores on a dataset, and speed as ratios against same-run floors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from granska.ui.cli.common import IndexDir, app, run
+
+
+@app.command("eval")
+def eval_cmd(
+    dataset: Annotated[Path, typer.Argument(help="JSONL in the shared/eval/dev.jsonl format.")],
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Ingest this folder into a temporary index first.")
+    ] = None,
+    index_dir: IndexDir = None,
+    baselines: Annotated[
+        bool, typer.Option("--baselines", help="Also score lexical-only, dense-only and the LangChain FAISS recipe.")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.md, results.json and metrics.png.")] = Path(
+        "eval-out"
+    ),
+) -> None:
+    """Score answers, citations and retrieval on a dataset; write a report, per-question results and a chart."""
+    from granska.eval import report
+    from granska.eval.run import evaluate
+
+    from granska.settings import Settings
+
+    settings = Settings(index_dir=index_dir) if index_dir else Settings()
+    results = run(
+        lambda: evaluate(dataset, settings=settings, docs=docs, baselines=baselines, progress=sys.stderr.isatty())
+    )
+    report.print_tables(results)
+    for path in report.write(results, out):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def bench(
+    scale_n: Annotated[
+        int, typer.Option("--scale", min=1000, help="Synthetic vectors for the scale benchmark.")
+    ] = 1_000_000,
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Times each dev question is asked.")] = 3,
+    smoke: Annotated[bool, typer.Option("--smoke", help="A small, quick run (what CI does).")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder for bench.json and bench.md.")] = Path("bench-out"),
+) -> None:
+    """Latency, ingest throughput and scale, each as a ratio against a floor measured in the same run."""
+    from granska.eval import bench as b
+    from granska.eval.run import read_dataset
+
+    from granska.engine import BUNDLED_CORPUS
+    from granska.settings import Settings
+
+    dev = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
+    questions = (
+        [i.question for i in read_dataset(dev)]
+        if dev.is_file()
+        else ["Vem ansvarar för integrationsfrågorna i Motala?"]
+    )
+    if smoke:
+        scale_n, repeats, questions = 20_000, 1, questions[:5]
+    results = run(lambda: b.run(Settings(), questions=questions, scale_n=scale_n, repeats=repeats, docs=BUNDLED_CORPUS))
+    typer.echo(b.table(results))
+    typer.echo(f"wrote {b.write(results, out)}")
