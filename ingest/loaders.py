@@ -23,6 +23,10 @@ SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 PAGE_SEPARATOR = "\n\n"
 MAX_NAME_CHARS = 255
 MAX_PDF_OBJECTS = 2_000_000
+# A page of text extracted without spaces is ~5,000 characters; a longer "word" is base64 or junk, and the
+# passage splitter (which cuts at white space) and the n-gram index would spend minutes and gigabytes on it.
+MAX_RUN = 20_000
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1}}}")
 # Lone surrogates (from broken PDF font maps) cannot be written as UTF-8; NUL breaks downstream tools.
 # Replaced one character for one, so offsets do not move.
 _UNWRITABLE = re.compile(r"[\ud800-\udfff\x00]")
@@ -71,6 +75,10 @@ def load(
     except Exception as exc:  # noqa: BLE001 - a third-party parser's own error is this file's skip reason
         first = (str(exc).strip().splitlines() or [""])[0][:200]
         raise UnreadableFileError(str(path), f"could not be parsed ({type(exc).__name__}: {first})") from exc
+    if run := _LONG_RUN.search(text):
+        raise UnreadableFileError(
+            str(path), f"has a run of over {MAX_RUN} characters without white space at {run.start()}: not prose"
+        )
     if not text.strip():
         reason = (
             "PDF has no text layer (scanned image?); run OCR on it first" if suffix == ".pdf" else "no text in file"
