@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from granska.ingest.pipeline import Skipped, safe_name
 from granska.ui import render
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from granska.engine import Engine
@@ -87,8 +88,27 @@ _STATUS = {
 }
 
 
+class ErrorBody(BaseModel):
+    error: str = Field(description="One line: what is wrong and, where it helps, how to fix it.")
+    detail: list[dict[str, Any]] | None = None
+
+
+# Documented, so a client (and the OpenAPI fuzzer) knows every status an endpoint may answer.
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in (
+        (400, "Bad input (unknown filter key, unreadable file, bad range)"),
+        (401, "Authentication required (when GRANSKA_AUTH is set)"),
+        (404, "No such document"),
+        (409, "No index yet, or one built with other settings"),
+        (413, "Request, question, history or filters over their size limits"),
+        (422, "Malformed or invalid body"),
+    )
+}
+
+
 def router(engine: Engine) -> APIRouter:
-    api = APIRouter()
+    api = APIRouter(responses=_ERRORS)
 
     @api.get("/api/health")
     def health() -> dict[str, Any]:
@@ -230,6 +250,13 @@ def install_error_handlers(app: FastAPI) -> None:
         status = 413 if any(e["type"] in _TOO_LONG for e in errors) else 422
         return JSONResponse({"error": f"invalid request: {detail or 'malformed body'}", "detail": errors}, status_code=status)
 
+    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+        # FastAPI's own errors (a body that is not UTF-8 JSON, an unknown route) in the same {"error": …} shape.
+        status = getattr(exc, "status_code", 400)
+        detail = getattr(exc, "detail", None) or "bad request"
+        return JSONResponse({"error": _printable(str(detail))}, status_code=status, headers=getattr(exc, "headers", None))
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(GranskaError, domain)
     app.add_exception_handler(RequestValidationError, invalid)
 

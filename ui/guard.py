@@ -19,8 +19,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-JSON_LIMIT = 1 << 20  # an /api/ JSON body: a question, filters and 50 history turns fit in a few KB
-PAGE_LIMIT = 8 << 20  # the web page's own calls carry the chat history
+JSON_LIMIT = 1_000_000  # an /api/ JSON body: a question, filters and 50 history turns fit in a few KB
+PAGE_LIMIT = 8_000_000  # the web page's own calls carry the chat history
 # Inline script and style: Gradio's page is built that way. What matters against injected markup is that
 # nothing may be fetched from or sent to another origin, and the page may not be framed.
 PAGE_CSP = (
