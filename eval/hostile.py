@@ -20,10 +20,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from granska.engine import BUNDLED_CORPUS, Engine
-from granska.errors import UnreadableFileError
 from granska.eval.hostile_files import KINDS, Kind
 from granska.ingest import pipeline
+
+from granska.engine import BUNDLED_CORPUS, Engine
+from granska.errors import UnreadableFileError
 from granska.settings import EmbedderSettings, Settings
 
 MEMORY_LIMIT = 1 << 30

@@ -49,7 +49,7 @@ class Budget:
     """Limits for one file: pages, unpacked bytes and a wall-clock deadline checked between steps."""
 
     max_pages: int = 2000
-    max_unpacked: int = 200 << 20
+    max_unpacked: int = 200_000_000
     deadline: float = float("inf")  # time.monotonic() value
 
     def check_time(self, path: Path, what: str) -> None:
@@ -78,11 +78,14 @@ def check_docx(path: Path, budget: Budget) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
-                raise UnreadableFileError(str(path), f"DOCX has {len(infos)} parts (over {MAX_ZIP_ENTRIES}); not a document")
+                raise UnreadableFileError(
+                    str(path), f"DOCX has {len(infos)} parts (over {MAX_ZIP_ENTRIES}); not a document"
+                )
             total = sum(i.file_size for i in infos)
             if total > budget.max_unpacked:
                 raise UnreadableFileError(
-                    str(path), f"DOCX unpacks to {total / 1e6:.0f} MB (over {budget.max_unpacked / 1e6:.0f} MB): zip bomb?"
+                    str(path),
+                    f"DOCX unpacks to {total / 1e6:.0f} MB (over {budget.max_unpacked / 1e6:.0f} MB): zip bomb?",
                 )
             for info in infos:
                 if info.file_size > RATIO_FLOOR and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
@@ -93,7 +96,8 @@ def check_docx(path: Path, budget: Budget) -> None:
                 if info.filename.endswith((".xml", ".rels")):
                     if info.file_size > MAX_XML_PART:
                         raise UnreadableFileError(
-                            str(path), f"DOCX part {info.filename} is {info.file_size / 1e6:.0f} MB of XML (over {MAX_XML_PART >> 20} MB)"
+                            str(path),
+                            f"DOCX part {info.filename} is {info.file_size / 1e6:.0f} MB of XML (over {MAX_XML_PART >> 20} MB)",
                         )
                     with zf.open(info) as fh:
                         _scan_xml(path, info.filename, fh, budget)

@@ -17,7 +17,6 @@ from granska.errors import UnreadableFileError
 from granska.settings import IngestSettings
 from granska.types import Chunk, DocMeta, Document
 
-
 MAX_ID_CHARS = 400  # a document id is shown in every citation; deeper paths are refused, not cut
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
@@ -170,7 +169,12 @@ def _doc_id(
         old = existing.get(src.rel)
         if old is None:
             legacy = existing.get(src.path.name)  # older indexes named files below folders by name alone
-            if legacy is not None and legacy.origin is None and legacy.doc_sha256 == sha and src.path.name not in claimed:
+            if (
+                legacy is not None
+                and legacy.origin is None
+                and legacy.doc_sha256 == sha
+                and src.path.name not in claimed
+            ):
                 return src.path.name
             return src.rel
         if old.origin in (None, src.origin) or old.doc_sha256 == sha:

@@ -141,7 +141,9 @@ def router(engine: Engine) -> APIRouter:
         }
 
     @api.post("/api/documents")
-    def upload(files: Annotated[list[UploadFile], File(description="Documents (.pdf, .docx, .txt, .md, .html)")]) -> dict[str, Any]:
+    def upload(
+        files: Annotated[list[UploadFile], File(description="Documents (.pdf, .docx, .txt, .md, .html)")],
+    ) -> dict[str, Any]:
         """Add or replace documents: the same report as `granska ingest --json`, naming each file by its name."""
         if len(files) > MAX_UPLOAD_FILES:
             raise TooLargeError(f"{len(files)} files in one upload (at most {MAX_UPLOAD_FILES})")
@@ -239,8 +241,10 @@ def install_error_handlers(app: FastAPI) -> None:
     """Domain errors and invalid bodies become 4xx with one clear message, never a 500."""
 
     async def domain(_: Request, exc: Exception) -> JSONResponse:
-        status = 413 if isinstance(exc, TooLargeError) else next(
-            (code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400
+        status = (
+            413
+            if isinstance(exc, TooLargeError)
+            else next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
         )
         return JSONResponse({"error": _printable(str(exc))}, status_code=status)
 
@@ -248,13 +252,17 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = _error_detail(exc.errors() if isinstance(exc, RequestValidationError) else [])
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in errors)
         status = 413 if any(e["type"] in _TOO_LONG for e in errors) else 422
-        return JSONResponse({"error": f"invalid request: {detail or 'malformed body'}", "detail": errors}, status_code=status)
+        return JSONResponse(
+            {"error": f"invalid request: {detail or 'malformed body'}", "detail": errors}, status_code=status
+        )
 
     async def http_error(_: Request, exc: Exception) -> JSONResponse:
         # FastAPI's own errors (a body that is not UTF-8 JSON, an unknown route) in the same {"error": …} shape.
         status = getattr(exc, "status_code", 400)
         detail = getattr(exc, "detail", None) or "bad request"
-        return JSONResponse({"error": _printable(str(detail))}, status_code=status, headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            {"error": _printable(str(detail))}, status_code=status, headers=getattr(exc, "headers", None)
+        )
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(GranskaError, domain)

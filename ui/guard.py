@@ -87,7 +87,9 @@ class Guard:
             await self._too_large(scope, send, limit, origin, allowed)
             return
         if scope.get("method") == "OPTIONS" and origin and not allowed:
-            await self._respond(scope, send, 403, {"error": "cross-origin requests are not allowed here"}, origin, allowed)
+            await self._respond(
+                scope, send, 403, {"error": "cross-origin requests are not allowed here"}, origin, allowed
+            )
             return
         seen = 0
 

@@ -54,7 +54,9 @@ def clean_html(fragment: str) -> str:
     """Our HTML through the allow-list: whatever slipped past escaping is dropped, links get rel=noopener."""
     import nh3
 
-    return nh3.clean(fragment, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https"}, link_rel="noopener noreferrer")
+    return nh3.clean(
+        fragment, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https"}, link_rel="noopener noreferrer"
+    )
 
 
 def source_url(span: Span) -> str:

@@ -89,7 +89,9 @@ def test_oversized_bodies_are_413_declared_or_streamed(server: Server):
 )
 def test_malformed_bodies_are_4xx_with_one_error_line(server: Server, content: bytes, headers: dict, status: int):
     for path in ("/api/ask", "/api/verify", "/api/search"):
-        body = content.replace(b'"question"', {"/api/ask": b'"question"', "/api/verify": b'"claim"'}.get(path, b'"query"'))
+        body = content.replace(
+            b'"question"', {"/api/ask": b'"question"', "/api/verify": b'"claim"'}.get(path, b'"query"')
+        )
         r = httpx.post(f"{server.url}{path}", content=body, headers=headers, timeout=30)
         assert r.status_code == status, (path, r.text)
         error = r.json()["error"]
@@ -98,7 +100,9 @@ def test_malformed_bodies_are_4xx_with_one_error_line(server: Server, content: b
 
 def test_upload_through_the_api_reports_like_the_cli(hostile_server: Server, tmp_path: Path):
     url = hostile_server.url
-    good = make_docx(tmp_path / "svar_bygg.docx", ["Svar från byggnadsnämnden", "Byggnadsnämnden ansvarar för bygglov."])
+    good = make_docx(
+        tmp_path / "svar_bygg.docx", ["Svar från byggnadsnämnden", "Byggnadsnämnden ansvarar för bygglov."]
+    )
     files = [
         ("files", ("../../../etc/svar_bygg.docx", good.read_bytes(), "application/octet-stream")),
         ("files", ("tom.txt", b"", "text/plain")),
@@ -120,7 +124,9 @@ def test_upload_through_the_api_reports_like_the_cli(hostile_server: Server, tmp
     again = httpx.post(f"{url}/api/documents", files=files[:1], timeout=300).json()
     assert again["unchanged"] == ["svar_bygg.docx"] and again["chunks_embedded"] == 0
     changed = make_docx(tmp_path / "v2.docx", ["Svar från byggnadsnämnden", "Nämnden ansvarar även för tillsynen."])
-    swapped = httpx.post(f"{url}/api/documents", files=[("files", ("svar_bygg.docx", changed.read_bytes()))], timeout=300)
+    swapped = httpx.post(
+        f"{url}/api/documents", files=[("files", ("svar_bygg.docx", changed.read_bytes()))], timeout=300
+    )
     assert swapped.json()["replaced"] == ["svar_bygg.docx"]
     names = [d["doc"] for d in httpx.get(f"{url}/api/documents").json()["documents"]]
     assert names.count("svar_bygg.docx") == 1 and len(names) == 6
@@ -134,7 +140,9 @@ def test_upload_limits(hostile_server: Server):
     big = httpx.post(f"{url}/api/documents", files=[("files", ("stor.txt", b"a " * 11_000_000))], timeout=60)
     assert big.status_code == 413  # over 20 files x 1 MB + 1 MB: refused before it is read
     one = httpx.post(f"{url}/api/documents", files=[("files", ("stor.txt", b"a " * 600_000))], timeout=60).json()
-    assert one["skipped"] == [{"path": "stor.txt", "reason": "file is 1.2 MB, over the 1 MB limit (GRANSKA_INGEST__MAX_FILE_MB)"}]
+    assert one["skipped"] == [
+        {"path": "stor.txt", "reason": "file is 1.2 MB, over the 1 MB limit (GRANSKA_INGEST__MAX_FILE_MB)"}
+    ]
     assert httpx.post(f"{url}/api/documents", timeout=30).status_code == 422  # no files at all
     assert httpx.post(f"{url}/api/documents", json={"files": []}, timeout=30).status_code == 422
 
@@ -151,7 +159,21 @@ def test_hostile_document_is_escaped_in_every_json_and_html_view(hostile_server:
     assert page.status_code == 200
     assert "<script>window" not in page.text and "&lt;script&gt;window" in page.text
     tags = _elements(page.text)
-    assert {t for t, _ in tags} <= {"html", "head", "meta", "title", "style", "body", "div", "h3", "p", "code", "pre", "mark", "script"}
+    assert {t for t, _ in tags} <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "div",
+        "h3",
+        "p",
+        "code",
+        "pre",
+        "mark",
+        "script",
+    }
     assert all(not k.startswith("on") and "javascript" not in (v or "") for _, attrs in tags for k, v in attrs)
     assert sum(t == "script" for t, _ in tags) == 1  # our own scroll line, allowed by its hash
     assert "script-src 'sha256-" in page.headers["content-security-policy"]

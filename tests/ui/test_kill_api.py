@@ -67,7 +67,10 @@ def test_killed_upload_leaves_the_previous_state_answering(tmp_path: Path):
 def test_killed_delete_is_all_or_nothing_and_leaves_no_partial(tmp_path: Path):
     idx = tmp_path / "idx"
     s = start_server(idx, **HASH)
-    big = [("files", (f"s_{p.name}", p.read_bytes())) for p in sorted((SHARED / "datasets" / "swequad_mc" / "docs").glob("*.txt"))]
+    big = [
+        ("files", (f"s_{p.name}", p.read_bytes()))
+        for p in sorted((SHARED / "datasets" / "swequad_mc" / "docs").glob("*.txt"))
+    ]
     for i in range(0, len(big), 20):  # at most 20 files per upload
         assert httpx.post(f"{s.url}/api/documents", files=big[i : i + 20], timeout=300).json()["added"]
     before = _state(idx)
