@@ -52,6 +52,7 @@ def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_serv
     viewer = page.locator("#viewer").inner_text()
     assert "<img" in viewer or "<script>" in viewer  # shown as text …
     assert page.locator("#viewer script, #viewer img, #viewer [onerror]").count() == 0  # … never as markup
+    assert any(s in chat.inner_text() for s in ("<img", "<script>", "javascript:"))  # quoted as text
     assert chat.locator("img[src^='http'], a[href^='javascript'], script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     page.wait_for_timeout(1000)  # give any injected handler a moment to fire
