@@ -81,27 +81,30 @@ class Engine:
             for s in report.skipped:
                 print(s.line(), file=sys.stderr)
 
-    def ingest(self, paths: list[Path], *, progress: bool = False) -> IngestReport:
-        """Add or replace the documents at `paths`; unreadable files are reported, never fatal."""
+    def ingest(self, paths: list[Path], *, progress: bool = False, uploaded: bool = False) -> IngestReport:
+        """Add or replace the documents at `paths`; unreadable files are reported, never fatal.
+
+        uploaded: the files were staged from an upload, so they are known by name, not by where they sit.
+        """
         with self._lock:
             existing = self.store.documents() if self.has_index() else {}
             if existing:
                 self.check_compatible()
-            files, skipped = pipeline.collect(paths)
+            files, skipped = pipeline.collect(paths, uploaded=uploaded)
             report = IngestReport(skipped=list(skipped))
             todo: list[pipeline.Loaded] = []
-            for path, row, status in _progress(list(pipeline.plan(files, existing)), progress, "reading"):
-                if isinstance(status, Skipped):
-                    report.skipped.append(status)
-                elif status == "unchanged":
-                    report.unchanged.append(path.name)
+            for item in _progress(list(pipeline.plan(files, existing)), progress, "reading"):
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                elif item.status == "unchanged":
+                    report.unchanged.append(item.doc)
                 else:
                     try:
-                        todo.append(pipeline.load_one(path, row, self.settings.ingest))
+                        todo.append(pipeline.load_one(item, self.settings.ingest))
                     except UnreadableFileError as exc:
                         report.skipped.append(Skipped(exc.path, exc.reason))
                         continue
-                    (report.replaced if status == "changed" else report.added).append(path.name)
+                    (report.replaced if item.status == "changed" else report.added).append(item.doc)
             if todo:
                 upserts = self._embed(todo, progress=progress)
                 report.chunks_embedded = sum(len(u.chunks) for u in upserts)

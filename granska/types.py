@@ -32,11 +32,14 @@ class DocMeta:
 class Document:
     """A loaded file: its original extracted text and where each page starts in it."""
 
-    doc: str  # file name as ingested
+    doc: str  # file name as ingested (path relative to the ingested folder for files below it)
     doc_sha256: str  # hash of the file's bytes
     text: str
     page_starts: tuple[int, ...] | None = None  # offsets of pages 1..n, None when unpaged
     meta: DocMeta = field(default_factory=DocMeta)
+    # Who the file is, apart from its name: a hash of the path it was read from ("upload:NAME" for uploads),
+    # so another file of the same name gets its own id instead of replacing this one. None in older indexes.
+    origin: str | None = None
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None for unpaged formats."""

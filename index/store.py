@@ -60,7 +60,26 @@ class LocalStore:
         self._chunks: list[Chunk] = []
         self._vectors = np.zeros((0, 0), dtype=np.float32)
         self._dense: Any = None
+        self._sweep_partials()
         self._load()
+
+    def _sweep_partials(self) -> None:
+        """Remove half-written generations left by a killed writer, if no writer holds the lock right now."""
+        if not any(self.root.glob("*.partial")):
+            return
+        try:
+            with (self.root / ".lock").open("a") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return  # a live writer: its .partial is not stale
+                try:
+                    for path in self.root.glob("*.partial"):
+                        shutil.rmtree(path, ignore_errors=True)
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        except OSError:
+            return  # a read-only index: leave it as it is
 
     # --- reading -------------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -80,6 +99,7 @@ class LocalStore:
                 text=texts[name],
                 page_starts=tuple(d["page_starts"]) if d["page_starts"] is not None else None,
                 meta=DocMeta(**d["meta"]),
+                origin=d.get("origin"),
             )
             for name, d in self._manifest["docs"].items()
         }
@@ -153,6 +173,7 @@ class LocalStore:
                     "page_starts": list(d.page_starts) if d.page_starts is not None else None,
                     "meta": {k: v for k, v in d.meta.as_dict().items() if k != "year"},
                     "chunks": sum(1 for c in chunks if c.doc == n),
+                    **({"origin": d.origin} if d.origin else {}),
                 }
                 for n, d in sorted(docs.items())
             },

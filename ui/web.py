@@ -93,7 +93,7 @@ def _link(text: str, span: Span | dict[str, Any] | None, limit: int = 160) -> st
     )
     short = " ".join(text.split())
     short = short if len(short) <= limit else short[: limit - 1] + "…"
-    return f"[{short.replace('[', '(').replace(']', ')')}]({render.source_url(s)})"
+    return render.md_link(short, render.source_url(s))  # document text: shown literally, never as markup
 
 
 def _rec_rows(engine: Engine) -> list[list[str]]:
@@ -261,12 +261,12 @@ def build(engine: Engine) -> gr.Blocks:
             if not text:
                 return "", ""
             v = engine.verify(text, filters=_filters(muni, role, year))
-            head = f"### {TEXT[code]['verdicts'][v.verdict]}\n{v.explanation}"
+            head = f"### {TEXT[code]['verdicts'][v.verdict]}\n{render.md_escape(v.explanation)}"
             if not v.citations:
                 return head, ""
             c: Span = v.citations[0]
             doc = engine.documents()[c.doc]
-            return head + f"\n\n> {c.text}", render.source_html(doc, c.start, c.end, lang=code, context=VIEWER_CONTEXT)
+            return head + f"\n\n> {render.md_escape(c.text)}", render.source_html(doc, c.start, c.end, lang=code, context=VIEWER_CONTEXT)
 
         def on_upload(files: list[Any] | None, code: str, progress: gr.Progress = gr.Progress(track_tqdm=True)):  # type: ignore[no-untyped-def]  # noqa: B008 - Gradio's way to inject a progress bar
             if not files:
@@ -279,13 +279,13 @@ def build(engine: Engine) -> gr.Blocks:
                     dst = staging / safe_name(getattr(f, "orig_name", None) or src.name)
                     shutil.copyfile(src, dst)
                     paths.append(dst)
-                rep = engine.ingest(paths, progress=True)
+                rep = engine.ingest(paths, progress=True, uploaded=True)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
             lines = [
                 f"**{len(rep.added)}** nya, **{len(rep.replaced)}** ersatta, **{len(rep.unchanged)}** oförändrade, **{len(rep.skipped)}** överhoppade"
             ]
-            lines += [f"- ⚠️ `{Path(s.path).name}`: {s.reason}" for s in rep.skipped]
+            lines += [f"- ⚠️ {render.md_escape(Path(s.path).name)}: {render.md_escape(s.reason)}" for s in rep.skipped]
             m, r, y = _choices(engine)
             return (
                 "\n".join(lines),
