@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from granska.index.search import meta_matches
-from granska.qa import bodies
+from granska.qa import addressees, bodies
 from granska.qa.evidence import coverage
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 
-from granska.text import content_words, fold, for_matching, language, sentence_spans
+from granska.text import char_tokens, content_words, fold, for_matching, language, sentence_spans
 from granska.types import Answer, DocMeta, Document, Hit, Span
 
 Row = TypeVar("Row", Recommendation, Responsibility)
@@ -71,7 +71,7 @@ def filter_rows(
         doc = row.recommendation.doc if isinstance(row, Recommendation) else row.source.doc
         if meta_filters and not meta_matches(doc, metas[doc], meta_filters):
             continue
-        name = row.addressee if isinstance(row, Recommendation) else row.body
+        name = (row.addressee if isinstance(row, Recommendation) else row.body) or ""
         if any(
             k in ("addressee", "body") and not any(bodies.key(v) in bodies.key(name) for v in vals)
             for k, vals in extra.items()
@@ -89,7 +89,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     places, rows = _only_places_named(question, rows)
     named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
     if named:
-        rows = [r for r in rows if bodies.key(r.addressee) in named]
+        rows = [r for r in rows if r.addressee and named & {bodies.key(n) for n in addressees.names(r.addressee)}]
     auditors = [a for a in _AUDITORS if re.search(rf"\b{a}\b", fold(question))]
     if auditors:
         rows = [r for r in rows if r.auditor and any(a in fold(r.auditor) for a in auditors)]
@@ -98,7 +98,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     en = language(question) == "en"
     who = (
         rows[0].addressee
-        if len({bodies.key(r.addressee) for r in rows}) == 1
+        if rows[0].addressee and len({bodies.key(r.addressee or "") for r in rows}) == 1
         else ("the bodies" if en else "nämnderna")
     )
     where = f" i {rows[0].municipality}" if places and rows[0].municipality else ""
@@ -195,3 +195,26 @@ def auditors_answer(
     )
     quotes = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, f"{listed}: {quotes}", False, cites, hits, notes={"generator": "metadata"})
+
+
+SEARCH_AT = 0.6  # character-n-gram cosine a row needs to match a search
+
+
+def search_rows(rows: Sequence[Recommendation], query: str) -> list[Recommendation]:
+    """Rows whose text, with its quotations and response, matches `query` (folded character n-grams), best first."""
+    import math
+    from collections import Counter
+
+    q = Counter(char_tokens(for_matching(query), drop_stopwords=True))
+    qn = math.sqrt(sum(v * v for v in q.values()))
+    if not qn:
+        return list(rows)
+    scored = []
+    for r in rows:
+        parts = [r.recommendation.text, r.response.text if r.response else "", r.addressee or "", r.section or ""]
+        g = Counter(char_tokens(" ".join(parts), drop_stopwords=True))
+        # Share of the query's n-grams the row holds: a long row is not penalised for saying more.
+        got = sum(min(v, g[k]) for k, v in q.items() if k in g) / sum(q.values())
+        if got >= SEARCH_AT:
+            scored.append((got, r))
+    return [r for _, r in sorted(scored, key=lambda x: -x[0])]
