@@ -37,6 +37,7 @@ class Gold:
     end: int
     response: tuple[str, int, int] | None
     status: str
+    other_responses: tuple[tuple[str, int, int], ...] = ()  # further passages that answer it as well
 
 
 def is_recommendations_file(path: Path) -> bool:
@@ -72,6 +73,7 @@ def read_gold(path: Path) -> list[Gold]:
                     int(rec["end"]),
                     (resp["doc"], int(resp["start"]), int(resp["end"])) if resp else None,
                     r["status"],
+                    tuple((a["doc"], int(a["start"]), int(a["end"])) for a in r.get("response_alternates") or []),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
@@ -134,9 +136,8 @@ def score(rows: list[Recommendation], gold: list[Gold]) -> dict[str, Any]:
         status = "no_response_in_corpus" if r.status == "not_answered" else r.status
         right["status"] += status == g.status
         resp = (r.response.doc, r.response.start, r.response.end) if r.response else None
-        ok = (resp is None and g.response is None) or (
-            resp is not None and g.response is not None and _overlap(g.response, resp)
-        )
+        answers = [g.response, *g.other_responses] if g.response else []
+        ok = (resp is None and not answers) or (resp is not None and any(_overlap(a, resp) for a in answers))
         right["link"] += ok
         if g.response is not None:
             linked_gold += 1
@@ -232,3 +233,10 @@ def score_links(rows: list[Recommendation], labels: list[dict[str, Any]]) -> dic
 
 def _all(r: Recommendation) -> list[Any]:
     return [r.recommendation, *r.quoted_in]
+
+
+def write(results: dict[str, Any], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "tracker.json"
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [path]

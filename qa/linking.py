@@ -110,6 +110,15 @@ def _labelled(
     return None
 
 
+def _labelled_units(doc: Document, after: int, taken: list[tuple[int, int]]) -> list[Passage]:
+    """Lettered/numbered passages after `after` that are not recommendations or their quotations."""
+    return [
+        Passage(doc, u, doc.text[u.start : u.end])
+        for u in segment(doc)
+        if u.start >= after and u.label and not any(s < u.end and u.start < e for s, e in taken)
+    ]
+
+
 def rec_marker(rec: Found) -> str:
     return "number" if rec.label.isdigit() else "letter"
 
@@ -160,6 +169,9 @@ def best_response(
             continue
         if hit := _labelled(rec, doc, pool, after, taken.get(doc.doc, [])):
             return _span(hit), status_of(hit.text)
+        labelled = _labelled_units(doc, after, taken.get(doc.doc, []))
+        if rec.label and any(p.unit.marker == rec_marker(rec) for p in labelled):
+            continue  # answers go by label here, and none carries this one's: the others' answers are not its
         w_doc = Weights([doc.text[u.start : u.end] for u in segment(doc)])
         weights = {x: w_doc.idf(x) * siblings.idf(x) for x in words_}
         for p in pool:

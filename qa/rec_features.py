@@ -24,7 +24,8 @@ _DIRECTIVE = re.compile(
     r"|folj[a-z]* upp|prioriter[a-z]*|revider[a-z]*|utforma[a-z]*|gora |gor |genomfor[a-z]*|sakra[a-z]*|kartlagg[a-z]*"
     r"|formaliser[a-z]*|komplettera[a-z]*|tillskapa[a-z]*|inratta[a-z]*|anta[a-z]* |diskutera[a-z]*|innan )"
 )
-_MODAL = re.compile(r"\b(bor|borde|behover|maste|ska|skall)\b")
+_SHOULD = re.compile(r"\b(bor|borde|behover|maste)\b")  # "ought to": the auditors' directive modal
+_MODAL = re.compile(r"\b(ska|skall)\b")  # "shall": as often the answer's commitment as a directive
 _RECOMMEND = re.compile(r"\b(rekommenderar|rekommenderas|rekommendera|foreslar|foreslas|uppmanar)\b")
 _REC_NOUN = re.compile(r"\brekommendation(?:en|er|erna)?\b")
 _INTRO_WORDS = re.compile(r"\b(foljande|nedan|att\s*:|bland annat)\b")
@@ -63,6 +64,8 @@ def features(doc: Document, folded: str, units: list[Unit], i: int, rule_hit: bo
         "rule_hit": float(rule_hit),
         "directive_first": float(bool(_DIRECTIVE.match(f))),
         "modal": float(bool(_MODAL.search(f))),
+        "should": float(bool(_SHOULD.search(f))),
+        "should_recommend": float(bool(_SHOULD.search(f)) and bool(_REC_NOUN.search(f) or _RECOMMEND.search(f))),
         "recommend_verb": float(bool(_RECOMMEND.search(f))),
         "recommend_noun": float(bool(_REC_NOUN.search(f))),
         "stance": float(bool(_STANCE.search(f))),
@@ -74,6 +77,10 @@ def features(doc: Document, folded: str, units: list[Unit], i: int, rule_hit: bo
         "we_first": float(bool(_WE.match(f))),
         "body_here": float(bool(re.search(bodies.BODY, f))),
         "body_first": float(bool(re.match(rf"[\W\d]*{bodies.BODY}\s", f))),
+        # "Kommunstyrelsen anser att …", "Nämnden delar …": a body speaking for itself answers, it is not told.
+        "body_stance": float(
+            bool(re.match(rf"[\W\d]*(?:{bodies.BODY}|namnden|styrelsen)\s+(?:[a-z]+\s+)?{_STANCE.pattern}", f))
+        ),
         "ends_colon": float(f.rstrip().endswith(":")),
         "capital_first": float(doc.text[u.start : u.start + 1].isupper()),
         f"marker={u.marker or 'none'}": 1.0,
@@ -90,7 +97,7 @@ def features(doc: Document, folded: str, units: list[Unit], i: int, rule_hit: bo
             {
                 "intro": 1.0,
                 "intro_recommend": float(bool(_RECOMMEND.search(intro) or _REC_NOUN.search(intro))),
-                "intro_modal": float(bool(_MODAL.search(intro))),
+                "intro_modal": float(bool(_MODAL.search(intro) or _SHOULD.search(intro))),
                 "intro_words": float(bool(_INTRO_WORDS.search(intro))),
                 "intro_colon": float(intro.rstrip().endswith(":")),
                 "intro_body": float(bool(re.search(bodies.BODY, intro))),
