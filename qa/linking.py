@@ -227,7 +227,7 @@ def follow_ups(
             continue
         idf = Weights([doc.text[u.start : u.end] for u in segment(doc)])
         best: tuple[float, Passage] | None = None
-        for about in (rec.context, title):
+        for about in (rec.span.text, rec.context, title):
             words_ = content_words(about)
             weights = {x: idf.idf(x) for x in words_}
             for p in pool:
