@@ -9,12 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from granska.engine import BUNDLED_CORPUS, Engine
 from granska.eval.tracker_eval import load_folder, read_gold, read_links, score, score_links
 from granska.qa import rec_model, responsibilities, tracker
 from granska.qa.rec_units import segment
 from granska.qa.recommendations import Recommendation, build
+
+from granska.engine import BUNDLED_CORPUS, Engine
 from tests.conftest import SHARED
 
 AUDITS = SHARED / "datasets" / "audits"
