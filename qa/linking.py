@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from granska.qa import addressees, bodies
 from granska.qa.evidence import Weights, coverage
@@ -62,6 +63,12 @@ class Passage:
     doc: Document
     unit: Unit
     text: str
+
+
+@lru_cache(maxsize=256)
+def _doc_weights(text: str) -> Weights:
+    """Word rarity over one document's units (cached: asked once per recommendation)."""
+    return Weights([text[u.start : u.end] for u in segment(Document("", "", text))])
 
 
 def is_follow_up(doc: Document) -> bool:
@@ -172,7 +179,7 @@ def best_response(
         labelled = _labelled_units(doc, after, taken.get(doc.doc, []))
         if rec.label and any(p.unit.marker == rec_marker(rec) for p in labelled):
             continue  # answers go by label here, and none carries this one's: the others' answers are not its
-        w_doc = Weights([doc.text[u.start : u.end] for u in segment(doc)])
+        w_doc = _doc_weights(doc.text)
         weights = {x: w_doc.idf(x) * siblings.idf(x) for x in words_}
         for p in pool:
             score = _score(rec, p, words_, weights, grams)
@@ -225,7 +232,7 @@ def follow_ups(
         pool = [p for p in passages(doc, taken.get(doc.doc, []), 0) if verdict_of(p.text)]
         if not pool:
             continue
-        idf = Weights([doc.text[u.start : u.end] for u in segment(doc)])
+        idf = _doc_weights(doc.text)
         best: tuple[float, Passage] | None = None
         for about in (rec.span.text, rec.context, title):
             words_ = content_words(about)

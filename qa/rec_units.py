@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from granska.text import fold_keep, sentence_spans
@@ -91,7 +92,12 @@ def headings(text: str) -> list[tuple[int, str]]:
 
 def segment(doc: Document) -> list[Unit]:
     """Every candidate unit of one document, in order."""
-    text = doc.text
+    return list(_segment(doc.text))
+
+
+@lru_cache(maxsize=256)
+def _segment(text: str) -> tuple[Unit, ...]:
+    """Cached: linking asks for the units of every answer once per recommendation."""
     heads = headings(text)
     units: list[Unit] = []
     intro: tuple[int, int] | None = None
@@ -117,7 +123,7 @@ def segment(doc: Document) -> list[Unit]:
         units.append(Unit(start, e, marker, label, index, intro, n - intro_at if intro else 0, section))
         if text[s:e].rstrip().endswith(":"):
             intro, intro_at, index = (s, e), n, -1
-    return units
+    return tuple(units)
 
 
 def folded(doc: Document) -> str:
