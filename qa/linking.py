@@ -75,6 +75,7 @@ def is_follow_up(doc: Document) -> bool:
     return doc.meta.role not in ("response", "missive", "audit_report") and bool(FOLLOW_UP.search(fold(doc.text[:400])))
 
 
+@lru_cache(maxsize=4096)
 def _grams(text: str) -> Counter[str]:
     return Counter(char_tokens(text, drop_stopwords=True))
 
