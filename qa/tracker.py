@@ -93,7 +93,9 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     auditors = [a for a in _AUDITORS if re.search(rf"\b{a}\b", fold(question))]
     if auditors:
         rows = [r for r in rows if r.auditor and any(a in fold(r.auditor) for a in auditors)]
-    if not rows or not (places or named or auditors):
+    rows, topical = _by_topic(question, rows)
+    rows, _ = _by_year(question, rows)
+    if not rows or not (places or named or auditors or topical):
         return None
     en = language(question) == "en"
     who = (
@@ -119,8 +121,63 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
         )
         for r in rows
     ]
-    body = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    several = len({r.municipality for r in rows}) > 1
+    body = " ".join(
+        f"{f'{r.municipality}: ' if several and r.municipality else ''}”{_oneline(c.text)}” [{i}]"
+        for i, (r, c) in enumerate(zip(rows, cites, strict=True), 1)
+    )
+    if _ASKS_ANSWER.search(question):
+        # "… och vad svarade de?": each answer quoted after the recommendations, cited as well.
+        answered = [r for r in rows if r.response is not None]
+        parts = []
+        for r in answered:
+            s = r.response
+            assert s is not None
+            cites.append(Span(s.doc, s.start, s.end, s.page, s.text, 1.0))
+            parts.append(f"({r.status}) ”{_oneline(s.text)}” [{len(cites)}]")
+        label = "Answers" if en else "Svar"
+        body += f" {label}: " + (
+            " ".join(parts) if parts else ("none in the documents." if en else "inga i dokumenten.")
+        )
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations"})
+
+
+_ASKS_ANSWER = re.compile(r"\b(svarade|svarat|svar|answered|respond\w*|replied)\b", re.IGNORECASE)
+# "rekommendationer om intern kontroll", "granskningen av rutiner för rekrytering": the topic asked about.
+_TOPIC = re.compile(
+    r"\b(?:om|avseende|kring|rörande|granskning(?:en)? av|about|on)\s+(?P<t>[^?,]+?)"
+    r"(?=\s+(?:i|inom|sedan|och|efter|till|från|in|since|and)\s|[?,]|$)",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"\b(?:sedan|efter|since|after)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def _by_topic(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
+    """The rows of the audits whose recommendations or answers match the question's topic (unchanged if none do):
+    every recommendation of a matching audit document, not only the sentence that holds the words."""
+    m = _TOPIC.search(question)
+    topic = _YEAR.sub(" ", m.group("t")) if m else ""  # the year is _by_year's business
+    if not content_words(topic):
+        return rows, False
+    hits = search_rows(rows, topic)
+    if not hits:
+        return rows, False
+    docs = {h.recommendation.doc for h in hits}
+    return [r for r in rows if r.recommendation.doc in docs], True
+
+
+def _by_year(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
+    """'sedan 2018' keeps rows dated 2018 or later; a bare year keeps that year's rows (unchanged if none match)."""
+    since = _SINCE.search(question)
+    years = _YEAR.findall(question)
+    if since:
+        kept = [r for r in rows if r.date and r.date[:4].isdigit() and r.date[:4] >= since.group(1)]
+    elif years:
+        kept = [r for r in rows if r.date and r.date[:4] in years]
+    else:
+        return rows, False
+    return (kept, True) if kept else (rows, False)
 
 
 def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:

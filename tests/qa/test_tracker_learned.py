@@ -174,3 +174,18 @@ def test_the_shipped_model_is_small_and_describes_its_fit():
     data = json.loads(rec_model.MODEL_PATH.read_text(encoding="utf-8"))
     assert rec_model.MODEL_PATH.stat().st_size < 2_000_000
     assert 0 < data["threshold"] < 1 and data["lomo_units"]["f1"] > 0.5 and data["settings"]["C"] > 0
+
+
+def test_list_answers_narrow_by_topic_and_year_and_quote_the_answers(audit_rows: list[Recommendation]):
+    rows = [r for r in audit_rows if r.municipality == "Härjedalens kommun"]
+    a = tracker.recommendations_answer(
+        "Vilka rekommendationer lämnade revisorerna efter granskningen av rutiner för rekrytering 2014?", rows, []
+    )
+    assert a is not None and len(a.citations) == 5  # the 2014 audit's five, not the 2013 audit's
+    assert all(c.doc == "harjedalen-2014-rekrytering.txt" for c in a.citations)
+    kav = [r for r in audit_rows if r.municipality == "Kävlinge kommun"]
+    b = tracker.recommendations_answer(
+        "Vilka rekommendationer fick socialnämnden i Kävlinge och vad svarade nämnden?", kav, []
+    )
+    assert b is not None and "Nämnden har för avsikt att utveckla nyckeltal" in b.answer
+    assert b.citations[-1].text.startswith("Nämnden har för avsikt")  # the answer is cited too
