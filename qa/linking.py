@@ -1,11 +1,11 @@
 """Which passage of an answer responds to a recommendation, what it says, and what later follow-ups found.
 
 A recommendation links to a passage of a response (svar, yttrande, tjänsteskrivelse) from the same place:
-by its list label ("a) Socialnämndens svar: …", "Rekommendation b", "punkt 2"), else by topic (folded content
+by its list label ("b) Nämndens svar: …", "Rekommendation b", "punkt 2"), else by topic (folded content
 words weighted by how rare they are among the recommendation's siblings, plus folded character n-grams so OCR'd
-wording still meets its clean original), else by the answer's overall stance ("Vårdstyrelsen ser positivt på
-slutsatserna …"). A passage is never the recommendation itself, a quotation of one, an introduction ending in a
-colon, a sentence restating the auditors, or (in the recommendation's own document) a passage before it.
+wording still meets its clean original), else by the answer's overall stance ("Styrelsen välkomnar rapporten …").
+A passage is never the recommendation itself, a quotation of one, an introduction ending in a colon, a sentence
+restating the auditors, or (in the recommendation's own document) a passage before it.
 Follow-ups ("Uppföljning av …") add dated verdicts: åtgärdad, delvis åtgärdad, ej åtgärdad, arbete pågår.
 """
 
@@ -33,7 +33,10 @@ CHAR_SHARE = 0.5  # share of the topic score from character n-grams (the rest fr
 
 _REJECT = re.compile(
     r"\b(delar inte|delar ej|avser inte|ser inte|inget behov|ej aktuell|inte aktuell|avstar|avvisar|instammer inte"
-    r"|anser inte)\b|\banser att [^.]*\bhar sakerstallda\b|\bredan (?:finns|har|sker)\b"
+    r"|anser inte)\b"
+    # "… anser att kommunen redan har ändamålsenliga rutiner": what was recommended is said to exist already.
+    r"|\banser att [^.]*\b(?:har|finns)\s+(?:[a-z]+\s+)?(?:sakerstallda|tillrackliga|andamalsenliga|fungerande|etablerade)\b"
+    r"|\bredan (?:finns|har|sker)\b"
 )
 _RESTATES = re.compile(
     r"\b(rekommenderar|rekommenderas|konstaterar|granskningen visar|har genomfort en granskning|lamnar revisorerna"
@@ -104,7 +107,7 @@ def passages(doc: Document, taken: list[tuple[int, int]], after: int) -> list[Pa
 def _labelled(
     rec: Found, doc: Document, pool: list[Passage], after: int, taken: list[tuple[int, int]]
 ) -> Passage | None:
-    """'a) Socialnämndens svar: …' or 'Rekommendation b': the first answering passage under the label."""
+    """'b) Nämndens svar: …' or 'Rekommendation b': the first answering passage under the label."""
     if not rec.label:
         return None
     for u in segment(doc):

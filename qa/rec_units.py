@@ -2,7 +2,7 @@
 
 A document is cut into units: sentences (`granska.text.sentence_spans`), then list items inside them (bullets
 "•", "-", the OCR readings "e"/"o" of a bullet, lettered "a)", numbered "1."), and the items after an
-introduction that ends in a colon ("rekommenderar vi nämnden att: Införa … Informera …"). A unit broken by a
+introduction that ends in a colon ("rekommenderar vi nämnden att: Ta fram … Se över …"). A unit broken by a
 page break or a broken OCR line (no closing punctuation, the next piece starts in lower case) is one unit.
 Offsets always point into the original text. The nearest heading above each unit is kept as its section.
 """
@@ -24,9 +24,9 @@ _LEAD = re.compile(
 # Where a list item starts inside running text (flattened PDF text keeps no line breaks).
 _INLINE = re.compile(
     r"(?<=\s)(?:[•❖▪●◦]|[-–](?=\s+[A-ZÅÄÖ])|[a-h]\)(?=\s+[A-ZÅÄÖ]))"
-    r"|(?<=:)\s+(?=[A-ZÅÄÖ][a-zåäö]+\s)"  # "att: Införa …": the introduction ends at its colon
+    r"|(?<=:)\s+(?=[A-ZÅÄÖ][a-zåäö]+\s)"  # "att: Ta fram …": the introduction ends at its colon
 )
-# An "att …" item continuing a list item after a comma ("…motivering, att stärka uppföljningen").
+# An "att …" item continuing a list item after a comma ("…, att utveckla rutinerna").
 _ATT_ITEM = re.compile(r",\s+(?=att\s+[a-zåäö]{3,})")
 _CLOSED = re.compile(r"[.!?:;”\"]\s*$")
 # A heading: a short line of its own without closing punctuation, optionally numbered ("3.2 Rekommendationer").
