@@ -29,6 +29,7 @@ LINK_AT = 0.25  # topic score a response passage needs to answer a recommendatio
 RESPONSE_CUE_BONUS = 0.1  # a sentence that decides or commits ("ska", "beslutat", "delar") is more likely the answer
 FOLLOW_UP_AT = 0.5  # topic score a follow-up's verdict needs to be about a recommendation
 SECTION_SENTENCES = 4  # sentences of a section taken when the best match is its heading
+ANSWER_CHARS = 40  # a passage under a label shorter than this is its heading ("Nämndens svar:"), not the answer
 CHAR_SHARE = 0.5  # share of the topic score from character n-grams (the rest from weighted content words)
 
 _REJECT = re.compile(
@@ -115,9 +116,9 @@ def _labelled(
             continue  # the recommendation itself, or a quotation of it
         named = _NAMED.search(fold(doc.text[u.start : u.end]))
         if u.label == rec.label and u.marker == rec_marker(rec) or named and named.group("l") == rec.label:
-            after = [p for p in pool if p.unit.start >= u.start and len(p.text) > 40]
+            under = [p for p in pool if p.unit.start >= u.start and len(p.text) > ANSWER_CHARS]
             # The label's own unit when it holds the answer, else the passage right after it.
-            return after[0] if after else None
+            return under[0] if under else None
     return None
 
 

@@ -189,3 +189,24 @@ def test_list_answers_narrow_by_topic_and_year_and_quote_the_answers(audit_rows:
     )
     assert b is not None and "Nämnden har för avsikt att utveckla nyckeltal" in b.answer
     assert b.citations[-1].text.startswith("Nämnden har för avsikt")  # the answer is cited too
+
+
+def test_granska_eval_scores_a_recommendations_table(tmp_path: Path):
+    import subprocess
+
+    from tests.conftest import GRANSKA
+
+    table = Path(__file__).parent / "data" / "bundled_recommendations.jsonl"
+    out = subprocess.run(
+        [GRANSKA, "eval", str(table), "--docs", str(BUNDLED_CORPUS), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = {line.split("  ")[0]: line.split() for line in out.stdout.splitlines()}
+    assert "baseline (today's rules)" in lines and "granska (LOMO folds)" in lines
+    shipped = json.loads((tmp_path / "tracker.json").read_text(encoding="utf-8"))["systems"]["granska (shipped model)"]
+    assert shipped["recall"] == 1.0 and shipped["precision"] == 1.0 and shipped["addressee"] == 1.0
+    assert shipped["status"] == 1.0  # the bundled corpus keeps its figures
