@@ -204,9 +204,11 @@ class Engine:
         recs, resps = self._tracker()
         return tracker.filter_rows(recs, filters, metas), tracker.filter_rows(resps, filters, metas)
 
-    def recommendations(self, *, filters: Any = None) -> list[Recommendation]:
+    def recommendations(self, *, filters: Any = None, search: str | None = None) -> list[Recommendation]:
+        """The tracker's rows, filtered; with `search`, only rows matching its topic words, best first."""
         metas = {n: d.meta for n, d in self.documents().items()}
-        return self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[0]
+        rows = self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[0]
+        return tracker.search_rows(rows, search) if search else rows
 
     def responsibilities(self, *, filters: Any = None) -> list[Responsibility]:
         metas = {n: d.meta for n, d in self.documents().items()}

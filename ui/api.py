@@ -160,9 +160,11 @@ def router(engine: Engine) -> APIRouter:
 
     @api.get("/api/recommendations")
     def recommendations(request: Request) -> dict[str, Any]:
-        """Filters as query parameters, e.g. ?municipality=Borås&addressee=kommunstyrelsen&status=answered."""
+        """Filters as query parameters, e.g. ?municipality=Borås&addressee=kommunstyrelsen&status=answered;
+        q=TEXT searches the rows' text and responses (best first)."""
         filters = _query_filters(request)
-        return {"recommendations": [r.as_dict() for r in engine.recommendations(filters=filters)]}
+        q = " ".join(filters.pop("q", [])) or None
+        return {"recommendations": [r.as_dict() for r in engine.recommendations(filters=filters, search=q)]}
 
     @api.get("/api/responsibilities")
     def responsibilities(request: Request) -> dict[str, Any]:

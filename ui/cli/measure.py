@@ -24,9 +24,22 @@ def eval_cmd(
         "eval-out"
     ),
 ) -> None:
-    """Score answers, citations and retrieval on a dataset; write a report, per-question results and a chart."""
-    from granska.eval import report
+    """Score answers, citations and retrieval on a dataset; write a report, per-question results and a chart.
+
+    A recommendations table (recommendations.jsonl: recommendation/addressee/status fields) scores the tracker
+    on the --docs folder instead: recall, precision, addressee, status and answer-link, with a baseline row."""
+    from granska.eval import report, tracker_eval
     from granska.eval.run import evaluate
+
+    if tracker_eval.is_recommendations_file(dataset):
+        if docs is None:
+            raise typer.BadParameter("a recommendations table needs --docs FOLDER (the documents it refers to)")
+        results_t = run(lambda: tracker_eval.evaluate_tracker(dataset, docs))
+        for line in tracker_eval.print_table(results_t):
+            typer.echo(line)
+        for path in tracker_eval.write(results_t, out):
+            typer.echo(f"wrote {path}")
+        return
 
     from granska.settings import Settings
 

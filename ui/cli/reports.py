@@ -45,11 +45,14 @@ def recommendations(
     filters: TrackerFilters = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per recommendation.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only rows about these topic words (text and response), best first.")
+    ] = None,
 ) -> None:
     """Every recommendation: to whom, the exact span, the response that answers it and its status."""
     engine = engine_for(index_dir)
     run(engine.ensure_index)
-    rows = [r.as_dict() for r in run(lambda: engine.recommendations(filters=filters))]
+    rows = [r.as_dict() for r in run(lambda: engine.recommendations(filters=filters, search=search))]
     columns = [
         "id",
         "municipality",
@@ -67,6 +70,8 @@ def recommendations(
         "response.end",
         "response.page",
         "response.text",
+        "section",
+        "confidence",
     ]
     _table_out(rows, columns, as_json, as_csv)
 
