@@ -14,7 +14,7 @@ from typing import Any
 
 from granska.qa import bodies
 
-from granska.text import fold_keep, sentence_spans
+from granska.text import fold, fold_keep, sentence_spans
 from granska.types import Document, Span
 
 _GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt Borås Stads styr- och …")
@@ -89,4 +89,13 @@ def extract(doc: Document) -> list[Responsibility]:
 
 
 def build(documents: dict[str, Document]) -> list[Responsibility]:
-    return [r for name in sorted(documents) for r in extract(documents[name])]
+    """Every statement once: a sentence repeated (in one document or across copies) gives one row, the first."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for name in sorted(documents):
+        for r in extract(documents[name]):
+            key = (fold(r.municipality or ""), fold(r.body), " ".join(fold(r.responsibility).split()))
+            if key not in seen:
+                seen.add(key)
+                out.append(r)
+    return out

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from granska.ui import render
+from granska.ui.present import answer_json
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -71,11 +72,12 @@ def router(engine: Engine) -> APIRouter:
 
     @api.post("/api/ask")
     def ask(body: AskBody) -> dict[str, Any]:
-        return engine.ask(body.question, k=body.k, filters=body.filters, history=body.history).as_dict()
+        answer = engine.ask(body.question, k=body.k, filters=body.filters, history=body.history)
+        return answer_json(answer.as_dict(), engine.documents())
 
     @api.post("/api/verify")
     def verify(body: VerifyBody) -> dict[str, Any]:
-        return engine.verify(body.claim, filters=body.filters).as_dict()
+        return answer_json(engine.verify(body.claim, filters=body.filters).as_dict(), engine.documents())
 
     @api.post("/api/search")
     def search(body: SearchBody) -> dict[str, Any]:
