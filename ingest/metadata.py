@@ -96,8 +96,9 @@ def _whole_name(text: str, name: str) -> str:
     """A place name with the capitalised word that belongs to it ("Östra Göinge", "Upplands Väsby").
 
     General rule, no list of names: a capitalised word that stands before (nearly) every mention of the
-    name, at least once in the middle of a sentence (so it is not just a sentence-initial word), is part
-    of the name."""
+    name, at least once in the middle of a sentence (so it is not just a sentence-initial word), and at
+    least once with the name but without "kommun"/"stad" after it (so it is not a heading such as
+    "Hemsjukvården Härnösands kommun"), is part of the name."""
     mentions = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}\b", text)]
     before: Counter[str] = Counter()
     mid_sentence: set[str] = set()
@@ -110,7 +111,8 @@ def _whole_name(text: str, name: str) -> str:
     if not before or len(mentions) < 2:
         return name
     word, n = before.most_common(1)[0]
-    return f"{word} {name}" if n >= 0.8 * len(mentions) and word in mid_sentence else name
+    alone = re.search(rf"{re.escape(word)}[ \t]+{re.escape(name)}\b(?![ \t]+(?:kommun|[Ss]tad))", text)
+    return f"{word} {name}" if n >= 0.8 * len(mentions) and word in mid_sentence and alone else name
 
 
 def _infer_role(text: str) -> str:

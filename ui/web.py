@@ -50,7 +50,7 @@ def build(engine: Engine) -> gr.Blocks:
         with gr.Row(elem_id="main"):
             with gr.Column(scale=3, min_width=320), gr.Tabs(elem_id="tabs") as tabs:
                 with gr.Tab(msg("tab_ask"), id="ask") as tab_ask:
-                    chat = gr.Chatbot(label=msg("chat"), height=420, elem_id="chat", feedback_options=None)
+                    chat = gr.Chatbot(label=msg("chat"), height=420, elem_id="chat", feedback_options=None, buttons=["copy"])
                     question = gr.Textbox(label=msg("question"), placeholder=msg("placeholder"), elem_id="question")
                     with gr.Row():
                         send = gr.Button(msg("send"), variant="primary", elem_id="send")

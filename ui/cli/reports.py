@@ -52,7 +52,7 @@ RESP_COLUMNS = [
 # What a person reads on a terminal: (column, header key in the message catalogue, share of the width).
 REC_VIEW = [
     ("municipality", "col_municipality", 1),
-    ("addressee", "col_addressee", 1),
+    ("addressee", "col_addressee", 2),
     ("recommendation.text", "col_recommendation", 4),
     ("status", "col_status", 1),
     ("response.text", "col_response", 3),
@@ -60,7 +60,7 @@ REC_VIEW = [
 ]
 RESP_VIEW = [
     ("municipality", "col_municipality", 1),
-    ("body", "col_body", 1),
+    ("body", "col_body", 2),
     ("responsibility", "col_responsibility", 3),
     ("since", "col_since", 1),
     ("source.doc", "col_source", 1),
@@ -75,6 +75,7 @@ def _table_out(
     as_json: bool,
     as_csv: bool,
     xlsx: Path | None,
+    damaged: dict[str, bool] | None = None,
 ) -> None:
     flat = [{c: _flat(r, c) for c in columns} for r in rows]
     if xlsx is not None:
@@ -91,14 +92,14 @@ def _table_out(
         writer.writerows(flat)
         return
     if sys.stdout.isatty():
-        _rich_table(flat, view)
+        _rich_table(flat, view, damaged or {})
         return
     typer.echo("\t".join(columns))
     for r in flat:
         typer.echo("\t".join(str("–" if r[c] is None or r[c] == "" else r[c]) for c in columns))
 
 
-def _rich_table(flat: list[dict[str, Any]], view: list[tuple[str, str, int]]) -> None:
+def _rich_table(flat: list[dict[str, Any]], view: list[tuple[str, str, int]], damaged: dict[str, bool]) -> None:
     """Columns share the terminal's width by weight; long cells wrap at word boundaries."""
     from granska.qa import display
     from granska.ui.messages import msg, status_label
@@ -108,15 +109,16 @@ def _rich_table(flat: list[dict[str, Any]], view: list[tuple[str, str, int]]) ->
     console = Console()
     table = Table(show_lines=True, expand=True, header_style="bold")
     for _, key, ratio in view:
-        table.add_column(msg(key), ratio=ratio, overflow="fold")
+        table.add_column(msg(key), ratio=ratio, overflow="fold" if key == "col_source" else "ellipsis")
     for r in flat:
+        doc = next((r[c] for c in r if c.endswith(".doc") and r[c]), None)
         cells = []
         for col, _, _ in view:
             value = r.get(col)
             if col == "status" and value:
                 value = status_label(str(value))
             elif col.endswith(".text") or col == "responsibility":
-                value = display.repair(value) if value else value
+                value = display.repair(value, damaged=damaged.get(doc or "")) if value else value
             cells.append("–" if value in (None, "") else str(value))
         table.add_row(*cells)
     console.print(table)
@@ -131,6 +133,13 @@ def _write_xlsx(flat: list[dict[str, Any]], columns: list[str], path: Path) -> N
         export.write_xlsx(columns, [[r[c] for c in columns] for r in flat], path)
     except OSError as exc:
         raise BadRequestError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _damaged(engine: Any) -> dict[str, bool]:
+    """Which documents lost their å/ä/ö (judged on the whole text, so short quotes are repaired right)."""
+    from granska.qa import display
+
+    return {n: display.is_damaged(d.text) for n, d in engine.documents().items()}
 
 
 def _flat(row: dict[str, Any], column: str) -> Any:
@@ -153,7 +162,8 @@ def recommendations(
     engine = engine_for(index_dir)
     run(engine.ensure_index)
     rows = [r.as_dict() for r in run(lambda: engine.recommendations(filters=filters))]
-    run(lambda: _table_out(rows, REC_COLUMNS, REC_VIEW, as_json=as_json, as_csv=as_csv, xlsx=xlsx))
+    damaged = _damaged(engine) if sys.stdout.isatty() and not (as_json or as_csv) else None
+    run(lambda: _table_out(rows, REC_COLUMNS, REC_VIEW, as_json=as_json, as_csv=as_csv, xlsx=xlsx, damaged=damaged))
 
 
 @app.command()
@@ -168,4 +178,5 @@ def responsibilities(
     engine = engine_for(index_dir)
     run(engine.ensure_index)
     rows = [r.as_dict() for r in run(lambda: engine.responsibilities(filters=filters))]
-    run(lambda: _table_out(rows, RESP_COLUMNS, RESP_VIEW, as_json=as_json, as_csv=as_csv, xlsx=xlsx))
+    damaged = _damaged(engine) if sys.stdout.isatty() and not (as_json or as_csv) else None
+    run(lambda: _table_out(rows, RESP_COLUMNS, RESP_VIEW, as_json=as_json, as_csv=as_csv, xlsx=xlsx, damaged=damaged))
