@@ -27,41 +27,48 @@ def launch(playwright):  # type: ignore[no-untyped-def]
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
 
 
-def capture(url: str, out: Path) -> list[Path]:
-    """Screens of the page at `url`, written into `out`; returns the files written."""
-    from playwright.sync_api import sync_playwright
+def capture(url: str, out: Path, *, browser=None) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Screens of the page at `url`, written into `out`; returns the files written. `browser`: a running
+    Playwright browser to use (the tests'); by default one is started and closed here."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as p:
+            own = launch(p)
+            try:
+                return capture(url, out, browser=own)
+            finally:
+                own.close()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.goto(url, wait_until="load")
-        page.wait_for_selector("#question textarea", timeout=60000)
-        page.fill("#question textarea", QUESTION)
-        page.click("#send")
-        page.wait_for_selector("#sources a", timeout=60000)
-        page.locator("#sources a").first.click()
-        page.wait_for_selector("#viewer mark#hl", timeout=20000)
-        written.append(out / "screenshot.png")
-        page.screenshot(path=str(written[-1]))
-        page.get_by_role("tab", name="Rekommendationer").click()
-        page.wait_for_selector("#status-plot img, #status-plot svg, #status-plot canvas", timeout=20000)
-        written.append(out / "ui-recommendations.png")
-        page.screenshot(path=str(written[-1]), full_page=True)
-        page.get_by_role("tab", name="Dokument").click()
-        page.wait_for_selector("#docs-table table", timeout=20000)
-        written.append(out / "ui-documents.png")
-        page.screenshot(path=str(written[-1]))
-        phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-        phone.goto(url, wait_until="load")
-        phone.wait_for_selector("#question textarea", timeout=60000)
-        phone.fill("#question textarea", QUESTION)
-        phone.click("#send")
-        phone.wait_for_selector("#sources a", timeout=60000)
-        written.append(out / "ui-phone.png")
-        phone.screenshot(path=str(written[-1]))
-        browser.close()
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#question textarea", timeout=60000)
+    page.fill("#question textarea", QUESTION)
+    page.click("#send")
+    page.wait_for_selector("#sources a", timeout=60000)
+    page.locator("#sources a").first.click()
+    page.wait_for_selector("#viewer mark#hl", timeout=20000)
+    written.append(out / "screenshot.png")
+    page.screenshot(path=str(written[-1]))
+    page.get_by_role("tab", name="Rekommendationer").click()
+    page.wait_for_selector("#status-plot img, #status-plot svg, #status-plot canvas", timeout=20000)
+    written.append(out / "ui-recommendations.png")
+    page.screenshot(path=str(written[-1]), full_page=True)
+    page.get_by_role("tab", name="Dokument").click()
+    page.wait_for_selector("#docs-table table", timeout=20000)
+    written.append(out / "ui-documents.png")
+    page.screenshot(path=str(written[-1]))
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    phone.goto(url, wait_until="load")
+    phone.wait_for_selector("#question textarea", timeout=60000)
+    phone.fill("#question textarea", QUESTION)
+    phone.click("#send")
+    phone.wait_for_selector("#sources a", timeout=60000)
+    written.append(out / "ui-phone.png")
+    phone.screenshot(path=str(written[-1]))
+    page.close()
+    phone.close()
     return written
 
 

@@ -335,12 +335,26 @@ def build(engine: Engine) -> gr.Blocks:
              p_muni, p_body, d_muni, d_role, claim, check, upload, add, rec_export, resp_export, docs_export,
              answer_export, rec_files, resp_files, docs_files, answer_files, to_delete, delete, confirm, cancel,
              viewer_html, plot, close, figures_box],
-            js="(c) => { document.documentElement.lang = c === 'English' ? 'en' : 'sv'; return c; }",
+            js=_relabel_tabs_js(),
         ).then(
             lambda code: ([gr.update(value=[]) for _ in filter_inputs]), [lang], filter_inputs
         ).then(refresh, [lang, *filter_inputs], everything)  # fmt: skip
         del tabs
     return demo
+
+
+def _relabel_tabs_js() -> str:
+    """Gradio does not relabel tabs after load: the switch renames their buttons (and sets <html lang>)."""
+    import json
+
+    to_en = {msg(k, "sv"): msg(k, "en") for k in TAB_KEYS}
+    to_sv = {v: k for k, v in to_en.items()}
+    return (
+        "(c) => { const en = c === 'English'; document.documentElement.lang = en ? 'en' : 'sv';"
+        f" const names = en ? {json.dumps(to_en, ensure_ascii=False)} : {json.dumps(to_sv, ensure_ascii=False)};"
+        " document.querySelectorAll('#tabs button').forEach((b) => { const t = b.textContent.trim();"
+        " if (names[t]) b.textContent = names[t]; }); return c; }"
+    )
 
 
 def _turn(role: str, content: str) -> dict[str, str]:

@@ -285,9 +285,9 @@ def test_keyboard_only_ask_and_open_a_citation(page, server: Server):
     _viewer_shows_exact_span(page, server, href)
 
 
-def test_screenshot_command_writes_where_told(server: Server, tmp_path: Path):
+def test_screenshot_command_writes_where_told(browser, server: Server, tmp_path: Path):
     from granska.ui.screenshot import capture
 
-    written = capture(server.url, tmp_path)
+    written = capture(server.url, tmp_path, browser=browser)
     assert [p.name for p in written] == ["screenshot.png", "ui-recommendations.png", "ui-documents.png", "ui-phone.png"]
     assert all(p.stat().st_size > 10_000 and p.read_bytes()[:4] == b"\x89PNG" for p in written)
