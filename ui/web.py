@@ -80,7 +80,7 @@ def build(engine: Engine) -> gr.Blocks:
                     plot = gr.Plot(label=msg("plot"), elem_id="status-plot", show_label=True)
                     with gr.Accordion(msg("plot_figures"), open=False, elem_id="status-figures") as figures_box:
                         plot_text = gr.Markdown(elem_id="status-summary")
-                    rec_table = gr.Dataframe(elem_id="rec-table", column_widths=["10%", "6%", "12%", "30%", "10%", "25%", "7%"],
+                    rec_table = gr.Dataframe(elem_id="rec-table", column_widths=["11%", "6%", "13%", "27%", "11%", "22%", "10%"],
                                              **_table_kw())  # fmt: skip
                     rec_export = gr.Button(msg("export"), elem_id="rec-export", size="sm")
                     rec_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="rec-files",

@@ -27,15 +27,17 @@ footer a, footer button, .show-api { color: #3d3d45 !important; }
 #counts, #counts * { overflow: visible !important; }
 .granska-hidden { display: none !important; }
 #rec-table, #resp-table, #docs-table { --font-mono: var(--font); font-family: var(--font); }
-#rec-table td, #resp-table td, #docs-table td,
-#rec-table td *, #resp-table td *, #docs-table td * {
+#rec-table .cell-wrap, #resp-table .cell-wrap, #docs-table .cell-wrap,
+#rec-table .cell-wrap *, #resp-table .cell-wrap *, #docs-table .cell-wrap * {
   white-space: normal !important; word-break: normal !important; overflow-wrap: normal !important;
-  hyphens: auto; font-family: var(--font) !important; }
+  hyphens: manual; font-family: var(--font) !important; }
 #viewer mark, .granska-source mark { background: #ffe066; color: #000; padding: 0 .1em; }
 .granska-text { white-space: pre-wrap; font-family: var(--font); max-height: 60vh; overflow: auto;
   border: 1px solid var(--border-color-primary); padding: .6em; }
 .granska-quote { border-left: 4px solid #ffb000; margin: .5em 0; padding: .3em .8em; }
 .granska-meta { color: var(--body-text-color); }
+.granska-h { font-size: 1.15rem !important; margin: .6em 0 .2em !important; }
+.granska-source h2 { font-size: 1.3rem !important; }
 ol.granska-sources { padding-left: 1.4em; }
 ol.granska-sources li { margin: .35em 0; }
 ol.granska-sources a { text-decoration: underline; }
