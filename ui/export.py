@@ -61,7 +61,7 @@ def write_xlsx(header: list[str], rows: list[list[Any]], path: Path) -> None:
     for r in rows:
         ws.append(["" if v is None else v for v in r])
     for i, name in enumerate(header, 1):
-        width = max([len(str(name)), *(len(str(r[i - 1] or "")) for r in rows)] or [10])
+        width = max([len(str(name)), *(len(str(r[i - 1] or "")) for r in rows)])
         ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(10, width), 80)
     for row in ws.iter_rows(min_row=2):
         for cell in row:

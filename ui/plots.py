@@ -31,7 +31,10 @@ def status_figure(snap: Snapshot, lang: Lang) -> Any:
     for status in statuses:
         widths = [sum(n for m, y, s, n in counts if (m, y) == bar and s == status) for bar in bars]
         ax.barh(
-            [f"{m if m != '?' else msg('col_municipality', lang) + ' ' + msg('unknown', lang)} {y if y != '?' else ''}".strip() for m, y in bars],
+            [
+                f"{m if m != '?' else msg('col_municipality', lang) + ' ' + msg('unknown', lang)} {y if y != '?' else ''}".strip()
+                for m, y in bars
+            ],
             widths,
             left=left,
             color=STATUS_COLOURS.get(status, "#333333"),

@@ -20,7 +20,7 @@ from granska.ingest.loaders import SUPPORTED
 from granska.qa import display
 from granska.ui import export, plots, tables, viewer
 from granska.ui.messages import LANGS, Lang, msg
-from granska.ui.webparts import CSS, HEAD, answer_markdown, sources_html, table_value
+from granska.ui.webparts import answer_markdown, sources_html, table_value
 
 from granska.engine import Engine
 
@@ -50,7 +50,9 @@ def build(engine: Engine) -> gr.Blocks:
         with gr.Row(elem_id="main"):
             with gr.Column(scale=3, min_width=320), gr.Tabs(elem_id="tabs") as tabs:
                 with gr.Tab(msg("tab_ask"), id="ask") as tab_ask:
-                    chat = gr.Chatbot(label=msg("chat"), height=420, elem_id="chat", feedback_options=None, buttons=["copy"])
+                    chat = gr.Chatbot(
+                        label=msg("chat"), height=420, elem_id="chat", feedback_options=None, buttons=["copy"]
+                    )
                     question = gr.Textbox(label=msg("question"), placeholder=msg("placeholder"), elem_id="question")
                     with gr.Row():
                         send = gr.Button(msg("send"), variant="primary", elem_id="send")
@@ -306,7 +308,7 @@ def build(engine: Engine) -> gr.Blocks:
         # --- language: every label, then every table and filter in the new language ---------------
         def on_lang(choice: str):  # type: ignore[no-untyped-def]
             code = LANGS[choice]
-            m = lambda key: msg(key, code)  # noqa: E731 - a short alias reads best in this long list
+            m = lambda key: msg(key, code)
             return (
                 code, f"# {m('title')}\n{m('intro')}",
                 *(gr.update(label=m(k)) for k in TAB_KEYS),

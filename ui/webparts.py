@@ -42,8 +42,8 @@ ol.granska-sources { padding-left: 1.4em; }
 ol.granska-sources li { margin: .35em 0; }
 ol.granska-sources a { text-decoration: underline; }
 @media (max-width: 640px) {
-  #main { flex-direction: column; }
-  #main > div { min-width: 0 !important; width: 100% !important; }
+  #main, #top { flex-direction: column; }
+  #main > div, #top > div { min-width: 0 !important; width: 100% !important; }
   .gradio-container { padding: 0 6px !important; }
   .granska-text { max-height: 40vh; }
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import make_docx, make_pdf
+from tests.conftest import make_pdf
 from tests.ui.conftest import Server
 
 QUESTION = "Sedan när har kommunstyrelsen i Motala det övergripande ansvaret för kommunens integrationsfrågor?"
@@ -25,9 +25,8 @@ TABS = ("Fråga", "Granska påstående", "Rekommendationer", "Ansvar", "Dokument
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
     from granska.ui.screenshot import launch
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = launch(p)
@@ -151,9 +150,11 @@ def test_upload_appears_everywhere_then_delete_removes_it_everywhere(page, serve
         tmp_path / "granskning_exempelby.pdf",
         [
             "Granskning av bibliotekens styrning i Exempelby kommun\n2024-03-01",
-            "Utifrån granskningen rekommenderar vi kulturnämnden att:\n"
-            "- säkerställa en samlad uppföljning av bibliotekens utlåning.\n\n"
-            "Kulturnämnden ansvarar för biblioteken i Exempelby kommun sedan 2020.",
+            (
+                "Utifrån granskningen rekommenderar vi kulturnämnden att:\n"
+                "- säkerställa en samlad uppföljning av bibliotekens utlåning.\n\n"
+                "Kulturnämnden ansvarar för biblioteken i Exempelby kommun sedan 2020."
+            ),
         ],
     )
     bad = tmp_path / "tom.txt"
@@ -224,13 +225,13 @@ def test_tables_read_well_export_and_plot(page, server: Server):
     recs = _api(server, "/api/recommendations")["recommendations"]
     page.click("#status-figures button, #status-figures .label-wrap")
     figures = page.locator("#status-summary").inner_text()
-    assert sum(int(n) for n in re.findall(r" (\d+)$", figures, re.M)) == len(recs)
+    assert sum(int(n) for n in re.findall(r" (\d+)$", figures, re.MULTILINE)) == len(recs)
     # Export: the CSV and the XLSX parse back to the rows shown.
     page.click("#rec-export")
     page.wait_for_selector("#rec-files a[href*='.csv']", timeout=20000)
     files = {a.get_attribute("href").split("?")[0].rsplit(".", 1)[-1]: a.get_attribute("href")
              for a in page.locator("#rec-files a[href]").all()}  # fmt: skip
-    url = lambda h: h if h.startswith("http") else server.url + h  # noqa: E731
+    url = lambda h: h if h.startswith("http") else server.url + h
     rows = list(csv.reader(io.StringIO(httpx.get(url(files["csv"])).content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Kommun", "År", "Mottagare"] and len(rows) == 1 + len(recs)
     from openpyxl import load_workbook

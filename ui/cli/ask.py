@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from granska.ui.present import answer_json
 from granska.ui.cli.common import EXIT_ERROR, Filters, IndexDir, app, emit, engine_for, run
+from granska.ui.present import answer_json
 
 from granska.errors import BadRequestError
 
