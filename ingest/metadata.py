@@ -116,6 +116,9 @@ def infer(text: str) -> DocMeta:
         if m.group(1) not in _NOT_PLACES
     )
     municipality = munis.most_common(1)[0][0] if munis else None
+    if municipality is not None:
+        name, _, kind = municipality.rpartition(" ")
+        municipality = f"{_whole_name(text, name)} {kind}"
     if municipality is None and (email := _MUNI_EMAIL.search(text)):
         municipality = f"{email.group(1).capitalize()} kommun"
     auditor = next((a for a in _AUDITORS if re.search(rf"\b{re.escape(a)}\b", text)), None)
@@ -128,6 +131,32 @@ def infer(text: str) -> DocMeta:
         date=dates[-1] if dates else None,
         title=title[:200] if title else None,
     )
+
+
+_CAPITALISED_BEFORE = re.compile(r"([A-ZÅÄÖ][a-zåäöé]+)[ \t]+$")
+
+
+def _whole_name(text: str, name: str) -> str:
+    """A place name with the capitalised word that belongs to it ("Östra Göinge", "Upplands Väsby").
+
+    General rule, no list of names: a capitalised word that stands before (nearly) every mention of the
+    name, at least once in the middle of a sentence (so it is not just a sentence-initial word), and at
+    least once with the name but without "kommun"/"stad" after it (so it is not a heading such as
+    "Hemsjukvården Härnösands kommun"), is part of the name."""
+    mentions = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}\b", text)]
+    before: Counter[str] = Counter()
+    mid_sentence: set[str] = set()
+    for pos in mentions:
+        head = text[max(0, pos - 60) : pos]
+        if m := _CAPITALISED_BEFORE.search(head):
+            before[m.group(1)] += 1
+            if re.search(r"[a-zåäö0-9,][ \t]+$", head[: m.start()]):
+                mid_sentence.add(m.group(1))
+    if not before or len(mentions) < 2:
+        return name
+    word, n = before.most_common(1)[0]
+    alone = re.search(rf"{re.escape(word)}[ \t]+{re.escape(name)}\b(?![ \t]+(?:kommun|[Ss]tad))", text)
+    return f"{word} {name}" if n >= 0.8 * len(mentions) and word in mid_sentence and alone else name
 
 
 def _infer_role(text: str) -> str:

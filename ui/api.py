@@ -17,6 +17,7 @@ from granska.ingest.pipeline import Skipped, safe_name
 from granska.ui import render
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from granska.ui.present import answer_json
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from granska.engine import Engine
@@ -117,11 +118,12 @@ def router(engine: Engine) -> APIRouter:
 
     @api.post("/api/ask")
     def ask(body: AskBody) -> dict[str, Any]:
-        return engine.ask(body.question, k=body.k, filters=body.filters, history=body.history).as_dict()
+        answer = engine.ask(body.question, k=body.k, filters=body.filters, history=body.history)
+        return answer_json(answer.as_dict(), engine.documents())
 
     @api.post("/api/verify")
     def verify(body: VerifyBody) -> dict[str, Any]:
-        return engine.verify(body.claim, filters=body.filters).as_dict()
+        return answer_json(engine.verify(body.claim, filters=body.filters).as_dict(), engine.documents())
 
     @api.post("/api/search")
     def search(body: SearchBody) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from granska.engine import Engine
 
 def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
     import gradio as gr
-    from granska.ui import web
+    from granska.ui import web, webparts
 
     app = FastAPI(
         title="Granska API",
@@ -39,6 +39,8 @@ def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
         max_file_size=f"{max_mb:g}mb",
         footer_links=["api"],
         theme=gr.themes.Default(),
+        css=webparts.CSS,
+        head=webparts.HEAD,
     )
 
 

@@ -11,8 +11,16 @@ import typer
 
 from granska.errors import GranskaError
 
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 error (bad input, missing or incompatible index, unknown document), "
+    "one line on stderr naming the file and the reason; 2 wrong usage (unknown option, missing argument); "
+    "3 ingest finished but some files were skipped (each named on stderr)."
+)
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Cited answers over Swedish municipal audit documents."
+    add_completion=False,
+    no_args_is_help=True,
+    help="Cited answers over Swedish municipal audit documents.",
+    epilog=EXIT_CODES_HELP,
 )
 docs_app = typer.Typer(no_args_is_help=True, help="List or delete indexed documents.")
 app.add_typer(docs_app, name="docs")
