@@ -15,9 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from granska.ingest.pipeline import Skipped, safe_name
 from granska.ui import render
+from granska.ui.present import answer_json
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from granska.ui.present import answer_json
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from granska.engine import Engine
