@@ -27,6 +27,7 @@ from typing import Any
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PASSAGES_PER_DOC = 76
+SMOKE = 400  # passages in the CI smoke run
 BASELINE_MAX = 20_000  # bm25s needs ~290 KB per passage while it builds: the baseline stops here
 _SENT = re.compile(r"(?<=[.!?])\s+")
 _OCR = [("ö", "6"), ("å", "a"), ("ä", "a"), ("rn", "m"), ("l", "1"), ("e", "c")]

@@ -35,6 +35,11 @@ def decode(blob: bytes) -> dict[str, int]:
 
 
 @lru_cache(maxsize=200_000)
+def _gramset(word: str) -> frozenset[str]:
+    return frozenset(_ngrams(word))
+
+
+@lru_cache(maxsize=200_000)
 def _ngrams(word: str) -> dict[str, int]:
     return dict(Counter(analysis.char_ngrams(word)))
 
@@ -80,7 +85,9 @@ class Matcher:
         got = self._memo.get(w)
         if got is None:
             s = _stem(w)
-            got = ([(g, m) for g, m in _ngrams(w).items() if g in self._char], s if s in self._word else None)
+            grams = _ngrams(w)
+            shared = _gramset(w) & self._char  # a set intersection in C: most words share nothing
+            got = ([(g, grams[g]) for g in shared], s if s in self._word else None)
             self._memo[w] = got
         return got
 

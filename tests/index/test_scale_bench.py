@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 
 def test_scale_bench_smoke_measures_every_figure(tmp_path: Path):
-    result = CliRunner().invoke(app, ["bench", "--passages", "1500", "--smoke", "--out", str(tmp_path)])
+    result = CliRunner().invoke(app, ["bench", "--passages", "0", "--smoke", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     row = json.loads((tmp_path / "scale.json").read_text())["rows"][0]
-    assert 1000 <= row["passages"] <= 2000 and row["docs"] == round(1500 / scale.PASSAGES_PER_DOC)
+    assert row["docs"] == round(scale.SMOKE / scale.PASSAGES_PER_DOC)
+    assert 0.5 * scale.SMOKE <= row["passages"] <= 1.5 * scale.SMOKE
     for key in ("ingest_passages_per_s", "add_one_s", "remove_one_s", "first_answer_s", "query_p50_ms"):
         assert row[key] > 0, key
     assert row["query_p95_ms"] >= row["query_p50_ms"]

@@ -60,7 +60,7 @@ def bench(
     if passages is not None:
         from granska.eval import scale
 
-        sizes = [1500] if smoke else [int(x) for x in passages.split(",") if x.strip()]
+        sizes = [scale.SMOKE] if smoke else [int(x) for x in passages.split(",") if x.strip()]
         results = run(lambda: scale.run(sizes))
         typer.echo(scale.table(results))
         for path in scale.write(results, out):
