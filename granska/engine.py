@@ -210,9 +210,9 @@ class Engine:
     # --- the tracker --------------------------------------------------------------------------
     def _tracker(self) -> tuple[list[Recommendation], list[Responsibility]]:
         """The tables, read from the rows stored per document (built in full only when the code changed)."""
+        if not self._tracker_current() and self.has_index():
+            self._rebuild_tracker()  # under the writer lock only: questions keep their own lock meanwhile
         with self._lock:
-            if not self._tracker_current() and self.has_index():
-                self._rebuild_tracker()
             version = self.store.tracker_state()[1]
             if self._tables is None or self._tables[0] != version:
                 metas = self.store.metas()

@@ -110,3 +110,24 @@ def test_old_generation_folder_is_migrated_without_reading_or_embedding_again(tm
     q = "Vem ansvarar för integrationsfrågorna i Motala?"
     assert [h.chunk for h in migrated.search(q, k=5)] == [h.chunk for h in engine.search(q, k=5)]
     assert not (old / "CURRENT").exists() and not list(old.glob("gen-*"))
+
+
+def test_questions_are_answered_while_a_writer_ingests(tmp_path: Path):
+    import threading
+
+    from tests.conftest import SHARED
+
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([BUNDLED_CORPUS])
+    q = "Vem ansvarar för integrationsfrågorna i Motala?"
+    first = engine.ask(q).as_dict()
+    writer = threading.Thread(target=engine.ingest, args=([SHARED / "datasets" / "swequad_mc" / "docs"],))
+    writer.start()
+    answered_during = 0
+    while writer.is_alive():
+        # Readers see the last committed state: the Motala answer does not change while others go in.
+        assert engine.ask(q).as_dict()["citations"] == first["citations"]
+        answered_during += writer.is_alive()
+    writer.join()
+    assert answered_during >= 1
+    assert len(engine.document_status()) == 5 + 64
