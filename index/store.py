@@ -18,6 +18,7 @@ import fcntl
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from granska.types import Chunk, DocMeta, Document
 FORMAT = 2
 DB_FILE = "granska.sqlite"
 LEXICAL_DIR = "lexical"
+WRITER_WAIT_S = 600.0  # how long a writer waits for another one's merges before giving up
 DEAD_FRACTION = 0.2  # rebuild the in-memory FAISS index when this share of its vectors is gone
 
 
@@ -84,6 +86,7 @@ class LocalStore:
         self._dense: Any = None
         self._dense_seq = 0
         self._guard = threading.Lock()
+        self._merging: threading.Thread | None = None  # the last writer, finishing its merges
         if (root / "CURRENT").is_file() and not (root / DB_FILE).is_file():
             from granska.index.migrate import migrate_generations
 
@@ -220,7 +223,8 @@ class LocalStore:
             db = self._db
             db.create()
             lexical = LexicalIndex(self.root / LEXICAL_DIR)
-            self._recover(db, lexical)
+            writer = self._writer(lexical)
+            self._recover(db, lexical, writer)
             n = sum(len(u.chunks) for u in upserts)
             with _transaction(db):
                 first = db.allocate_rows(n)
@@ -232,10 +236,8 @@ class LocalStore:
                 rows.extend((base + i, c) for i, c in enumerate(u.chunks))
             counts = [bm25.word_counts(indexed_text(c, metas[c.doc])) for _, c in rows]
             if rows:
-                writer = lexical.writer()
                 lexical.add(writer, ((r, c.doc, n) for (r, c), n in zip(rows, counts, strict=True)))
                 writer.commit()
-                writer.wait_merging_threads()
             with _transaction(db):
                 for name in {*deletes, *metas}:
                     db.delete_document(name)
@@ -252,7 +254,28 @@ class LocalStore:
                 db.put("fingerprint", json.dumps(fingerprint, sort_keys=True))
                 db.conn.execute("DELETE FROM pending WHERE lo = ?", (first,))
                 db.bump_version()
-            self._sweep_tombstones(db, lexical)
+            self._sweep_tombstones(db, lexical, writer)
+            self._merge_in_background(writer)
+
+    def _writer(self, lexical: LexicalIndex) -> Any:
+        """Tantivy's one writer; waits while a previous writer (this process's or another's) still merges."""
+        if self._merging is not None:
+            self._merging.join()
+            self._merging = None
+        deadline = time.monotonic() + WRITER_WAIT_S
+        while True:
+            try:
+                return lexical.writer()
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def _merge_in_background(self, writer: Any) -> None:
+        """Segment merges take time that grows with the corpus: let them finish after the commit, off the
+        writer's path (the wait releases the GIL; questions keep being answered from the committed state)."""
+        self._merging = threading.Thread(target=writer.wait_merging_threads, name="granska-merge")
+        self._merging.start()
 
     def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool:
         """Attach a document's vectors (computed after its text went in); False when it changed meanwhile."""
@@ -277,28 +300,24 @@ class LocalStore:
             self._db.put("tracker_code", code)
             self._db.put("tracker_version", str(int(self._db.get("tracker_version") or 0) + 1))
 
-    def _recover(self, db: Database, lexical: LexicalIndex) -> None:
+    def _recover(self, db: Database, lexical: LexicalIndex, writer: Any) -> None:
         """Undo what a killed writer left in Tantivy: rows it added but never committed in SQLite."""
         pending = db.pending()
         if pending:
-            writer = lexical.writer()
             for lo, hi in pending:
                 lexical.delete_rows(writer, range(lo, hi))
             writer.commit()
-            writer.wait_merging_threads()
             with _transaction(db):
                 db.conn.execute("DELETE FROM pending")
-        self._sweep_tombstones(db, lexical)
+        self._sweep_tombstones(db, lexical, writer)
 
     @staticmethod
-    def _sweep_tombstones(db: Database, lexical: LexicalIndex) -> None:
+    def _sweep_tombstones(db: Database, lexical: LexicalIndex, writer: Any) -> None:
         dead = db.tombstones()
         if not dead:
             return
-        writer = lexical.writer()
         lexical.delete_rows(writer, dead)
         writer.commit()
-        writer.wait_merging_threads()
         with _transaction(db):
             db.conn.executemany("DELETE FROM tombstones WHERE row = ?", ((r,) for r in dead))
 
