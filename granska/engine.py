@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
+from granska.index import rows as tracker_rows
 from granska.index.embedders import Embedder, embedder_fingerprint, get_embedder
-from granska.index.lexical import LexicalIndex
 from granska.index.search import Searcher, parse_filters
 from granska.index.store import LocalStore, Store, Upsert
+from granska.index.vectors import Worker
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.pipeline import IngestReport, Skipped
@@ -24,9 +25,11 @@ from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
+from granska.text import fold
 from granska.types import Answer, DocMeta, Document, Hit, Span
 
 TRACKER_KEYS = ("addressee", "body", "status")
+COMMIT_CHUNKS = 2000  # chunks per commit while ingesting: searchable early, without a commit per file
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 log = logging.getLogger("granska")
@@ -39,8 +42,10 @@ class Engine:
         self.settings = settings
         self.store: Store = store or LocalStore(settings.index_dir)
         self._searcher: Searcher | None = None
-        self._tables: tuple[list[Recommendation], list[Responsibility]] | None = None
-        self._lock = threading.RLock()
+        self._tables: tuple[int, list[Recommendation], list[Responsibility]] | None = None
+        self._lock = threading.RLock()  # guards the cached searcher and tables; held only briefly
+        self._write = threading.Lock()  # one writer at a time; readers never wait for it
+        self._vectors = Worker(self.store, lambda: _Locked(self.embedder()), batch=settings.embedder.batch_size)
 
     # --- identity ------------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
@@ -81,18 +86,24 @@ class Engine:
             for s in report.skipped:
                 print(s.line(), file=sys.stderr)
 
+    def dense_on(self) -> bool:
+        """Vectors are computed only for a fusion that uses them."""
+        return self.settings.search.w_dense > 0
+
     def ingest(self, paths: list[Path], *, progress: bool = False, uploaded: bool = False) -> IngestReport:
         """Add or replace the documents at `paths`; unreadable files are reported, never fatal.
 
+        Documents are committed in small batches as they are read, each searchable by its words at once;
+        with dense search on, their vectors are computed afterwards by a background worker.
         uploaded: the files were staged from an upload, so they are known by name, not by where they sit.
         """
-        with self._lock:
-            existing = self.store.documents() if self.has_index() else {}
+        with self._write:
+            existing = self.store.document_heads() if self.has_index() else {}
             if existing:
                 self.check_compatible()
             files, skipped = pipeline.collect(paths, uploaded=uploaded)
             report = IngestReport(skipped=list(skipped))
-            todo: list[pipeline.Loaded] = []
+            batch: list[pipeline.Loaded] = []
             for item in _progress(list(pipeline.plan(files, existing)), progress, "reading"):
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
@@ -100,57 +111,76 @@ class Engine:
                     report.unchanged.append(item.doc)
                 else:
                     try:
-                        todo.append(pipeline.load_one(item, self.settings.ingest))
+                        batch.append(pipeline.load_one(item, self.settings.ingest))
                     except UnreadableFileError as exc:
                         report.skipped.append(Skipped(exc.path, exc.reason))
                         continue
                     (report.replaced if item.status == "changed" else report.added).append(item.doc)
-            if todo:
-                upserts = self._embed(todo, progress=progress)
-                report.chunks_embedded = sum(len(u.chunks) for u in upserts)
-                self.store.apply(upserts=upserts, deletes=[], fingerprint=self.fingerprint())
-                self._after_write()
+                    if sum(len(loaded.chunks) for loaded in batch) >= COMMIT_CHUNKS:
+                        report.chunks_embedded += self._commit(batch)
+                        batch = []
+            if batch:
+                report.chunks_embedded += self._commit(batch)
             return report
 
-    def _embed(self, loaded: list[pipeline.Loaded], *, progress: bool) -> list[Upsert]:
-        import numpy as np
+    def _commit(self, loaded: list[pipeline.Loaded]) -> int:
+        """One commit of these documents (their text now, vectors later); returns the chunks queued to embed."""
+        upserts = [Upsert(item.document, item.chunks) for item in loaded]
+        old = self.store.metas() if self.has_index() else {}
+        self.store.apply(upserts=upserts, deletes=[], fingerprint=self.fingerprint())
+        self._after_write(
+            {u.document.doc for u in upserts}, {n: old[n] for n in (u.document.doc for u in upserts) if n in old}
+        )
+        return sum(len(u.chunks) for u in upserts) if self.dense_on() else 0
 
-        emb = self.embedder()
-        texts = [c.text for item in loaded for c in item.chunks]
-        batch = self.settings.embedder.batch_size
-        parts = [
-            emb.encode(texts[i : i + batch])
-            for i in _progress(
-                range(0, len(texts), batch), progress, "embedding", total=len(range(0, len(texts), batch))
-            )
-        ]
-        vectors = np.concatenate(parts) if parts else np.zeros((0, emb.dim), dtype=np.float32)
-        out: list[Upsert] = []
-        row = 0
-        for item in loaded:
-            n = len(item.chunks)
-            out.append(Upsert(item.document, item.chunks, vectors[row : row + n]))
-            row += n
-        return out
+    def wait_for_vectors(self) -> None:
+        """Block until the background worker has embedded every document (dense search on)."""
+        self._vectors.wait()
+
+    def document_status(self) -> dict[str, dict[str, Any]]:
+        """Per document: sha256, chunks, and whether its vectors are in (what `docs list` shows)."""
+        return self.store.status() if self.has_index() else {}
 
     def remove(self, doc: str) -> int:
         """Delete a document and all of its chunks and vectors; returns how many chunks went."""
-        with self._lock:
-            docs = self.store.documents() if self.has_index() else {}
-            if doc not in docs:
+        with self._write:
+            status = self.document_status()
+            if doc not in status:
                 raise UnknownDocumentError(f"no document named {doc!r} in the index (see `granska docs list`)")
-            n = sum(1 for c in self.store.chunks() if c.doc == doc)
+            meta = self.store.metas()[doc]
             self.store.apply(upserts=[], deletes=[doc], fingerprint=self.store.fingerprint())
-            self._after_write()
-            return n
+            self._after_write({doc}, {doc: meta})
+            return int(status[doc]["chunks"])
 
     def documents(self) -> dict[str, Document]:
         return self.store.documents() if self.has_index() else {}
 
-    def _after_write(self) -> None:
-        self._searcher = None
-        self._tables = None
-        self.searcher()  # build and cache the lexical index for the new generation now, not on first query
+    def _after_write(self, docs: set[str], old: dict[str, DocMeta]) -> None:
+        """Tracker rows for the documents touched (and their municipality), then vectors in the background."""
+        # Rows made by other code are rebuilt in full once; a fresh index starts with this code's rows.
+        if self._tracker_current() or not set(self.store.metas()) - docs:
+            self.store.put_tracker(self._tracker_rows(docs, old), code=tracker_code())
+        if self.dense_on():
+            self._vectors.kick()
+
+    def _tracker_rows(self, docs: set[str], old: dict[str, DocMeta]) -> dict[str, dict[str, list[Any]]]:
+        """Responsibilities per document; recommendations per municipality (they link within it)."""
+        metas = self.store.metas()
+        documents = self.store.documents()
+        out: dict[str, dict[str, list[Any]]] = {}
+        for name in docs:
+            rows = responsibilities.build({name: documents[name]}) if name in metas else []
+            out[f"doc:{name}"] = {"responsibilities": [tracker_rows.dump(r) for r in rows]}
+        places = {_place_key(metas[n], n) for n in docs if n in metas} | {_place_key(m, n) for n, m in old.items()}
+        for place in places:
+            group = {n: documents[n] for n, m in metas.items() if _place_key(m, n) == place}
+            rows = recommendations.build(group) if group else []
+            out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
+        return out
+
+    def _tracker_current(self) -> bool:
+        """True when the stored tracker rows were made by this code (else they are rebuilt once, in full)."""
+        return self.store.tracker_state()[0] == tracker_code()
 
     # --- query ---------------------------------------------------------------------------------
     def searcher(self) -> Searcher:
@@ -159,20 +189,8 @@ class Engine:
                 if not self.has_index():
                     raise IndexMissingError(f"no index in {self.settings.index_dir}; run `granska ingest PATH` first")
                 self.check_compatible()
-                chunks = self.store.chunks()
-                metas = {n: d.meta for n, d in self.store.documents().items()}
-                cache = self.store.cache_dir()
-                lexical = LexicalIndex.load(cache, len(chunks))
-                if lexical is None:
-                    lexical = LexicalIndex.build(chunks, metas)
-                    try:
-                        lexical.save(cache)
-                    except OSError as exc:  # a read-only index still answers; it just rebuilds next time
-                        log.warning("could not cache the lexical index in %s: %s", cache, exc)
-                dense_on = self.settings.search.w_dense > 0
-                self._searcher = Searcher(
-                    self.store, _Locked(self.embedder()) if dense_on else None, lexical, self.settings.search
-                )
+                embedder = _Locked(self.embedder()) if self.dense_on() else None
+                self._searcher = Searcher(self.store, embedder, self.settings.search)
             return self._searcher
 
     def search(self, query: str, *, k: int = 5, filters: Any = None) -> list[Hit]:
@@ -187,16 +205,38 @@ class Engine:
                 return llm.rewrite_followup(question, history, self.settings)
             except llm.LLMError as exc:
                 log.warning("LLM rewrite failed, using rules: %s", exc)
-        places = {d.meta.municipality for d in self.documents().values() if d.meta.municipality}
+        places = {m.municipality for m in self.store.metas().values() if m.municipality}
         return followup.resolve(question, history, places=sorted(places))
 
     # --- the tracker --------------------------------------------------------------------------
     def _tracker(self) -> tuple[list[Recommendation], list[Responsibility]]:
+        """The tables, read from the rows stored per document (built in full only when the code changed)."""
+        if not self._tracker_current() and self.has_index():
+            self._rebuild_tracker()  # under the writer lock only: questions keep their own lock meanwhile
         with self._lock:
-            if self._tables is None:
-                docs = self.documents()
-                self._tables = (recommendations.build(docs), responsibilities.build(docs))
-            return self._tables
+            version = self.store.tracker_state()[1]
+            if self._tables is None or self._tables[0] != version:
+                metas = self.store.metas()
+                recs = [
+                    tracker_rows.load(Recommendation, r)
+                    for _, rows in self.store.tracker("recommendations")
+                    for r in rows
+                ]
+                recs.sort(key=lambda r: _corpus_order(r.recommendation, metas))
+                resps = [
+                    tracker_rows.load(Responsibility, r)
+                    for _, rows in self.store.tracker("responsibilities")
+                    for r in rows
+                ]
+                self._tables = (version, recs, resps)
+            return self._tables[1], self._tables[2]
+
+    def _rebuild_tracker(self) -> None:
+        with self._write:
+            if self._tracker_current():
+                return
+            rows = self._tracker_rows(set(self.store.metas()), {})
+            self.store.put_tracker(rows, code=tracker_code(), replace=True)
 
     def _table_rows(
         self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
@@ -311,3 +351,26 @@ def _progress(items: Any, on: bool, label: str, total: int | None = None) -> Any
     return tqdm(
         items, desc=label, total=total, unit="batch" if label == "embedding" else "file", file=sys.stderr, leave=False
     )
+
+
+def tracker_code() -> str:
+    """A hash of the code that computes tracker rows: stored rows made by other code are rebuilt."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
+        h.update(module.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _place_key(meta: DocMeta, name: str) -> str:
+    """Recommendations link within a municipality; a document whose municipality is unknown links to none,
+    so it is its own group (else every such document would be rebuilt with each new one)."""
+    place = fold(meta.municipality or "").strip()
+    return place if place else f"?{name}"
+
+
+def _corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]:
+    """The order the tables had when built over the whole corpus: reports before responses, then by name."""
+    meta = metas.get(span.doc)
+    return (meta is not None and meta.role == "response", span.doc, span.start)

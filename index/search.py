@@ -1,4 +1,8 @@
-"""Hybrid search: lexical-first weighted fusion of char-BM25, word-BM25 and dense similarity, with filters."""
+"""Hybrid search: lexical-first weighted fusion of char-BM25, word-BM25 and dense similarity, with filters.
+
+The store returns each field's top candidates (Tantivy's top-k collector, never a score per passage);
+the fusion is exact over their union.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from granska.index.embedders import Encoder
-from granska.index.lexical import LexicalIndex
+from granska.index.lexical import CANDIDATES, query_terms
 from granska.index.store import Store
 
 from granska.errors import BadRequestError
@@ -59,76 +63,112 @@ def _words(text: str) -> list[str]:
 
 
 class Searcher:
-    def __init__(self, store: Store, embedder: Encoder | None, lexical: LexicalIndex, settings: SearchSettings) -> None:
+    """Reads the store's last committed state; notices commits from any process at the next query."""
+
+    def __init__(self, store: Store, embedder: Encoder | None, settings: SearchSettings) -> None:
         self.store = store
         self.embedder = embedder
-        self.lexical = lexical
         self.settings = settings
-        self.chunks: list[Chunk] = store.chunks()
-        self.metas = {name: d.meta for name, d in store.documents().items()}
-        rows: dict[str, list[int]] = {name: [] for name in self.metas}
-        for i, c in enumerate(self.chunks):  # one pass: a scan per document would be quadratic
-            rows[c.doc].append(i)
-        self._doc_rows = {name: np.array(r, dtype=np.int64) for name, r in rows.items()}
+        self._all: tuple[int, list[Chunk], np.ndarray] | None = None
+
+    @property
+    def metas(self) -> dict[str, DocMeta]:
+        return self.store.metas()
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """Every chunk in row order (reads them all: for tuning scripts, not the query path)."""
+        return self._everything()[1]
+
+    def _everything(self) -> tuple[int, list[Chunk], np.ndarray]:
+        v = self.store.version()
+        if self._all is None or self._all[0] != v:
+            rows = self.store.rows_of(sorted(self.metas))
+            found = self.store.chunk_rows(rows)
+            self._all = (v, [found[r] for r in rows], rows)
+        return self._all
 
     def hit_at(self, doc: str, offset: int) -> Hit | None:
         """The passage of `doc` that holds `offset`, unscored (for citations found outside the ranking)."""
-        for row in self._doc_rows.get(doc, []):
-            c = self.chunks[row]
-            if c.start <= offset < c.end:
-                return Hit(chunk=c, score=0.0, meta=self.metas[doc])
-        return None
+        c = self.store.chunk_at(doc, offset)
+        return None if c is None else Hit(chunk=c, score=0.0, meta=self.metas[doc])
 
-    def allowed_rows(self, filters: dict[str, list[str]]) -> np.ndarray | None:
+    def allowed_docs(self, filters: dict[str, list[str]]) -> list[str] | None:
         if not filters:
             return None
-        rows = [self._doc_rows[n] for n, m in self.metas.items() if meta_matches(n, m, filters)]
-        return np.sort(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+        return [n for n, m in self.metas.items() if meta_matches(n, m, filters)]
+
+    def allowed_rows(self, filters: dict[str, list[str]]) -> np.ndarray | None:
+        docs = self.allowed_docs(filters)
+        return None if docs is None else self.store.rows_of(docs)
+
+    def _dense(self, query: str, docs: list[str] | None) -> dict[int, float]:
+        """Dense candidates, their cosines stretched to [0, 1] (one model's cosines sit in a narrow band)."""
+        s = self.settings
+        if self.embedder is None or s.w_dense <= 0:
+            return {}
+        qvec = self.embedder.encode([query], query=True)[0]
+        allowed = None if docs is None else self.store.rows_of(docs)
+        found = self.store.dense_search(qvec, s.dense_candidates, allowed)
+        if not found:
+            return {}
+        sims = np.array([v for _, v in found], dtype=np.float32)
+        lo, hi = float(sims.min()), float(sims.max())
+        scaled = (sims - lo) / (hi - lo) if hi > lo else np.ones_like(sims)
+        return {int(r): float(x) for (r, _), x in zip(found, scaled, strict=True)}
+
+    def candidates(
+        self, query: str, docs: list[str] | None, *, k: int
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[int, Chunk]]:
+        """Live candidate rows and each signal for them, lexical scaled by its best score within the filter."""
+        dense = self._dense(query, docs)
+        rows, lexical = self.store.lexical_search(query_terms(query), max(k, CANDIDATES), docs, list(dense))
+        found = self.store.chunk_rows(rows)
+        live = np.array([r in found for r in rows], dtype=bool)  # rows of a crashed writer never show
+        rows = rows[live]
+        out = {f: _scaled(lexical[f][live]) for f in ("char", "word")}
+        out["dense"] = np.array([dense.get(int(r), 0.0) for r in rows], dtype=np.float32)
+        return rows, out, found
 
     def signals(self, query: str, allowed: np.ndarray | None) -> dict[str, np.ndarray]:
-        """Each signal as one score per chunk, scaled to [0, 1] within the allowed chunks."""
-        s = self.settings
-        raw = self.lexical.scores(query)
-        out = {"char": _scaled(raw["char"], allowed), "word": _scaled(raw["word"], allowed)}
-        dense = np.zeros(len(self.chunks), dtype=np.float32)
-        if self.embedder is not None and s.w_dense > 0:
-            qvec = self.embedder.encode([query], query=True)[0]
-            found = self.store.dense_search(qvec, s.dense_candidates, allowed)
-            if found:
-                rows = np.array([r for r, _ in found])
-                sims = np.array([v for _, v in found], dtype=np.float32)
-                # Cosines of one model sit in a narrow band: stretch the candidates' range to [0, 1].
-                lo, hi = float(sims.min()), float(sims.max())
-                dense[rows] = (sims - lo) / (hi - lo) if hi > lo else 1.0
-        out["dense"] = dense
+        """Each signal as one score per chunk (positions in `chunks`), scaled to [0, 1] (tuning scripts)."""
+        _, chunks, all_rows = self._everything()
+        docs = None if allowed is None else sorted({chunks[i].doc for i in allowed})
+        rows, sig, _ = self.candidates(query, docs, k=len(chunks))
+        pos = np.searchsorted(all_rows, rows)
+        out = {}
+        for name, values in sig.items():
+            full = np.zeros(len(chunks), dtype=np.float32)
+            full[pos] = values
+            out[name] = full
         return out
 
     def search(self, query: str, *, k: int = 5, filters: dict[str, list[str]] | None = None) -> list[Hit]:
-        allowed = self.allowed_rows(filters or {})
-        if not self.chunks or (allowed is not None and len(allowed) == 0) or not query.strip():
+        docs = self.allowed_docs(filters or {})
+        if not query.strip() or not self.metas or (docs is not None and not docs):
             return []
-        sig = self.signals(query, allowed)
+        rows, sig, found = self.candidates(query, docs, k=k)
+        if not len(rows):
+            return []
         s = self.settings
         fused = s.w_char * sig["char"] + s.w_word * sig["word"] + s.w_dense * sig["dense"]
-        if allowed is not None:
-            mask = np.full(len(self.chunks), -np.inf, dtype=np.float32)
-            mask[allowed] = 0.0
-            fused = fused + mask
-        order = np.argsort(-fused, kind="stable")[: max(k, 1)]
+        k = min(max(k, 1), len(rows))
+        # Top-k without sorting every candidate; ties keep row (= ingest) order, as a stable sort would.
+        top = np.argpartition(-fused, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[np.lexsort((rows[top], -fused[top]))]
         total = s.w_char + s.w_word + s.w_dense or 1.0
+        metas = self.metas
         return [
             Hit(
-                chunk=self.chunks[i],
+                chunk=found[int(rows[i])],
                 score=float(fused[i] / total),
-                meta=self.metas[self.chunks[i].doc],
+                meta=metas[found[int(rows[i])].doc],
                 parts={name: float(v[i]) for name, v in sig.items()},
             )
-            for i in order
-            if np.isfinite(fused[i])
+            for i in top
         ]
 
 
-def _scaled(scores: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
-    pool = scores if allowed is None else scores[allowed]
-    top = float(pool.max()) if len(pool) else 0.0
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if len(scores) else 0.0
     return scores / top if top > 0 else np.zeros_like(scores)

@@ -43,7 +43,8 @@ def test_ingest_with_bad_files_names_each_and_exits_3(tmp_path: Path):
     (folder / "data.bin").write_bytes(b"\x00\x01")
     out = run("ingest", str(folder), index_dir=tmp_path / "idx")
     assert out.returncode == 3
-    assert out.stdout == "1 added, 0 replaced, 0 unchanged, 2 skipped; 1 chunks embedded\n"
+    # Dense weight 0 (the default): no vectors are computed, so none are embedded.
+    assert out.stdout == "1 added, 0 replaced, 0 unchanged, 2 skipped; 0 chunks embedded\n"
     assert sorted(out.stderr.splitlines()) == [
         f"skipped {folder / 'data.bin'}: unsupported file type '.bin' (supported: .txt, .md, .pdf, .docx, .html, .htm)",
         f"skipped {folder / 'tom.txt'}: file is empty",

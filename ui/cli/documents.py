@@ -41,18 +41,17 @@ def docs_list(
 ) -> None:
     """List indexed documents with their metadata."""
     engine = engine_for(index_dir)
-    docs = run(engine.documents)
-    counts: dict[str, int] = {}
-    if docs:
-        for c in engine.store.chunks():
-            counts[c.doc] = counts.get(c.doc, 0) + 1
-    for name, d in sorted(docs.items()):
+    status = run(engine.document_status)  # one row per document, without reading any document's text
+    metas = engine.store.metas() if status else {}
+    for name, st in sorted(status.items()):
+        m = metas[name]
         if as_json:
-            emit({"doc": name, "sha256": d.doc_sha256, "chunks": counts.get(name, 0), **d.meta.as_dict()})
+            emit({"doc": name, "sha256": st["sha256"], "chunks": st["chunks"], "vectors": st["vectors"], **m.as_dict()})
         else:
-            m = d.meta
+            # Which documents take part in dense search (vectors are computed only when it is on).
+            vectors = " (vectors)" if st["vectors"] else " (vectors pending)" if engine.dense_on() else ""
             typer.echo(
-                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{counts.get(name, 0)} chunks\t{m.title or ''}"
+                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{st['chunks']} chunks{vectors}\t{m.title or ''}"
             )
 
 

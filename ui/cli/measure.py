@@ -60,8 +60,25 @@ def bench(
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="Times each dev question is asked.")] = 3,
     smoke: Annotated[bool, typer.Option("--smoke", help="A small, quick run (what CI does).")] = False,
     out: Annotated[Path, typer.Option("--out", help="Folder for bench.json and bench.md.")] = Path("bench-out"),
+    passages: Annotated[
+        str | None,
+        typer.Option(
+            "--passages",
+            help="Only the store at scale: comma-separated corpus sizes in passages, e.g. 10000,100000 "
+            "(writes scale.md, scale.json, scale.png).",
+        ),
+    ] = None,
 ) -> None:
     """Latency, ingest throughput and scale, each as a ratio against a floor measured in the same run."""
+    if passages is not None:
+        from granska.eval import scale
+
+        sizes = [scale.SMOKE] if smoke else [int(x) for x in passages.split(",") if x.strip()]
+        results = run(lambda: scale.run(sizes))
+        typer.echo(scale.table(results))
+        for path in scale.write(results, out):
+            typer.echo(f"wrote {path}")
+        return
     from granska.eval import bench as b
     from granska.eval.run import read_dataset
 
