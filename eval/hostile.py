@@ -68,7 +68,7 @@ def measure_each(batch: Path, settings: Settings) -> dict[str, tuple[float, floa
         before = _rss_kb("VmRSS")
         t0 = time.perf_counter()
         try:
-            pipeline.load_one(item, settings.ingest)
+            pipeline.load_one(item.source, item.row, settings.ingest, doc=item.doc)
         except UnreadableFileError:
             pass
         seconds = time.perf_counter() - t0

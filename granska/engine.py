@@ -111,7 +111,7 @@ class Engine:
                     report.unchanged.append(item.doc)
                 else:
                     try:
-                        batch.append(pipeline.load_one(item, self.settings.ingest))
+                        batch.append(pipeline.load_one(item.source, item.row, self.settings.ingest, doc=item.doc))
                     except UnreadableFileError as exc:
                         report.skipped.append(Skipped(exc.path, exc.reason))
                         continue

@@ -204,19 +204,25 @@ def safe_name(name: str, *, limit: int = 120) -> str:
     return base or "upload"
 
 
-def load_one(item: Planned, settings: IngestSettings) -> Loaded:
-    """Load, attach id, origin and metadata, and chunk one file; raises UnreadableFileError."""
-    path = item.source.path
-    doc = load(
-        path,
+def load_one(
+    path: Path | Source, row: DocMeta | None, settings: IngestSettings, *, doc: str | None = None
+) -> Loaded:
+    """Load, attach id, origin and metadata, and chunk one file; raises UnreadableFileError.
+
+    doc: the id it lands under (from `plan`); by default the file name, as before ids knew folders.
+    """
+    source = path if isinstance(path, Source) else None
+    file = source.path if source is not None else Path(str(path))
+    loaded = load(
+        file,
         max_bytes=int(settings.max_file_mb * 1e6),
         max_pages=settings.max_pages,
         max_unpacked_bytes=int(settings.max_unpacked_mb * 1e6),
         timeout_s=settings.file_timeout_s,
     )
-    meta = metadata.merge(item.row, metadata.infer(doc.text))
-    doc = replace(doc, doc=item.doc, origin=item.source.origin, meta=meta)
-    chunks = chunk(doc, max_tokens=settings.chunk_tokens, overlap_sentences=settings.overlap_sentences)
+    meta = metadata.merge(row, metadata.infer(loaded.text))
+    document = replace(loaded, doc=doc or file.name, origin=source.origin if source else None, meta=meta)
+    chunks = chunk(document, max_tokens=settings.chunk_tokens, overlap_sentences=settings.overlap_sentences)
     if not chunks:
-        raise UnreadableFileError(str(path), "no text to index after extraction")
-    return Loaded(doc, chunks)
+        raise UnreadableFileError(str(file), "no text to index after extraction")
+    return Loaded(document, chunks)

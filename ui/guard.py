@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -86,7 +87,13 @@ class Guard:
         if declared.isdigit() and int(declared) > limit:
             await self._too_large(scope, send, limit, origin, allowed)
             return
-        if scope.get("method") == "OPTIONS" and origin and not allowed:
+        method = scope.get("method", "GET")
+        foreign = (
+            bool(origin) and not allowed and urlsplit(origin).netloc != headers.get(b"host", b"").decode("latin-1")
+        )
+        # A preflight from another origin, or a write it may send without one (a form POST carries the
+        # user's credentials): refused, so another site cannot upload or delete in the user's name.
+        if foreign and method not in ("GET", "HEAD"):
             await self._respond(
                 scope, send, 403, {"error": "cross-origin requests are not allowed here"}, origin, allowed
             )

@@ -38,6 +38,11 @@ def test_cors_is_off_unless_the_origin_is_configured(server: Server, hostile_ser
     assert ok.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
     other = httpx.get(f"{hostile_server.url}/api/health", headers=evil)
     assert "access-control-allow-origin" not in other.headers
+    # A form POST needs no preflight and carries the user's credentials: refused from a foreign origin.
+    forged = httpx.post(f"{server.url}/api/documents", files=[("files", ("csrf.txt", b"Text."))], headers=evil)
+    assert forged.status_code == 403
+    assert httpx.delete(f"{server.url}/api/documents/x.txt", headers=evil).status_code == 403
+    assert "csrf.txt" not in httpx.get(f"{server.url}/api/documents").text
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,11 @@ from granska.eval.hostile_files import XSS
 from tests.ui.conftest import Server
 from tests.ui.test_browser import LOCAL, browser  # noqa: F401 - the shared Chromium fixture
 
+# A sentence of its own (other tests upload the shared payload too), with markup in the part an answer quotes.
+OWN = (
+    'Lekplatsnämnden <img src="http://203.0.113.9/q.png" onerror="window.__pwned=4"> ansvarar för kontrollen '
+    "av lekplatser <script>window.__pwned=5</script> sedan 2020.\n"
+)
 PWNED = "() => window.__pwned === undefined && !document.querySelector('#chat img[src^=\"http\"]')"
 
 
@@ -32,7 +37,7 @@ def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_serv
     page.wait_for_selector("#question textarea", timeout=60000)
 
     doc = tmp_path / "fientlig.txt"
-    doc.write_text(XSS, encoding="utf-8")
+    doc.write_text(OWN + XSS, encoding="utf-8")
     page.get_by_role("tab", name="Dokument · Documents").click()
     page.set_input_files("#upload input[type=file]", [str(doc)])
     page.wait_for_timeout(1500)
@@ -41,7 +46,7 @@ def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_serv
     assert page.evaluate(PWNED)
 
     page.get_by_role("tab", name="Fråga · Ask").click()
-    page.fill("#question textarea", "Vem ansvarar för tillsynen enligt granskningen av rutiner?")
+    page.fill("#question textarea", "Vem ansvarar för kontrollen av lekplatser?")
     page.click("#send")
     page.wait_for_selector("#sources label", timeout=90000)
     chat = page.locator("#chat")
