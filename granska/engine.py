@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,20 +14,22 @@ import numpy as np
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.index.embedders import Embedder, embedder_fingerprint, get_embedder
 from granska.index.lexical import LexicalIndex
-from granska.index.search import Searcher, parse_filters
+from granska.index.search import Searcher, parse_filters, section_matches
 from granska.index.store import LocalStore, Store, Upsert
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
+from granska.ingest.outline import outline as read_outline
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import followup, llm, recommendations, responsibilities, tracker
+from granska.qa import followup, intent, llm, recommendations, responsibilities, routes, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
-from granska.types import Answer, DocMeta, Document, Hit, Span
+from granska.types import Answer, DocMeta, Document, Hit, Outline, Span
 
 TRACKER_KEYS = ("addressee", "body", "status")
+ROW_INTENTS = ("recommendations", "status", "addressee", "other")  # intents the recommendation table may answer
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 log = logging.getLogger("granska")
@@ -40,6 +43,7 @@ class Engine:
         self.store: Store = store or LocalStore(settings.index_dir)
         self._searcher: Searcher | None = None
         self._tables: tuple[list[Recommendation], list[Responsibility]] | None = None
+        self._outlines: dict[tuple[str, str], Outline] = {}
         self._lock = threading.RLock()
 
     # --- identity ------------------------------------------------------------------------------
@@ -142,7 +146,15 @@ class Engine:
             return n
 
     def documents(self) -> dict[str, Document]:
-        return self.store.documents() if self.has_index() else {}
+        """The indexed documents, each with its outline (derived from the stored text, cached per file hash)."""
+        docs = self.store.documents() if self.has_index() else {}
+        return {n: d if d.outline is not None else replace(d, outline=self.outline(d)) for n, d in docs.items()}
+
+    def outline(self, doc: Document) -> Outline:
+        key = (doc.doc, doc.doc_sha256)
+        if key not in self._outlines:
+            self._outlines[key] = read_outline(doc)
+        return self._outlines[key]
 
     def _after_write(self) -> None:
         self._searcher = None
@@ -168,7 +180,11 @@ class Engine:
                         log.warning("could not cache the lexical index in %s: %s", cache, exc)
                 dense_on = self.settings.search.w_dense > 0
                 self._searcher = Searcher(
-                    self.store, _Locked(self.embedder()) if dense_on else None, lexical, self.settings.search
+                    self.store,
+                    _Locked(self.embedder()) if dense_on else None,
+                    lexical,
+                    self.settings.search,
+                    outlines={n: d.outline for n, d in self.documents().items() if d.outline is not None},
                 )
             return self._searcher
 
@@ -199,7 +215,12 @@ class Engine:
         self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
     ) -> tuple[list[Recommendation], list[Responsibility]]:
         recs, resps = self._tracker()
-        return tracker.filter_rows(recs, filters, metas), tracker.filter_rows(resps, filters, metas)
+        recs, resps = tracker.filter_rows(recs, filters, metas), tracker.filter_rows(resps, filters, metas)
+        if "section" in filters:  # a row stands where its recommendation (or statement) stands
+            docs = self.documents()
+            recs = [r for r in recs if _in_section(docs, r.recommendation, filters["section"])]
+            resps = [r for r in resps if _in_section(docs, r.source, filters["section"])]
+        return recs, resps
 
     def recommendations(self, *, filters: Any = None) -> list[Recommendation]:
         metas = {n: d.meta for n, d in self.documents().items()}
@@ -221,22 +242,32 @@ class Engine:
         parsed = parse_filters(filters)
         resolved = self.resolve(question, history)
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
+        places = sorted({m.municipality for m in self.searcher().metas.values() if m.municipality})
+        asked = intent.read(resolved, places=places)
+        seen = {"intent": asked.kind, "targets": asked.as_dict()}
         if hits:
             # The searcher already holds every document's metadata: no second copy on this hot path.
             recs, resps = self._table_rows(parsed, self.searcher().metas)
-            tabled = (
-                tracker.recommendations_answer(resolved, recs, hits[:k])
-                or tracker.responsibility_answer(resolved, resps, hits[:k])
-                or tracker.auditors_answer(resolved, self.documents(), hits[:k], parsed)
-            )
-
+            tabled = self._routed(resolved, asked, hits, recs, resps, parsed, k)
             if tabled is not None:
                 ordered = _citing_first(hits, tabled.citations, self.searcher())
-                return Answer(
-                    question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, tabled.notes
-                )
-        result = answer(resolved, hits, self.settings.answer, qid=qid)
-        notes: dict[str, Any] = {"generator": "extractive"}
+                notes = {**tabled.notes, **seen, "path": tabled.notes.get("generator")}
+                return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, notes)
+        kind = asked.kind if asked.kind in routes.CUES else None
+        result = answer(
+            resolved,
+            hits,
+            self.settings.answer,
+            qid=qid,
+            cue=routes.CUES.get(kind) if kind else None,
+            sections=routes.SECTIONS.get(kind, set()) if kind else set(),
+            lists=asked.plural or asked.kind == "recommendations",
+            outlines={n: d.outline for n, d in self.documents().items() if d.outline is not None},
+            roles={"response"} if asked.kind == "response" else set(),
+            cue_share=routes.CUED_SHARE.get(asked.kind, routes.CUED_SHARE["default"]),
+            follow_cue=asked.kind == "response",
+        )
+        notes: dict[str, Any] = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:
             try:
                 gen = llm.generate(resolved, hits[:LLM_PASSAGES], self.settings)
@@ -249,12 +280,47 @@ class Engine:
                     hits[:k],
                     qid,
                     resolved,
-                    {"generator": "llm", **gen.notes},
+                    {"generator": "llm", **seen, "path": "llm", **gen.notes},
                 )
             except llm.LLMError as exc:
-                notes = {"generator": "extractive", "llm_error": str(exc), **exc.notes}
+                notes = {**notes, "llm_error": str(exc), **exc.notes}
         text = abstention(question) if result.abstained else result.answer
-        return Answer(question, text, result.abstained, result.citations, hits[:k], qid, resolved, notes)
+        # The passage holding the quoted sentence comes first, so the passages list shows the evidence first.
+        shown = hits if result.abstained else _citing_first(hits, result.citations, self.searcher())
+        return Answer(question, text, result.abstained, result.citations, shown[:k], qid, resolved, notes)
+
+    def _routed(
+        self,
+        question: str,
+        asked: intent.Intent,
+        hits: list[Hit],
+        recs: list[Recommendation],
+        resps: list[Responsibility],
+        filters: dict[str, list[str]],
+        k: int,
+    ) -> Answer | None:
+        """The answer from the place the question's intent points to (tables, facts), or None for passages."""
+        docs = self.documents()
+        wants_facts = asked.path == "facts" and not (asked.kind == "auditor" and asked.plural)
+        if wants_facts and (found := routes.facts_answer(question, asked, hits[:k], docs)):
+            return found
+        if asked.kind == "response" and (found := routes.response_answer(question, asked, recs, hits[:k])):
+            return found
+        # A table answer must come from a document the passages point to: a list from another municipality's
+        # report is no answer, however well its rows match.
+        near = {h.chunk.doc for h in hits[:k]}
+        tabled = tracker.recommendations_answer(question, recs, hits[:k]) if asked.kind in ROW_INTENTS else None
+        if tabled is not None and not {c.doc for c in tabled.citations} & near:
+            tabled = None
+        if tabled is None and asked.kind == "recommendations":
+            tabled = routes.recommendations_list(question, asked, hits[:k], docs)
+        if tabled is None and asked.kind in ("responsible", "other"):
+            tabled = tracker.responsibility_answer(question, resps, hits[:k])
+        if tabled is None and asked.kind == "auditor":
+            tabled = tracker.auditors_answer(question, docs, hits[:k], filters)
+        if tabled is None and asked.kind == "when":
+            tabled = routes.facts_answer(question, asked, hits[:k], docs)
+        return tabled
 
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
         hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))
@@ -268,6 +334,12 @@ class Engine:
             _citing_first(hits, v.citations, self.searcher())[:k],
             id=qid,
         )
+
+
+def _in_section(docs: dict[str, Document], span: Span, values: list[str]) -> bool:
+    doc = docs.get(span.doc)
+    sec = doc.outline.section_at(span.start) if doc is not None and doc.outline is not None else None
+    return sec is not None and section_matches(sec.kind, sec.path, values)
 
 
 def _citing_first(hits: list[Hit], citations: list[Span], searcher: Searcher) -> list[Hit]:

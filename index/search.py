@@ -13,9 +13,10 @@ from granska.index.store import Store
 from granska.errors import BadRequestError
 from granska.settings import SearchSettings
 from granska.text import fold
-from granska.types import Chunk, DocMeta, Hit
+from granska.types import Chunk, DocMeta, Hit, Outline
 
-FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title")
+FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title", "section")
+CHUNK_KEYS = ("section",)  # filters on a passage's place in its document, not on the document's metadata
 
 
 def parse_filters(
@@ -48,10 +49,24 @@ def meta_matches(doc: str, meta: DocMeta, filters: dict[str, list[str]]) -> bool
     """Every key must match one of its values; words match by folded prefix ("Motala" ~ "Motala kommun")."""
     fields = {**meta.as_dict(), "doc": doc}
     for key, values in filters.items():
+        if key in CHUNK_KEYS:
+            continue
         have = _words(str(fields.get(key) or ""))
         if not any(_words(v) and all(any(h.startswith(w) for h in have) for w in _words(v)) for v in values):
             return False
     return True
+
+
+def section_matches(kind: str | None, headings: Sequence[str], values: list[str]) -> bool:
+    """`section=findings` matches a section's kind; `section=Rekommendationer` a heading on its path (by folded
+    word prefix, like the metadata filters)."""
+    for v in values:
+        if kind is not None and fold(v).strip() == kind:
+            return True
+        want = _words(v)
+        if want and any(all(any(h.startswith(w) for h in _words(head)) for w in want) for head in headings):
+            return True
+    return False
 
 
 def _words(text: str) -> list[str]:
@@ -59,7 +74,15 @@ def _words(text: str) -> list[str]:
 
 
 class Searcher:
-    def __init__(self, store: Store, embedder: Encoder | None, lexical: LexicalIndex, settings: SearchSettings) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Encoder | None,
+        lexical: LexicalIndex,
+        settings: SearchSettings,
+        *,
+        outlines: Mapping[str, Outline] | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.lexical = lexical
@@ -70,20 +93,36 @@ class Searcher:
         for i, c in enumerate(self.chunks):  # one pass: a scan per document would be quadratic
             rows[c.doc].append(i)
         self._doc_rows = {name: np.array(r, dtype=np.int64) for name, r in rows.items()}
+        # Each passage's section kind and heading path, from its document's outline (where one is given).
+        self.sections: list[tuple[str | None, tuple[str, ...]]] = []
+        for c in self.chunks:
+            o = (outlines or {}).get(c.doc)
+            sec = o.section_at(c.start) if o is not None else None
+            self.sections.append((sec.kind, sec.path) if sec is not None else (None, ()))
+
+    def _hit(self, row: int, score: float, parts: dict[str, float] | None = None) -> Hit:
+        c = self.chunks[row]
+        kind, path = self.sections[row]
+        return Hit(chunk=c, score=score, meta=self.metas[c.doc], parts=parts or {}, section=kind, headings=path)
 
     def hit_at(self, doc: str, offset: int) -> Hit | None:
         """The passage of `doc` that holds `offset`, unscored (for citations found outside the ranking)."""
         for row in self._doc_rows.get(doc, []):
             c = self.chunks[row]
             if c.start <= offset < c.end:
-                return Hit(chunk=c, score=0.0, meta=self.metas[doc])
+                return self._hit(int(row), 0.0)
         return None
 
     def allowed_rows(self, filters: dict[str, list[str]]) -> np.ndarray | None:
         if not filters:
             return None
         rows = [self._doc_rows[n] for n, m in self.metas.items() if meta_matches(n, m, filters)]
-        return np.sort(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+        allowed = np.sort(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+        if "section" in filters:
+            allowed = np.array(
+                [r for r in allowed if section_matches(*self.sections[r], filters["section"])], dtype=np.int64
+            )
+        return allowed
 
     def signals(self, query: str, allowed: np.ndarray | None) -> dict[str, np.ndarray]:
         """Each signal as one score per chunk, scaled to [0, 1] within the allowed chunks."""
@@ -117,12 +156,7 @@ class Searcher:
         order = np.argsort(-fused, kind="stable")[: max(k, 1)]
         total = s.w_char + s.w_word + s.w_dense or 1.0
         return [
-            Hit(
-                chunk=self.chunks[i],
-                score=float(fused[i] / total),
-                meta=self.metas[self.chunks[i].doc],
-                parts={name: float(v[i]) for name, v in sig.items()},
-            )
+            self._hit(int(i), float(fused[i] / total), {name: float(v[i]) for name, v in sig.items()})
             for i in order
             if np.isfinite(fused[i])
         ]

@@ -14,7 +14,7 @@ from granska.errors import GranskaError
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Cited answers over Swedish municipal audit documents."
 )
-docs_app = typer.Typer(no_args_is_help=True, help="List or delete indexed documents.")
+docs_app = typer.Typer(no_args_is_help=True, help="List, show or delete indexed documents.")
 app.add_typer(docs_app, name="docs")
 
 EXIT_ERROR = 1
@@ -28,7 +28,7 @@ Filters = Annotated[
     list[str] | None,
     typer.Option(
         "--filter",
-        help="KEY=VALUE metadata filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title).",
+        help="KEY=VALUE filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title, section).",
     ),
 ]
 T = TypeVar("T")
