@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from granska.qa.evidence import Scored, Weights, gives_answer_type, match, sentences, text_grams
+from granska.qa.evidence import Scored, Weights, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language
@@ -20,7 +20,6 @@ LIST_REACH = 1500  # characters after the introduction within which its items st
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
 SECTION_BONUS = 0.05  # … and one in the section the intent points to
-LONG = 300  # characters above which a lone quoted sentence is cut to its best clauses
 
 
 def abstention(question: str) -> str:
@@ -78,8 +77,7 @@ def answer(
             key=lambda s: s.span.start,
         )
         chosen += [s for s in nxt if cue.search(fold(s.span.text)) and not fragment(s.span.text)][:1]
-    words = content_words(for_matching(question))
-    citations = [_trimmed(s.span, words, s.coverage) if len(chosen) == 1 else _as_cited(s) for s in chosen]
+    citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
 
@@ -201,29 +199,6 @@ def _preferring(
 
 def _as_cited(s: Scored) -> Span:
     return Span(s.span.doc, s.span.start, s.span.end, s.span.page, s.span.text, s.coverage)
-
-
-def _trimmed(span: Span, words: list[str], score: float) -> Span:
-    """A sentence longer than LONG (a flattened paragraph read as one) is cut to its clauses that hold the
-    question's words, at most LONG characters; offsets stay exact."""
-    if len(span.text) <= LONG:
-        return Span(span.doc, span.start, span.end, span.page, span.text, score)
-    cuts = [0] + [m.end() for m in re.finditer(r"[,;:]\s+|\.\s+|\s+(?=[-–•]\s)", span.text)] + [len(span.text)]
-    best: tuple[float, int, int] | None = None
-    for i in range(len(cuts) - 1):
-        for j in range(i + 1, len(cuts)):
-            if cuts[j] - cuts[i] > LONG:
-                break
-            piece = span.text[cuts[i] : cuts[j]]
-            got = sum(1 for w in words if match(w, text_grams(piece)) > 0) - 0.001 * len(piece)
-            if best is None or got > best[0]:
-                best = (got, cuts[i], cuts[j])
-    if best is None:
-        return Span(span.doc, span.start, span.end, span.page, span.text, score)
-    s, e = best[1], best[2]
-    while e > s and span.text[e - 1].isspace():
-        e -= 1
-    return Span(span.doc, span.start + s, span.start + e, span.page, span.text[s:e], score)
 
 
 def _display(text: str) -> str:

@@ -182,6 +182,9 @@ def topic_words(question: str) -> list[str]:
 # A recommendation section's introduction: "rekommenderar vi nämnden att:", "följande rekommendationer
 # prioriteras:", "identifierat följande förbättringsområden/rekommendationer:", "Granskningen rekommenderar att X".
 _REC_INTRO = re.compile(r"\b(?:rekommend\w*|forbattringsomrad\w*)")
+_SHOULD_LIST = re.compile(r"\bbor\b.{0,80}:\s*$")  # "Kommunstyrelsen bör i detta avseende:"
+LIST_BONUS = 0.15
+SHORT_INTRO = 60  # an introduction this short is quoted with the sentence before it
 _OPENS_LIST = re.compile(r"(?::|\batt|\bfoljande|\brekommendationer(?:na)?\.?|\b[a-z]+(?:namnden|styrelsen))\s*$")
 _ITEM = re.compile(r"(?:^|\s)(?:[-–•❖*▪●◦]|[a-h]\)|\d{1,2}[.)])\s+(?=\S)")
 LIST_ITEMS = 8
@@ -199,14 +202,24 @@ def recommendations_list(
     weights = {w: 1.0 for w in words}
     best: tuple[float, Document, int, int] | None = None
     for doc in _docs_in_order(hits, documents)[:REC_DOCS]:
-        for s, e in sentence_spans(doc.text):
-            if not _REC_INTRO.search(fold(doc.text[s:e])):
+        spans = sentence_spans(doc.text)
+        for i, (s, e) in enumerate(spans):
+            folded = fold(doc.text[s:e])
+            if not (_REC_INTRO.search(folded) or _SHOULD_LIST.search(folded)):
                 continue
             if doc.outline is not None and doc.outline.kind_at(s) == "toc":
                 continue
-            score = coverage(words, weights, doc.text[s:e], "")
+            # An introduction followed by its items is the answer to a list question more than a lone sentence;
+            # it is judged with its items and the sentence before it ("Kommunstyrelsen bör i detta avseende:").
+            items = _items(doc.text, e) if _OPENS_LIST.search(folded) else []
+            opens = bool(items) or ":" in folded
+            block = " ".join([doc.text[spans[i - 1][0] : spans[i - 1][1]] if i else "", doc.text[s:e]])
+            block += " " + " ".join(doc.text[a:b] for a, b in items)
+            score = coverage(words, weights, block, "") + LIST_BONUS * opens
             if best is None or score > best[0]:
-                best = (score, doc, s, e)
+                points_back = not _REC_INTRO.search(folded)  # "… bör i detta avseende:" leans on the sentence before
+                lead = spans[i - 1][0] if i and e - s < SHORT_INTRO and opens and points_back else s
+                best = (score, doc, lead, e)
         if best is not None:  # the first document with an introduction is the one the question is about
             break
     if best is None:
