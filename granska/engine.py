@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,23 +14,25 @@ import numpy as np
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.index import rows as tracker_rows
 from granska.index.embedders import Embedder, embedder_fingerprint, get_embedder
-from granska.index.search import Searcher, parse_filters
+from granska.index.search import Searcher, parse_filters, section_matches
 from granska.index.store import LocalStore, Store, Upsert
 from granska.index.vectors import Worker
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
+from granska.ingest.outline import outline as read_outline
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import followup, llm, recommendations, responsibilities, tracker
+from granska.qa import followup, intent, llm, recommendations, responsibilities, routes, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
 from granska.text import fold
-from granska.types import Answer, DocMeta, Document, Hit, Span
+from granska.types import Answer, DocMeta, Document, Hit, Outline, Span
 
 TRACKER_KEYS = ("addressee", "body", "status")
 COMMIT_CHUNKS = 2000  # chunks per commit while ingesting: searchable early, without a commit per file
+ROW_INTENTS = ("recommendations", "status", "addressee", "other")  # intents the recommendation table may answer
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 log = logging.getLogger("granska")
@@ -46,6 +49,8 @@ class Engine:
         self._lock = threading.RLock()  # guards the cached searcher and tables; held only briefly
         self._write = threading.Lock()  # one writer at a time; readers never wait for it
         self._vectors = Worker(self.store, lambda: _Locked(self.embedder()), batch=settings.embedder.batch_size)
+        self._outlines: dict[tuple[str, str], Outline] = {}
+        self._named_outlines: tuple[int, dict[str, Outline | None]] = (-1, {})
 
     # --- identity ------------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
@@ -153,7 +158,26 @@ class Engine:
             return int(status[doc]["chunks"])
 
     def documents(self) -> dict[str, Document]:
-        return self.store.documents() if self.has_index() else {}
+        """The indexed documents, each with its outline (derived from the stored text, cached per file hash)."""
+        docs = self.store.documents() if self.has_index() else {}
+        return {n: d if d.outline is not None else replace(d, outline=self.outline(d)) for n, d in docs.items()}
+
+    def _outline_of(self, name: str) -> Outline | None:
+        """A passage's document outline, for the searcher: read once per document and store version."""
+        version = self.store.version()
+        if self._named_outlines[0] != version:
+            self._named_outlines = (version, {})
+        cache = self._named_outlines[1]
+        if name not in cache:
+            docs = self.store.documents() if self.has_index() else {}
+            cache[name] = self.outline(docs[name]) if name in docs else None
+        return cache[name]
+
+    def outline(self, doc: Document) -> Outline:
+        key = (doc.doc, doc.doc_sha256)
+        if key not in self._outlines:
+            self._outlines[key] = read_outline(doc)
+        return self._outlines[key]
 
     def _after_write(self, docs: set[str], old: dict[str, DocMeta]) -> None:
         """Tracker rows for the documents touched (and their municipality), then vectors in the background."""
@@ -190,7 +214,7 @@ class Engine:
                     raise IndexMissingError(f"no index in {self.settings.index_dir}; run `granska ingest PATH` first")
                 self.check_compatible()
                 embedder = _Locked(self.embedder()) if self.dense_on() else None
-                self._searcher = Searcher(self.store, embedder, self.settings.search)
+                self._searcher = Searcher(self.store, embedder, self.settings.search, outlines=self._outline_of)
             return self._searcher
 
     def search(self, query: str, *, k: int = 5, filters: Any = None) -> list[Hit]:
@@ -242,7 +266,12 @@ class Engine:
         self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
     ) -> tuple[list[Recommendation], list[Responsibility]]:
         recs, resps = self._tracker()
-        return tracker.filter_rows(recs, filters, metas), tracker.filter_rows(resps, filters, metas)
+        recs, resps = tracker.filter_rows(recs, filters, metas), tracker.filter_rows(resps, filters, metas)
+        if "section" in filters:  # a row stands where its recommendation (or statement) stands
+            docs = self.documents()
+            recs = [r for r in recs if _in_section(docs, r.recommendation, filters["section"])]
+            resps = [r for r in resps if _in_section(docs, r.source, filters["section"])]
+        return recs, resps
 
     def recommendations(self, *, filters: Any = None, search: str | None = None) -> list[Recommendation]:
         """The tracker's rows, filtered; with `search`, only rows matching its topic words, best first."""
@@ -266,22 +295,32 @@ class Engine:
         parsed = parse_filters(filters)
         resolved = self.resolve(question, history)
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
+        places = sorted({m.municipality for m in self.searcher().metas.values() if m.municipality})
+        asked = intent.read(resolved, places=places)
+        seen = {"intent": asked.kind, "targets": asked.as_dict()}
         if hits:
             # The searcher already holds every document's metadata: no second copy on this hot path.
             recs, resps = self._table_rows(parsed, self.searcher().metas)
-            tabled = (
-                tracker.recommendations_answer(resolved, recs, hits[:k])
-                or tracker.responsibility_answer(resolved, resps, hits[:k])
-                or tracker.auditors_answer(resolved, self.documents(), hits[:k], parsed)
-            )
-
+            tabled = self._routed(resolved, asked, hits, recs, resps, parsed, k)
             if tabled is not None:
                 ordered = _citing_first(hits, tabled.citations, self.searcher())
-                return Answer(
-                    question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, tabled.notes
-                )
-        result = answer(resolved, hits, self.settings.answer, qid=qid)
-        notes: dict[str, Any] = {"generator": "extractive"}
+                notes = {**tabled.notes, **seen, "path": tabled.notes.get("generator")}
+                return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, notes)
+        kind = asked.kind if asked.kind in routes.CUES else None
+        result = answer(
+            resolved,
+            hits,
+            self.settings.answer,
+            qid=qid,
+            cue=routes.CUES.get(kind) if kind else None,
+            sections=routes.SECTIONS.get(kind, set()) if kind else set(),
+            lists=asked.plural or asked.kind == "recommendations",
+            outlines={n: d.outline for n, d in self.documents().items() if d.outline is not None},
+            roles={"response"} if asked.kind == "response" else set(),
+            cue_share=routes.CUED_SHARE.get(asked.kind, routes.CUED_SHARE["default"]),
+            follow_cue=asked.kind == "response",
+        )
+        notes: dict[str, Any] = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:
             try:
                 gen = llm.generate(resolved, hits[:LLM_PASSAGES], self.settings)
@@ -294,12 +333,48 @@ class Engine:
                     hits[:k],
                     qid,
                     resolved,
-                    {"generator": "llm", **gen.notes},
+                    {"generator": "llm", **seen, "path": "llm", **gen.notes},
                 )
             except llm.LLMError as exc:
-                notes = {"generator": "extractive", "llm_error": str(exc), **exc.notes}
+                notes = {**notes, "llm_error": str(exc), **exc.notes}
         text = abstention(question) if result.abstained else result.answer
-        return Answer(question, text, result.abstained, result.citations, hits[:k], qid, resolved, notes)
+        # Where the intent chose the section, the passage holding the quoted sentence leads; open answers keep
+        # retrieval order (reordering those was measured to lose first-passage hits on SweQUAD-MC dev).
+        shown = _citing_first(hits, result.citations, self.searcher()) if kind and not result.abstained else hits
+        return Answer(question, text, result.abstained, result.citations, shown[:k], qid, resolved, notes)
+
+    def _routed(
+        self,
+        question: str,
+        asked: intent.Intent,
+        hits: list[Hit],
+        recs: list[Recommendation],
+        resps: list[Responsibility],
+        filters: dict[str, list[str]],
+        k: int,
+    ) -> Answer | None:
+        """The answer from the place the question's intent points to (tables, facts), or None for passages."""
+        docs = self.documents()
+        wants_facts = asked.path == "facts" and not (asked.kind == "auditor" and asked.plural)
+        if wants_facts and (found := routes.facts_answer(question, asked, hits[:k], docs)):
+            return found
+        if asked.kind == "response" and (found := routes.response_answer(question, asked, recs, hits[:k])):
+            return found
+        # A table answer must come from a document the passages point to: a list from another municipality's
+        # report is no answer, however well its rows match.
+        near = {h.chunk.doc for h in hits[:k]}
+        tabled = tracker.recommendations_answer(question, recs, hits[:k]) if asked.kind in ROW_INTENTS else None
+        if tabled is not None and not {c.doc for c in tabled.citations} & near:
+            tabled = None
+        if tabled is None and asked.kind == "recommendations":
+            tabled = routes.recommendations_list(question, asked, hits[:k], docs)
+        if tabled is None and asked.kind in ("responsible", "other"):
+            tabled = tracker.responsibility_answer(question, resps, hits[:k])
+        if tabled is None and asked.kind == "auditor":
+            tabled = tracker.auditors_answer(question, docs, hits[:k], filters)
+        if tabled is None and asked.kind == "when":
+            tabled = routes.facts_answer(question, asked, hits[:k], docs)
+        return tabled
 
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
         hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))
@@ -315,6 +390,12 @@ class Engine:
         )
 
 
+def _in_section(docs: dict[str, Document], span: Span, values: list[str]) -> bool:
+    doc = docs.get(span.doc)
+    sec = doc.outline.section_at(span.start) if doc is not None and doc.outline is not None else None
+    return sec is not None and section_matches(sec.kind, sec.path, values)
+
+
 def _citing_first(hits: list[Hit], citations: list[Span], searcher: Searcher) -> list[Hit]:
     """Passages that hold the answer's citations come first, in citation order (for answers from the tables
     and verdicts, whose evidence is found by other means than passage rank); the rest keep their order. A
@@ -328,6 +409,13 @@ def _citing_first(hits: list[Hit], citations: list[Span], searcher: Searcher) ->
             holder = searcher.hit_at(c.doc, c.start)
         if holder is not None and holder not in first:
             first.append(holder)
+    # The passage holding most of the answer leads (a list's introduction may stand at the end of the passage
+    # before its items); ties keep citation order.
+    held = {
+        id(h): sum(1 for c in citations if h.chunk.doc == c.doc and h.chunk.start <= c.start < h.chunk.end)
+        for h in first
+    }
+    first = sorted(first, key=lambda h: -held[id(h)])
     return first + [h for h in hits if h not in first]
 
 

@@ -7,7 +7,7 @@ the fusion is exact over their union.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from granska.index.embedders import Encoder
@@ -17,9 +17,10 @@ from granska.index.store import Store
 from granska.errors import BadRequestError
 from granska.settings import SearchSettings
 from granska.text import fold
-from granska.types import Chunk, DocMeta, Hit
+from granska.types import Chunk, DocMeta, Hit, Outline
 
-FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title")
+FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title", "section")
+CHUNK_KEYS = ("section",)  # filters on a passage's place in its document, not on the document's metadata
 
 
 def parse_filters(
@@ -52,10 +53,24 @@ def meta_matches(doc: str, meta: DocMeta, filters: dict[str, list[str]]) -> bool
     """Every key must match one of its values; words match by folded prefix ("Motala" ~ "Motala kommun")."""
     fields = {**meta.as_dict(), "doc": doc}
     for key, values in filters.items():
+        if key in CHUNK_KEYS:
+            continue
         have = _words(str(fields.get(key) or ""))
         if not any(_words(v) and all(any(h.startswith(w) for h in have) for w in _words(v)) for v in values):
             return False
     return True
+
+
+def section_matches(kind: str | None, headings: Sequence[str], values: list[str]) -> bool:
+    """`section=findings` matches a section's kind; `section=Rekommendationer` a heading on its path (by folded
+    word prefix, like the metadata filters)."""
+    for v in values:
+        if kind is not None and fold(v).strip() == kind:
+            return True
+        want = _words(v)
+        if want and any(all(any(h.startswith(w) for h in _words(head)) for w in want) for head in headings):
+            return True
+    return False
 
 
 def _words(text: str) -> list[str]:
@@ -65,10 +80,18 @@ def _words(text: str) -> list[str]:
 class Searcher:
     """Reads the store's last committed state; notices commits from any process at the next query."""
 
-    def __init__(self, store: Store, embedder: Encoder | None, settings: SearchSettings) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Encoder | None,
+        settings: SearchSettings,
+        *,
+        outlines: Callable[[str], Outline | None] | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.settings = settings
+        self.outlines = outlines
         self._all: tuple[int, list[Chunk], np.ndarray] | None = None
 
     @property
@@ -91,7 +114,17 @@ class Searcher:
     def hit_at(self, doc: str, offset: int) -> Hit | None:
         """The passage of `doc` that holds `offset`, unscored (for citations found outside the ranking)."""
         c = self.store.chunk_at(doc, offset)
-        return None if c is None else Hit(chunk=c, score=0.0, meta=self.metas[doc])
+        return None if c is None else self._hit(c, 0.0)
+
+    def section_of(self, c: Chunk) -> tuple[str | None, tuple[str, ...]]:
+        """A passage's section kind and heading path, from its document's outline (where one is known)."""
+        o = self.outlines(c.doc) if self.outlines is not None else None
+        sec = o.section_at(c.start) if o is not None else None
+        return (sec.kind, sec.path) if sec is not None else (None, ())
+
+    def _hit(self, c: Chunk, score: float, parts: dict[str, float] | None = None) -> Hit:
+        kind, path = self.section_of(c)
+        return Hit(chunk=c, score=score, meta=self.metas[c.doc], parts=parts or {}, section=kind, headings=path)
 
     def allowed_docs(self, filters: dict[str, list[str]]) -> list[str] | None:
         if not filters:
@@ -148,6 +181,11 @@ class Searcher:
         if not query.strip() or not self.metas or (docs is not None and not docs):
             return []
         rows, sig, found = self.candidates(query, docs, k=k)
+        if "section" in (filters or {}):  # a passage-level filter: keep the candidates standing in that section
+            keep = np.array(
+                [section_matches(*self.section_of(found[int(r)]), (filters or {})["section"]) for r in rows], dtype=bool
+            )
+            rows, sig = rows[keep], {name: v[keep] for name, v in sig.items()}
         if not len(rows):
             return []
         s = self.settings
@@ -157,14 +195,8 @@ class Searcher:
         top = np.argpartition(-fused, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.lexsort((rows[top], -fused[top]))]
         total = s.w_char + s.w_word + s.w_dense or 1.0
-        metas = self.metas
         return [
-            Hit(
-                chunk=found[int(rows[i])],
-                score=float(fused[i] / total),
-                meta=metas[found[int(rows[i])].doc],
-                parts={name: float(v[i]) for name, v in sig.items()},
-            )
+            self._hit(found[int(rows[i])], float(fused[i] / total), {name: float(v[i]) for name, v in sig.items()})
             for i in top
         ]
 

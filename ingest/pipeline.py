@@ -204,9 +204,7 @@ def safe_name(name: str, *, limit: int = 120) -> str:
     return base or "upload"
 
 
-def load_one(
-    path: Path | Source, row: DocMeta | None, settings: IngestSettings, *, doc: str | None = None
-) -> Loaded:
+def load_one(path: Path | Source, row: DocMeta | None, settings: IngestSettings, *, doc: str | None = None) -> Loaded:
     """Load, attach id, origin and metadata, and chunk one file; raises UnreadableFileError.
 
     doc: the id it lands under (from `plan`); by default the file name, as before ids knew folders.

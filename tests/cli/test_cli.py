@@ -94,7 +94,7 @@ def test_filter_matching_nothing_abstains_and_bad_key_is_one_line_error(index_di
     assert bad.returncode == 1
     assert (
         bad.stderr
-        == "error: unknown filter key 'kommun' (use one of: municipality, role, auditor, issuer, year, date, doc, title)\n"
+        == "error: unknown filter key 'kommun' (use one of: municipality, role, auditor, issuer, year, date, doc, title, section)\n"
     )
 
 

@@ -22,7 +22,7 @@ app = typer.Typer(
     help="Cited answers over Swedish municipal audit documents.",
     epilog=EXIT_CODES_HELP,
 )
-docs_app = typer.Typer(no_args_is_help=True, help="List or delete indexed documents.")
+docs_app = typer.Typer(no_args_is_help=True, help="List, show or delete indexed documents.")
 app.add_typer(docs_app, name="docs")
 
 EXIT_ERROR = 1
@@ -36,7 +36,7 @@ Filters = Annotated[
     list[str] | None,
     typer.Option(
         "--filter",
-        help="KEY=VALUE metadata filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title).",
+        help="KEY=VALUE filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title, section).",
     ),
 ]
 T = TypeVar("T")

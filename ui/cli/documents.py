@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from granska.ui.cli.common import EXIT_SKIPPED, IndexDir, app, docs_app, emit, engine_for, run
+from granska.ui.cli.common import EXIT_ERROR, EXIT_SKIPPED, IndexDir, app, docs_app, emit, engine_for, run
 
 
 @app.command()
@@ -64,3 +64,32 @@ def docs_rm(
     engine = engine_for(index_dir)
     n = run(lambda: engine.remove(doc))
     typer.echo(f"removed {doc} ({n} chunks)")
+
+
+@docs_app.command("show")
+def docs_show(
+    doc: Annotated[str, typer.Argument(help="Document name as listed by `granska docs list`.")],
+    index_dir: IndexDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: metadata, outline, facts.")] = False,
+) -> None:
+    """Show a document's outline (typed sections with their spans and heading paths) and its facts."""
+    engine = engine_for(index_dir)
+    docs = run(engine.documents)
+    if doc not in docs:
+        typer.echo(f"error: no document named {doc!r} in the index (see `granska docs list`)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    d = docs[doc]
+    outline = d.outline.as_dict() if d.outline is not None else {"sections": [], "facts": []}
+    if as_json:
+        emit({"doc": doc, "sha256": d.doc_sha256, **d.meta.as_dict(), **outline})
+        return
+    m = d.meta
+    typer.echo(f"{doc}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{m.title or ''}")
+    typer.echo("sections:")
+    for s in outline["sections"]:
+        indent = "  " * max(s["level"], 1)
+        typer.echo(f"{indent}[{s['kind']}] {s['heading'] or '(no heading)'}\t{s['start']}-{s['end']}")
+    typer.echo("facts:")
+    for f in outline["facts"]:
+        role = f" ({f['role']})" if f.get("role") else ""
+        typer.echo(f"  {f['kind']}: {f['value']}{role}\t{f['start']}-{f['end']}")
