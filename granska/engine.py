@@ -27,7 +27,6 @@ from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
-from granska.text import fold
 from granska.types import Answer, DocMeta, Document, Hit, Outline, Span
 
 TRACKER_KEYS = ("addressee", "body", "status")
@@ -247,11 +246,13 @@ class Engine:
                     for r in rows
                 ]
                 recs.sort(key=lambda r: _corpus_order(r.recommendation, metas))
-                resps = [
+                stored = [
                     tracker_rows.load(Responsibility, r)
                     for _, rows in self.store.tracker("responsibilities")
                     for r in rows
                 ]
+                # Stored per document; one statement repeated across documents is still one row.
+                resps = responsibilities.unique(sorted(stored, key=lambda r: r.source.doc))
                 self._tables = (version, recs, resps)
             return self._tables[1], self._tables[2]
 
@@ -454,7 +455,7 @@ def tracker_code() -> str:
 def _place_key(meta: DocMeta, name: str) -> str:
     """Recommendations link within a municipality; a document whose municipality is unknown links to none,
     so it is its own group (else every such document would be rebuilt with each new one)."""
-    place = fold(meta.municipality or "").strip()
+    place = recommendations.place(meta.municipality)  # the same comparison the tracker links by
     return place if place else f"?{name}"
 
 

@@ -41,8 +41,12 @@ SAME_AT = 0.65  # word-shape Jaccard above which two texts are the same recommen
 OVERLAP = 0.5  # share of a unit a rule hit must cover to be that unit
 
 
-def _span_dict(s: Span | None) -> dict[str, Any] | None:
-    return None if s is None else {"doc": s.doc, "start": s.start, "end": s.end, "page": s.page, "text": s.text}
+def _span_dict(s: Span | dict[str, Any] | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    if isinstance(s, dict):  # status_history entries hold their span as a dict once stored and read back
+        return {k: s[k] for k in ("doc", "start", "end", "page", "text")}
+    return {"doc": s.doc, "start": s.start, "end": s.end, "page": s.page, "text": s.text}
 
 
 @dataclass(slots=True)
@@ -197,9 +201,19 @@ def build(
     taken: dict[str, list[tuple[int, int]]] = {}
     for f in found:
         taken.setdefault(f.span.doc, []).append((f.span.start, f.span.end))
-    # What sets a recommendation apart from its siblings ("spridningen", not "Program för ett integrerat samhälle").
-    siblings = Weights([g[0].context for g in groups])
-    return [_row(g, documents, taken, siblings) for g in groups]
+    # What sets a recommendation apart from its siblings ("spridningen", not "Program för ett integrerat samhälle"),
+    # weighed within its own municipality: links never cross places, so neither do their statistics (and the
+    # engine can rebuild one municipality's rows alone, with the same result as a build over the corpus).
+    by_place: dict[str, list[list[Found]]] = {}
+    for g in groups:
+        by_place.setdefault(_group_place(g), []).append(g)
+    siblings = {key: Weights([g[0].context for g in gs]) for key, gs in by_place.items()}
+    return [_row(g, documents, taken, siblings[_group_place(g)]) for g in groups]
+
+
+def _group_place(g: list[Found]) -> str:
+    """The municipality a group belongs to; a document of unknown place is a place of its own."""
+    return place(g[0].doc.meta.municipality) or f"?{g[0].doc.doc}"
 
 
 def _title(doc: Document) -> str:

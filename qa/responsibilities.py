@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,12 +96,16 @@ def _key(r: Responsibility) -> tuple[str, str, str]:
 
 
 def build(documents: dict[str, Document]) -> list[Responsibility]:
-    """Every statement once: a repeated sentence (a summary restating the body of a text) is one row, the one
-    that says since when where one does."""
+    """Every statement once, over these documents in name order (see `unique`)."""
+    return unique(r for name in sorted(documents) for r in extract(documents[name]))
+
+
+def unique(rows: Iterable[Responsibility]) -> list[Responsibility]:
+    """Every statement once: a repeated sentence (a summary restating the body of a text, or the same sentence
+    in another document) is one row, the one that says since when where one does."""
     out: dict[tuple[str, str, str], Responsibility] = {}
-    for name in sorted(documents):
-        for r in extract(documents[name]):
-            k = _key(r)
-            if k not in out or (out[k].since is None and r.since is not None):
-                out[k] = r
+    for r in rows:
+        k = _key(r)
+        if k not in out or (out[k].since is None and r.since is not None):
+            out[k] = r
     return list(out.values())

@@ -132,9 +132,8 @@ def router(engine: Engine) -> APIRouter:
 
     @api.get("/api/documents")
     def documents() -> dict[str, Any]:
-        counts: dict[str, int] = {}
-        for c in engine.store.chunks() if engine.has_index() else []:
-            counts[c.doc] = counts.get(c.doc, 0) + 1
+        status = engine.document_status()  # chunk counts kept per document: no scan of every passage
+        counts = {n: int(s["chunks"]) for n, s in status.items()}
         return {
             "documents": [
                 {"doc": n, "sha256": d.doc_sha256, "chunks": counts.get(n, 0), **d.meta.as_dict()}

@@ -38,14 +38,14 @@ def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_serv
 
     doc = tmp_path / "fientlig.txt"
     doc.write_text(OWN + XSS, encoding="utf-8")
-    page.get_by_role("tab", name="Dokument · Documents").click()
+    page.get_by_role("tab", name="Dokument").click()
     page.set_input_files("#upload input[type=file]", [str(doc)])
     page.wait_for_timeout(1500)
     page.click("#add")
     page.wait_for_function("document.querySelector('#docs-table').innerText.includes('fientlig.txt')", timeout=180000)
     assert page.evaluate(PWNED)
 
-    page.get_by_role("tab", name="Fråga · Ask").click()
+    page.get_by_role("tab", name="Fråga").click()
     page.fill("#question textarea", "Vem ansvarar för kontrollen av lekplatser?")
     page.click("#send")
     page.wait_for_selector("#sources label", timeout=90000)
