@@ -82,3 +82,15 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     )
     yield s
     stop_server(s)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium (/usr/bin/chromium) through Playwright: never a browser Playwright downloaded."""
+    from granska.ui.screenshot import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -23,15 +22,6 @@ LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 TABS = ("Fråga", "Granska påstående", "Rekommendationer", "Ansvar", "Dokument")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from granska.ui.screenshot import launch
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def _open(browser, server: Server, width: int = 1440, height: int = 1000):  # type: ignore[no-untyped-def]
