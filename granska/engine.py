@@ -18,7 +18,7 @@ from granska.index.store import LocalStore, Store, Upsert
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import followup, llm, recommendations, responsibilities, tracker
+from granska.qa import followup, llm, recommendations, responsibilities, scorer, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
@@ -166,7 +166,9 @@ class Engine:
                         lexical.save(cache)
                     except OSError as exc:  # a read-only index still answers; it just rebuilds next time
                         log.warning("could not cache the lexical index in %s: %s", cache, exc)
-                dense_on = self.settings.search.w_dense > 0
+                # A learned abstainer that reads the query's cosine to the best passage needs the embedder too.
+                learned = self.settings.answer.scorer == "learned"
+                dense_on = self.settings.search.w_dense > 0 or (learned and scorer.shipped().reads_cosine())
                 self._searcher = Searcher(
                     self.store, _Locked(self.embedder()) if dense_on else None, lexical, self.settings.search
                 )
@@ -254,7 +256,10 @@ class Engine:
             except llm.LLMError as exc:
                 notes = {"generator": "extractive", "llm_error": str(exc), **exc.notes}
         text = abstention(question) if result.abstained else result.answer
-        return Answer(question, text, result.abstained, result.citations, hits[:k], qid, resolved, notes)
+        # The learned selector reranks: the passage holding the sentence it chose comes first.
+        reranked = result.citations and self.settings.answer.scorer == "learned"
+        ordered = _citing_first(hits, result.citations, self.searcher()) if reranked else hits
+        return Answer(question, text, result.abstained, result.citations, ordered[:k], qid, resolved, notes)
 
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
         hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))

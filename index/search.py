@@ -85,29 +85,40 @@ class Searcher:
         rows = [self._doc_rows[n] for n, m in self.metas.items() if meta_matches(n, m, filters)]
         return np.sort(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
 
-    def signals(self, query: str, allowed: np.ndarray | None) -> dict[str, np.ndarray]:
-        """Each signal as one score per chunk, scaled to [0, 1] within the allowed chunks."""
+    def signals(
+        self, query: str, allowed: np.ndarray | None, *, qvec: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Each signal as one score per chunk, scaled to [0, 1] within the allowed chunks, plus the raw cosine
+        ("cosine": absolute, so it can tell a question the documents do not answer). `qvec`: the query's
+        embedding when the caller already has it."""
         s = self.settings
         raw = self.lexical.scores(query)
         out = {"char": _scaled(raw["char"], allowed), "word": _scaled(raw["word"], allowed)}
         dense = np.zeros(len(self.chunks), dtype=np.float32)
-        if self.embedder is not None and s.w_dense > 0:
-            qvec = self.embedder.encode([query], query=True)[0]
+        cosine = np.zeros(len(self.chunks), dtype=np.float32)
+        if self.embedder is not None:  # the engine gives one when dense fuses or the abstainer reads the cosine
+            if qvec is None:
+                qvec = self.embedder.encode([query], query=True)[0]
             found = self.store.dense_search(qvec, s.dense_candidates, allowed)
             if found:
                 rows = np.array([r for r, _ in found])
                 sims = np.array([v for _, v in found], dtype=np.float32)
+                cosine[rows] = sims
                 # Cosines of one model sit in a narrow band: stretch the candidates' range to [0, 1].
                 lo, hi = float(sims.min()), float(sims.max())
                 dense[rows] = (sims - lo) / (hi - lo) if hi > lo else 1.0
         out["dense"] = dense
+        out["cosine"] = cosine
         return out
 
     def search(self, query: str, *, k: int = 5, filters: dict[str, list[str]] | None = None) -> list[Hit]:
         allowed = self.allowed_rows(filters or {})
         if not self.chunks or (allowed is not None and len(allowed) == 0) or not query.strip():
             return []
-        sig = self.signals(query, allowed)
+        return self.rank(self.signals(query, allowed), allowed, k=k)
+
+    def rank(self, sig: dict[str, np.ndarray], allowed: np.ndarray | None, *, k: int) -> list[Hit]:
+        """The top `k` allowed chunks by the weighted fusion of `sig` (as returned by `signals`)."""
         s = self.settings
         fused = s.w_char * sig["char"] + s.w_word * sig["word"] + s.w_dense * sig["dense"]
         if allowed is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from granska.qa.evidence import Scored, Weights, gives_answer_type, sentences
+from granska.qa import scorer
+from granska.qa.evidence import Scored, Weights, answerable, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
 from granska.text import fold, for_matching, language
@@ -27,10 +28,13 @@ def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str
     """Extractive answer from the retrieved passages; abstains when the best evidence covers too little."""
     if not hits:
         return Answer(question, abstention(question), True, [], hits, id=qid)
-    ranked = sentences(for_matching(question), hits, Weights([h.chunk.text for h in hits[:20]]))
+    matched, weights = for_matching(question), Weights([h.chunk.text for h in hits[:20]])
+    model = scorer.shipped() if settings.scorer == "learned" else None
+    ranked = sentences(matched, hits, weights, model=model)
+    silent = model is not None and answerable(matched, ranked, hits, weights, model) < scorer.threshold(settings)
     # A "how many"/"what did it cost" question is answered only by a sentence with a count/amount it did not name.
     ranked = [s for s in ranked if gives_answer_type(question, s.span.text, strict=True)]
-    if not ranked or ranked[0].coverage < settings.abstain_below:
+    if silent or not ranked or ranked[0].coverage < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     chosen = _choose(ranked, settings.max_sentences)
     citations = [Span(s.span.doc, s.span.start, s.span.end, s.span.page, s.span.text, s.coverage) for s in chosen]
