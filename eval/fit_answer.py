@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from granska.eval import fit_fusion
+from granska.eval.fit_threshold import _probs, abstention, pooled_threshold, threshold_for
 from granska.eval.fitdata import Query, queries, rows_without, signals, split_engine
 from granska.eval.metrics import covers
 from granska.index.search import Searcher
@@ -34,7 +35,6 @@ from granska.engine import Engine
 from granska.text import for_matching
 
 C_GRID = (0.01, 0.1, 1.0, 10.0)
-MAX_FALSE_ABSTAIN = 0.05  # the issue's target: at most 5% of answerable questions may abstain
 FOLDS = 5
 
 
@@ -126,24 +126,6 @@ def _question_rows(asked: list[Asked], selector: Linear) -> tuple[np.ndarray, np
     return np.array(rows, dtype=np.float64), np.array([a.answerable for a in asked])
 
 
-def _probs(model: Linear, x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-model.logits(x)))
-
-
-def threshold_for(p: np.ndarray, y: np.ndarray) -> float:
-    """The highest threshold that abstains on at most MAX_FALSE_ABSTAIN of the answerable questions."""
-    pos = np.sort(p[y])
-    k = int(np.floor(MAX_FALSE_ABSTAIN * len(pos)))  # this many answerable questions may fall below
-    return float(pos[k]) if len(pos) else 0.5
-
-
-def abstention(p: np.ndarray, y: np.ndarray, t: float) -> dict[str, float]:
-    return {
-        "abstain_unanswerable": round(float((p[~y] < t).mean()), 3) if (~y).any() else float("nan"),
-        "false_abstention": round(float((p[y] < t).mean()), 3) if y.any() else float("nan"),
-    }
-
-
 def _folds(asked: list[Asked]) -> list[tuple[list[Asked], list[Asked]]]:
     docs = sorted({a.query.doc for a in asked})
     fold_of = {d: i % FOLDS for i, d in enumerate(docs)}
@@ -198,7 +180,8 @@ def fit_all(work: Path, *, limit: int | None = None, dense: bool = True) -> tupl
         abs_table.append({"C": c, "threshold": t, "dev": abstention(pd, yd, t), "model": abst})
     best_abs = max(abs_table, key=lambda r: (r["dev"]["abstain_unanswerable"], -r["dev"]["false_abstention"]))
     abstainer: Linear = best_abs["model"]
-    t = float(best_abs["threshold"])
+    fitted_fusion = {"w_char": fusion["char"], "w_word": fusion["word"], "w_dense": fusion["dense"]}
+    t, pooled = pooled_threshold(work, selector, abstainer, (xd, yd), fitted_fusion, dense=dense)
 
     figures = {
         "fusion": {
@@ -226,7 +209,10 @@ def fit_all(work: Path, *, limit: int | None = None, dense: bool = True) -> tupl
         },
         "abstainer": {
             "C": best_abs["C"],
+            "threshold_swequad_dev": round(float(best_abs["threshold"]), 4),
             "threshold": round(t, 4),
+            "threshold_chosen_on": "pooled dev sets (" + ", ".join(pooled["sets"]) + ")",
+            "pooled_dev": pooled,
             "train_fitted": abstention(_probs(abstainer, xt), yt, t),
             "dev": best_abs["dev"],
             "table": [{k: v for k, v in r.items() if k != "model"} for r in abs_table],
@@ -239,7 +225,7 @@ def fit_all(work: Path, *, limit: int | None = None, dense: bool = True) -> tupl
         "data": "SweQUAD-MC train (fit) / dev (choose); unanswerable = asked without the question's document",
         "dense": dense,
         "questions": {"train": len(tq), "dev": len(dq)},
-        "fusion": {"w_char": fusion["char"], "w_word": fusion["word"], "w_dense": fusion["dense"]},
+        "fusion": fitted_fusion,
         "figures": figures,
     }
     return AnswerModel(selector, abstainer, t, meta), figures
