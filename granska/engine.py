@@ -167,7 +167,7 @@ class Engine:
                     except OSError as exc:  # a read-only index still answers; it just rebuilds next time
                         log.warning("could not cache the lexical index in %s: %s", cache, exc)
                 # A learned abstainer that reads the query's cosine to the best passage needs the embedder too.
-                learned = self.settings.answer.scorer == "learned"
+                learned = self.settings.answer.scorer == "learned" and self.settings.answer.abstainer == "learned"
                 dense_on = self.settings.search.w_dense > 0 or (learned and scorer.shipped().reads_cosine())
                 self._searcher = Searcher(
                     self.store, _Locked(self.embedder()) if dense_on else None, lexical, self.settings.search

@@ -48,15 +48,20 @@ class SearchSettings(_Section):
 class AnswerSettings(_Section):
     max_sentences: int = Field(2, ge=1, description="Sentences quoted in an extractive answer.")
     abstain_below: float = Field(
-        0.0,
-        description="Also abstain when the best evidence covers less of the question than this (0..1); "
-        "0 = only the learned abstainer decides (with scorer='rules' the old default was 0.33).",
+        0.33, description="Abstain when the best evidence covers less of the question than this (0..1)."
     )
     scorer: str = Field(
         "learned",
         pattern="^(learned|rules)$",
         description="'learned': the fitted sentence selector and abstainer shipped in qa/models/answer.json; "
         "'rules': hand-set coverage ranking and the abstain_below threshold alone.",
+    )
+    abstainer: str = Field(
+        "rules",
+        pattern="^(learned|rules)$",
+        description="'rules': abstain below abstain_below coverage; 'learned': also abstain when the fitted "
+        "abstainer's P(the documents answer) is below abstain_prob (fitted on SweQUAD-MC, it abstains less well "
+        "than the rule on audit documents and English questions: docs/learned.md).",
     )
     abstain_prob: float | None = Field(
         None,

@@ -31,10 +31,13 @@ def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str
     matched, weights = for_matching(question), Weights([h.chunk.text for h in hits[:20]])
     model = scorer.shipped() if settings.scorer == "learned" else None
     ranked = sentences(matched, hits, weights, model=model)
-    silent = model is not None and answerable(matched, ranked, hits, weights, model) < scorer.threshold(settings)
+    learned_abstainer = model is not None and settings.abstainer == "learned"
+    silent = learned_abstainer and answerable(matched, ranked, hits, weights, model) < scorer.threshold(settings)
     # A "how many"/"what did it cost" question is answered only by a sentence with a count/amount it did not name.
     ranked = [s for s in ranked if gives_answer_type(question, s.span.text, strict=True)]
-    if silent or not ranked or ranked[0].coverage < settings.abstain_below:
+    # The coverage rule reads the best coverage (the learned selector may rank a less-covering sentence first).
+    best = (ranked[0].coverage if model is None else max(s.coverage for s in ranked)) if ranked else 0.0
+    if silent or not ranked or best < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     chosen = _choose(ranked, settings.max_sentences)
     citations = [Span(s.span.doc, s.span.start, s.span.end, s.span.page, s.span.text, s.coverage) for s in chosen]

@@ -71,13 +71,16 @@ def test_the_abstainer_decides(swequad_engine: Engine):
     """Its threshold, not a coverage constant, decides: at 1.0 everything abstains, at 0.0 nothing does."""
     question = _dev_items()[0]["question"]
     for prob, expect in ((1.0, True), (0.0, False)):
-        settings = swequad_engine.settings.model_copy(update={"answer": AnswerSettings(abstain_prob=prob)})
+        answers = AnswerSettings(abstainer="learned", abstain_prob=prob, abstain_below=0.0)
+        settings = swequad_engine.settings.model_copy(update={"answer": answers})
         assert Engine(settings, store=swequad_engine.store).ask(question).abstained is expect
 
 
 def test_questions_about_other_texts_abstain_on_the_bundled_corpus(bundled_engine: Engine):
     items = _dev_items()
-    abstained = sum(bundled_engine.ask(i["question"]).abstained for i in items)
+    answers = AnswerSettings(abstainer="learned", abstain_below=0.0)  # the learned abstainer alone
+    engine = Engine(bundled_engine.settings.model_copy(update={"answer": answers}), store=bundled_engine.store)
+    abstained = sum(engine.ask(i["question"]).abstained for i in items)
     assert abstained / len(items) >= 0.8
 
 
