@@ -24,6 +24,13 @@ class IngestSettings(_Section):
         192, ge=16, description="Target passage size in cl100k tokens (sentences are never cut unless longer)."
     )
     overlap_sentences: int = Field(1, ge=0, description="Sentences repeated at the start of the next passage.")
+    max_pages: int = Field(2000, ge=1, description="PDFs with more pages than this are skipped, with a message.")
+    max_unpacked_mb: float = Field(
+        200.0, gt=0, description="DOCX archives that unpack to more than this are skipped (zip bombs)."
+    )
+    file_timeout_s: float = Field(
+        120.0, gt=0, description="Seconds one file may take to read; checked between pages and parts."
+    )
 
 
 class EmbedderSettings(_Section):

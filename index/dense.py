@@ -1,4 +1,4 @@
-"""FAISS adapter: the index type follows the corpus size; rows are chunk positions in the store."""
+"""FAISS adapter: `id_index` for the store (ids = chunk rows, removable); `empty`/`build` choose a type by size."""
 
 from __future__ import annotations
 
@@ -82,3 +82,15 @@ def search(index: Any, query: np.ndarray, k: int, allowed: np.ndarray | None) ->
         )
     scores, rows = index.search(q, k, params=params)
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+
+def id_index(dim: int) -> Any:
+    """An exact index whose ids are the store's chunk rows: rows can be added and removed one document at a
+    time (IVF would need retraining as the corpus grows; exact search suits the optional dense signal)."""
+    import faiss
+
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+
+def add(index: Any, ids: np.ndarray, vectors: np.ndarray) -> None:
+    index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))

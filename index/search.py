@@ -1,21 +1,26 @@
-"""Hybrid search: lexical-first weighted fusion of char-BM25, word-BM25 and dense similarity, with filters."""
+"""Hybrid search: lexical-first weighted fusion of char-BM25, word-BM25 and dense similarity, with filters.
+
+The store returns each field's top candidates (Tantivy's top-k collector, never a score per passage);
+the fusion is exact over their union.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from granska.index.embedders import Encoder
-from granska.index.lexical import LexicalIndex
+from granska.index.lexical import CANDIDATES, query_terms
 from granska.index.store import Store
 
 from granska.errors import BadRequestError
 from granska.settings import SearchSettings
 from granska.text import fold
-from granska.types import Chunk, DocMeta, Hit
+from granska.types import Chunk, DocMeta, Hit, Outline
 
-FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title")
+FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title", "section")
+CHUNK_KEYS = ("section",)  # filters on a passage's place in its document, not on the document's metadata
 
 
 def parse_filters(
@@ -48,10 +53,24 @@ def meta_matches(doc: str, meta: DocMeta, filters: dict[str, list[str]]) -> bool
     """Every key must match one of its values; words match by folded prefix ("Motala" ~ "Motala kommun")."""
     fields = {**meta.as_dict(), "doc": doc}
     for key, values in filters.items():
+        if key in CHUNK_KEYS:
+            continue
         have = _words(str(fields.get(key) or ""))
         if not any(_words(v) and all(any(h.startswith(w) for h in have) for w in _words(v)) for v in values):
             return False
     return True
+
+
+def section_matches(kind: str | None, headings: Sequence[str], values: list[str]) -> bool:
+    """`section=findings` matches a section's kind; `section=Rekommendationer` a heading on its path (by folded
+    word prefix, like the metadata filters)."""
+    for v in values:
+        if kind is not None and fold(v).strip() == kind:
+            return True
+        want = _words(v)
+        if want and any(all(any(h.startswith(w) for h in _words(head)) for w in want) for head in headings):
+            return True
+    return False
 
 
 def _words(text: str) -> list[str]:
@@ -59,87 +78,150 @@ def _words(text: str) -> list[str]:
 
 
 class Searcher:
-    def __init__(self, store: Store, embedder: Encoder | None, lexical: LexicalIndex, settings: SearchSettings) -> None:
+    """Reads the store's last committed state; notices commits from any process at the next query."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Encoder | None,
+        settings: SearchSettings,
+        *,
+        outlines: Callable[[str], Outline | None] | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
-        self.lexical = lexical
         self.settings = settings
-        self.chunks: list[Chunk] = store.chunks()
-        self.metas = {name: d.meta for name, d in store.documents().items()}
-        rows: dict[str, list[int]] = {name: [] for name in self.metas}
-        for i, c in enumerate(self.chunks):  # one pass: a scan per document would be quadratic
-            rows[c.doc].append(i)
-        self._doc_rows = {name: np.array(r, dtype=np.int64) for name, r in rows.items()}
+        self.outlines = outlines
+        self._all: tuple[int, list[Chunk], np.ndarray] | None = None
+
+    @property
+    def metas(self) -> dict[str, DocMeta]:
+        return self.store.metas()
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """Every chunk in row order (reads them all: for tuning scripts, not the query path)."""
+        return self._everything()[1]
+
+    def _everything(self) -> tuple[int, list[Chunk], np.ndarray]:
+        v = self.store.version()
+        if self._all is None or self._all[0] != v:
+            rows = self.store.rows_of(sorted(self.metas))
+            found = self.store.chunk_rows(rows)
+            self._all = (v, [found[r] for r in rows], rows)
+        return self._all
 
     def hit_at(self, doc: str, offset: int) -> Hit | None:
         """The passage of `doc` that holds `offset`, unscored (for citations found outside the ranking)."""
-        for row in self._doc_rows.get(doc, []):
-            c = self.chunks[row]
-            if c.start <= offset < c.end:
-                return Hit(chunk=c, score=0.0, meta=self.metas[doc])
-        return None
+        c = self.store.chunk_at(doc, offset)
+        return None if c is None else self._hit(c, 0.0)
 
-    def allowed_rows(self, filters: dict[str, list[str]]) -> np.ndarray | None:
+    def section_of(self, c: Chunk) -> tuple[str | None, tuple[str, ...]]:
+        """A passage's section kind and heading path, from its document's outline (where one is known)."""
+        o = self.outlines(c.doc) if self.outlines is not None else None
+        sec = o.section_at(c.start) if o is not None else None
+        return (sec.kind, sec.path) if sec is not None else (None, ())
+
+    def _hit(self, c: Chunk, score: float, parts: dict[str, float] | None = None) -> Hit:
+        kind, path = self.section_of(c)
+        return Hit(chunk=c, score=score, meta=self.metas[c.doc], parts=parts or {}, section=kind, headings=path)
+
+    def allowed_docs(self, filters: dict[str, list[str]]) -> list[str] | None:
         if not filters:
             return None
-        rows = [self._doc_rows[n] for n, m in self.metas.items() if meta_matches(n, m, filters)]
-        return np.sort(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+        return [n for n, m in self.metas.items() if meta_matches(n, m, filters)]
+
+    def allowed_rows(self, filters: dict[str, list[str]]) -> np.ndarray | None:
+        docs = self.allowed_docs(filters)
+        return None if docs is None else self.store.rows_of(docs)
+
+    def _dense(
+        self, query: str, docs: list[str] | None, qvec: np.ndarray | None = None
+    ) -> dict[int, tuple[float, float]]:
+        """Dense candidates: (cosine stretched to [0, 1], raw cosine). One model's cosines sit in a narrow band,
+        so fusion reads the stretched one; the raw one says how close the best passage really is."""
+        s = self.settings
+        if self.embedder is None:  # the engine gives one when dense fuses or the abstainer reads the cosine
+            return {}
+        if qvec is None:
+            qvec = self.embedder.encode([query], query=True)[0]
+        allowed = None if docs is None else self.store.rows_of(docs)
+        found = self.store.dense_search(qvec, s.dense_candidates, allowed)
+        if not found:
+            return {}
+        sims = np.array([v for _, v in found], dtype=np.float32)
+        lo, hi = float(sims.min()), float(sims.max())
+        scaled = (sims - lo) / (hi - lo) if hi > lo else np.ones_like(sims)
+        return {int(r): (float(x), float(raw)) for (r, _), x, raw in zip(found, scaled, sims, strict=True)}
+
+    def candidates(
+        self, query: str, docs: list[str] | None, *, k: int, qvec: np.ndarray | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[int, Chunk]]:
+        """Live candidate rows and each signal for them, lexical scaled by its best score within the filter."""
+        dense = self._dense(query, docs, qvec)
+        rows, lexical = self.store.lexical_search(query_terms(query), max(k, CANDIDATES), docs, list(dense))
+        found = self.store.chunk_rows(rows)
+        live = np.array([r in found for r in rows], dtype=bool)  # rows of a crashed writer never show
+        rows = rows[live]
+        out = {f: _scaled(lexical[f][live]) for f in ("char", "word")}
+        out["dense"] = np.array([dense.get(int(r), (0.0, 0.0))[0] for r in rows], dtype=np.float32)
+        out["cosine"] = np.array([dense.get(int(r), (0.0, 0.0))[1] for r in rows], dtype=np.float32)
+        return rows, out, found
 
     def signals(
         self, query: str, allowed: np.ndarray | None, *, qvec: np.ndarray | None = None
     ) -> dict[str, np.ndarray]:
-        """Each signal as one score per chunk, scaled to [0, 1] within the allowed chunks, plus the raw cosine
-        ("cosine": absolute, so it can tell a question the documents do not answer). `qvec`: the query's
-        embedding when the caller already has it."""
-        s = self.settings
-        raw = self.lexical.scores(query)
-        out = {"char": _scaled(raw["char"], allowed), "word": _scaled(raw["word"], allowed)}
-        dense = np.zeros(len(self.chunks), dtype=np.float32)
-        cosine = np.zeros(len(self.chunks), dtype=np.float32)
-        if self.embedder is not None:  # the engine gives one when dense fuses or the abstainer reads the cosine
-            if qvec is None:
-                qvec = self.embedder.encode([query], query=True)[0]
-            found = self.store.dense_search(qvec, s.dense_candidates, allowed)
-            if found:
-                rows = np.array([r for r, _ in found])
-                sims = np.array([v for _, v in found], dtype=np.float32)
-                cosine[rows] = sims
-                # Cosines of one model sit in a narrow band: stretch the candidates' range to [0, 1].
-                lo, hi = float(sims.min()), float(sims.max())
-                dense[rows] = (sims - lo) / (hi - lo) if hi > lo else 1.0
-        out["dense"] = dense
-        out["cosine"] = cosine
+        """Each signal as one score per chunk (positions in `chunks`), scaled to [0, 1], plus the raw cosine
+        ("cosine": absolute, so it can tell a question the documents do not answer); for tuning and fitting
+        scripts. `qvec`: the query's embedding when the caller already has it."""
+        _, chunks, all_rows = self._everything()
+        docs = None if allowed is None else sorted({chunks[i].doc for i in allowed})
+        rows, sig, _ = self.candidates(query, docs, k=len(chunks), qvec=qvec)
+        pos = np.searchsorted(all_rows, rows)
+        out = {}
+        for name, values in sig.items():
+            full = np.zeros(len(chunks), dtype=np.float32)
+            full[pos] = values
+            out[name] = full
         return out
 
     def search(self, query: str, *, k: int = 5, filters: dict[str, list[str]] | None = None) -> list[Hit]:
-        allowed = self.allowed_rows(filters or {})
-        if not self.chunks or (allowed is not None and len(allowed) == 0) or not query.strip():
+        docs = self.allowed_docs(filters or {})
+        if not query.strip() or not self.metas or (docs is not None and not docs):
             return []
-        return self.rank(self.signals(query, allowed), allowed, k=k)
+        rows, sig, found = self.candidates(query, docs, k=k)
+        if "section" in (filters or {}):  # a passage-level filter: keep the candidates standing in that section
+            keep = np.array(
+                [section_matches(*self.section_of(found[int(r)]), (filters or {})["section"]) for r in rows], dtype=bool
+            )
+            rows, sig = rows[keep], {name: v[keep] for name, v in sig.items()}
+        if not len(rows):
+            return []
+        return self._ranked(rows, sig, found, k=k)
 
     def rank(self, sig: dict[str, np.ndarray], allowed: np.ndarray | None, *, k: int) -> list[Hit]:
-        """The top `k` allowed chunks by the weighted fusion of `sig` (as returned by `signals`)."""
+        """The top `k` allowed chunks by the weighted fusion of `sig` (full arrays, as `signals` returns them)."""
+        _, chunks, all_rows = self._everything()
+        positions = np.arange(len(chunks)) if allowed is None else np.asarray(allowed, dtype=np.int64)
+        if not len(positions):
+            return []
+        found = {int(all_rows[i]): chunks[int(i)] for i in positions}
+        return self._ranked(all_rows[positions], {n: v[positions] for n, v in sig.items()}, found, k=k)
+
+    def _ranked(self, rows: np.ndarray, sig: dict[str, np.ndarray], found: Mapping[int, Chunk], *, k: int) -> list[Hit]:
         s = self.settings
         fused = s.w_char * sig["char"] + s.w_word * sig["word"] + s.w_dense * sig["dense"]
-        if allowed is not None:
-            mask = np.full(len(self.chunks), -np.inf, dtype=np.float32)
-            mask[allowed] = 0.0
-            fused = fused + mask
-        order = np.argsort(-fused, kind="stable")[: max(k, 1)]
+        k = min(max(k, 1), len(rows))
+        # Top-k without sorting every candidate; ties keep row (= ingest) order, as a stable sort would.
+        top = np.argpartition(-fused, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[np.lexsort((rows[top], -fused[top]))]
         total = s.w_char + s.w_word + s.w_dense or 1.0
         return [
-            Hit(
-                chunk=self.chunks[i],
-                score=float(fused[i] / total),
-                meta=self.metas[self.chunks[i].doc],
-                parts={name: float(v[i]) for name, v in sig.items()},
-            )
-            for i in order
-            if np.isfinite(fused[i])
+            self._hit(found[int(rows[i])], float(fused[i] / total), {name: float(v[i]) for name, v in sig.items()})
+            for i in top
         ]
 
 
-def _scaled(scores: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
-    pool = scores if allowed is None else scores[allowed]
-    top = float(pool.max()) if len(pool) else 0.0
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if len(scores) else 0.0
     return scores / top if top > 0 else np.zeros_like(scores)

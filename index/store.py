@@ -1,7 +1,14 @@
 """Where documents, chunks and vectors live. `Store` is the interface; `LocalStore` keeps them in a folder.
 
-LocalStore writes each change as a new generation folder and then swaps one pointer file (CURRENT) with an
-atomic rename, so a crash at any moment leaves the previous generation loadable.
+LocalStore (format 2) is incremental: SQLite (WAL) holds documents, chunks, vectors and tracker rows;
+Tantivy holds the lexical index; FAISS is built in memory from the stored vectors when dense search is on.
+Adding or removing a document costs work proportional to that document.
+
+Crash safety: the SQLite commit is the one moment a change becomes visible. A write (1) reserves fresh row
+ids and journals them as pending, (2) adds the new rows to Tantivy and commits it, (3) in one SQLite
+transaction inserts the new rows, deletes the old ones (journalled as tombstones) and clears the pending
+entry, (4) deletes the tombstones from Tantivy. Readers only show rows present in SQLite, so a kill at any
+step leaves the last committed state answering; the next writer sweeps what a dead one left behind.
 """
 
 from __future__ import annotations
@@ -9,32 +16,36 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import os
 import shutil
+import threading
 import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from granska.index import dense
+from granska.index import bm25, dense
+from granska.index.db import Database
+from granska.index.lexical import CANDIDATES, LexicalIndex, indexed_text
 
 from granska.errors import IndexMissingError
 from granska.types import Chunk, DocMeta, Document
 
-FORMAT = 1
-EXACT_FILTERED = 50_000  # filtered dense searches over at most this many rows are exact
+FORMAT = 2
+DB_FILE = "granska.sqlite"
+LEXICAL_DIR = "lexical"
+WRITER_WAIT_S = 600.0  # how long a writer waits for another one's merges before giving up
+DEAD_FRACTION = 0.2  # rebuild the in-memory FAISS index when this share of its vectors is gone
 
 
 @dataclass(frozen=True, slots=True)
 class Upsert:
-    """One document's new content: replaces any document of the same name."""
+    """One document's new content: replaces any document of the same name. Vectors may come later."""
 
     document: Document
     chunks: list[Chunk]
-    vectors: np.ndarray
+    vectors: np.ndarray | None = None
 
 
 class Store(Protocol):
@@ -42,177 +53,350 @@ class Store(Protocol):
 
     def exists(self) -> bool: ...
     def fingerprint(self) -> dict[str, Any]: ...
-    def documents(self) -> dict[str, Document]: ...
+    def version(self) -> int: ...
+    def documents(self) -> Mapping[str, Document]: ...
+    def metas(self) -> dict[str, DocMeta]: ...
+    def status(self) -> dict[str, dict[str, Any]]: ...
     def chunks(self) -> list[Chunk]: ...
+    def chunk_rows(self, rows: Sequence[int]) -> dict[int, Chunk]: ...
+    def doc_chunks(self, doc: str) -> list[tuple[int, Chunk]]: ...
+    def chunk_at(self, doc: str, offset: int) -> Chunk | None: ...
+    def rows_of(self, docs: Sequence[str]) -> np.ndarray: ...
+    def lexical_search(
+        self, terms: dict[str, list[str]], k: int, docs: Sequence[str] | None, also: Sequence[int] = ()
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]: ...
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]: ...
     def cache_dir(self) -> Path: ...
     def apply(self, *, upserts: list[Upsert], deletes: list[str], fingerprint: dict[str, Any]) -> None: ...
+    def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool: ...
+    def put_tracker(self, rows: dict[str, dict[str, list[Any]]], *, code: str, replace: bool = False) -> None: ...
+    def tracker(self, kind: str) -> list[tuple[str, list[Any]]]: ...
+    def tracker_state(self) -> tuple[str | None, int]: ...
 
 
 class LocalStore:
-    """A folder: CURRENT names the live generation; each generation holds manifest, texts, chunks, vectors."""
+    """A folder holding granska.sqlite and lexical/ (Tantivy). Safe for many readers and one writer."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._gen: Path | None = None
-        self._manifest: dict[str, Any] = {}
-        self._docs: dict[str, Document] = {}
-        self._chunks: list[Chunk] = []
-        self._vectors = np.zeros((0, 0), dtype=np.float32)
+        self._db = Database(root / DB_FILE)
+        self._lexical: LexicalIndex | None = None
+        self._seen = -1  # store version the lexical reader last reloaded at
+        self._metas: tuple[int, dict[str, DocMeta]] = (-1, {})
         self._dense: Any = None
-        self._load()
+        self._dense_seq = 0
+        self._guard = threading.Lock()
+        self._merging: threading.Thread | None = None  # the last writer, finishing its merges
+        if (root / "CURRENT").is_file() and not (root / DB_FILE).is_file():
+            from granska.index.migrate import migrate_generations
+
+            migrate_generations(self)
+        self._sweep_partials()
+
+    def _sweep_partials(self) -> None:
+        """Remove half-written generations left by a killed writer, if no writer holds the lock right now."""
+        if not any(self.root.glob("*.partial")):
+            return
+        try:
+            with (self.root / ".lock").open("a") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return  # a live writer: its .partial is not stale
+                try:
+                    for path in self.root.glob("*.partial"):
+                        shutil.rmtree(path, ignore_errors=True)
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        except OSError:
+            return  # a read-only index: leave it as it is
 
     # --- reading -------------------------------------------------------------------------------
     def exists(self) -> bool:
-        return self._gen is not None
+        return (self.root / DB_FILE).is_file() and self._db.get("fingerprint") is not None
 
-    def _load(self) -> None:
-        pointer = self.root / "CURRENT"
-        if not pointer.is_file():
-            return
-        gen = self.root / pointer.read_text().strip()
-        self._manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
-        texts = {r["doc"]: r["text"] for r in _read_jsonl(gen / "texts.jsonl")}
-        self._docs = {
-            name: Document(
-                doc=name,
-                doc_sha256=d["sha256"],
-                text=texts[name],
-                page_starts=tuple(d["page_starts"]) if d["page_starts"] is not None else None,
-                meta=DocMeta(**d["meta"]),
-            )
-            for name, d in self._manifest["docs"].items()
-        }
-        self._chunks = [Chunk(**r) for r in _read_jsonl(gen / "chunks.jsonl")]
-        self._vectors = np.load(gen / "vectors.npy")
-        self._dense = dense.read(gen / "dense.faiss") if self._chunks else None
-        self._gen = gen
+    def _need(self) -> None:
+        if not self.exists():
+            raise IndexMissingError(f"no index in {self.root}; run `granska ingest PATH` first")
 
     def fingerprint(self) -> dict[str, Any]:
-        if self._gen is None:
-            raise IndexMissingError(f"no index in {self.root}; run `granska ingest PATH` first")
-        return dict(self._manifest["fingerprint"])
+        self._need()
+        return dict(json.loads(self._db.get("fingerprint") or "{}"))
 
-    def documents(self) -> dict[str, Document]:
-        return dict(self._docs)
+    def version(self) -> int:
+        """Grows with every commit (from any process): readers compare it to notice a change."""
+        return self._db.version() if (self.root / DB_FILE).is_file() else 0
+
+    def metas(self) -> dict[str, DocMeta]:
+        if not self.exists():
+            return {}
+        v = self.version()
+        if self._metas[0] != v:
+            self._metas = (v, self._db.metas())
+        return self._metas[1]
+
+    def documents(self) -> Mapping[str, Document]:
+        """Every document by name; texts are read when a document is looked at, not all at once."""
+        return _Documents(self._db, sorted(self.metas())) if self.exists() else {}
+
+    def status(self) -> dict[str, dict[str, Any]]:
+        return self._db.status() if self.exists() else {}
+
+    def document_heads(self) -> dict[str, Document]:
+        """Every document without its text (empty): what planning an ingest needs (id, hash, origin, metadata),
+        without reading the whole corpus's text."""
+        return self._db.heads() if self.exists() else {}
 
     def chunks(self) -> list[Chunk]:
-        return self._chunks
+        """All chunks (reads the whole table: for tools, not for the query path)."""
+        return list(self._db.chunks().values()) if self.exists() else []
+
+    def chunk_rows(self, rows: Sequence[int]) -> dict[int, Chunk]:
+        return self._db.chunks(rows)
+
+    def doc_chunks(self, doc: str) -> list[tuple[int, Chunk]]:
+        return self._db.doc_chunks(doc)
+
+    def chunk_at(self, doc: str, offset: int) -> Chunk | None:
+        return self._db.chunk_at(doc, offset)
+
+    def rows_of(self, docs: Sequence[str]) -> np.ndarray:
+        return self._db.rows_of(docs)
+
+    def _lex(self) -> LexicalIndex:
+        with self._guard:
+            if self._lexical is None:
+                self._lexical = LexicalIndex(self.root / LEXICAL_DIR)
+            v = self.version()
+            if v != self._seen:
+                self._lexical.reload()
+                self._seen = v
+            return self._lexical
+
+    def lexical_search(
+        self,
+        terms: dict[str, list[str]],
+        k: int = CANDIDATES,
+        docs: Sequence[str] | None = None,
+        also: Sequence[int] = (),
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Each field's top-k rows by Tantivy (plus `also`), with the exact BM25 of each field for each row."""
+        self._need()
+        lexical = self._lex()
+        rows = sorted(set(lexical.search(terms, k=k, docs=docs)) | {int(r) for r in also})
+        stored = self._db.terms(rows)
+        rows = [r for r in rows if r in stored]  # rows a killed writer left in Tantivy are not live
+        n, total_c, total_w = self._db.stats()
+        avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
+        dfs = lexical.doc_freqs(terms)
+        idfs = {f: {t: bm25.idf(df, n) for t, df in dfs[f].items()} for f in dfs}
+        matcher = bm25.Matcher(terms)
+        scores = {f: np.zeros(len(rows), dtype=np.float32) for f in ("char", "word")}
+        for i, r in enumerate(rows):
+            dl_c, dl_w, blob = stored[r]
+            tf = matcher.frequencies(bm25.decode(blob))
+            for f, dl in (("char", dl_c), ("word", dl_w)):
+                scores[f][i] = bm25.score(terms.get(f, []), tf[f], dl, avgdl[f], idfs[f])
+        return np.array(rows, dtype=np.int64), scores
 
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        if self._dense is None:
+        index = self._dense_index()
+        if index is None or index.ntotal == 0:
             return []
-        if allowed is not None and len(allowed) <= EXACT_FILTERED:
-            # A filtered search over an approximate index misses rows in unprobed lists: score them exactly.
-            sims = self._vectors[allowed] @ query.astype(np.float32)
-            top = np.argsort(-sims, kind="stable")[:k]
-            return [(int(allowed[i]), float(sims[i])) for i in top]
-        return dense.search(self._dense, query, k, allowed)
+        return dense.search(index, query, k, allowed)
+
+    def _dense_index(self) -> Any:
+        """FAISS over the stored vectors, brought up to date with what other writers added since."""
+        if not self.exists():
+            return None
+        with self._guard:
+            live = self._db.count_vectors()
+            if self._dense is not None and self._dense.ntotal - live > DEAD_FRACTION * max(self._dense.ntotal, 1):
+                self._dense, self._dense_seq = None, 0  # many removed documents: start afresh
+            last, ids, vecs = self._db.vectors_since(self._dense_seq)
+            if len(ids):
+                if self._dense is None:
+                    self._dense = dense.id_index(vecs.shape[1])
+                # A re-embedded row replaces its old vector.
+                self._dense.remove_ids(np.asarray(ids, dtype=np.int64))
+                dense.add(self._dense, ids, vecs)
+            self._dense_seq = last
+            return self._dense
 
     def cache_dir(self) -> Path:
-        """A folder for artefacts derived from this generation (the lexical index); dies with it."""
-        if self._gen is None:
-            raise IndexMissingError(f"no index in {self.root}")
-        path = self._gen / "cache"
+        """A folder for artefacts derived from the index (kept for tools that cache beside it)."""
+        self._need()
+        path = self.root / "cache"
         path.mkdir(exist_ok=True)
         return path
 
+    def tracker(self, kind: str) -> list[tuple[str, list[Any]]]:
+        return self._db.tracker(kind) if self.exists() else []
+
+    def tracker_state(self) -> tuple[str | None, int]:
+        """(code that made the stored tracker rows, a counter that grows when they change)."""
+        if not (self.root / DB_FILE).is_file():
+            return None, 0
+        return self._db.get("tracker_code"), int(self._db.get("tracker_version") or 0)
+
     # --- writing -------------------------------------------------------------------------------
     def apply(self, *, upserts: list[Upsert], deletes: list[str], fingerprint: dict[str, Any]) -> None:
-        """Write a new generation with these changes, then switch to it atomically."""
+        """Replace/insert `upserts` and delete `deletes` as one commit (see the module docstring)."""
         self.root.mkdir(parents=True, exist_ok=True)
         with _locked(self.root / ".lock"):
-            self._gen = None
-            self._load()  # another process may have committed since we loaded
-            gone = set(deletes) | {u.document.doc for u in upserts}
-            docs = {n: d for n, d in self._docs.items() if n not in gone}
-            keep = [i for i, c in enumerate(self._chunks) if c.doc not in gone]
-            chunks = [self._chunks[i] for i in keep]
-            parts = [self._vectors[keep]] if keep else []
+            db = self._db
+            db.create()
+            lexical = LexicalIndex(self.root / LEXICAL_DIR)
+            writer = self._writer(lexical)
+            self._recover(db, lexical, writer)
+            n = sum(len(u.chunks) for u in upserts)
+            with _transaction(db):
+                first = db.allocate_rows(n)
+                db.conn.execute("INSERT INTO pending (lo, hi) VALUES (?, ?)", (first, first + n))
+            metas = {u.document.doc: u.document.meta for u in upserts}
+            rows: list[tuple[int, Chunk]] = []
             for u in upserts:
-                docs[u.document.doc] = u.document
-                chunks.extend(u.chunks)
-                parts.append(u.vectors)
-            vectors = np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
-            self._write_generation(docs, chunks, vectors, fingerprint)
-        self._gen = None
-        self._load()
+                base = first + len(rows)
+                rows.extend((base + i, c) for i, c in enumerate(u.chunks))
+            counts = [bm25.word_counts(indexed_text(c, metas[c.doc])) for _, c in rows]
+            if rows:
+                lexical.add(writer, ((r, c.doc, n) for (r, c), n in zip(rows, counts, strict=True)))
+                writer.commit()
+            with _transaction(db):
+                for name in {*deletes, *metas}:
+                    db.delete_document(name)
+                at = 0
+                for u in upserts:
+                    mine = rows[at : at + len(u.chunks)]
+                    at += len(u.chunks)
+                    db.put_document(u.document, len(u.chunks))
+                    db.put_chunks(mine)
+                    if u.vectors is not None and len(u.chunks):
+                        db.put_vectors(u.document.doc, [r for r, _ in mine], u.vectors)
+                db.put_terms((r, *bm25.lengths(n), bm25.encode(n)) for (r, _), n in zip(rows, counts, strict=True))
+                db.put("format", str(FORMAT))
+                db.put("fingerprint", json.dumps(fingerprint, sort_keys=True))
+                db.conn.execute("DELETE FROM pending WHERE lo = ?", (first,))
+                db.bump_version()
+            self._sweep_tombstones(db, lexical, writer)
+            self._merge_in_background(writer)
 
-    def _write_generation(
-        self, docs: dict[str, Document], chunks: list[Chunk], vectors: np.ndarray, fingerprint: dict[str, Any]
-    ) -> None:
-        name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        tmp = self.root / f"{name}.partial"
-        tmp.mkdir()
-        manifest = {
-            "format": FORMAT,
-            "fingerprint": fingerprint,
-            "docs": {
-                n: {
-                    "sha256": d.doc_sha256,
-                    "page_starts": list(d.page_starts) if d.page_starts is not None else None,
-                    "meta": {k: v for k, v in d.meta.as_dict().items() if k != "year"},
-                    "chunks": sum(1 for c in chunks if c.doc == n),
-                }
-                for n, d in sorted(docs.items())
-            },
-        }
-        _write_jsonl(tmp / "texts.jsonl", ({"doc": n, "text": d.text} for n, d in sorted(docs.items())))
-        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
-        with open(tmp / "vectors.npy", "wb") as fh:
-            np.save(fh, vectors)
-            _sync(fh)
-        if len(chunks):
-            dense.write(dense.build(vectors), tmp / "dense.faiss")
-        _write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        final = self.root / name
-        os.rename(tmp, final)
-        _write_text(self.root / "CURRENT.tmp", name)
-        os.replace(self.root / "CURRENT.tmp", self.root / "CURRENT")
-        _fsync_dir(self.root)
-        self._collect_garbage(keep=name)
+    def _writer(self, lexical: LexicalIndex) -> Any:
+        """Tantivy's one writer; waits while a previous writer (this process's or another's) still merges."""
+        if self._merging is not None:
+            self._merging.join()
+            self._merging = None
+        deadline = time.monotonic() + WRITER_WAIT_S
+        while True:
+            try:
+                return lexical.writer()
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
-    def _collect_garbage(self, *, keep: str) -> None:
+    def _merge_in_background(self, writer: Any) -> None:
+        """Segment merges take time that grows with the corpus: let them finish after the commit, off the
+        writer's path (the wait releases the GIL; questions keep being answered from the committed state)."""
+        self._merging = threading.Thread(target=writer.wait_merging_threads, name="granska-merge")
+        self._merging.start()
+
+    def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool:
+        """Attach a document's vectors (computed after its text went in); False when it changed meanwhile."""
+        with _locked(self.root / ".lock"), _transaction(self._db):
+            rows = [r for r, _ in self._db.doc_chunks(doc)]
+            current = self._db.status().get(doc)
+            if current is None or current["sha256"] != sha256 or len(rows) != len(vectors):
+                return False
+            self._db.put_vectors(doc, rows, vectors)
+            self._db.bump_version()
+            return True
+
+    def put_tracker(self, rows: dict[str, dict[str, list[Any]]], *, code: str, replace: bool = False) -> None:
+        """Store tracker rows: {key: {kind: [row, …]}}; an empty list deletes that key's rows. `code` names
+        what computed them; `replace` drops every stored row first (a full rebuild)."""
+        with _locked(self.root / ".lock"), _transaction(self._db):
+            if replace:
+                self._db.conn.execute("DELETE FROM tracker")
+            for key, kinds in rows.items():
+                for kind, items in kinds.items():
+                    self._db.put_tracker(key, kind, items)
+            self._db.put("tracker_code", code)
+            self._db.put("tracker_version", str(int(self._db.get("tracker_version") or 0) + 1))
+
+    def _recover(self, db: Database, lexical: LexicalIndex, writer: Any) -> None:
+        """Undo what a killed writer left in Tantivy: rows it added but never committed in SQLite."""
+        pending = db.pending()
+        if pending:
+            for lo, hi in pending:
+                lexical.delete_rows(writer, range(lo, hi))
+            writer.commit()
+            with _transaction(db):
+                db.conn.execute("DELETE FROM pending")
+        self._sweep_tombstones(db, lexical, writer)
+
+    @staticmethod
+    def _sweep_tombstones(db: Database, lexical: LexicalIndex, writer: Any) -> None:
+        dead = db.tombstones()
+        if not dead:
+            return
+        lexical.delete_rows(writer, dead)
+        writer.commit()
+        with _transaction(db):
+            db.conn.executemany("DELETE FROM tombstones WHERE row = ?", ((r,) for r in dead))
+
+    def disk_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
+
+    def remove_old_generations(self) -> None:
+        """After a migration: the format-1 generation folders and their pointer."""
         for path in self.root.iterdir():
-            if path.is_dir() and path.name.startswith("gen-") and path.name != keep:
-                shutil.rmtree(path, ignore_errors=True)  # an old generation; losing it loses nothing live
+            if path.is_dir() and path.name.startswith("gen-"):
+                shutil.rmtree(path, ignore_errors=True)
+        (self.root / "CURRENT").unlink(missing_ok=True)
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+class _Documents(Mapping[str, Document]):
+    """A read-only view of the documents that loads each one's text when asked for it."""
+
+    def __init__(self, db: Database, names: list[str]) -> None:
+        self._db = db
+        self._names = names
+        self._known = set(names)
+        self._cache: dict[str, Document] = {}
+
+    def __getitem__(self, name: str) -> Document:
+        if name not in self._cache:
+            d = self._db.document(name) if name in self._known else None
+            if d is None:
+                raise KeyError(name)
+            self._cache[name] = d
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
 
 
-def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        _sync(fh)
-
-
-def _write_text(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        _sync(fh)
-
-
-def _sync(fh: Any) -> None:
-    fh.flush()
-    os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+@contextlib.contextmanager
+def _transaction(db: Database) -> Iterator[None]:
+    db.conn.execute("BEGIN IMMEDIATE")
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:

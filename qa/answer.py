@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from granska.qa import scorer
 from granska.qa.evidence import Scored, Weights, answerable, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
-from granska.text import fold, for_matching, language
-from granska.types import Answer, Hit, Span
+from granska.text import content_words, fold, for_matching, language
+from granska.types import Answer, Hit, Outline, Span
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
@@ -18,14 +19,36 @@ _BULLET = re.compile(r"^\s*(?:[-–•❖*▪●◦]|[eo]\s+\w|\d+[.)]\s)")
 LIST_ITEMS = 6  # list items quoted after an introducing sentence
 LIST_REACH = 1500  # characters after the introduction within which its items stand
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
+CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
+SECTION_BONUS = 0.05  # … and one in the section the intent points to
 
 
 def abstention(question: str) -> str:
     return ABSTAIN_EN if language(question) == "en" else ABSTAIN_SV
 
 
-def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str | None = None) -> Answer:
-    """Extractive answer from the retrieved passages; abstains when the best evidence covers too little."""
+def answer(
+    question: str,
+    hits: list[Hit],
+    settings: AnswerSettings,
+    *,
+    qid: str | None = None,
+    cue: re.Pattern[str] | None = None,
+    sections: set[str] | frozenset[str] = frozenset(),
+    lists: bool = False,
+    outlines: Mapping[str, Outline] | None = None,
+    roles: set[str] | frozenset[str] = frozenset(),
+    cue_share: float = 0.6,
+    follow_cue: bool = False,
+) -> Answer:
+    """Extractive answer from the retrieved passages; abstains when the best evidence covers too little.
+
+    cue / sections: the question's intent prefers sentences with these words, or in sections of these kinds
+    (a near-tie breaker, never a reason to answer). lists: a list question, whose items may be plain
+    sentences after an introduction ending in ':' (flattened text has no bullets). outlines: the documents'
+    outlines, so each sentence is judged by the section it stands in (a TOC line never answers).
+    """
+    outlines = outlines or {}
     if not hits:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     matched, weights = for_matching(question), Weights([h.chunk.text for h in hits[:20]])
@@ -34,18 +57,39 @@ def answer(question: str, hits: list[Hit], settings: AnswerSettings, *, qid: str
     learned_abstainer = model is not None and settings.abstainer == "learned"
     silent = learned_abstainer and answerable(matched, ranked, hits, weights, model) < scorer.threshold(settings)
     # A "how many"/"what did it cost" question is answered only by a sentence with a count/amount it did not name.
-    ranked = [s for s in ranked if gives_answer_type(question, s.span.text, strict=True)]
+    ranked = [
+        s
+        for s in ranked
+        if gives_answer_type(question, s.span.text, strict=True) and not junk(s.span.text) and not _title_line(s)
+    ]
+    ranked = [s for s in ranked if _kind_at(outlines, s) not in ("toc",)]
+    if cue is not None or sections or roles:
+        ranked = _preferring(ranked, cue, sections, outlines, roles)
+    if cue is not None:
+        ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
+    # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
+    # still be an item of a list that a full sentence introduces.
+    leads = [s for s in ranked if not fragment(s.span.text)]
     # The coverage rule reads the best coverage (the learned selector may rank a less-covering sentence first).
-    best = (ranked[0].coverage if model is None else max(s.coverage for s in ranked)) if ranked else 0.0
-    if silent or not ranked or best < settings.abstain_below:
+    best = (leads[0].coverage if model is None else max(s.coverage for s in leads)) if leads else 0.0
+    if silent or not leads or best < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
-    chosen = _choose(ranked, settings.max_sentences)
-    citations = [Span(s.span.doc, s.span.start, s.span.end, s.span.page, s.span.text, s.coverage) for s in chosen]
+    ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
+    chosen = _choose(ranked, 1 if follow_cue else settings.max_sentences, lists=lists)
+    if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
+        # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.
+        best = chosen[0]
+        nxt = sorted(
+            (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
+            key=lambda s: s.span.start,
+        )
+        chosen += [s for s in nxt if cue.search(fold(s.span.text)) and not fragment(s.span.text)][:1]
+    citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
 
 
-def _choose(ranked: list[Scored], limit: int) -> list[Scored]:
+def _choose(ranked: list[Scored], limit: int, *, lists: bool = False) -> list[Scored]:
     """The best sentence first; then the items of a list it introduces, or a close runner-up."""
     best = ranked[0]
     after = sorted(
@@ -54,6 +98,9 @@ def _choose(ranked: list[Scored], limit: int) -> list[Scored]:
     )
     if _LIST_INTRO.search(best.span.text) and (items := _bullets(after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
+        return [best, *items]
+    if lists and _LIST_INTRO.search(best.span.text) and (items := _paragraph(best, after)):
+        # Flattened text: "… rekommenderar vi nämnden att: Införa … Informera …" — the sentences that follow.
         return [best, *items]
     leads_in = bool(after) and after[0].span.start - best.span.end <= 3 and _LIST_INTRO.search(after[0].span.text)
     if leads_in and (items := _bullets(after[1:])):
@@ -76,6 +123,89 @@ def _bullets(following: list[Scored]) -> list[Scored]:
             break
         items.append(s)
     return items
+
+
+def _paragraph(intro: Scored, following: list[Scored]) -> list[Scored]:
+    """The sentences right after an introduction, in its paragraph (no blank line between), at most LIST_ITEMS."""
+    text = intro.hit.chunk.text
+    items: list[Scored] = []
+    end = intro.span.end
+    for s in following[:LIST_ITEMS]:
+        gap_start, gap_end = end - intro.hit.chunk.start, s.span.start - intro.hit.chunk.start
+        if s.hit.chunk.doc != intro.hit.chunk.doc or gap_end > len(text) or "\n\n" in text[gap_start:gap_end]:
+            break
+        if s.span.start - end > 3:  # a sentence skipped (not among the scored): the run is broken
+            break
+        items.append(s)
+        end = s.span.end
+    return items
+
+
+# What never stands as an answer: contact lines, addresses, page headers, table-of-contents lines.
+_JUNK = re.compile(
+    r"[\w.-]+@[\w-]+\.\w+|\bwww\.|https?://|\b(?:postadress|besoksadress|telefon|telefax|tfn|e-post|org\.?\s?nr|"
+    r"organisationsnummer|bankgiro|plusgiro|innehall|innehallsforteckning)\b|\b0\d{1,3}[- ]\d{2,3}(?: \d{2,3}){1,3}\b|\.{4,}\s*\d|\bsida \d+ av \d+\b"
+)
+
+
+def junk(text: str) -> bool:
+    """A contact line, address, page header or TOC line: any e-mail, phone number, address word, TOC mark."""
+    return bool(_JUNK.search(fold(text)))
+
+
+def _title_line(s: Scored) -> bool:
+    """A cover line or page header: the sentence is little more than the document's title repeated."""
+    title = content_words(s.hit.meta.title or "")
+    if len(title) < 3 or len(s.span.text) > len(s.hit.meta.title or "") + 60:
+        return False
+    mine = set(content_words(s.span.text))
+    return sum(w in mine for w in title) >= 0.6 * len(title)
+
+
+def fragment(text: str) -> bool:
+    """A heading, cover or page-header line rather than a sentence: short, few words, no closing stop."""
+    return len(text) < 60 and len(text.split()) < 6 and not re.search(r"[.!?:]\W*$", text)
+
+
+def _cued_first(ranked: list[Scored], cue: re.Pattern[str], floor: float, *, share: float) -> list[Scored]:
+    """The intent says where the answer is (an assessment states 'bedömning'): cued sentences lead whenever
+    the best of them covers the question about as well as it must to be an answer at all."""
+    if not ranked:
+        return ranked
+    home = ranked[0].span.doc  # where in the document the retrieval points; the cue never changes the document
+    cued = [s for s in ranked if s.span.doc == home and cue.search(fold(s.span.text)) and not fragment(s.span.text)]
+    if not cued or not ranked or cued[0].coverage < max(floor, share * ranked[0].coverage):
+        return ranked
+    return [*cued, *(s for s in ranked if s not in cued)]
+
+
+def _kind_at(outlines: Mapping[str, Outline], s: Scored) -> str | None:
+    o = outlines.get(s.span.doc)
+    return o.kind_at(s.span.start) if o is not None else s.hit.section
+
+
+def _preferring(
+    ranked: list[Scored],
+    cue: re.Pattern[str] | None,
+    sections: set[str] | frozenset[str],
+    outlines: Mapping[str, Outline],
+    roles: set[str] | frozenset[str] = frozenset(),
+) -> list[Scored]:
+    """Re-rank with the intent's preferences as tie-breakers: cue words in the sentence, the section's kind."""
+
+    def key(s: Scored) -> float:
+        bonus = CUE_BONUS if cue is not None and cue.search(fold(s.span.text)) else 0.0
+        if s.hit.meta.role in roles:
+            bonus += SECTION_BONUS
+        if _kind_at(outlines, s) in sections:
+            bonus += SECTION_BONUS
+        return s.coverage + s.prior + bonus
+
+    return sorted(ranked, key=lambda s: -key(s))
+
+
+def _as_cited(s: Scored) -> Span:
+    return Span(s.span.doc, s.span.start, s.span.end, s.span.page, s.span.text, s.coverage)
 
 
 def _display(text: str) -> str:

@@ -1,10 +1,12 @@
-"""The recommendation tracker: what the auditors recommended, to whom, and what the body answered.
+"""The recommendation tracker: what the auditors recommended, to whom, what the body answered, what became of it.
 
-Rule-based and general: a recommendation is a bulleted item under an introduction such as
-"rekommenderar vi kommunstyrelsen att:" / "Kommunstyrelsen bör i detta avseende:", or a sentence like
-"rekommenderar vi Arbetslivsnämnden att …", "Kommunstyrelsen bör …", "… rekommenderas kommunstyrelsen
-att …". The same recommendation quoted in a missive and in a response is one recommendation. Each is
-linked to the response sentence that best answers it (never to its own quotation), with a status.
+Candidates are the sentences and list items of every document (`granska.qa.rec_units`, each joined to its
+list introduction); a logistic-regression classifier over layout and grammar features (`rec_features`,
+weights fitted by `python -m granska.eval.fit_tracker`) keeps the recommendations; today's rules
+(`rec_rules`) are one of its features and their hits are always kept. The addressee is read from grammar
+(`addressees`). The same recommendation quoted in a missive, a report, an answer and a follow-up is one row
+whose `quoted_in` lists the quotations; each row links to the answer passage that responds to it and keeps a
+dated `status_history` (`linking`).
 """
 
 from __future__ import annotations
@@ -14,112 +16,142 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from granska.qa import bodies
-from granska.qa.evidence import Weights, coverage
+from granska.qa import addressees, bodies, linking, rec_model, rec_rules
+from granska.qa.evidence import Weights
+from granska.qa.rec_features import features
+from granska.qa.rec_rules import Found
+from granska.qa.rec_units import Unit, segment
 
-from granska.text import content_words, fold, fold_keep, sentence_spans
+from granska.text import content_words, fold, fold_keep
 from granska.types import Document, Span
 
-STATUSES = ("answered", "partly", "rejected", "not_answered", "no_response_in_corpus")
+STATUSES = (
+    "answered",
+    "partly",
+    "rejected",
+    "not_answered",
+    "no_response_in_corpus",
+    # A follow-up's verdict, when a later follow-up rules on the recommendation:
+    "implemented",
+    "partly_implemented",
+    "not_implemented",
+    "in_progress",
+)
 SAME_AT = 0.65  # word-shape Jaccard above which two texts are the same recommendation
-LINK_AT = 0.25  # coverage of a recommendation's words that a response sentence needs to answer it
-RESPONSE_CUE_BONUS = 0.1  # a sentence that decides or commits ("ska", "beslutat", "delar") is more likely the answer
-SECTION_SENTENCES = 4  # sentences of a section taken when the best match is its heading
+OVERLAP = 0.5  # share of a unit a rule hit must cover to be that unit
 
-_WHO = r"(?:vi|revisionen|revisorerna|stadsrevisionen|kommunrevisionen|kommunens revisorer)"
-_ALSO = r"(?:(?:vidare|ocksa|aven|dessutom|darfor|darutover) )?"
-_BULLET = re.compile(r"^[\s\"”“]*(?:(?:[-–•❖*▪●◦]\s*)+|[eo]\s+(?=[a-z]))")
-_INTRO = [
-    re.compile(rf"rekommenderar {_ALSO}(?:{_WHO} )?{_ALSO}(?P<body>{bodies.BODY}) att\s*:?\s*$"),
-    re.compile(rf"(?P<body>{bodies.BODY}) bor i detta avseende\s*:?\s*$"),
-    re.compile(rf"(?P<body>{bodies.BODY}) rekommenderas(?: ocksa)? att\s*:?\s*$"),
-    re.compile(rf"rekommendationer (?:till|riktade till) (?P<body>{bodies.BODY})\s*:\s*$"),
-]
-_SINGLE = [
-    re.compile(rf"rekommenderar {_ALSO}(?:{_WHO} )?{_ALSO}(?P<body>{bodies.BODY}) att \S"),
-    re.compile(rf"rekommenderas (?P<body>{bodies.BODY})(?: ocksa)? att \S"),
-    re.compile(rf"^[\W\d]*(?P<body>{bodies.BODY}) (?:bor|rekommenderas(?: ocksa)? att) (?!i detta avseende)\S"),
-]
-_REJECT = re.compile(
-    r"\b(delar inte|delar ej|avser inte|ser inte|inget behov|ej aktuell|inte aktuell|avstar|avvisar|instammer inte|anser inte)\b"
-)
-_RESTATES = re.compile(r"\b(rekommenderar|rekommenderas|konstaterar|granskningen visar|har genomfort en granskning)\b")
-_RESPONDS = re.compile(
-    r"\b(ska|skall|kommer att|beslutat|beslutade|omhandertas|uppmanas|uppdras|delar|instammer|tillmotesga|anser|valkomnar)\b"
-)
-_POINTS_BACK = re.compile(r"\b(detta|dessa|det|den)\b\W*$")
-_PARTLY = re.compile(r"\b(delvis|till viss del|i viss man)\b")
+
+def _span_dict(s: Span | dict[str, Any] | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    if isinstance(s, dict):  # status_history entries hold their span as a dict once stored and read back
+        return {k: s[k] for k in ("doc", "start", "end", "page", "text")}
+    return {"doc": s.doc, "start": s.start, "end": s.end, "page": s.page, "text": s.text}
 
 
 @dataclass(slots=True)
 class Recommendation:
     id: str
     municipality: str | None
-    addressee: str
+    addressee: str | None
     recommendation: Span
     response: Span | None
     status: str
     auditor: str | None
     date: str | None
     quoted_in: list[Span] = field(default_factory=list)  # the same recommendation quoted elsewhere
+    status_history: list[dict[str, Any]] = field(default_factory=list)  # {status, date, span}, oldest first
+    section: str | None = None  # the heading above the recommendation
+    confidence: float = 1.0  # the classifier's probability (1.0 for a rule hit)
 
     def as_dict(self) -> dict[str, Any]:
-        def span(s: Span | None) -> dict[str, Any] | None:
-            return None if s is None else {"doc": s.doc, "start": s.start, "end": s.end, "page": s.page, "text": s.text}
-
         return {
             "id": self.id,
             "municipality": self.municipality,
             "addressee": self.addressee,
-            "recommendation": span(self.recommendation),
-            "response": span(self.response),
+            "recommendation": _span_dict(self.recommendation),
+            "response": _span_dict(self.response),
             "status": self.status,
             "auditor": self.auditor,
             "date": self.date,
-            "quoted_in": [span(s) for s in self.quoted_in],
+            "quoted_in": [_span_dict(s) for s in self.quoted_in],
+            "status_history": [{**h, "span": _span_dict(h["span"])} for h in self.status_history],
+            "section": self.section,
+            "confidence": round(self.confidence, 3),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    doc: Document
-    addressee: str
-    span: Span
-    context: str  # the text matched against responses: the recommendation, plus what "detta" points back to
 
 
 def _span(doc: Document, start: int, end: int) -> Span:
     return Span(doc.doc, start, end, doc.page_at(start), doc.text[start:end], 1.0)
 
 
-def extract(doc: Document) -> list[_Found]:
-    """Every recommendation stated or quoted in one document, in order."""
-    found: list[_Found] = []
-    spans = sentence_spans(doc.text)
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Share of a covered by b."""
+    return max(0, min(a[1], b[1]) - max(a[0], b[0])) / max(1, a[1] - a[0])
+
+
+def unit_features(doc: Document) -> list[tuple[Unit, dict[str, float], Found | None]]:
+    """Every candidate unit with its features and the rule hit it is, if any (what the classifier sees)."""
+    rules = rec_rules.extract(doc)
+    units = segment(doc)
     folded = fold_keep(doc.text)
-    i = 0
-    while i < len(spans):
-        s, e = spans[i]
-        f = folded[s:e]
-        intro = next((m for p in _INTRO if (m := p.search(f))), None)
-        if intro:
-            body = bodies.display(doc.text[s + intro.start("body") : s + intro.end("body")])
-            j = i + 1
-            while j < len(spans) and (b := _BULLET.match(folded[spans[j][0] : spans[j][1]])):
-                bs, be = spans[j][0] + b.end(), spans[j][1]
-                found.append(_Found(doc, body, _span(doc, bs, be), doc.text[s:e] + " " + doc.text[bs:be]))
-                j += 1
-            i = j
-            continue
-        single = next((m for p in _SINGLE if (m := p.search(f))), None)
-        if single:
-            body = bodies.display(doc.text[s + single.start("body") : s + single.end("body")])
-            bullet = _BULLET.match(f)
-            start = s + (bullet.end() if bullet else 0)
-            previous = doc.text[spans[i - 1][0] : spans[i - 1][1]] if i and _POINTS_BACK.search(f) else ""
-            found.append(_Found(doc, body, _span(doc, start, e), previous + " " + doc.text[start:e]))
-        i += 1
-    return found
+    out = []
+    for i, u in enumerate(units):
+        hit = next((r for r in rules if _overlaps((u.start, u.end), (r.span.start, r.span.end)) >= OVERLAP), None)
+        out.append((u, features(doc, folded, units, i, hit is not None), hit))
+    return out
+
+
+def scored_units(doc: Document, model: rec_model.Model | None) -> list[tuple[Unit, float, Found | None]]:
+    """Every candidate unit with the classifier's probability and the rule hit it is, if any."""
+    return [(u, model.probability(x) if model else float(hit is not None), hit) for u, x, hit in unit_features(doc)]
+
+
+def _addressee(doc: Document, folded: str, u: Unit) -> str | None:
+    return (
+        addressees.in_text(doc, folded, u.start, u.end)
+        or (addressees.in_text(doc, folded, *u.intro) if u.intro else None)
+        or addressees.assessed_before(doc, folded, u.intro[0] if u.intro else u.start)
+    )
+
+
+def extract(doc: Document, *, model: rec_model.Model | None = None, method: str = "model") -> list[Found]:
+    """Every recommendation stated or quoted in one document, in order ("rules": today's rules only)."""
+    if method == "rules":
+        return rec_rules.extract(doc)
+    model = model or rec_model.default()
+    folded = fold_keep(doc.text)
+    found: list[tuple[Unit | None, Found]] = []
+    for u, p, hit in scored_units(doc, model):
+        if hit is not None:
+            found.append((u, Found(doc, hit.addressee, hit.span, hit.context, u.label, u.section, max(p, 0.5))))
+        elif model is not None and p >= model.threshold:
+            intro = doc.text[u.intro[0] : u.intro[1]] + " " if u.intro else ""
+            span = _span(doc, u.start, u.end)
+            found.append((u, Found(doc, _addressee(doc, folded, u), span, intro + span.text, u.label, u.section, p)))
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for u, f in found:  # a rule hit spanning two units is one recommendation
+        if (f.span.start, f.span.end) not in seen:
+            seen.add((f.span.start, f.span.end))
+            unique.append((u, f))
+    return _fill_addressees(doc, folded, unique)
+
+
+def _fill_addressees(doc: Document, folded: str, found: list[tuple[Unit | None, Found]]) -> list[Found]:
+    """An item naming no body takes its list's one addressee, else the document's own (a missive's "Till X")."""
+    by_intro: dict[tuple[int, int] | None, set[str]] = {}
+    for u, f in found:
+        if u is not None and u.intro and f.addressee:
+            by_intro.setdefault(u.intro, set()).add(f.addressee)
+    own = addressees.of_document(doc, folded)
+    out = []
+    for u, f in found:
+        name = f.addressee
+        if name is None and u is not None and u.intro and len(by_intro.get(u.intro, ())) == 1:
+            name = next(iter(by_intro[u.intro]))
+        out.append(Found(f.doc, name or own, f.span, f.context, f.label, f.section, f.confidence))
+    return out
 
 
 def _shape(text: str) -> set[str]:
@@ -132,23 +164,32 @@ def _same(a: str, b: str) -> bool:
     return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= SAME_AT
 
 
-def _place(meta_municipality: str | None) -> str | None:
-    return fold(meta_municipality.split()[0]).rstrip("s") if meta_municipality else None
+def place(municipality: str | None) -> str | None:
+    """Comparable form of a municipality ("Borås Stad" == "Borås stad"; "Region Uppsala" != "Uppsala kommun")."""
+    if not municipality:
+        return None
+    words = [w for w in fold(municipality).split() if w not in ("kommun", "stad", "kommuns", "stads")]
+    return " ".join(w.rstrip("s") for w in words) or None
 
 
-def build(documents: dict[str, Document]) -> list[Recommendation]:
-    """The tracker over a corpus: de-duplicated recommendations, each linked to its response if any."""
-    found = [
-        f for d in sorted(documents.values(), key=lambda d: (d.meta.role == "response", d.doc)) for f in extract(d)
-    ]
-    groups: list[list[_Found]] = []
+def _same_body(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or bodies.key(a) == bodies.key(b)
+
+
+def build(
+    documents: dict[str, Document], *, model: rec_model.Model | None = None, method: str = "model"
+) -> list[Recommendation]:
+    """The tracker over a corpus: de-duplicated recommendations, each linked to its response and follow-ups."""
+    ordered = sorted(documents.values(), key=lambda d: (d.meta.role == "response", linking.is_follow_up(d), d.doc))
+    found = [f for d in ordered for f in extract(d, model=model, method=method)]
+    groups: list[list[Found]] = []
     for f in found:
         home = next(
             (
                 g
                 for g in groups
-                if _place(g[0].doc.meta.municipality) == _place(f.doc.meta.municipality)
-                and bodies.key(g[0].addressee) == bodies.key(f.addressee)
+                if place(g[0].doc.meta.municipality) == place(f.doc.meta.municipality)
+                and _same_body(g[0].addressee, f.addressee)
                 and _same(g[0].span.text, f.span.text)
             ),
             None,
@@ -157,70 +198,58 @@ def build(documents: dict[str, Document]) -> list[Recommendation]:
             groups.append([f])
         else:
             home.append(f)
-    quoted = {(f.span.doc, f.span.start) for f in found}
-    # What sets a recommendation apart from its siblings ("spridningen", not "Program för ett integrerat samhälle").
-    siblings = Weights([g[0].context for g in groups])
-    responses = [d for d in documents.values() if d.meta.role == "response"]
-    out = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for f in found:
+        taken.setdefault(f.span.doc, []).append((f.span.start, f.span.end))
+    # What sets a recommendation apart from its siblings ("spridningen", not "Program för ett integrerat samhälle"),
+    # weighed within its own municipality: links never cross places, so neither do their statistics (and the
+    # engine can rebuild one municipality's rows alone, with the same result as a build over the corpus).
+    by_place: dict[str, list[list[Found]]] = {}
     for g in groups:
-        first = g[0]
-        meta = first.doc.meta
-        rec_span = first.span
-        response, status = _link(first, responses, quoted, siblings)
-        out.append(
-            Recommendation(
-                id=hashlib.sha256(f"{rec_span.doc}:{rec_span.start}:{rec_span.end}".encode()).hexdigest()[:12],
-                municipality=meta.municipality,
-                addressee=first.addressee,
-                recommendation=rec_span,
-                response=response,
-                status=status,
-                auditor=meta.auditor,
-                date=meta.date,
-                quoted_in=[x.span for x in g[1:]],
-            )
-        )
-    return out
+        by_place.setdefault(_group_place(g), []).append(g)
+    siblings = {key: Weights([g[0].context for g in gs]) for key, gs in by_place.items()}
+    return [_row(g, documents, taken, siblings[_group_place(g)]) for g in groups]
 
 
-def _link(
-    rec: _Found, responses: list[Document], quoted: set[tuple[str, int]], siblings: Weights
-) -> tuple[Span | None, str]:
-    """The response passage that answers the recommendation, and what it says (answered/partly/rejected)."""
-    place = _place(rec.doc.meta.municipality)
-    mine = [d for d in responses if place and _place(d.meta.municipality) == place]
-    if not mine:
-        return None, "no_response_in_corpus"
-    words_ = content_words(rec.context)
-    best: tuple[float, Document, list[tuple[int, int]], int] | None = None
-    for doc in mine:
-        spans = sentence_spans(doc.text)
-        folded = [fold(doc.text[s:e]) for s, e in spans]
-        weights = Weights([doc.text[s:e] for s, e in spans])
-        w = {x: weights.idf(x) * siblings.idf(x) for x in words_}
-        for i, (s, e) in enumerate(spans):
-            # Never a quoted recommendation, nor a sentence that restates what the auditors said.
-            if any(d == doc.doc and s <= start < e for d, start in quoted) or _RESTATES.search(folded[i]):
-                continue
-            score = coverage(words_, w, doc.text[s:e], "") + (
-                RESPONSE_CUE_BONUS if _RESPONDS.search(folded[i]) else 0.0
-            )
-            if best is None or score > best[0]:
-                best = (score, doc, spans, i)
-    if best is None or best[0] < LINK_AT:
-        return None, "not_answered"
-    _, doc, spans, i = best
-    s, e = spans[i]
-    if _is_heading(doc.text[s:e]):
-        # "Synpunkter på rekommendationen angående …": the answer is the section under the heading.
-        j = i + 1
-        while j < len(spans) and j <= i + SECTION_SENTENCES and not _is_heading(doc.text[spans[j][0] : spans[j][1]]):
-            j += 1
-        e = spans[j - 1][1]
-    text = fold(doc.text[s:e])
-    status = "rejected" if _REJECT.search(text) else "partly" if _PARTLY.search(text) else "answered"
-    return _span(doc, s, e), status
+def _group_place(g: list[Found]) -> str:
+    """The municipality a group belongs to; a document of unknown place is a place of its own."""
+    return place(g[0].doc.meta.municipality) or f"?{g[0].doc.doc}"
 
 
-def _is_heading(sentence: str) -> bool:
-    return len(sentence) < 200 and not re.search(r"[.!?:;,”\"]\s*$", sentence)
+def _title(doc: Document) -> str:
+    """The audit's name as a follow-up would cite it: the metadata title, else the document's first line."""
+    return doc.meta.title or doc.text.strip().split("\n", 1)[0][:200]
+
+
+def _row(
+    g: list[Found], documents: dict[str, Document], taken: dict[str, list[tuple[int, int]]], siblings: Weights
+) -> Recommendation:
+    first = g[0]
+    meta = first.doc.meta
+    here = place(meta.municipality)
+    mine = [d for d in documents.values() if here and place(d.meta.municipality) == here]
+    responses = [d for d in mine if d.meta.role == "response"]
+    own = {f.span.doc for f in g}
+    response, status = linking.best_response(first, responses, taken, siblings, own)
+    history: list[dict[str, Any]] = []
+    if response is not None:
+        history.append({"status": status, "date": documents[response.doc].meta.date, "span": response})
+    later = [d for d in mine if linking.is_follow_up(d)]
+    for verdict, span in linking.follow_ups(first, later, taken, title=_title(first.doc)):
+        history.append({"status": verdict, "date": documents[span.doc].meta.date, "span": span})
+    history.sort(key=lambda h: str(h["date"] or ""))
+    s = first.span
+    return Recommendation(
+        id=hashlib.sha256(f"{s.doc}:{s.start}:{s.end}".encode()).hexdigest()[:12],
+        municipality=meta.municipality,
+        addressee=first.addressee,
+        recommendation=s,
+        response=response,
+        status=history[-1]["status"] if history else status,
+        auditor=meta.auditor,
+        date=meta.date,
+        quoted_in=[x.span for x in g[1:]],
+        status_history=history,
+        section=first.section,
+        confidence=max(x.confidence for x in g),
+    )

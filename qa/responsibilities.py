@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from granska.qa import bodies
 
-from granska.text import fold_keep, sentence_spans
+from granska.text import fold, fold_keep, sentence_spans
 from granska.types import Document, Span
 
 _GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt Borås Stads styr- och …")
@@ -88,5 +89,23 @@ def extract(doc: Document) -> list[Responsibility]:
     return out
 
 
+def _key(r: Responsibility) -> tuple[str, str, str]:
+    """One statement: the same place, body and responsibility, however the sentence around it is worded."""
+    place = fold(r.municipality or "")
+    return place, bodies.key(r.body), " ".join(fold(r.responsibility).split())
+
+
 def build(documents: dict[str, Document]) -> list[Responsibility]:
-    return [r for name in sorted(documents) for r in extract(documents[name])]
+    """Every statement once, over these documents in name order (see `unique`)."""
+    return unique(r for name in sorted(documents) for r in extract(documents[name]))
+
+
+def unique(rows: Iterable[Responsibility]) -> list[Responsibility]:
+    """Every statement once: a repeated sentence (a summary restating the body of a text, or the same sentence
+    in another document) is one row, the one that says since when where one does."""
+    out: dict[tuple[str, str, str], Responsibility] = {}
+    for r in rows:
+        k = _key(r)
+        if k not in out or (out[k].since is None and r.since is not None):
+            out[k] = r
+    return list(out.values())

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from granska.index.search import meta_matches
-from granska.qa import bodies
+from granska.qa import addressees, bodies
 from granska.qa.evidence import coverage
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 
-from granska.text import content_words, fold, for_matching, language, sentence_spans
+from granska.text import char_tokens, content_words, fold, for_matching, language, sentence_spans
 from granska.types import Answer, DocMeta, Document, Hit, Span
 
 Row = TypeVar("Row", Recommendation, Responsibility)
@@ -71,7 +71,7 @@ def filter_rows(
         doc = row.recommendation.doc if isinstance(row, Recommendation) else row.source.doc
         if meta_filters and not meta_matches(doc, metas[doc], meta_filters):
             continue
-        name = row.addressee if isinstance(row, Recommendation) else row.body
+        name = (row.addressee if isinstance(row, Recommendation) else row.body) or ""
         if any(
             k in ("addressee", "body") and not any(bodies.key(v) in bodies.key(name) for v in vals)
             for k, vals in extra.items()
@@ -89,16 +89,18 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     places, rows = _only_places_named(question, rows)
     named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
     if named:
-        rows = [r for r in rows if bodies.key(r.addressee) in named]
+        rows = [r for r in rows if r.addressee and named & {bodies.key(n) for n in addressees.names(r.addressee)}]
     auditors = [a for a in _AUDITORS if re.search(rf"\b{a}\b", fold(question))]
     if auditors:
         rows = [r for r in rows if r.auditor and any(a in fold(r.auditor) for a in auditors)]
-    if not rows or not (places or named or auditors):
+    rows, topical = _by_topic(question, rows)
+    rows, _ = _by_year(question, rows)
+    if not rows or not (places or named or auditors or topical):
         return None
     en = language(question) == "en"
     who = (
         rows[0].addressee
-        if len({bodies.key(r.addressee) for r in rows}) == 1
+        if rows[0].addressee and len({bodies.key(r.addressee or "") for r in rows}) == 1
         else ("the bodies" if en else "nämnderna")
     )
     where = f" i {rows[0].municipality}" if places and rows[0].municipality else ""
@@ -119,8 +121,63 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
         )
         for r in rows
     ]
-    body = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    several = len({r.municipality for r in rows}) > 1
+    body = " ".join(
+        f"{f'{r.municipality}: ' if several and r.municipality else ''}”{_oneline(c.text)}” [{i}]"
+        for i, (r, c) in enumerate(zip(rows, cites, strict=True), 1)
+    )
+    if _ASKS_ANSWER.search(question):
+        # "… och vad svarade de?": each answer quoted after the recommendations, cited as well.
+        answered = [r for r in rows if r.response is not None]
+        parts = []
+        for r in answered:
+            s = r.response
+            assert s is not None
+            cites.append(Span(s.doc, s.start, s.end, s.page, s.text, 1.0))
+            parts.append(f"({r.status}) ”{_oneline(s.text)}” [{len(cites)}]")
+        label = "Answers" if en else "Svar"
+        body += f" {label}: " + (
+            " ".join(parts) if parts else ("none in the documents." if en else "inga i dokumenten.")
+        )
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations"})
+
+
+_ASKS_ANSWER = re.compile(r"\b(svarade|svarat|svar|answered|respond\w*|replied)\b", re.IGNORECASE)
+# "rekommendationer om intern kontroll", "granskningen av rutiner för rekrytering": the topic asked about.
+_TOPIC = re.compile(
+    r"\b(?:om|avseende|kring|rörande|granskning(?:en)? av|about|on)\s+(?P<t>[^?,]+?)"
+    r"(?=\s+(?:i|inom|sedan|och|efter|till|från|in|since|and)\s|[?,]|$)",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"\b(?:sedan|efter|since|after)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def _by_topic(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
+    """The rows of the audits whose recommendations or answers match the question's topic (unchanged if none do):
+    every recommendation of a matching audit document, not only the sentence that holds the words."""
+    m = _TOPIC.search(question)
+    topic = _YEAR.sub(" ", m.group("t")) if m else ""  # the year is _by_year's business
+    if not content_words(topic):
+        return rows, False
+    hits = search_rows(rows, topic)
+    if not hits:
+        return rows, False
+    docs = {h.recommendation.doc for h in hits}
+    return [r for r in rows if r.recommendation.doc in docs], True
+
+
+def _by_year(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
+    """'sedan 2018' keeps rows dated 2018 or later; a bare year keeps that year's rows (unchanged if none match)."""
+    since = _SINCE.search(question)
+    years = _YEAR.findall(question)
+    if since:
+        kept = [r for r in rows if r.date and r.date[:4].isdigit() and r.date[:4] >= since.group(1)]
+    elif years:
+        kept = [r for r in rows if r.date and r.date[:4] in years]
+    else:
+        return rows, False
+    return (kept, True) if kept else (rows, False)
 
 
 def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:
@@ -195,3 +252,26 @@ def auditors_answer(
     )
     quotes = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, f"{listed}: {quotes}", False, cites, hits, notes={"generator": "metadata"})
+
+
+SEARCH_AT = 0.6  # character-n-gram cosine a row needs to match a search
+
+
+def search_rows(rows: Sequence[Recommendation], query: str) -> list[Recommendation]:
+    """Rows whose text, with its quotations and response, matches `query` (folded character n-grams), best first."""
+    import math
+    from collections import Counter
+
+    q = Counter(char_tokens(for_matching(query), drop_stopwords=True))
+    qn = math.sqrt(sum(v * v for v in q.values()))
+    if not qn:
+        return list(rows)
+    scored = []
+    for r in rows:
+        parts = [r.recommendation.text, r.response.text if r.response else "", r.addressee or "", r.section or ""]
+        g = Counter(char_tokens(" ".join(parts), drop_stopwords=True))
+        # Share of the query's n-grams the row holds: a long row is not penalised for saying more.
+        got = sum(min(v, g[k]) for k, v in q.items() if k in g) / sum(q.values())
+        if got >= SEARCH_AT:
+            scored.append((got, r))
+    return [r for _, r in sorted(scored, key=lambda x: -x[0])]

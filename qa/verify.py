@@ -23,6 +23,21 @@ CANDIDATE_SHARE = 0.75  # sentences within this share of the best coverage are w
 _NEGATION = re.compile(r"\b(inte|ej|ingen|inget|inga|icke|aldrig|saknas|saknar|saknat|not|no|never)\b")
 _PARTIAL = re.compile(r"\b(delvis|till viss del|i viss man|partly|partially)\b")
 _FULL = re.compile(r"\b(helt|fullt|fullstandigt|fully|entirely)\b")
+# Degree as a scale: none < partly < mostly < fully. "saknas helt" is none, not full.
+_DEGREES: list[tuple[str, re.Pattern[str]]] = [
+    ("none", re.compile(r"\b(saknas helt|helt saknas|inte alls|inte i nagon|not at all)\b")),
+    (
+        "mostly",
+        re.compile(
+            r"\b(i huvudsak|huvudsakligen|till overvagande del|i allt vasentligt|i stort sett|largely|mostly)\b"
+        ),
+    ),
+    ("partly", _PARTIAL),
+    ("fully", _FULL),
+]
+# Audit firms of the trade (not of any document): a claim naming one the source's document does not is wrong.
+_FIRMS = re.compile(r"\b(pwc|ey|ernst & young|kpmg|deloitte|grant thornton|bdo)\b")
+_NAMES_SEEN_IN = 20  # passages searched for the claim's subject before it is called unmentioned
 _NUMBER = re.compile(r"\b\d[\d\-/]*\d\b|\b\d\b")
 # A body: nämnd in its OCR readings (nimnd, ndmnd, naimnd), styrelse, revision, fullmäktige.
 _BODY = re.compile(r"\b[a-z]*(?:n[a-z]{1,3}mnd|styrels|revision|fullm[a-z]ktig)[a-z]*\b")
@@ -56,17 +71,55 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if not hits:
         return Verdict(claim, "not_found", "Inga dokument matchar (kontrollera filtren).", [], hits, id=qid)
     matched = for_matching(claim)
+    missing = _unmentioned(claim, hits[:_NAMES_SEEN_IN])
+    if missing:
+        return Verdict(
+            claim, "not_found", f"Dokumenten nämner inte {missing}, som påståendet handlar om.", [], hits, id=qid
+        )
     ranked = sentences(matched, hits, Weights([h.chunk.text for h in hits[:20]]), passages=8)
     candidates = [s for s in ranked if _aligned(matched, s)] or ranked
     candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
         return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
     best = candidates[0]
-    reason = _conflict(matched, best)
+    reason = _conflict(matched, best) or _other_firm(claim, best, hits)
     span = Span(best.span.doc, best.span.start, best.span.end, best.span.page, best.span.text, best.coverage)
     if reason:
         return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
     return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
+
+
+def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
+    """The claim's subject (a body, a person, a named thing) when no passage looked at mentions it."""
+    grams = [text_grams(h.chunk.text) for h in hits]
+    subjects = [b for b in _bodies(claim) if not b.startswith("revision")]
+    # Proper names inside the sentence ("Lena Medin", "KPMG"): capitalised words not opening it.
+    subjects += [
+        w.lower() for w in re.findall(r"(?<=[\w,] )[A-ZÅÄÖ][\wåäöé-]{2,}", claim) if not _FIRMS.search(fold(w))
+    ]
+    for subject in subjects:
+        folded = fold(subject)
+        parts = [p for p in re.split(r"[^a-z0-9]+", folded) if len(p) >= 3]
+        if parts and not any(all(match(p, g) > 0 for p in parts) for g in grams):
+            return subject
+    return None
+
+
+def _degree(text: str) -> str | None:
+    return next((name for name, p in _DEGREES if p.search(text)), None)
+
+
+def _other_firm(claim: str, s: Scored, hits: list[Hit]) -> str | None:
+    """'… genomfördes av KPMG' where the source's document names another firm and never this one."""
+    named = set(_FIRMS.findall(fold(claim)))
+    if not named:
+        return None
+    doc_text = " ".join(fold(h.chunk.text) for h in hits if h.chunk.doc == s.span.doc)
+    firm = fold(s.hit.meta.auditor or "")
+    theirs = set(_FIRMS.findall(doc_text)) | set(_FIRMS.findall(firm))
+    if theirs and not (named & theirs):
+        return f"den anger {', '.join(sorted(t.upper() if len(t) <= 4 else t.capitalize() for t in theirs))}"
+    return None
 
 
 def _bodies(text: str) -> list[str]:
@@ -100,11 +153,18 @@ def _conflict(claim: str, s: Scored) -> str | None:
         _PARTIAL.search(whole)
         and not _PARTIAL.search(c)
         and _PARTIAL.search(clause)
-        or (_PARTIAL.search(whole) and _FULL.search(c))
+        and _degree(c) not in ("mostly",)
+        or (_PARTIAL.search(whole) and _degree(c) == "fully")
     ):
         return "den säger 'delvis', inte helt"
-    if _PARTIAL.search(c) and _FULL.search(whole):
-        return "den säger 'helt', inte delvis"
+    mine, theirs = _degree(c), _degree(clause) or _degree(whole)
+    if mine and theirs and mine != theirs:
+        return (
+            f"den säger '{theirs}', inte '{mine}'".replace("'none'", "'saknas helt'")
+            .replace("'fully'", "'helt'")
+            .replace("'partly'", "'delvis'")
+            .replace("'mostly'", "'i huvudsak'")
+        )
     source_nums = set(_NUMBER.findall(whole))
     for n in sorted(set(_NUMBER.findall(c)) - source_nums):
         # A number the source does not have, where the source has one of the same shape (a year for a year).

@@ -5,13 +5,19 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from typing import Any
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from granska.ingest.pipeline import Skipped, safe_name
 from granska.ui import render
-from pydantic import BaseModel, ConfigDict, Field
+from granska.ui.present import answer_json
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from granska.engine import Engine
@@ -25,7 +31,29 @@ from granska.errors import (
 )
 from granska.types import hit_span
 
-Filters = dict[str, str | list[str]]
+MAX_TEXT = 2000  # characters in a question, claim, query or history turn
+MAX_FILTER_KEYS = 10
+MAX_FILTER_VALUES = 50
+MAX_FILTER_CHARS = 200
+MAX_UPLOAD_FILES = 20
+
+
+def _no_surrogates(value: str) -> str:
+    # JSON may spell a lone UTF-16 surrogate ("\\ud800"); it is not text and cannot be encoded as UTF-8.
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("contains a lone surrogate (invalid Unicode)")
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_no_surrogates)]
+FilterValue = Annotated[str, StringConstraints(max_length=MAX_FILTER_CHARS), AfterValidator(_no_surrogates)]
+Filters = Annotated[
+    dict[
+        Annotated[str, StringConstraints(max_length=40), AfterValidator(_no_surrogates)],
+        FilterValue | Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)],
+    ],
+    Field(max_length=MAX_FILTER_KEYS),
+]
 
 
 class _Body(BaseModel):
@@ -33,21 +61,21 @@ class _Body(BaseModel):
 
 
 class AskBody(_Body):
-    question: str = Field(min_length=1, max_length=2000, description="The question, Swedish or English.")
+    question: Text = Field(description="The question, Swedish or English.")
     k: int = Field(5, ge=1, le=100, description="Passages to return.")
     filters: Filters | None = Field(None, description='e.g. {"municipality": "Motala", "role": "response"}')
-    history: list[str] | None = Field(
+    history: list[Text] | None = Field(
         None, max_length=50, description="Earlier questions of the conversation, oldest first."
     )
 
 
 class VerifyBody(_Body):
-    claim: str = Field(min_length=1, max_length=2000)
+    claim: Text
     filters: Filters | None = None
 
 
 class SearchBody(_Body):
-    query: str = Field(min_length=1, max_length=2000)
+    query: Text
     k: int = Field(5, ge=1, le=100)
     filters: Filters | None = None
 
@@ -61,21 +89,41 @@ _STATUS = {
 }
 
 
+class ErrorBody(BaseModel):
+    error: str = Field(description="One line: what is wrong and, where it helps, how to fix it.")
+    detail: list[dict[str, Any]] | None = None
+
+
+# Documented, so a client (and the OpenAPI fuzzer) knows every status an endpoint may answer.
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in (
+        (400, "Bad input (unknown filter key, unreadable file, bad range)"),
+        (401, "Authentication required (when GRANSKA_AUTH is set)"),
+        (404, "No such document"),
+        (409, "No index yet, or one built with other settings"),
+        (413, "Request, question, history or filters over their size limits"),
+        (422, "Malformed or invalid body"),
+    )
+}
+
+
 def router(engine: Engine) -> APIRouter:
-    api = APIRouter()
+    api = APIRouter(responses=_ERRORS)
 
     @api.get("/api/health")
     def health() -> dict[str, Any]:
         docs = engine.documents()
-        return {"status": "ok", "documents": len(docs), "index_dir": str(engine.settings.index_dir)}
+        return {"status": "ok", "documents": len(docs)}  # no paths: health is open even when auth is on
 
     @api.post("/api/ask")
     def ask(body: AskBody) -> dict[str, Any]:
-        return engine.ask(body.question, k=body.k, filters=body.filters, history=body.history).as_dict()
+        answer = engine.ask(body.question, k=body.k, filters=body.filters, history=body.history)
+        return answer_json(answer.as_dict(), engine.documents())
 
     @api.post("/api/verify")
     def verify(body: VerifyBody) -> dict[str, Any]:
-        return engine.verify(body.claim, filters=body.filters).as_dict()
+        return answer_json(engine.verify(body.claim, filters=body.filters).as_dict(), engine.documents())
 
     @api.post("/api/search")
     def search(body: SearchBody) -> dict[str, Any]:
@@ -84,9 +132,8 @@ def router(engine: Engine) -> APIRouter:
 
     @api.get("/api/documents")
     def documents() -> dict[str, Any]:
-        counts: dict[str, int] = {}
-        for c in engine.store.chunks() if engine.has_index() else []:
-            counts[c.doc] = counts.get(c.doc, 0) + 1
+        status = engine.document_status()  # chunk counts kept per document: no scan of every passage
+        counts = {n: int(s["chunks"]) for n, s in status.items()}
         return {
             "documents": [
                 {"doc": n, "sha256": d.doc_sha256, "chunks": counts.get(n, 0), **d.meta.as_dict()}
@@ -94,33 +141,69 @@ def router(engine: Engine) -> APIRouter:
             ]
         }
 
-    @api.get("/api/documents/{doc}")
+    @api.post("/api/documents")
+    def upload(
+        files: Annotated[list[UploadFile], File(description="Documents (.pdf, .docx, .txt, .md, .html)")],
+    ) -> dict[str, Any]:
+        """Add or replace documents: the same report as `granska ingest --json`, naming each file by its name."""
+        if len(files) > MAX_UPLOAD_FILES:
+            raise TooLargeError(f"{len(files)} files in one upload (at most {MAX_UPLOAD_FILES})")
+        return ingest_uploads(engine, [(f.filename or "upload", f.file) for f in files])
+
+    @api.get("/api/documents/{doc:path}")
     def document(doc: str) -> dict[str, Any]:
         d = _doc(engine, doc)
         return {"doc": doc, "text": d.text, "page_starts": d.page_starts, **d.meta.as_dict()}
 
-    @api.delete("/api/documents/{doc}")
+    @api.delete("/api/documents/{doc:path}")
     def delete(doc: str) -> dict[str, Any]:
         return {"doc": doc, "removed_chunks": engine.remove(doc)}
 
     @api.get("/api/recommendations")
     def recommendations(request: Request) -> dict[str, Any]:
-        """Filters as query parameters, e.g. ?municipality=Borås&addressee=kommunstyrelsen&status=answered."""
+        """Filters as query parameters, e.g. ?municipality=Borås&addressee=kommunstyrelsen&status=answered;
+        q=TEXT searches the rows' text and responses (best first)."""
         filters = _query_filters(request)
-        return {"recommendations": [r.as_dict() for r in engine.recommendations(filters=filters)]}
+        q = " ".join(filters.pop("q", [])) or None
+        return {"recommendations": [r.as_dict() for r in engine.recommendations(filters=filters, search=q)]}
 
     @api.get("/api/responsibilities")
     def responsibilities(request: Request) -> dict[str, Any]:
         """Filters as query parameters, e.g. ?municipality=Motala&body=kommunstyrelsen."""
         return {"responsibilities": [r.as_dict() for r in engine.responsibilities(filters=_query_filters(request))]}
 
-    @api.get("/source/{doc}", response_class=HTMLResponse, include_in_schema=False)
+    @api.get("/source/{doc:path}", response_class=HTMLResponse, include_in_schema=False)
     def source(doc: str, start: int = Query(0, ge=0), end: int = Query(0, ge=0)) -> HTMLResponse:
         if end < start:
             raise BadRequestError("end must not be before start")
-        return HTMLResponse(render.source_page(_doc(engine, doc), start, end))
+        page = HTMLResponse(render.source_page(_doc(engine, doc), start, end))
+        page.headers["Content-Security-Policy"] = render.SOURCE_PAGE_CSP  # no script but its own one line
+        return page
 
     return api
+
+
+def ingest_uploads(engine: Engine, files: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Stage uploaded (name, binary file) pairs under safe names in a fresh folder and ingest them as uploads."""
+    staging = Path(tempfile.mkdtemp(prefix="granska-upload-"))
+    try:
+        paths: list[Path] = []
+        for name, fh in files:
+            target = staging / safe_name(name)
+            n = 2
+            while target in paths:  # two uploads of one name: both are read, neither overwrites the other
+                stem, dot, ext = safe_name(name).rpartition(".")
+                target = staging / (f"{stem} ({n}).{ext}" if dot and stem else f"{safe_name(name)} ({n})")
+                n += 1
+            with target.open("wb") as out:
+                shutil.copyfileobj(fh, out)
+            paths.append(target)
+        report = engine.ingest(paths, uploaded=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    # The staging folder is ours, not the user's: name each file as it was uploaded.
+    report.skipped = [Skipped(s.path.replace(f"{staging}/", ""), s.reason) for s in report.skipped]
+    return report.as_dict()
 
 
 def _query_filters(request: Request) -> dict[str, list[str]]:
@@ -137,20 +220,54 @@ def _doc(engine: Engine, name: str) -> Any:
     return docs[name]
 
 
+class TooLargeError(BadRequestError):
+    """A request over a size limit (413)."""
+
+
+_TOO_LONG = {"string_too_long", "too_long"}
+
+
+def _error_detail(errors: Any) -> list[dict[str, Any]]:
+    """Validation errors without the input they complain about: it may be huge, bytes, or not encodable."""
+    out = []
+    for e in errors if isinstance(errors, list | tuple) else []:
+        loc = [p if isinstance(p, int) else _printable(str(p))[:100] for p in e.get("loc", ())]
+        out.append({"loc": loc, "msg": _printable(str(e.get("msg", "")))[:300], "type": str(e.get("type", ""))})
+    return out
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Domain errors and invalid bodies become 4xx with one clear message, never a 500."""
 
     async def domain(_: Request, exc: Exception) -> JSONResponse:
-        status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        status = (
+            413
+            if isinstance(exc, TooLargeError)
+            else next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+        )
+        return JSONResponse({"error": _printable(str(exc))}, status_code=status)
 
     async def invalid(_: Request, exc: Exception) -> JSONResponse:
-        errors = exc.errors() if isinstance(exc, RequestValidationError) else []
-        detail = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in errors
+        errors = _error_detail(exc.errors() if isinstance(exc, RequestValidationError) else [])
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in errors)
+        status = 413 if any(e["type"] in _TOO_LONG for e in errors) else 422
+        return JSONResponse(
+            {"error": f"invalid request: {detail or 'malformed body'}", "detail": errors}, status_code=status
         )
-        return JSONResponse({"error": f"invalid request: {detail or exc}", "detail": errors}, status_code=422)
 
+    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+        # FastAPI's own errors (a body that is not UTF-8 JSON, an unknown route) in the same {"error": …} shape.
+        status = getattr(exc, "status_code", 400)
+        detail = getattr(exc, "detail", None) or "bad request"
+        return JSONResponse(
+            {"error": _printable(str(detail))}, status_code=status, headers=getattr(exc, "headers", None)
+        )
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(GranskaError, domain)
     app.add_exception_handler(RequestValidationError, invalid)
 

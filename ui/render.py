@@ -1,7 +1,15 @@
-"""HTML and Markdown renderings of our records, shared by the JSON API's source page and the Gradio UI."""
+"""HTML and Markdown renderings of our records, shared by the JSON API's source page and the Gradio UI.
+
+Document text and metadata come from uploaded files, so from anyone: every piece of it is escaped where it is
+put into Markdown or HTML (md_escape, html.escape), and the finished HTML passes an allow-list sanitiser
+(nh3) as a second wall, so a document holding <script>, <img onerror=…> or javascript: links shows them as
+text and runs nothing.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from urllib.parse import quote
@@ -12,6 +20,43 @@ ROLE_LABELS = {
     "sv": {"audit_report": "granskningsrapport", "missive": "missiv", "response": "svar", "other": "övrigt"},
     "en": {"audit_report": "audit report", "missive": "missive", "response": "response", "other": "other"},
 }
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
+# What our own HTML uses; nothing else survives (no script, no event handlers, no foreign URL schemes).
+_TAGS = {"div", "h3", "p", "code", "a", "pre", "mark", "span", "em", "strong"}
+_ATTRS = {
+    "*": {"class", "id", "data-doc", "data-start", "data-end"},
+    "a": {"href", "target"},
+    "pre": {"style"},
+}
+SCROLL_SCRIPT = "document.getElementById('hl').scrollIntoView({block:'center'})"
+_SCRIPT_HASH = base64.b64encode(hashlib.sha256(SCROLL_SCRIPT.encode()).digest()).decode()
+SOURCE_PAGE_CSP = (
+    f"default-src 'none'; script-src 'sha256-{_SCRIPT_HASH}'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally: every punctuation mark it could read as markup backslash-escaped,
+    and <, > and & as entities, so no tag, link, image or autolink can be formed from it."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("\\&", "&amp;").replace("\\<", "&lt;").replace("\\>", "&gt;")
+
+
+def md_link(text: str, url: str) -> str:
+    """A Markdown link whose visible text is shown literally; url must be one we built (source_url)."""
+    return f"[{md_escape(text)}]({url})"
+
+
+def clean_html(fragment: str) -> str:
+    """Our HTML through the allow-list: whatever slipped past escaping is dropped, links get rel=noopener."""
+    import nh3
+
+    return nh3.clean(
+        fragment, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https"}, link_rel="noopener noreferrer"
+    )
 
 
 def source_url(span: Span) -> str:
@@ -48,7 +93,7 @@ def source_html(doc: Document, start: int, end: int, *, lang: str = "sv", contex
         if context is None
         else f' · <a href="{source_url(Span(doc.doc, start, end, None, "", 0.0))}" target="_blank">{whole} ↗</a>'
     )
-    return (
+    return clean_html(
         f'<div class="granska-source" data-doc="{html.escape(doc.doc)}">'
         f"<h3>{title}</h3>"
         f'<p class="granska-meta"><code>{html.escape(doc.doc)}</code> · {html.escape(meta_line(doc, page=doc.page_at(start), lang=lang))}'
@@ -68,7 +113,7 @@ def source_page(doc: Document, start: int, end: int) -> str:
         "<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
         "mark{background:#ffe066;padding:0 .1em}</style></head><body>"
         f"{source_html(doc, start, end)}"
-        "<script>document.getElementById('hl').scrollIntoView({block:'center'})</script></body></html>"
+        f"<script>{SCROLL_SCRIPT}</script></body></html>"
     )
 
 
@@ -76,11 +121,18 @@ def answer_markdown(answer: Answer, *, lang: str = "sv") -> str:
     """The chat rendering: each quoted sentence keeps its numbered marker, linked to the source span."""
     if answer.abstained:
         note = "Inga stödjande källor hittades." if lang == "sv" else "No supporting sources were found."
-        return f"> ⚠️ *{answer.answer}*\n>\n> {note}"
-    text = answer.answer
-    for i, c in enumerate(answer.citations, 1):
-        text = re.sub(rf"\[{i}\](?!\()", f"[[{i}]]({source_url(c)})", text, count=1)
-    return text
+        return f"> ⚠️ *{md_escape(answer.answer)}*\n>\n> {note}"
+    out: list[str] = []
+    linked: set[int] = set()
+    for piece in re.split(r"(\[\d+\])", answer.answer):
+        m = re.fullmatch(r"\[(\d+)\]", piece)
+        i = int(m.group(1)) if m else 0
+        if m and 1 <= i <= len(answer.citations) and i not in linked:
+            linked.add(i)
+            out.append(f"[\\[{i}\\]]({source_url(answer.citations[i - 1])})")
+        else:
+            out.append(md_escape(piece))
+    return "".join(out)
 
 
 def citation_label(i: int, span: Span, doc: Document | None, *, lang: str = "sv") -> str:

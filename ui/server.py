@@ -9,14 +9,14 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from fastapi import FastAPI
-from granska.ui import api
+from granska.ui import api, guard
 
 from granska.engine import Engine
 
 
 def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
     import gradio as gr
-    from granska.ui import web
+    from granska.ui import web, webparts
 
     app = FastAPI(
         title="Granska API",
@@ -30,6 +30,8 @@ def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
             raise ValueError("GRANSKA_AUTH must look like user:password")
         app.add_middleware(api.BasicAuth, credentials=auth)
     max_mb = engine.settings.ingest.max_file_mb
+    # Outermost layer: size limits, security headers, CORS only for GRANSKA_CORS_ORIGINS.
+    app.add_middleware(guard.Guard, upload_limit=int(max_mb * 1e6 * api.MAX_UPLOAD_FILES) + (1 << 20))
     return gr.mount_gradio_app(
         app,
         web.build(engine),
@@ -37,6 +39,8 @@ def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
         max_file_size=f"{max_mb:g}mb",
         footer_links=["api"],
         theme=gr.themes.Default(),
+        css=webparts.CSS,
+        head=webparts.HEAD,
     )
 
 

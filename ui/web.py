@@ -1,7 +1,10 @@
-"""The Gradio UI: chat with citations and a source viewer, claim checking, and document upload.
+"""The Gradio page: chat with citations, claim checks, the tracker tables, documents; one source viewer.
 
-Swedish by default with an English switch. Every citation opens the source document with exactly
-source[start:end] highlighted, beside its municipality, role, date and page.
+One source of truth: every table, filter choice and count is built by `refresh` from one engine snapshot
+(`tables.snapshot`) when the page loads and after every upload, delete or language change, so all of
+them show the same generation. Each tab has its own filters, and they apply only there. Every citation is
+a link to its span; the page script (`HEAD`) opens any such link in the one source viewer beside the tabs.
+All strings come from `granska.ui.messages` (Swedish by default, English by the switch).
 """
 
 from __future__ import annotations
@@ -14,111 +17,14 @@ from typing import Any
 
 import gradio as gr
 from granska.ingest.loaders import SUPPORTED
-from granska.ui import render
+from granska.qa import display
+from granska.ui import export, plots, render, tables, viewer
+from granska.ui.messages import LANGS, Lang, msg
+from granska.ui.webparts import answer_markdown, sources_html, table_value
 
 from granska.engine import Engine
-from granska.types import Span
 
-TEXT: dict[str, dict[str, Any]] = {
-    "sv": {
-        "intro": "## Granska\nFråga om revisionsrapporter, missiv och svar. Varje svar citerar källan ordagrant; klicka på en källa för att se den markerad i dokumentet.",
-        "chat": "Samtal",
-        "question": "Din fråga",
-        "placeholder": "t.ex. Vem ansvarar för samordningen av integrationsarbetet i Borås?",
-        "send": "Fråga",
-        "clear": "Nytt samtal",
-        "filters": "Filter",
-        "municipality": "Kommun",
-        "role": "Dokumenttyp",
-        "year": "År",
-        "sources": "Källor (klicka för att öppna)",
-        "viewer_hint": "<p><em>Klicka på en källa för att se den markerad i dokumentet.</em></p>",
-        "claim": "Påstående att granska",
-        "claim_placeholder": "t.ex. Kommunstyrelsen har säkerställt en ändamålsenlig uppföljning.",
-        "check": "Granska påstående",
-        "upload": "Dra och släpp dokument (.pdf, .docx, .txt, .md, .html)",
-        "ingest": "Lägg till i indexet",
-        "documents": "Dokument i indexet",
-        "empty": "Indexet är tomt. Lägg till dokument under fliken **Dokument**, eller kör `granska ingest MAPP`.",
-        "verdicts": {"supported": "✅ Stöds", "contradicted": "❌ Motsägs", "not_found": "⚠️ Framgår inte"},
-    },
-    "en": {
-        "intro": "## Granska\nAsk about audit reports, missives and responses. Every answer quotes its source; click a source to see it highlighted in the document.",
-        "chat": "Conversation",
-        "question": "Your question",
-        "placeholder": "e.g. Who coordinates integration work in Borås?",
-        "send": "Ask",
-        "clear": "New conversation",
-        "filters": "Filters",
-        "municipality": "Municipality",
-        "role": "Document type",
-        "year": "Year",
-        "sources": "Sources (click to open)",
-        "viewer_hint": "<p><em>Click a source to see it highlighted in the document.</em></p>",
-        "claim": "Claim to check",
-        "claim_placeholder": "e.g. The board has ensured appropriate follow-up.",
-        "check": "Check claim",
-        "upload": "Drop documents here (.pdf, .docx, .txt, .md, .html)",
-        "ingest": "Add to the index",
-        "documents": "Documents in the index",
-        "empty": "The index is empty. Add documents on the **Documents** tab, or run `granska ingest FOLDER`.",
-        "verdicts": {
-            "supported": "✅ Supported",
-            "contradicted": "❌ Contradicted",
-            "not_found": "⚠️ Not in the documents",
-        },
-    },
-}
-LANGS = {"Svenska": "sv", "English": "en"}
-# Gradio does not relabel tabs after load, so tab names carry both languages.
-TABS = (
-    "Fråga · Ask",
-    "Granska påstående · Check a claim",
-    "Rekommendationer · Recommendations",
-    "Ansvar · Responsibilities",
-    "Dokument · Documents",
-)
-REC_HEADERS = ["Kommun", "Mottagare", "Rekommendation", "Status", "Svar", "Revisor", "Datum"]
-RESP_HEADERS = ["Kommun", "Organ", "Ansvar", "Sedan", "Källa"]
-
-
-def _link(text: str, span: Span | dict[str, Any] | None, limit: int = 160) -> str:
-    """A table cell: the (shortened) text, linked to the exact span in the source viewer page."""
-    if span is None:
-        return "–"
-    s = (
-        span
-        if isinstance(span, Span)
-        else Span(span["doc"], span["start"], span["end"], span["page"], span["text"], 0.0)
-    )
-    short = " ".join(text.split())
-    short = short if len(short) <= limit else short[: limit - 1] + "…"
-    return f"[{short.replace('[', '(').replace(']', ')')}]({render.source_url(s)})"
-
-
-def _rec_rows(engine: Engine) -> list[list[str]]:
-    return [
-        [
-            r.municipality or "–",
-            r.addressee,
-            _link(r.recommendation.text, r.recommendation),
-            r.status,
-            _link(r.response.text, r.response) if r.response else "–",
-            r.auditor or "–",
-            r.date or "–",
-        ]
-        for r in engine.recommendations()
-    ]
-
-
-def _resp_rows(engine: Engine) -> list[list[str]]:
-    return [
-        [r.municipality or "–", r.body, r.responsibility, r.since or "–", _link(r.source.text, r.source)]
-        for r in engine.responsibilities()
-    ]
-
-
-VIEWER_CONTEXT = 400  # characters shown before a highlighted span in the side panel
+TAB_KEYS = ("tab_ask", "tab_verify", "tab_recs", "tab_resps", "tab_docs")
 
 
 def safe_name(name: str) -> str:
@@ -128,149 +34,237 @@ def safe_name(name: str) -> str:
     return base[:120] or "upload"
 
 
-def _filters(municipality: list[str], role: list[str], year: list[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, values in (("municipality", municipality), ("role", role), ("year", year)):
-        if values:
-            out[key] = list(values)
-    return out
-
-
-def _choices(engine: Engine) -> tuple[list[str], list[str], list[str]]:
-    metas = [d.meta for d in engine.documents().values()]
-    return (
-        sorted({m.municipality for m in metas if m.municipality}),
-        sorted({m.role for m in metas}),
-        sorted({m.year for m in metas if m.year}),
-    )
-
-
-def _doc_rows(engine: Engine) -> list[list[str]]:
-    return [
-        [n, d.meta.municipality or "", d.meta.role, d.meta.date or "", d.meta.title or ""]
-        for n, d in sorted(engine.documents().items())
-    ]
+def _filters(**values: list[str] | None) -> dict[str, list[str]]:
+    return {k: list(v) for k, v in values.items() if v}
 
 
 def build(engine: Engine) -> gr.Blocks:
-    t = TEXT["sv"]
-    munis, roles, years = _choices(engine)
-    with gr.Blocks(title="Granska") as demo:
-        with gr.Row():
-            intro = gr.Markdown(t["intro"])
-            lang = gr.Radio(list(LANGS), value="Svenska", label="Språk / Language", scale=0, min_width=220)
-        with gr.Tabs():
-            with gr.Tab(TABS[0], id="ask"), gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label=t["chat"], height=420, elem_id="chat", feedback_options=None)
-                    question = gr.Textbox(label=t["question"], placeholder=t["placeholder"], elem_id="question")
+    sv: Lang = "sv"
+    with gr.Blocks(title="Granska", analytics_enabled=False) as demo:
+        lang = gr.State(sv)
+        with gr.Row(elem_id="top"):
+            intro = gr.Markdown(f"# {msg('title')}\n{msg('intro')}", elem_id="intro")
+            lang_radio = gr.Radio(list(LANGS), value="Svenska", label="Språk / Language", elem_id="lang",
+                                  scale=0, min_width=200)  # fmt: skip
+        counts = gr.Markdown(elem_id="counts")
+        with gr.Row(elem_id="main"):
+            with gr.Column(scale=3, min_width=320), gr.Tabs(elem_id="tabs") as tabs:
+                with gr.Tab(msg("tab_ask"), id="ask") as tab_ask:
+                    chat = gr.Chatbot(
+                        label=msg("chat"), height=420, elem_id="chat", feedback_options=None, buttons=["copy"]
+                    )
+                    question = gr.Textbox(label=msg("question"), placeholder=msg("placeholder"), elem_id="question")
                     with gr.Row():
-                        send = gr.Button(t["send"], variant="primary", elem_id="send")
-                        clear = gr.Button(t["clear"], elem_id="clear")
-                    with gr.Accordion(t["filters"], open=False) as filters_box:
-                        f_muni = gr.Dropdown(munis, multiselect=True, label=t["municipality"], elem_id="f-muni")
-                        f_role = gr.Dropdown(roles, multiselect=True, label=t["role"], elem_id="f-role")
-                        f_year = gr.Dropdown(years, multiselect=True, label=t["year"], elem_id="f-year")
-                with gr.Column(scale=2):
-                    sources = gr.Radio([], label=t["sources"], elem_id="sources")
-                    viewer = gr.HTML(t["viewer_hint"], elem_id="viewer")
-            with gr.Tab(TABS[1], id="verify"):
-                claim = gr.Textbox(label=t["claim"], placeholder=t["claim_placeholder"], elem_id="claim")
-                check = gr.Button(t["check"], variant="primary", elem_id="check")
-                verdict = gr.Markdown(elem_id="verdict")
-                claim_viewer = gr.HTML(elem_id="claim-viewer")
-            with gr.Tab(TABS[2], id="recommendations"):
-                rec_table = gr.Dataframe(
-                    _rec_rows(engine),
-                    headers=REC_HEADERS,
-                    datatype=["str", "str", "markdown", "str", "markdown", "str", "str"],
-                    column_widths=["9%", "11%", "36%", "9%", "25%", "5%", "5%"],
-                    interactive=False,
-                    wrap=True,
-                    elem_id="rec-table",
-                )
-            with gr.Tab(TABS[3], id="responsibilities"):
-                resp_table = gr.Dataframe(
-                    _resp_rows(engine),
-                    headers=RESP_HEADERS,
-                    datatype=["str", "str", "str", "str", "markdown"],
-                    column_widths=["12%", "14%", "30%", "12%", "32%"],
-                    interactive=False,
-                    wrap=True,
-                    elem_id="resp-table",
-                )
-            with gr.Tab(TABS[4], id="docs"):
-                upload = gr.File(file_count="multiple", file_types=list(SUPPORTED), label=t["upload"], elem_id="upload")
-                add = gr.Button(t["ingest"], variant="primary", elem_id="add")
-                report = gr.Markdown(elem_id="report")
-                table = gr.Dataframe(
-                    _doc_rows(engine),
-                    headers=["doc", "municipality", "role", "date", "title"],
-                    label=t["documents"],
-                    interactive=False,
-                    elem_id="docs-table",
-                )
+                        send = gr.Button(msg("send"), variant="primary", elem_id="send")
+                        clear = gr.Button(msg("clear"), elem_id="clear")
+                    with gr.Accordion(msg("filters"), open=False, elem_id="ask-filters") as ask_box:
+                        a_muni = gr.Dropdown([], multiselect=True, label=msg("municipality"), elem_id="a-muni")
+                        a_role = gr.Dropdown([], multiselect=True, label=msg("role"), elem_id="a-role")
+                        a_year = gr.Dropdown([], multiselect=True, label=msg("year"), elem_id="a-year")
+                    sources = gr.HTML(elem_id="sources")
+                    with gr.Row():
+                        answer_export = gr.Button(msg("export_answer"), elem_id="answer-export", size="sm")
+                    answer_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="answer-files",
+                                           interactive=False)  # fmt: skip
+                with gr.Tab(msg("tab_verify"), id="verify") as tab_verify:
+                    claim = gr.Textbox(label=msg("claim"), placeholder=msg("claim_placeholder"), elem_id="claim")
+                    with gr.Accordion(msg("filters"), open=True, elem_id="verify-filters") as verify_box:
+                        v_muni = gr.Dropdown([], multiselect=True, label=msg("municipality"), elem_id="v-muni")
+                        v_role = gr.Dropdown([], multiselect=True, label=msg("role"), elem_id="v-role")
+                        v_year = gr.Dropdown([], multiselect=True, label=msg("year"), elem_id="v-year")
+                    check = gr.Button(msg("check"), variant="primary", elem_id="check")
+                    verdict = gr.Markdown(elem_id="verdict")
+                with gr.Tab(msg("tab_recs"), id="recommendations") as tab_recs:
+                    with gr.Row():
+                        r_muni = gr.Dropdown([], multiselect=True, label=msg("municipality"), elem_id="r-muni")
+                        r_year = gr.Dropdown([], multiselect=True, label=msg("year"), elem_id="r-year")
+                        r_status = gr.Dropdown([], multiselect=True, label=msg("status"), elem_id="r-status")
+                    plot = gr.Plot(label=msg("plot"), elem_id="status-plot", show_label=True)
+                    with gr.Accordion(msg("plot_figures"), open=False, elem_id="status-figures") as figures_box:
+                        plot_text = gr.Markdown(elem_id="status-summary")
+                    rec_table = gr.Dataframe(elem_id="rec-table", column_widths=["11%", "6%", "13%", "27%", "11%", "22%", "10%"],
+                                             **_table_kw())  # fmt: skip
+                    rec_export = gr.Button(msg("export"), elem_id="rec-export", size="sm")
+                    rec_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="rec-files",
+                                        interactive=False)  # fmt: skip
+                with gr.Tab(msg("tab_resps"), id="responsibilities") as tab_resps:
+                    with gr.Row():
+                        p_muni = gr.Dropdown([], multiselect=True, label=msg("municipality"), elem_id="p-muni")
+                        p_body = gr.Dropdown([], multiselect=True, label=msg("col_body"), elem_id="p-body")
+                    resp_table = gr.Dataframe(elem_id="resp-table", column_widths=["12%", "15%", "30%", "11%", "32%"],
+                                              **_table_kw())  # fmt: skip
+                    resp_export = gr.Button(msg("export"), elem_id="resp-export", size="sm")
+                    resp_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="resp-files",
+                                         interactive=False)  # fmt: skip
+                with gr.Tab(msg("tab_docs"), id="docs") as tab_docs:
+                    upload = gr.File(file_count="multiple", file_types=list(SUPPORTED), label=msg("upload"),
+                                     elem_id="upload")  # fmt: skip
+                    add = gr.Button(msg("ingest"), variant="primary", elem_id="add")
+                    report = gr.Markdown(elem_id="report")
+                    with gr.Row():
+                        d_muni = gr.Dropdown([], multiselect=True, label=msg("municipality"), elem_id="d-muni")
+                        d_role = gr.Dropdown([], multiselect=True, label=msg("role"), elem_id="d-role")
+                    docs_table = gr.Dataframe(elem_id="docs-table", column_widths=["34%", "20%", "13%", "11%", "10%", "6%", "6%"],
+                                              **_table_kw())  # fmt: skip
+                    docs_export = gr.Button(msg("export"), elem_id="docs-export", size="sm")
+                    docs_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="docs-files",
+                                         interactive=False)  # fmt: skip
+                    with gr.Row():
+                        to_delete = gr.Dropdown([], label=msg("delete_pick"), elem_id="delete-pick")
+                        delete = gr.Button(msg("delete"), variant="stop", elem_id="delete")
+                    confirm_text = gr.Markdown(elem_id="delete-ask")
+                    with gr.Row(visible=False) as confirm_row:
+                        confirm = gr.Button(msg("delete_confirm"), variant="stop", elem_id="delete-confirm")
+                        cancel = gr.Button(msg("delete_cancel"), elem_id="delete-cancel")
+            with gr.Column(scale=2, min_width=320, elem_id="viewer-col", visible=False) as viewer_col:
+                close = gr.Button(msg("close"), elem_id="viewer-close", size="sm")
+                viewer_html = gr.HTML(f"<p><em>{msg('viewer_hint')}</em></p>", elem_id="viewer")
+                page_img = gr.Image(label=msg("viewer_scan"), visible=False, elem_id="page-img", interactive=False,
+                                    show_label=True, buttons=[])  # fmt: skip
+        # The page script writes a clicked citation's address here and presses the hidden button.
+        cite_box = gr.Textbox(elem_id="open-cite", label="open citation", visible="hidden")
+        cite_btn = gr.Button("open", elem_id="open-cite-btn", visible="hidden")
         turns = gr.State([])
-        spans = gr.State([])
-        lang_code = gr.State("sv")
+        last = gr.State({})  # the last answer as JSON (citations with `display`), for the export
 
-        def on_ask(q: str, history: list[dict[str, Any]], past: list[str], muni, role, year, code: str):  # type: ignore[no-untyped-def]
-            tx = TEXT[code]
-            q = (q or "").strip()
-            if not q:
-                return history, "", past, gr.update(), spans.value, gr.update()
-            if not engine.documents():
-                return (
-                    [*history, {"role": "user", "content": q}, {"role": "assistant", "content": tx["empty"]}],
-                    "",
-                    past,
-                    gr.update(choices=[]),
-                    [],
-                    tx["viewer_hint"],
-                )
-            answer = engine.ask(q, filters=_filters(muni, role, year), history=past)
-            docs = engine.documents()
-            labels = [
-                render.citation_label(i, c, docs.get(c.doc), lang=code) for i, c in enumerate(answer.citations, 1)
-            ]
-            history = [
-                *history,
-                {"role": "user", "content": q},
-                {"role": "assistant", "content": render.answer_markdown(answer, lang=code)},
-            ]
-            stored = [c.as_dict() for c in answer.citations]
+        # --- one refresh for everything -------------------------------------------------------
+        def refresh(code: Lang, am, ar, ay, vm, vr, vy, rm, ry, rs, pm, pb, dm, dr):  # type: ignore[no-untyped-def]
+            snap = tables.snapshot(engine)
+            ch = tables.choices(snap, code)
+
+            def keep(values: list[str] | None, options: list[str]) -> Any:
+                return gr.update(choices=options, value=[v for v in values or [] if v in options])
+
             return (
-                history,
-                "",
-                [*past, answer.resolved_question or q],
-                gr.update(choices=labels, value=None),
-                stored,
-                tx["viewer_hint"],
-            )
+                msg("counts", code, docs=len(snap.docs), recs=len(snap.recs), resps=len(snap.resps)),
+                keep(am, ch["municipality"]), keep(ar, ch["role"]), keep(ay, ch["year"]),
+                keep(vm, ch["municipality"]), keep(vr, ch["role"]), keep(vy, ch["year"]),
+                keep(rm, ch["rec_municipality"]), keep(ry, ch["rec_year"]), keep(rs, ch["status"]),
+                keep(pm, ch["resp_municipality"]), keep(pb, ch["body"]),
+                keep(dm, ch["municipality"]), keep(dr, ch["role"]),
+                _recs(snap, code, rm, ry, rs), plots.status_figure(snap, code), plots.status_summary(snap, code),
+                _resps(snap, code, pm, pb), _docs(snap, code, dm, dr),
+                gr.update(choices=ch["docs"], value=None),
+            )  # fmt: skip
 
-        def on_source(label: str | None, stored: list[dict[str, Any]], code: str) -> str:
-            m = re.match(r"\[(\d+)\]", label or "")
-            if not m or int(m.group(1)) > len(stored):
-                return TEXT[code]["viewer_hint"]
-            c = stored[int(m.group(1)) - 1]
-            doc = engine.documents().get(c["doc"])
-            return render.source_html(doc, c["start"], c["end"], lang=code, context=VIEWER_CONTEXT) if doc else ""
+        filter_inputs = [a_muni, a_role, a_year, v_muni, v_role, v_year, r_muni, r_year, r_status, p_muni, p_body]
+        filter_inputs += [d_muni, d_role]
+        everything = [counts, *filter_inputs, rec_table, plot, plot_text, resp_table, docs_table, to_delete]
 
-        def on_verify(text: str, muni, role, year, code: str) -> tuple[str, str]:
+        def _recs(snap, code, rm, ry, rs):  # type: ignore[no-untyped-def]
+            rows = tables.rec_rows(snap, code, municipality=rm, year=ry, status=rs)
+            return table_value(rows, tables.REC_COLUMNS, code, links=True)
+
+        def _resps(snap, code, pm, pb):  # type: ignore[no-untyped-def]
+            rows = tables.resp_rows(snap, code, municipality=pm, body=pb)
+            return table_value(rows, tables.RESP_COLUMNS, code, links=True)
+
+        def _docs(snap, code, dm, dr):  # type: ignore[no-untyped-def]
+            return table_value(tables.doc_rows(snap, code, municipality=dm, role=dr), tables.DOC_COLUMNS, code)
+
+        demo.load(refresh, [lang, *filter_inputs], everything)
+        # A filter changes only its own tab's table.
+        for f in (r_muni, r_year, r_status):
+            f.change(lambda code, *v: (_recs(tables.snapshot(engine), code, *v)), [lang, r_muni, r_year, r_status],
+                     [rec_table])  # fmt: skip
+        for f in (p_muni, p_body):
+            f.change(lambda code, *v: _resps(tables.snapshot(engine), code, *v), [lang, p_muni, p_body], [resp_table])
+        for f in (d_muni, d_role):
+            f.change(lambda code, *v: _docs(tables.snapshot(engine), code, *v), [lang, d_muni, d_role], [docs_table])
+
+        # --- ask ---------------------------------------------------------------------------------
+        def on_ask(q: str, history: list[dict[str, Any]], past: list[str], muni, role, year, code: Lang):  # type: ignore[no-untyped-def]
+            q = (q or "").strip()
+            if not q:  # an empty question changes nothing: the last answer and its sources stay
+                return history, "", past, gr.update(), gr.update()
+            snap = tables.snapshot(engine)
+            if not snap.docs:
+                reply = msg("empty", code)
+                return [*history, _turn("user", q), _turn("assistant", reply)], "", past, "", {}
+            filters = _filters(municipality=muni, role=tables.role_codes(role, code), year=year)
+            answer = engine.ask(q, filters=filters, history=past)
+            obj = display.add_display(answer.as_dict(), snap.damaged)
+            history = [*history, _turn("user", q), _turn("assistant", answer_markdown(answer, obj, code))]
+            return history, "", [*past, answer.resolved_question or q], sources_html(snap, obj, code), obj
+
+        ask_io = ([question, chat, turns, a_muni, a_role, a_year, lang], [chat, question, turns, sources, last])
+        send.click(on_ask, *ask_io)
+        question.submit(on_ask, *ask_io)
+        clear.click(lambda code: ([], [], "", {}), [lang], [chat, turns, sources, last])
+
+        def on_answer_export(obj: dict[str, Any], code: Lang):  # type: ignore[no-untyped-def]
+            if not obj:
+                return gr.update(visible=False)
+            header, rows = export.answer_rows(obj["question"], obj["answer"], obj["citations"], code)
+            paths = export.write(header, rows, "granska-svar" if code == "sv" else "granska-answer")
+            return gr.update(value=[str(p) for p in paths], visible=True)
+
+        answer_export.click(on_answer_export, [last, lang], [answer_files])
+
+        # --- verify: its own filters -------------------------------------------------------------
+        def on_verify(text: str, muni, role, year, code: Lang) -> str:  # type: ignore[no-untyped-def]
             text = (text or "").strip()
             if not text:
-                return "", ""
-            v = engine.verify(text, filters=_filters(muni, role, year))
-            head = f"### {TEXT[code]['verdicts'][v.verdict]}\n{v.explanation}"
-            if not v.citations:
-                return head, ""
-            c: Span = v.citations[0]
-            doc = engine.documents()[c.doc]
-            return head + f"\n\n> {c.text}", render.source_html(doc, c.start, c.end, lang=code, context=VIEWER_CONTEXT)
+                return ""
+            snap = tables.snapshot(engine)
+            filters = _filters(municipality=muni, role=tables.role_codes(role, code), year=year)
+            v = engine.verify(text, filters=filters)
+            head = f"### {msg('verdict_' + v.verdict, code)}\n{render.md_escape(v.explanation)}"
+            for i, c in enumerate(v.citations, 1):
+                quote = tables.shown(snap, c)
+                head += f"\n\n> {render.md_escape(quote)} [[{i}]]({tables.source_href(c)})"
+            return head
 
-        def on_upload(files: list[Any] | None, code: str, progress: gr.Progress = gr.Progress(track_tqdm=True)):  # type: ignore[no-untyped-def]  # noqa: B008 - Gradio's way to inject a progress bar
+        verify_io = ([claim, v_muni, v_role, v_year, lang], [verdict])
+        check.click(on_verify, *verify_io)
+        claim.submit(on_verify, *verify_io)
+
+        # --- the one source viewer ---------------------------------------------------------------
+        def on_open(href: str, code: Lang):  # type: ignore[no-untyped-def]
+            parsed = viewer.parse_href(href)
+            doc = engine.documents().get(parsed[0]) if parsed else None
+            if parsed is None or doc is None:
+                return f"<p><em>{msg('viewer_hint', code)}</em></p>", gr.update(visible=False, value=None), gr.update()
+            _, start, end = parsed
+            html_ = viewer.source_html(doc, start, end, lang=code, damaged=display.is_damaged(doc.text))
+            image = None
+            if doc.page_starts is not None:
+                image = viewer.render_pdf_page(
+                    viewer.originals_dir(engine.settings.index_dir) / doc.doc, doc, start, end
+                )
+                if image is None:
+                    html_ += f'<p class="granska-note">{msg("viewer_no_original", code)}</p>'
+            label = f"{msg('viewer_scan', code)}: {msg('viewer_page', code)} {doc.page_at(start)}"
+            return html_, gr.update(visible=image is not None, value=image, label=label), gr.update(visible=True)
+
+        cite_btn.click(on_open, [cite_box, lang], [viewer_html, page_img, viewer_col])
+        close.click(lambda: gr.update(visible=False), None, [viewer_col])
+
+        # --- exports of the tables as shown ------------------------------------------------------
+        def table_export(kind: str):  # type: ignore[no-untyped-def]
+            def run(code: Lang, *values: Any):  # type: ignore[no-untyped-def]
+                snap = tables.snapshot(engine)
+                rows, cols = {
+                    "recs": lambda: (tables.rec_rows(snap, code, municipality=values[0], year=values[1],
+                                                     status=values[2]), tables.REC_COLUMNS),
+                    "resps": lambda: (tables.resp_rows(snap, code, municipality=values[0], body=values[1]),
+                                      tables.RESP_COLUMNS),
+                    "docs": lambda: (tables.doc_rows(snap, code, municipality=values[0], role=values[1]),
+                                     tables.DOC_COLUMNS),
+                }[kind]()  # fmt: skip
+                header, flat = export.flatten(rows, cols, code)
+                return gr.update(value=[str(p) for p in export.write(header, flat, f"granska-{kind}")], visible=True)
+
+            return run
+
+        rec_export.click(table_export("recs"), [lang, r_muni, r_year, r_status], [rec_files])
+        resp_export.click(table_export("resps"), [lang, p_muni, p_body], [resp_files])
+        docs_export.click(table_export("docs"), [lang, d_muni, d_role], [docs_files])
+
+        # --- upload and delete: then refresh everything ------------------------------------------
+        def on_upload(files: list[Any] | None, code: Lang, progress: gr.Progress = gr.Progress(track_tqdm=True)):  # type: ignore[no-untyped-def]  # noqa: B008 - Gradio's way to inject a progress bar
             if not files:
-                return "", gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+                return ""
             staging = Path(tempfile.mkdtemp(prefix="granska-upload-"))
             try:
                 paths = []
@@ -279,79 +273,101 @@ def build(engine: Engine) -> gr.Blocks:
                     dst = staging / safe_name(getattr(f, "orig_name", None) or src.name)
                     shutil.copyfile(src, dst)
                     paths.append(dst)
-                rep = engine.ingest(paths, progress=True)
+                rep = engine.ingest(paths, progress=True, uploaded=True)
+                kept = set(rep.added) | set(rep.replaced)
+                for p in paths:
+                    if p.name in kept:
+                        viewer.keep_original(p, engine.settings.index_dir, p.name)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-            lines = [
-                f"**{len(rep.added)}** nya, **{len(rep.replaced)}** ersatta, **{len(rep.unchanged)}** oförändrade, **{len(rep.skipped)}** överhoppade"
-            ]
-            lines += [f"- ⚠️ `{Path(s.path).name}`: {s.reason}" for s in rep.skipped]
-            m, r, y = _choices(engine)
-            return (
-                "\n".join(lines),
-                _doc_rows(engine),
-                gr.update(choices=m),
-                gr.update(choices=r),
-                gr.update(choices=y),
-                _rec_rows(engine),
-                _resp_rows(engine),
+            head = msg("ingest_report", code, added=len(rep.added), replaced=len(rep.replaced),
+                       unchanged=len(rep.unchanged), skipped=len(rep.skipped))  # fmt: skip
+            return "\n".join(
+                [
+                    head,
+                    *(f"- ⚠️ {render.md_escape(Path(s.path).name)}: {render.md_escape(s.reason)}" for s in rep.skipped),
+                ]
             )
 
+        add.click(on_upload, [upload, lang], [report]).then(refresh, [lang, *filter_inputs], everything)
+
+        def on_delete(doc: str | None, code: Lang):  # type: ignore[no-untyped-def]
+            if not doc:
+                return "", gr.update(visible=False)
+            n = tables.snapshot(engine).passages.get(doc, 0)
+            return msg("delete_ask", code, doc=doc, n=n), gr.update(visible=True)
+
+        def on_confirm(doc: str | None, code: Lang):  # type: ignore[no-untyped-def]
+            if not doc or doc not in engine.documents():
+                return "", gr.update(visible=False)
+            n = engine.remove(doc)
+            viewer.drop_original(engine.settings.index_dir, doc)
+            return msg("deleted", code, doc=doc, n=n), gr.update(visible=False)
+
+        delete.click(on_delete, [to_delete, lang], [confirm_text, confirm_row])
+        cancel.click(lambda: ("", gr.update(visible=False)), None, [confirm_text, confirm_row])
+        confirm.click(on_confirm, [to_delete, lang], [confirm_text, confirm_row]).then(
+            refresh, [lang, *filter_inputs], everything
+        )
+
+        # --- language: every label, then every table and filter in the new language ---------------
         def on_lang(choice: str):  # type: ignore[no-untyped-def]
             code = LANGS[choice]
-            tx = TEXT[code]
+            m = lambda key: msg(key, code)
             return (
-                code,
-                tx["intro"],
-                gr.update(label=tx["chat"]),
-                gr.update(label=tx["question"], placeholder=tx["placeholder"]),
-                gr.update(value=tx["send"]),
-                gr.update(value=tx["clear"]),
-                gr.update(label=tx["filters"]),
-                gr.update(label=tx["municipality"]),
-                gr.update(label=tx["role"]),
-                gr.update(label=tx["year"]),
-                gr.update(label=tx["sources"]),
-                gr.update(label=tx["claim"], placeholder=tx["claim_placeholder"]),
-                gr.update(value=tx["check"]),
-                gr.update(label=tx["upload"]),
-                gr.update(value=tx["ingest"]),
-                gr.update(label=tx["documents"]),
-            )
+                code, f"# {m('title')}\n{m('intro')}",
+                *(gr.update(label=m(k)) for k in TAB_KEYS),
+                gr.update(label=m("chat")), gr.update(label=m("question"), placeholder=m("placeholder")),
+                gr.update(value=m("send")), gr.update(value=m("clear")),
+                gr.update(label=m("filters")), gr.update(label=m("filters")),
+                *(gr.update(label=m(k)) for k in ("municipality", "role", "year") * 2),
+                gr.update(label=m("municipality")), gr.update(label=m("year")), gr.update(label=m("status")),
+                gr.update(label=m("municipality")), gr.update(label=m("col_body")),
+                gr.update(label=m("municipality")), gr.update(label=m("role")),
+                gr.update(label=m("claim"), placeholder=m("claim_placeholder")), gr.update(value=m("check")),
+                gr.update(label=m("upload")), gr.update(value=m("ingest")),
+                *(gr.update(value=m("export")) for _ in range(3)), gr.update(value=m("export_answer")),
+                *(gr.update(label=m("export_files")) for _ in range(4)),
+                gr.update(label=m("delete_pick")), gr.update(value=m("delete")),
+                gr.update(value=m("delete_confirm")), gr.update(value=m("delete_cancel")),
+                f"<p><em>{m('viewer_hint')}</em></p>", gr.update(label=m("plot")), gr.update(value=m("close")),
+                gr.update(label=m("plot_figures")),
+            )  # fmt: skip
 
-        ask_inputs = [question, chat, turns, f_muni, f_role, f_year, lang_code]
-        ask_outputs = [chat, question, turns, sources, spans, viewer]
-        send.click(on_ask, ask_inputs, ask_outputs)
-        question.submit(on_ask, ask_inputs, ask_outputs)
-        clear.click(
-            lambda code: ([], [], [], gr.update(choices=[], value=None), TEXT[code]["viewer_hint"]),
-            [lang_code],
-            [chat, turns, spans, sources, viewer],
-        )
-        sources.change(on_source, [sources, spans, lang_code], [viewer])
-        check.click(on_verify, [claim, f_muni, f_role, f_year, lang_code], [verdict, claim_viewer])
-        claim.submit(on_verify, [claim, f_muni, f_role, f_year, lang_code], [verdict, claim_viewer])
-        add.click(on_upload, [upload, lang_code], [report, table, f_muni, f_role, f_year, rec_table, resp_table])
-        lang.change(
+        lang_radio.change(
             on_lang,
-            [lang],
-            [
-                lang_code,
-                intro,
-                chat,
-                question,
-                send,
-                clear,
-                filters_box,
-                f_muni,
-                f_role,
-                f_year,
-                sources,
-                claim,
-                check,
-                upload,
-                add,
-                table,
-            ],
-        )
+            [lang_radio],
+            [lang, intro, tab_ask, tab_verify, tab_recs, tab_resps, tab_docs, chat, question, send, clear,
+             ask_box, verify_box, a_muni, a_role, a_year, v_muni, v_role, v_year, r_muni, r_year, r_status,
+             p_muni, p_body, d_muni, d_role, claim, check, upload, add, rec_export, resp_export, docs_export,
+             answer_export, rec_files, resp_files, docs_files, answer_files, to_delete, delete, confirm, cancel,
+             viewer_html, plot, close, figures_box],
+            js=_relabel_tabs_js(),
+        ).then(
+            lambda code: ([gr.update(value=[]) for _ in filter_inputs]), [lang], filter_inputs
+        ).then(refresh, [lang, *filter_inputs], everything)  # fmt: skip
+        del tabs
     return demo
+
+
+def _relabel_tabs_js() -> str:
+    """Gradio does not relabel tabs after load: the switch renames their buttons (and sets <html lang>)."""
+    import json
+
+    to_en = {msg(k, "sv"): msg(k, "en") for k in TAB_KEYS}
+    to_sv = {v: k for k, v in to_en.items()}
+    return (
+        "(c) => { const en = c === 'English'; document.documentElement.lang = en ? 'en' : 'sv';"
+        f" const names = en ? {json.dumps(to_en, ensure_ascii=False)} : {json.dumps(to_sv, ensure_ascii=False)};"
+        " document.querySelectorAll('#tabs button').forEach((b) => { const t = b.textContent.trim();"
+        " if (names[t]) b.textContent = names[t]; }); return c; }"
+    )
+
+
+def _turn(role: str, content: str) -> dict[str, str]:
+    return {"role": role, "content": content}
+
+
+def _table_kw() -> dict[str, Any]:
+    """Tables people read: wrapped cells, links rendered, sortable, searchable, tall (the page scrolls)."""
+    return {"interactive": False, "wrap": True, "show_search": "search", "max_height": 720}

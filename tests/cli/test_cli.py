@@ -43,7 +43,8 @@ def test_ingest_with_bad_files_names_each_and_exits_3(tmp_path: Path):
     (folder / "data.bin").write_bytes(b"\x00\x01")
     out = run("ingest", str(folder), index_dir=tmp_path / "idx")
     assert out.returncode == 3
-    assert out.stdout == "1 added, 0 replaced, 0 unchanged, 2 skipped; 1 chunks embedded\n"
+    # Dense weight 0 (the default): no vectors are computed, so none are embedded.
+    assert out.stdout == "1 added, 0 replaced, 0 unchanged, 2 skipped; 0 chunks embedded\n"
     assert sorted(out.stderr.splitlines()) == [
         f"skipped {folder / 'data.bin'}: unsupported file type '.bin' (supported: .txt, .md, .pdf, .docx, .html, .htm)",
         f"skipped {folder / 'tom.txt'}: file is empty",
@@ -93,7 +94,7 @@ def test_filter_matching_nothing_abstains_and_bad_key_is_one_line_error(index_di
     assert bad.returncode == 1
     assert (
         bad.stderr
-        == "error: unknown filter key 'kommun' (use one of: municipality, role, auditor, issuer, year, date, doc, title)\n"
+        == "error: unknown filter key 'kommun' (use one of: municipality, role, auditor, issuer, year, date, doc, title, section)\n"
     )
 
 
@@ -168,3 +169,49 @@ def test_recommendations_json_and_csv(index_dir: Path):
     assert len(csv_out) == 1 + 18
     resp = run("responsibilities", "--json", "--filter", "body=kommunstyrelsen", index_dir=index_dir)
     assert all(json.loads(line)["body"] == "Kommunstyrelsen" for line in resp.stdout.splitlines())
+
+
+def test_help_documents_the_exit_codes(tmp_path: Path):
+    out = run("--help", index_dir=tmp_path / "none")
+    assert out.returncode == 0
+    text = " ".join(out.stdout.split())
+    assert "Exit codes: 0 done; 1 error" in text and "3 ingest finished but some files were skipped" in text
+
+
+def test_piped_tables_have_a_header_and_xlsx_matches_csv(index_dir: Path, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    plain = run("recommendations", index_dir=index_dir).stdout.splitlines()
+    csv_lines = run("recommendations", "--csv", index_dir=index_dir).stdout.splitlines()
+    assert plain[0].split("\t") == csv_lines[0].split(",") and len(plain) == len(csv_lines) == 1 + 18
+    book = tmp_path / "recs.xlsx"
+    out = run("recommendations", "--xlsx", str(book), "--csv", index_dir=index_dir)
+    assert out.returncode == 0 and out.stdout.splitlines() == csv_lines  # --csv output unchanged by --xlsx
+    sheet = load_workbook(book).active
+    assert [c.value for c in sheet[1]] == csv_lines[0].split(",") and sheet.max_row == 1 + 18
+    bad = run("responsibilities", "--xlsx", str(tmp_path / "no" / "such" / "dir.xlsx"), index_dir=index_dir)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: cannot write ")
+
+
+def test_ask_json_passages_in_score_order_and_citations_carry_display(index_dir: Path):
+    out = run("ask", "Vilka rekommendationer fick kommunstyrelsen i Borås?", "--json", "-k", "8", index_dir=index_dir)
+    obj = json.loads(out.stdout)
+    scores = [p["score"] for p in obj["passages"]]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 8
+    assert obj["citations"]
+    for c in obj["citations"]:
+        original = (BUNDLED_CORPUS / c["doc"]).read_text(encoding="utf-8")
+        assert original[c["start"] : c["end"]] == c["text"] and isinstance(c["display"], str) and c["display"]
+
+
+def test_a_repeated_sentence_gives_one_responsibility_row(tmp_path: Path):
+    from tests.conftest import make_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sentence = "Kulturnämnden ansvarar för biblioteken i Exempelby kommun. "
+    make_pdf(folder / "upprepad.pdf", [sentence * 20 for _ in range(6)])
+    idx = tmp_path / "idx"
+    assert run("ingest", str(folder), index_dir=idx).returncode == 0
+    rows = [json.loads(x) for x in run("responsibilities", "--json", index_dir=idx).stdout.splitlines()]
+    assert [(r["body"], r["responsibility"]) for r in rows] == [("Kulturnämnden", "biblioteken i Exempelby kommun")]

@@ -68,7 +68,8 @@ def _image_only_pdf(path: Path) -> Path:
         ("tom.txt", lambda p: p.write_bytes(b""), "file is empty"),
         ("blank.txt", lambda p: p.write_bytes(b"  \n\n "), "file is empty"),
         ("binar.txt", lambda p: p.write_bytes(b"abc\x00\x01\x02def"), "binary content"),
-        ("latin1.txt", lambda p: p.write_bytes("Nämnden".encode("latin-1")), "not valid UTF-8"),
+        # Latin-1/Windows-1252 is read now (tests/ingest/test_hostile.py); 0x81 is in neither.
+        ("odekodbar.txt", lambda p: p.write_bytes("Nämnden".encode("latin-1") + b" \x81\x8d"), "not valid UTF-8"),
         ("trasig.pdf", lambda p: p.write_bytes(b"%PDF-1.4\nthis is not really a pdf"), "not a readable PDF"),
         ("krypterad.pdf", _encrypted_pdf, "encrypted"),
         ("skannad.pdf", _image_only_pdf, "no text layer"),

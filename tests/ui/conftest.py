@@ -66,3 +66,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     s = start_server(tmp_path_factory.mktemp("serve") / "index")
     yield s
     stop_server(s)
+
+
+ALLOWED_ORIGIN = "http://intranet.example"
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of its own for uploads, fuzzing and hostile documents (the shared one keeps its 5 documents);
+    one origin allowed for CORS, a 1 MB file limit so the upload limit (20 files) is quick to pass."""
+    s = start_server(
+        tmp_path_factory.mktemp("hostile") / "index",
+        GRANSKA_CORS_ORIGINS=ALLOWED_ORIGIN,
+        GRANSKA_INGEST__MAX_FILE_MB="1",
+    )
+    yield s
+    stop_server(s)

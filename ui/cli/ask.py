@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from granska.ui.cli.common import EXIT_ERROR, Filters, IndexDir, app, emit, engine_for, run
+from granska.ui.present import answer_json
 
 from granska.errors import BadRequestError
 
@@ -40,12 +41,12 @@ def ask(
     engine = engine_for(index_dir)
     run(engine.ensure_index)
     if questions is not None:
-        _batch(questions, "question", lambda text, qid: engine.ask(text, k=k, filters=filters, qid=qid))
+        _batch(questions, "question", lambda text, qid: engine.ask(text, k=k, filters=filters, qid=qid), engine)
         return
     turns = run(lambda: _read_history(history)) if history else None
     result = run(lambda: engine.ask(question or "", k=k, filters=filters, history=turns))
     if as_json:
-        emit(result.as_dict())
+        emit(answer_json(result.as_dict(), engine.documents()))
         return
     _print_answer(result)
 
@@ -108,11 +109,11 @@ def verify(
     engine = engine_for(index_dir)
     run(engine.ensure_index)
     if claims is not None:
-        _batch(claims, "claim", lambda text, qid: engine.verify(text, filters=filters, qid=qid))
+        _batch(claims, "claim", lambda text, qid: engine.verify(text, filters=filters, qid=qid), engine)
         return
     result = run(lambda: engine.verify(claim or "", filters=filters))
     if as_json:
-        emit(result.as_dict())
+        emit(answer_json(result.as_dict(), engine.documents()))
         return
     typer.echo(f"{result.verdict}: {result.explanation}")
     for i, c in enumerate(result.citations, 1):
@@ -120,13 +121,14 @@ def verify(
         typer.echo(f"  [{i}] {c.doc} {c.start}-{c.end}{page}: {c.text}")
 
 
-def _batch(path: Path, field: str, run_one: Callable[[str, Any], Any]) -> None:
+def _batch(path: Path, field: str, run_one: Callable[[str, Any], Any], engine: Any) -> None:
     """One JSON object out per input line, in order; a bad line gets an object with an "error"."""
+    docs = engine.documents()
     for qid, text, error in run(lambda: list(_read_jsonl(path, field))):
         if error:
             emit({"id": qid, field: text, "error": error})
         else:
-            emit(run(run_one, text, qid).as_dict())
+            emit(answer_json(run(run_one, text, qid).as_dict(), docs))
 
 
 def _read_jsonl(path: Path, field: str) -> Iterator[tuple[Any, str, str | None]]:

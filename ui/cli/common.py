@@ -11,10 +11,18 @@ import typer
 
 from granska.errors import GranskaError
 
-app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Cited answers over Swedish municipal audit documents."
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 error (bad input, missing or incompatible index, unknown document), "
+    "one line on stderr naming the file and the reason; 2 wrong usage (unknown option, missing argument); "
+    "3 ingest finished but some files were skipped (each named on stderr)."
 )
-docs_app = typer.Typer(no_args_is_help=True, help="List or delete indexed documents.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Cited answers over Swedish municipal audit documents.",
+    epilog=EXIT_CODES_HELP,
+)
+docs_app = typer.Typer(no_args_is_help=True, help="List, show or delete indexed documents.")
 app.add_typer(docs_app, name="docs")
 
 EXIT_ERROR = 1
@@ -28,7 +36,7 @@ Filters = Annotated[
     list[str] | None,
     typer.Option(
         "--filter",
-        help="KEY=VALUE metadata filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title).",
+        help="KEY=VALUE filter, repeatable (municipality, role, auditor, issuer, year, date, doc, title, section).",
     ),
 ]
 T = TypeVar("T")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from granska.ui.cli.common import EXIT_SKIPPED, IndexDir, app, docs_app, emit, engine_for, run
+from granska.ui.cli.common import EXIT_ERROR, EXIT_SKIPPED, IndexDir, app, docs_app, emit, engine_for, run
 
 
 @app.command()
@@ -41,18 +41,17 @@ def docs_list(
 ) -> None:
     """List indexed documents with their metadata."""
     engine = engine_for(index_dir)
-    docs = run(engine.documents)
-    counts: dict[str, int] = {}
-    if docs:
-        for c in engine.store.chunks():
-            counts[c.doc] = counts.get(c.doc, 0) + 1
-    for name, d in sorted(docs.items()):
+    status = run(engine.document_status)  # one row per document, without reading any document's text
+    metas = engine.store.metas() if status else {}
+    for name, st in sorted(status.items()):
+        m = metas[name]
         if as_json:
-            emit({"doc": name, "sha256": d.doc_sha256, "chunks": counts.get(name, 0), **d.meta.as_dict()})
+            emit({"doc": name, "sha256": st["sha256"], "chunks": st["chunks"], "vectors": st["vectors"], **m.as_dict()})
         else:
-            m = d.meta
+            # Which documents take part in dense search (vectors are computed only when it is on).
+            vectors = " (vectors)" if st["vectors"] else " (vectors pending)" if engine.dense_on() else ""
             typer.echo(
-                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{counts.get(name, 0)} chunks\t{m.title or ''}"
+                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{st['chunks']} chunks{vectors}\t{m.title or ''}"
             )
 
 
@@ -65,3 +64,32 @@ def docs_rm(
     engine = engine_for(index_dir)
     n = run(lambda: engine.remove(doc))
     typer.echo(f"removed {doc} ({n} chunks)")
+
+
+@docs_app.command("show")
+def docs_show(
+    doc: Annotated[str, typer.Argument(help="Document name as listed by `granska docs list`.")],
+    index_dir: IndexDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: metadata, outline, facts.")] = False,
+) -> None:
+    """Show a document's outline (typed sections with their spans and heading paths) and its facts."""
+    engine = engine_for(index_dir)
+    docs = run(engine.documents)
+    if doc not in docs:
+        typer.echo(f"error: no document named {doc!r} in the index (see `granska docs list`)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    d = docs[doc]
+    outline = d.outline.as_dict() if d.outline is not None else {"sections": [], "facts": []}
+    if as_json:
+        emit({"doc": doc, "sha256": d.doc_sha256, **d.meta.as_dict(), **outline})
+        return
+    m = d.meta
+    typer.echo(f"{doc}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{m.title or ''}")
+    typer.echo("sections:")
+    for s in outline["sections"]:
+        indent = "  " * max(s["level"], 1)
+        typer.echo(f"{indent}[{s['kind']}] {s['heading'] or '(no heading)'}\t{s['start']}-{s['end']}")
+    typer.echo("facts:")
+    for f in outline["facts"]:
+        role = f" ({f['role']})" if f.get("role") else ""
+        typer.echo(f"  {f['kind']}: {f['value']}{role}\t{f['start']}-{f['end']}")

@@ -24,9 +24,22 @@ def eval_cmd(
         "eval-out"
     ),
 ) -> None:
-    """Score answers, citations and retrieval on a dataset; write a report, per-question results and a chart."""
-    from granska.eval import report
+    """Score answers, citations and retrieval on a dataset; write a report, per-question results and a chart.
+
+    A recommendations table (recommendations.jsonl: recommendation/addressee/status fields) scores the tracker
+    on the --docs folder instead: recall, precision, addressee, status and answer-link, with a baseline row."""
+    from granska.eval import report, tracker_eval
     from granska.eval.run import evaluate
+
+    if tracker_eval.is_recommendations_file(dataset):
+        if docs is None:
+            raise typer.BadParameter("a recommendations table needs --docs FOLDER (the documents it refers to)")
+        results_t = run(lambda: tracker_eval.evaluate_tracker(dataset, docs))
+        for line in tracker_eval.print_table(results_t):
+            typer.echo(line)
+        for path in tracker_eval.write(results_t, out):
+            typer.echo(f"wrote {path}")
+        return
 
     from granska.settings import Settings
 
@@ -47,8 +60,25 @@ def bench(
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="Times each dev question is asked.")] = 3,
     smoke: Annotated[bool, typer.Option("--smoke", help="A small, quick run (what CI does).")] = False,
     out: Annotated[Path, typer.Option("--out", help="Folder for bench.json and bench.md.")] = Path("bench-out"),
+    passages: Annotated[
+        str | None,
+        typer.Option(
+            "--passages",
+            help="Only the store at scale: comma-separated corpus sizes in passages, e.g. 10000,100000 "
+            "(writes scale.md, scale.json, scale.png).",
+        ),
+    ] = None,
 ) -> None:
     """Latency, ingest throughput and scale, each as a ratio against a floor measured in the same run."""
+    if passages is not None:
+        from granska.eval import scale
+
+        sizes = [scale.SMOKE] if smoke else [int(x) for x in passages.split(",") if x.strip()]
+        results = run(lambda: scale.run(sizes))
+        typer.echo(scale.table(results))
+        for path in scale.write(results, out):
+            typer.echo(f"wrote {path}")
+        return
     from granska.eval import bench as b
     from granska.eval.run import read_dataset
 

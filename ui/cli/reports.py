@@ -1,8 +1,14 @@
-"""`granska recommendations|responsibilities`: the tracker tables as text, JSON or CSV."""
+"""`granska recommendations|responsibilities`: the tracker tables for people and for machines.
+
+On a terminal: a table sized to its width (rich), statuses in words. Piped: tab-separated values with a
+header row. `--json` (one object per row) and `--csv` (all columns, header first) are contracts and stay
+byte for byte; `--xlsx FILE` writes the same columns as a spreadsheet.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,23 +18,130 @@ TrackerFilters = Annotated[
     list[str] | None,
     typer.Option("--filter", help="KEY=VALUE, repeatable: the metadata keys, plus addressee/body and status."),
 ]
+XlsxOut = Annotated[Path | None, typer.Option("--xlsx", help="Also write the table to this .xlsx file.")]
+REC_COLUMNS = [
+    "id",
+    "municipality",
+    "addressee",
+    "status",
+    "auditor",
+    "date",
+    "recommendation.doc",
+    "recommendation.start",
+    "recommendation.end",
+    "recommendation.page",
+    "recommendation.text",
+    "response.doc",
+    "response.start",
+    "response.end",
+    "response.page",
+    "response.text",
+    "section",
+    "confidence",
+]
+RESP_COLUMNS = [
+    "id",
+    "municipality",
+    "body",
+    "responsibility",
+    "since",
+    "source.doc",
+    "source.start",
+    "source.end",
+    "source.page",
+    "source.text",
+]
+# What a person reads on a terminal: (column, header key in the message catalogue, share of the width).
+REC_VIEW = [
+    ("municipality", "col_municipality", 1),
+    ("addressee", "col_addressee", 2),
+    ("recommendation.text", "col_recommendation", 4),
+    ("status", "col_status", 1),
+    ("response.text", "col_response", 3),
+    ("recommendation.doc", "col_source", 1),
+]
+RESP_VIEW = [
+    ("municipality", "col_municipality", 1),
+    ("body", "col_body", 2),
+    ("responsibility", "col_responsibility", 3),
+    ("since", "col_since", 1),
+    ("source.doc", "col_source", 1),
+]
 
 
-def _table_out(rows: list[dict[str, Any]], columns: list[str], as_json: bool, as_csv: bool) -> None:
+def _table_out(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    view: list[tuple[str, str, int]],
+    *,
+    as_json: bool,
+    as_csv: bool,
+    xlsx: Path | None,
+    damaged: dict[str, bool] | None = None,
+) -> None:
+    flat = [{c: _flat(r, c) for c in columns} for r in rows]
+    if xlsx is not None:
+        _write_xlsx(flat, columns, xlsx)
     if as_json:
         for r in rows:
             emit(r)
         return
-    import csv
-
-    flat = [{c: _flat(r, c) for c in columns} for r in rows]
     if as_csv:
+        import csv
+
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(flat)
         return
+    if sys.stdout.isatty():
+        _rich_table(flat, view, damaged or {})
+        return
+    typer.echo("\t".join(columns))
     for r in flat:
-        typer.echo("\t".join(str(r[c] or "–") for c in columns))
+        typer.echo("\t".join(str("–" if r[c] is None or r[c] == "" else r[c]) for c in columns))
+
+
+def _rich_table(flat: list[dict[str, Any]], view: list[tuple[str, str, int]], damaged: dict[str, bool]) -> None:
+    """Columns share the terminal's width by weight; long cells wrap at word boundaries."""
+    from granska.qa import display
+    from granska.ui.messages import msg, status_label
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(show_lines=True, expand=True, header_style="bold")
+    for _, key, ratio in view:
+        table.add_column(msg(key), ratio=ratio, overflow="fold" if key == "col_source" else "ellipsis")
+    for r in flat:
+        doc = next((r[c] for c in r if c.endswith(".doc") and r[c]), None)
+        cells = []
+        for col, _, _ in view:
+            value = r.get(col)
+            if col == "status" and value:
+                value = status_label(str(value))
+            elif col.endswith(".text") or col == "responsibility":
+                value = display.repair(value, damaged=damaged.get(doc or "")) if value else value
+            cells.append("–" if value in (None, "") else str(value))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _write_xlsx(flat: list[dict[str, Any]], columns: list[str], path: Path) -> None:
+    from granska.ui import export
+
+    from granska.errors import BadRequestError
+
+    try:
+        export.write_xlsx(columns, [[r[c] for c in columns] for r in flat], path)
+    except OSError as exc:
+        raise BadRequestError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _damaged(engine: Any) -> dict[str, bool]:
+    """Which documents lost their å/ä/ö (judged on the whole text, so short quotes are repaired right)."""
+    from granska.qa import display
+
+    return {n: display.is_damaged(d.text) for n, d in engine.documents().items()}
 
 
 def _flat(row: dict[str, Any], column: str) -> Any:
@@ -45,30 +158,17 @@ def recommendations(
     filters: TrackerFilters = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per recommendation.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only rows about these topic words (text and response), best first.")
+    ] = None,
+    xlsx: XlsxOut = None,
 ) -> None:
     """Every recommendation: to whom, the exact span, the response that answers it and its status."""
     engine = engine_for(index_dir)
     run(engine.ensure_index)
-    rows = [r.as_dict() for r in run(lambda: engine.recommendations(filters=filters))]
-    columns = [
-        "id",
-        "municipality",
-        "addressee",
-        "status",
-        "auditor",
-        "date",
-        "recommendation.doc",
-        "recommendation.start",
-        "recommendation.end",
-        "recommendation.page",
-        "recommendation.text",
-        "response.doc",
-        "response.start",
-        "response.end",
-        "response.page",
-        "response.text",
-    ]
-    _table_out(rows, columns, as_json, as_csv)
+    rows = [r.as_dict() for r in run(lambda: engine.recommendations(filters=filters, search=search))]
+    damaged = _damaged(engine) if sys.stdout.isatty() and not (as_json or as_csv) else None
+    run(lambda: _table_out(rows, REC_COLUMNS, REC_VIEW, as_json=as_json, as_csv=as_csv, xlsx=xlsx, damaged=damaged))
 
 
 @app.command()
@@ -77,21 +177,11 @@ def responsibilities(
     filters: TrackerFilters = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per statement.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    xlsx: XlsxOut = None,
 ) -> None:
     """Who is responsible for what, as the documents state it, with the exact span."""
     engine = engine_for(index_dir)
     run(engine.ensure_index)
     rows = [r.as_dict() for r in run(lambda: engine.responsibilities(filters=filters))]
-    columns = [
-        "id",
-        "municipality",
-        "body",
-        "responsibility",
-        "since",
-        "source.doc",
-        "source.start",
-        "source.end",
-        "source.page",
-        "source.text",
-    ]
-    _table_out(rows, columns, as_json, as_csv)
+    damaged = _damaged(engine) if sys.stdout.isatty() and not (as_json or as_csv) else None
+    run(lambda: _table_out(rows, RESP_COLUMNS, RESP_VIEW, as_json=as_json, as_csv=as_csv, xlsx=xlsx, damaged=damaged))

@@ -1,0 +1,199 @@
+"""read(question) -> Intent: what a question asks for, and about what, in Swedish or English.
+
+General interrogative patterns of the audit domain, tried in order ("Hur svarade nämnden på …" asks for a
+response before it mentions a recommendation; "Vem undertecknade …" asks for signatories before "vem"
+asks for anyone). They run on folded text, so "När"/"nar" and OCR-free spelling variants read alike.
+Targets are what the question names: municipality (a capitalised word before kommun/stad/region, or a
+place the index knows), body (any nämnd/styrelse/fullmäktige), recommendation number, and the topic words
+that are left. The intent chooses where the answer comes from (see granska.qa.answer.route).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from granska.qa import bodies
+
+from granska.text import content_words, fold, for_matching
+
+INTENTS = (
+    "signed_by",
+    "issuer",
+    "auditor",
+    "responsible",
+    "response",
+    "status",
+    "recommendations",
+    "addressee",
+    "assessment",
+    "findings",
+    "purpose",
+    "reference",
+    "period",
+    "when",
+    "amount",
+    "yes_no",
+    "definition",
+    "other",
+)
+# Where each intent is answered: a table, the document facts, a section of the outline, or open answering.
+PATHS = {
+    "signed_by": "facts",
+    "issuer": "facts",
+    "auditor": "facts",
+    "reference": "facts",
+    "period": "facts",
+    "addressee": "section",
+    "responsible": "responsibilities",
+    "recommendations": "recommendations",
+    "response": "responses",
+    "status": "recommendations",
+    "assessment": "section",
+    "findings": "section",
+    "purpose": "section",
+}
+_Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad)"
+# (intent, pattern on the folded question), first match wins.
+_RULES: list[tuple[str, str]] = [
+    ("signed_by", r"\b(?:undertecknade?|undertecknat|signerade?|signed|signatur\w*|star angivna?|angivna? pa)\b"),
+    ("signed_by", r"\b(?:uppdragsansvarig|uppdragsledare|projektledare|kontaktperson|handlaggare)\b"),
+    ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
+    ("signed_by", r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|carried out|conducted|wrote|performed)\b"),
+    ("auditor", r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?)\b"),
+    ("auditor", r"\b(?:vilket foretag|which (?:firm|company))\b"),
+    (
+        "issuer",
+        r"\b(?:vem|vilka|who)\b.{0,20}\b(?:gav|ger|har gett)\b.{0,40}\buppdrag\b|\bcommissioned\b|pa uppdrag av vem",
+    ),
+    ("reference", r"\b(?:diarienummer|diarienr|dnr|arendenummer|reference number|case number|registration number)\b"),
+    ("status", r"\bforeslas\b.{0,60}\bbesluta\b"),
+    ("when", r"\b(?:by what date|senast vilket datum|senast nar|what date|vilket datum)\b"),
+    (
+        "response",
+        r"\b(?:hur|vad)\b.{0,50}\b(?:svarade|svarar|svarat|besvarade|besvara[rs]?)\b(?!.{0,60}\brevisionsfrag)",
+    ),
+    (
+        "response",
+        r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b|\bhow did\b.{0,40}\b(?:answer|respond|reply)\b",
+    ),
+    ("response", r"\bwhat did\b.{0,40}\b(?:answer|respond|reply|say)\b|\b(?:response|reply|answer) to\b"),
+    ("response", r"\bvad anser (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b"),
+    ("responsible", r"\b(?:ansvar(?:et|ar|ig|iga)?|huvudansvar\w*|responsib\w*|in charge)\b"),
+    (
+        "status",
+        (
+            r"\b(?:vidtagit|vidtagits|genomfort[s]?|genomforandet|implementer\w*|implemented|atgardat\w*|status"
+            r"|obesvarade|unanswered|besvarats|not been answered|har (?:inte )?(?:atgardats|genomforts))\b"
+        ),
+    ),
+    ("addressee", r"\b(?:till vilken|till vilka|till vem|riktas|riktades|riktade|addressed to|to whom|directed to)\b"),
+    (
+        "recommendations",
+        r"\b(?:rekommend\w*|recommend\w*|forbattringsomrad\w*|(?:vad|vilka(?: \w+){1,2}) bor\b|what should)",
+    ),
+    ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
+    ("assessment", r"\bvad svarade revisor\w* pa revisionsfrag"),
+    ("purpose", r"\b(?:syfte[tn]?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b"),
+    (
+        "purpose",
+        r"\b(?:varfor|why)\b.{0,30}\b(?:granskning\w*|initierades|genomfordes|audit\w*)\b|\bvilka granskningar\b.{0,40}\bingick\b",
+    ),
+    (
+        "findings",
+        (
+            r"\b(?:visade|visar|framkom|framgar|konstater\w*|kritiser\w*|iakttag\w*|brister|findings?|found|criticis\w*"
+            r"|anmarkning\w*|vad anser|find|fann|funnit)\b"
+        ),
+    ),
+    ("period", r"\b(?:vilken period|vilket ar avsag|vilka ar|period\w*|rakenskapsar\w*|which years?|what period)\b"),
+    (
+        "when",
+        r"^\W*(?:nar|sedan nar|senast nar|when|since when)\b|\b(?:vilket datum|datum|what date|which date|by what date|deadline)\b",
+    ),
+    ("when", r"\bvilket ar\b|\bwhich year\b"),
+    (
+        "amount",
+        r"\b(?:hur (?:manga|mycket|stor\w*)|kostade|kostar|kostnad\w*|belopp\w*|antal\w*|how (?:many|much)|cost\w*)\b",
+    ),
+    (
+        "definition",
+        r"^\W*(?:vad (?:ar|betyder|innebar|menas med)|what (?:is|are|does)\b.{0,40}\bmean|define|definiera)\b",
+    ),
+    ("yes_no", r"^\W*(?:har|ar|finns|fanns|kan|ska|skall|blev|gjorde|fick|did|does|do|is|are|has|have|was|were|can)\b"),
+    ("other", r"\b(?:vem|vilken|vilka|vilket|vad|hur|var|who|which|what|how|where)\b"),
+]
+_RULE_RES = [(k, re.compile(p)) for k, p in _RULES]
+_NUMBERED = re.compile(
+    r"\b(?:rekommendation(?:en)?|recommendation)\s*(?:nr\.?|nummer|number|no\.?)?\s*(\d{1,2}|[a-h]\))"
+)
+_ORDINAL = re.compile(
+    r"\b(\d{1,2})(?::?[ae])? rekommendationen\b|\b(forsta|andra|tredje|fjarde|femte|sjatte)\b rekommendation"
+)
+_ORDINALS = {"forsta": "1", "andra": "2", "tredje": "3", "fjarde": "4", "femte": "5", "sjatte": "6"}
+_PLACE = re.compile(
+    r"\b([A-ZÅÄÖ][\wåäöé-]+) (?:kommun|[Ss]tad|[Rr]egion|landsting)\b|\b(?:Region|region) ([A-ZÅÄÖ][\wåäöé-]+)"
+)
+_INTENT_WORDS = frozenset(
+    """vem vilka vilken vilket vad hur nar who which what how when rekommendation rekommendationer rekommenderade
+    rekommenderas svar svarade svara besvarade granskning granskningen granskningens revisorerna revisorer
+    revisionen kommun kommunen stad region""".split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    kind: str
+    path: str  # facts | responsibilities | recommendations | responses | section | open
+    municipality: str | None = None
+    bodies: tuple[str, ...] = ()
+    number: str | None = None
+    topic: tuple[str, ...] = field(default_factory=tuple)
+    plural: bool = False  # "vilka …" / "which firms": a list is asked for
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "municipality": self.municipality,
+            "bodies": list(self.bodies),
+            "number": self.number,
+            "topic": list(self.topic),
+        }
+
+
+def kind(question: str) -> str:
+    """The intent alone (used by the accuracy check)."""
+    q = fold(question)
+    return next((k for k, p in _RULE_RES if p.search(q)), "other")
+
+
+def read(question: str, *, places: list[str] | None = None) -> Intent:
+    """Intent and targets of one question; `places` are municipality names the index knows."""
+    q = fold(question)
+    k = kind(question)
+    named = tuple(dict.fromkeys(bodies.display(m) for m in re.findall(bodies.BODY, q)))
+    number = None
+    if m := _NUMBERED.search(q):
+        number = m.group(1).rstrip(")")
+    elif m := _ORDINAL.search(q):
+        number = m.group(1) or _ORDINALS[m.group(2)]
+    municipality = _municipality(question, places or [])
+    skip = set(_INTENT_WORDS) | {fold(b) for b in named}
+    if municipality:
+        skip |= set(content_words(municipality))
+    topic = tuple(w for w in content_words(for_matching(question)) if w not in skip and not w.isdigit())
+    plural = bool(re.match(r"^\W*(?:vilka|which \w+s\b|what are|list)", q))
+    return Intent(k, PATHS.get(k, "open"), municipality, named, number, topic, plural)
+
+
+def _municipality(question: str, places: list[str]) -> str | None:
+    for p in places:
+        head = fold(p.split()[0]).rstrip("s")
+        if head and re.search(rf"\b{re.escape(head)}", fold(question)):
+            return p
+    m = _PLACE.search(question)
+    if m:
+        return m.group(1) or m.group(2)
+    return None

@@ -1,0 +1,251 @@
+"""Which passage of an answer responds to a recommendation, what it says, and what later follow-ups found.
+
+A recommendation links to a passage of a response (svar, yttrande, tjänsteskrivelse) from the same place:
+by its list label ("b) Nämndens svar: …", "Rekommendation b", "punkt 2"), else by topic (folded content
+words weighted by how rare they are among the recommendation's siblings, plus folded character n-grams so OCR'd
+wording still meets its clean original), else by the answer's overall stance ("Styrelsen välkomnar rapporten …").
+A passage is never the recommendation itself, a quotation of one, an introduction ending in a colon, a sentence
+restating the auditors, or (in the recommendation's own document) a passage before it.
+Follow-ups ("Uppföljning av …") add dated verdicts: åtgärdad, delvis åtgärdad, ej åtgärdad, arbete pågår.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from granska.qa import addressees, bodies
+from granska.qa.evidence import Weights, coverage
+from granska.qa.rec_rules import Found
+from granska.qa.rec_units import Unit, segment
+
+from granska.text import char_tokens, content_words, fold
+from granska.types import Document, Span
+
+LINK_AT = 0.25  # topic score a response passage needs to answer a recommendation
+RESPONSE_CUE_BONUS = 0.1  # a sentence that decides or commits ("ska", "beslutat", "delar") is more likely the answer
+FOLLOW_UP_AT = 0.5  # topic score a follow-up's verdict needs to be about a recommendation
+SECTION_SENTENCES = 4  # sentences of a section taken when the best match is its heading
+ANSWER_CHARS = 40  # a passage under a label shorter than this is its heading ("Nämndens svar:"), not the answer
+CHAR_SHARE = 0.5  # share of the topic score from character n-grams (the rest from weighted content words)
+
+_REJECT = re.compile(
+    r"\b(delar inte|delar ej|avser inte|ser inte|inget behov|ej aktuell|inte aktuell|avstar|avvisar|instammer inte"
+    r"|anser inte)\b"
+    # "… anser att kommunen redan har ändamålsenliga rutiner": what was recommended is said to exist already.
+    r"|\banser att [^.]*\b(?:har|finns)\s+(?:[a-z]+\s+)?(?:sakerstallda|tillrackliga|andamalsenliga|fungerande|etablerade)\b"
+    r"|\bredan (?:finns|har|sker)\b"
+)
+_RESTATES = re.compile(
+    r"\b(rekommenderar|rekommenderas|konstaterar|granskningen visar|har genomfort en granskning|lamnar revisorerna"
+    r"|revisorerna lamnar)\b"
+)
+_RESPONDS = re.compile(
+    r"\b(ska|skall|kommer att|beslutat|beslutade|omhandertas|uppmanas|uppdras|delar|instammer|tillmotesga|anser"
+    r"|valkomnar|avser|for avsikt|pagar)\b"
+)
+_OVERALL = re.compile(
+    r"\b(ser positivt pa|delar|instammer i|valkomnar|tar till sig|har tagit del av)\s+(?:[a-z]+\s+){0,3}?"
+    r"(slutsatserna|rapporten|revisionsrapporten|rekommendationerna|granskningen)\b"
+)
+_PARTLY = re.compile(r"\b(delvis|till viss del|i viss man)\b")
+_NAMED = re.compile(r"\b(?:rekommendation(?:en)?|punkt(?:en)?|forslag)\s+(?P<l>[a-h]|\d{1,2})\b\)?")
+_VERDICTS = [
+    ("not_implemented", re.compile(r"\b(ej|inte) (har )?(atgardad\w*|vidtagit|genomfor\w*|hanterat\w*)")),
+    ("partly_implemented", re.compile(r"\b(delvis|inte helt|till viss del)\b")),
+    ("in_progress", re.compile(r"\b(arbete pagar|pagar|paborjat\w*)\b")),
+    ("implemented", re.compile(r"\b(atgardad\w*|genomfor[dt]\w*|har vidtagit|vidtagits|omhandertagit\w*)\b")),
+]
+FOLLOW_UP = re.compile(r"\buppfoljning\w*|\buppfoljande\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    doc: Document
+    unit: Unit
+    text: str
+
+
+@lru_cache(maxsize=256)
+def _doc_weights(text: str) -> Weights:
+    """Word rarity over one document's units (cached: asked once per recommendation)."""
+    return Weights([text[u.start : u.end] for u in segment(Document("", "", text))])
+
+
+def is_follow_up(doc: Document) -> bool:
+    return doc.meta.role not in ("response", "missive", "audit_report") and bool(FOLLOW_UP.search(fold(doc.text[:400])))
+
+
+@lru_cache(maxsize=4096)
+def _grams(text: str) -> Counter[str]:
+    return Counter(char_tokens(text, drop_stopwords=True))
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def passages(doc: Document, taken: list[tuple[int, int]], after: int) -> list[Passage]:
+    """The passages of a document that may answer: not a recommendation or quotation, not before `after`."""
+    out = []
+    for u in segment(doc):
+        if u.start < after or any(s < u.end and u.start < e for s, e in taken):
+            continue
+        text = doc.text[u.start : u.end]
+        f = fold(text)
+        if _RESTATES.search(f) or text.rstrip().endswith(":"):
+            continue
+        out.append(Passage(doc, u, text))
+    return out
+
+
+def _labelled(
+    rec: Found, doc: Document, pool: list[Passage], after: int, taken: list[tuple[int, int]]
+) -> Passage | None:
+    """'b) Nämndens svar: …' or 'Rekommendation b': the first answering passage under the label."""
+    if not rec.label:
+        return None
+    for u in segment(doc):
+        if u.start < after or any(s < u.end and u.start < e for s, e in taken):
+            continue  # the recommendation itself, or a quotation of it
+        named = _NAMED.search(fold(doc.text[u.start : u.end]))
+        if u.label == rec.label and u.marker == rec_marker(rec) or named and named.group("l") == rec.label:
+            under = [p for p in pool if p.unit.start >= u.start and len(p.text) > ANSWER_CHARS]
+            # The label's own unit when it holds the answer, else the passage right after it.
+            return under[0] if under else None
+    return None
+
+
+def _labelled_units(doc: Document, after: int, taken: list[tuple[int, int]]) -> list[Passage]:
+    """Lettered/numbered passages after `after` that are not recommendations or their quotations."""
+    return [
+        Passage(doc, u, doc.text[u.start : u.end])
+        for u in segment(doc)
+        if u.start >= after and u.label and not any(s < u.end and u.start < e for s, e in taken)
+    ]
+
+
+def rec_marker(rec: Found) -> str:
+    return "number" if rec.label.isdigit() else "letter"
+
+
+def _score(rec: Found, p: Passage, rec_words: list[str], weights: dict[str, float], grams: Counter[str]) -> float:
+    lexical = coverage(rec_words, weights, p.text, "")
+    chars = _cosine(grams, _grams(p.text))
+    cue = RESPONSE_CUE_BONUS if _RESPONDS.search(fold(p.text)) else 0.0
+    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + cue
+
+
+def _answers_for(text: str, addressee: str | None) -> bool:
+    """A general answer speaks for its own body: it answers a recommendation to that body (or to nobody named)."""
+    speaking = addressees.names(text[:80])
+    if not speaking or not addressee:
+        return True
+    return bodies.key(speaking[0]) in {bodies.key(n) for n in addressees.names(addressee)}
+
+
+def status_of(text: str) -> str:
+    f = fold(text)
+    return "rejected" if _REJECT.search(f) else "partly" if _PARTLY.search(f) else "answered"
+
+
+def verdict_of(text: str) -> str | None:
+    f = fold(text)
+    return next((name for name, p in _VERDICTS if p.search(f)), None)
+
+
+def best_response(
+    rec: Found,
+    responses: list[Document],
+    taken: dict[str, list[tuple[int, int]]],
+    siblings: Weights,
+    own: set[str],
+) -> tuple[Span | None, str]:
+    """The response passage that answers `rec` and its status, or (None, not_answered/no_response_in_corpus)."""
+    if not responses:
+        return None, "no_response_in_corpus"
+    words_ = content_words(rec.context)
+    grams = _grams(rec.context)
+    best: tuple[float, Passage] | None = None
+    overall: Passage | None = None
+    for doc in responses:
+        after = rec.span.end if doc.doc == rec.span.doc else 0
+        pool = passages(doc, taken.get(doc.doc, []), after)
+        if not pool:
+            continue
+        if hit := _labelled(rec, doc, pool, after, taken.get(doc.doc, [])):
+            return _span(hit), status_of(hit.text)
+        labelled = _labelled_units(doc, after, taken.get(doc.doc, []))
+        if rec.label and any(p.unit.marker == rec_marker(rec) for p in labelled):
+            continue  # answers go by label here, and none carries this one's: the others' answers are not its
+        w_doc = _doc_weights(doc.text)
+        weights = {x: w_doc.idf(x) * siblings.idf(x) for x in words_}
+        for p in pool:
+            score = _score(rec, p, words_, weights, grams)
+            if best is None or score > best[0]:
+                best = (score, p)
+            if overall is None and _OVERALL.search(fold(p.text)) and _answers_for(p.text, rec.addressee):
+                overall = p
+    if best is not None and best[0] >= LINK_AT:
+        return _span(_section(best[1])), status_of(_section(best[1]).text)
+    if overall is not None:
+        return _span(overall), status_of(overall.text)
+    # A separate answer that says nothing about it: not answered; only its own document: no answer in the corpus.
+    others = [d for d in responses if d.doc not in own]
+    return None, "not_answered" if others else "no_response_in_corpus"
+
+
+def _section(p: Passage) -> Passage:
+    """A heading such as 'Synpunkter på rekommendationen angående …' stands for the section under it."""
+    if not _is_heading(p.text):
+        return p
+    units = [u for u in segment(p.doc) if u.start >= p.unit.start]
+    end = p.unit.end
+    for u in units[1 : 1 + SECTION_SENTENCES]:
+        if _is_heading(p.doc.text[u.start : u.end]):
+            break
+        end = u.end
+    return Passage(p.doc, Unit(p.unit.start, end, "", "", -1, None, 0, p.unit.section), p.doc.text[p.unit.start : end])
+
+
+def _is_heading(sentence: str) -> bool:
+    return len(sentence) < 200 and not re.search(r"[.!?:;,”\"]\s*$", sentence)
+
+
+def _span(p: Passage) -> Span:
+    s, e = p.unit.start, p.unit.end
+    return Span(p.doc.doc, s, e, p.doc.page_at(s), p.doc.text[s:e], 1.0)
+
+
+def follow_ups(
+    rec: Found, docs: list[Document], taken: dict[str, list[tuple[int, int]]], *, title: str = ""
+) -> list[tuple[str, Span]]:
+    """(verdict, passage) from each later follow-up that rules on `rec` or on the audit it came from (its title).
+
+    Words are weighted by their rarity among the follow-up's passages, so "granskning" or "rekommendationer",
+    present in every verdict, decide nothing; the audit's topic words do."""
+    out = []
+    for doc in docs:
+        if doc.meta.date and rec.doc.meta.date and doc.meta.date[:4] < rec.doc.meta.date[:4]:
+            continue  # a follow-up written before the audit cannot rule on it
+        pool = [p for p in passages(doc, taken.get(doc.doc, []), 0) if verdict_of(p.text)]
+        if not pool:
+            continue
+        idf = _doc_weights(doc.text)
+        best: tuple[float, Passage] | None = None
+        for about in (rec.span.text, rec.context, title):
+            words_ = content_words(about)
+            weights = {x: idf.idf(x) for x in words_}
+            for p in pool:
+                score = coverage(words_, weights, p.text, "")
+                if best is None or score > best[0]:
+                    best = (score, p)
+        if best is not None and best[0] >= FOLLOW_UP_AT:
+            out.append((verdict_of(best[1].text) or "", _span(best[1])))
+    return out

@@ -1,0 +1,185 @@
+"""Each intent path end to end through Engine.ask, on the bundled corpus plus the audits documents; the
+section filter; `granska docs show`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from granska.eval.metrics import key_found
+
+from granska.engine import BUNDLED_CORPUS, Engine
+from tests.conftest import GRANSKA, SHARED, hash_settings
+
+AUDITS = SHARED / "datasets" / "audits" / "docs"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    # Search is lexical by default (w_dense=0), so the hash embedder answers exactly as the real one does.
+    e = Engine(hash_settings(tmp_path_factory.mktemp("routes-index")))
+    report = e.ingest([BUNDLED_CORPUS, AUDITS])
+    assert not report.skipped
+    return e
+
+
+def exact(engine: Engine, answer) -> None:
+    docs = engine.documents()
+    for c in answer.citations:
+        assert docs[c.doc].text[c.start : c.end] == c.text
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "path", "keys"),
+    [
+        (
+            "Vilka undertecknade missivet om granskningen av bokslut och årsredovisning för Härnösands kommuns revisorer, och med vilka roller?",
+            "signed_by",
+            "facts",
+            ["Sigge Tjernlund", "Ordförande", "Ingrid Flodin", "Vice ordförande", "Bo-Anders Öberg"],
+        ),
+        (
+            "Who signed the audit report on the LSS activities in Mark municipality?",
+            "signed_by",
+            "facts",
+            ["Ingrid Norman", "revisor"],
+        ),
+        (
+            "Vilken revisionsbyrå granskade direktupphandling och avtalstrohet i Uddevalla kommun?",
+            "auditor",
+            "facts",
+            ["EY"],
+        ),
+        (
+            "Vem gav EY i uppdrag att granska styrning och uppföljning av integrationsarbetet i Trollhättan?",
+            "issuer",
+            "facts",
+            ["Kommunrevisionen"],
+        ),
+        (
+            "Vilket diarienummer har Motalas ärende om revisionens granskning av integrationsarbetet?",
+            "reference",
+            "facts",
+            ["18/KS 0257"],
+        ),
+        (
+            "Vilket datum har Uppsala kommuns granskningsrapport om uppföljningsrutiner vid myndighetsbeslut inom LSS?",
+            "when",
+            "facts",
+            ["23 augusti 2016"],
+        ),
+        (
+            "Vem ansvarar för integrationsfrågorna i Motala?",
+            "responsible",
+            "responsibilities",
+            ["Kommunstyrelsen"],
+        ),
+        (
+            "Vad var revisorernas samlade bedömning av kommunstyrelsens styrning och kontroll av lokalförsörjningen i Uppsala kommun?",
+            "assessment",
+            "section",
+            ["delvis"],
+        ),
+        (
+            "Vad var syftet med granskningen av hemsjukvården i Härnösands kommun 2015?",
+            "purpose",
+            "section",
+            ["organisation"],
+        ),
+        (
+            "Vilket bostadsbolag i Trollhättan rapporterar sitt arbete med social hållbarhet till moderbolaget?",
+            "other",
+            "open",
+            ["Eidar"],
+        ),
+    ],
+)
+def test_intent_paths(engine: Engine, question: str, intent: str, path: str, keys: list[str]):
+    a = engine.ask(question)
+    assert a.notes["intent"] == intent and a.notes["path"] == path, a.notes
+    assert not a.abstained and all(key_found(k, a.answer) for k in keys), a.answer
+    exact(engine, a)
+    if path != "open":  # where the intent chose the source, the passage holding the answer comes first
+        first = a.passages[0].chunk
+        assert first.doc == a.citations[0].doc and first.start <= a.citations[0].start < first.end
+
+
+def test_response_path_quotes_the_answer_not_the_recommendation(engine: Engine):
+    a = engine.ask(
+        "Hur svarade socialnämnden i Kävlinge kommun på rekommendationen om kvalitetsgranskning av förhandsbedömningar?"
+    )
+    assert a.notes["intent"] == "response" and not a.abstained
+    assert key_found("nyckeltal", a.answer), a.answer
+    exact(engine, a)
+
+
+def test_list_answer_gives_every_item_cited(engine: Engine):
+    a = engine.ask("Vilka rekommendationer lämnade revisorerna i Huddinge kommun till kommunstyrelsen?")
+    assert a.notes["intent"] == "recommendations" and not a.abstained
+    assert len(a.citations) >= 4 and all(f"[{i}]" in a.answer for i in range(1, len(a.citations) + 1))
+    exact(engine, a)
+
+
+def test_contact_lines_never_stand_as_an_answer(engine: Engine):
+    a = engine.ask("Vilken e-postadress och vilket telefonnummer har kommunstyrelsen i Kävlinge?")
+    assert "@" not in a.answer and "046-73" not in a.answer
+
+
+def test_answers_outside_lists_are_short(engine: Engine):
+    rows = [json.loads(x) for x in (SHARED / "datasets" / "audits" / "questions.jsonl").read_text().splitlines()]
+    lengths = []
+    for r in rows:
+        if r["type"] in ("claim", "unanswerable", "recommendations"):
+            continue
+        a = engine.ask(r["question"])
+        if not a.abstained and len(a.citations) <= 2:
+            lengths.append(len(a.answer))
+    lengths.sort()
+    assert lengths[len(lengths) // 2] <= 300
+
+
+def test_section_filter_in_search_ask_and_tables(engine: Engine):
+    hits = engine.search("bedömning", k=10, filters=["section=assessment"])
+    assert hits and all(h.section == "assessment" for h in hits)
+    by_heading = engine.search("styrning", k=10, filters=["section=Viktiga iakttagelser"])
+    assert by_heading and all("Resultat | Viktiga iakttagelser" in h.headings for h in by_heading)
+    assert engine.search("styrning", filters=["section=nosuchsection"]) == []
+    a = engine.ask("Vad bedömde revisorerna?", filters=["section=assessment"])
+    assert all(p["meta"]["section"] == "assessment" for p in a.as_dict()["passages"])
+    recs = engine.recommendations(filters=["section=recommendations"])
+    docs = engine.documents()
+    assert all(docs[r.recommendation.doc].outline.kind_at(r.recommendation.start) == "recommendations" for r in recs)
+
+
+def test_docs_show_prints_outline_and_facts(engine: Engine):
+    index_dir = str(engine.settings.index_dir)
+    env = {"GRANSKA_EMBEDDER__MODEL": "hash", "PATH": str(Path(GRANSKA).parent), "HF_HUB_OFFLINE": "1"}
+    name = "harnosand-2021-bokslut-arsredovisning-missiv.txt"
+    out = subprocess.run(
+        [GRANSKA, "docs", "show", name, "--json", "--index-dir", index_dir],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    text = engine.documents()[name].text
+    assert obj["doc"] == name and obj["sections"] and obj["facts"]
+    sig = [f for f in obj["facts"] if f["kind"] == "signatory"]
+    assert {"value": "Sigge Tjernlund", "role": "Ordförande"}.items() <= sig[0].items()
+    assert text[sig[0]["start"] : sig[0]["end"]] == "Sigge Tjernlund"
+    plain = subprocess.run(
+        [GRANSKA, "docs", "show", name, "--index-dir", index_dir], check=False, capture_output=True, text=True, env=env
+    )
+    assert "[summary] Sammanfattning" in plain.stdout and "signatory: Sigge Tjernlund (Ordförande)" in plain.stdout
+    bad = subprocess.run(
+        [GRANSKA, "docs", "show", "nope.txt", "--index-dir", index_dir],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert bad.returncode == 1 and bad.stderr.startswith("error: no document named 'nope.txt'")

@@ -1,0 +1,220 @@
+"""The tables people read, from one snapshot of the engine: documents, recommendations, responsibilities.
+
+A `Snapshot` is taken once per refresh, so every table, filter choice and count on the page comes from the
+same generation of the index. Rows keep their spans: a cell shows repaired text (`granska.qa.display`) and
+links to the exact original span; exports carry both the original text and the offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from granska.qa import display
+from granska.qa.recommendations import Recommendation
+from granska.qa.responsibilities import Responsibility
+from granska.ui import render
+from granska.ui.messages import Lang, msg, role_label, status_label
+
+from granska.engine import Engine
+from granska.types import Document, Span
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the index holds at one moment: the same generation for every table on the page."""
+
+    generation: str
+    docs: dict[str, Document]
+    passages: dict[str, int]
+    recs: list[Recommendation]
+    resps: list[Responsibility]
+    damaged: dict[str, bool] = field(default_factory=dict)
+
+
+def snapshot(engine: Engine) -> Snapshot:
+    with engine._lock:  # one generation: no write may land between reading the documents and the tables
+        docs = engine.documents()
+        passages: dict[str, int] = {}
+        for c in engine.store.chunks() if docs else []:
+            passages[c.doc] = passages.get(c.doc, 0) + 1
+        recs = engine.recommendations() if docs else []
+        resps = engine.responsibilities() if docs else []
+    generation = hashlib.sha256("".join(f"{n}:{d.doc_sha256};" for n, d in sorted(docs.items())).encode())
+    return Snapshot(
+        generation.hexdigest()[:12],
+        docs,
+        passages,
+        recs,
+        resps,
+        {n: _damaged(d) for n, d in docs.items()},
+    )
+
+
+_DAMAGE_CACHE: dict[str, bool] = {}
+
+
+def _damaged(doc: Document) -> bool:
+    if doc.doc_sha256 not in _DAMAGE_CACHE:
+        _DAMAGE_CACHE[doc.doc_sha256] = display.is_damaged(doc.text)
+    return _DAMAGE_CACHE[doc.doc_sha256]
+
+
+def source_href(span: Span | dict[str, Any]) -> str:
+    """The one address of a citation: the page opens it in the source viewer, a new tab as a page."""
+    from urllib.parse import quote
+
+    s = span if isinstance(span, dict) else {"doc": span.doc, "start": span.start, "end": span.end}
+    return f"/source/{quote(s['doc'])}?start={s['start']}&end={s['end']}#hl"
+
+
+def oneline(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def shown(snap: Snapshot, span: Span, *, limit: int | None = None) -> str:
+    """A span's text as a reader sees it: OCR repaired, on one line, shortened to `limit` characters."""
+    text = oneline(display.repair(span.text, damaged=snap.damaged.get(span.doc)))
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def md_link(text: str, span: Span | None) -> str:
+    if span is None:
+        return "–"
+    return render.md_link(text, source_href(span))  # document text: shown literally, never as markup
+
+
+def title_of(doc: Document) -> str:
+    """A readable name: the title from metadata, else the file name without its hash-like stem."""
+    return oneline(display.repair(doc.meta.title, damaged=False)) if doc.meta.title else doc.doc
+
+
+# --- the three tables: each a list of rows (dicts of plain values) ------------------------------------
+def _matches(value: str | None, wanted: list[str] | None) -> bool:
+    return not wanted or (value or "") in wanted
+
+
+def doc_rows(snap: Snapshot, lang: Lang, *, municipality: list[str] | None = None, role: list[str] | None = None):
+    rows = []
+    for name, d in sorted(snap.docs.items(), key=lambda kv: (title_of(kv[1]).lower(), kv[0])):
+        m = d.meta
+        if not (_matches(m.municipality, municipality) and _matches(role_label(m.role, lang), role)):
+            continue
+        rows.append(
+            {
+                "col_title": title_of(d),
+                "col_doc": name,
+                "col_municipality": m.municipality or "–",
+                "col_role": role_label(m.role, lang),
+                "col_date": m.date or "–",
+                "col_pages": len(d.page_starts) if d.page_starts else 1,
+                "col_passages": snap.passages.get(name, 0),
+            }
+        )
+    return rows
+
+
+def rec_rows(
+    snap: Snapshot,
+    lang: Lang,
+    *,
+    municipality: list[str] | None = None,
+    year: list[str] | None = None,
+    status: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    rows = []
+    for r in snap.recs:
+        y = (r.date or "")[:4] if r.date and r.date[:4].isdigit() else None
+        label = status_label(r.status, lang)
+        if not (_matches(r.municipality, municipality) and _matches(y, year) and _matches(label, status)):
+            continue
+        rows.append(
+            {
+                "col_municipality": r.municipality or "–",
+                "col_year": y or "–",
+                "col_addressee": r.addressee,
+                "col_recommendation": shown(snap, r.recommendation),
+                "col_status": label,
+                "col_response": shown(snap, r.response) if r.response else "–",
+                "col_auditor": r.auditor or "–",
+                "_status": r.status,
+                "_spans": {"col_recommendation": r.recommendation, "col_response": r.response},
+            }
+        )
+    return rows
+
+
+def resp_rows(
+    snap: Snapshot, lang: Lang, *, municipality: list[str] | None = None, body: list[str] | None = None
+) -> list[dict[str, Any]]:
+    rows = []
+    for r in snap.resps:
+        if not (_matches(r.municipality, municipality) and _matches(r.body, body)):
+            continue
+        rows.append(
+            {
+                "col_municipality": r.municipality or "–",
+                "col_body": r.body,
+                "col_responsibility": oneline(display.repair(r.responsibility, damaged=snap.damaged.get(r.source.doc))),
+                "col_since": r.since or "–",
+                "col_source": shown(snap, r.source),
+                "_spans": {"col_source": r.source},
+            }
+        )
+    return rows
+
+
+def columns(rows: list[dict[str, Any]], fallback: list[str]) -> list[str]:
+    keys = list(rows[0]) if rows else fallback
+    return [k for k in keys if not k.startswith("_")]
+
+
+DOC_COLUMNS = ["col_title", "col_doc", "col_municipality", "col_role", "col_date", "col_pages", "col_passages"]
+REC_COLUMNS = [
+    "col_municipality",
+    "col_year",
+    "col_addressee",
+    "col_recommendation",
+    "col_status",
+    "col_response",
+    "col_auditor",
+]
+RESP_COLUMNS = ["col_municipality", "col_body", "col_responsibility", "col_since", "col_source"]
+
+
+def headers(cols: list[str], lang: Lang) -> list[str]:
+    return [msg(c, lang) for c in cols]
+
+
+def choices(snap: Snapshot, lang: Lang) -> dict[str, list[str]]:
+    """Every filter's choices, from the same snapshot as the tables."""
+    metas = [d.meta for d in snap.docs.values()]
+    return {
+        "municipality": sorted({m.municipality for m in metas if m.municipality}),
+        "role": sorted({role_label(m.role, lang) for m in metas}),
+        "year": sorted({m.year for m in metas if m.year}),
+        "rec_municipality": sorted({r.municipality for r in snap.recs if r.municipality}),
+        "rec_year": sorted({r.date[:4] for r in snap.recs if r.date and r.date[:4].isdigit()}),
+        "status": sorted({status_label(r.status, lang) for r in snap.recs}),
+        "resp_municipality": sorted({r.municipality for r in snap.resps if r.municipality}),
+        "body": sorted({r.body for r in snap.resps}),
+        "docs": sorted(snap.docs),
+    }
+
+
+def role_codes(labels: list[str] | None, lang: Lang) -> list[str]:
+    """Document-type labels chosen in a filter, back to the codes the engine filters on."""
+    codes = ("audit_report", "missive", "response", "other")
+    return [c for c in codes if role_label(c, lang) in (labels or [])]
+
+
+def status_counts(snap: Snapshot) -> list[tuple[str, str, str, int]]:
+    """(municipality, year, status, count) for the status overview, straight from the engine's rows."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for r in snap.recs:
+        y = r.date[:4] if r.date and r.date[:4].isdigit() else "?"
+        key = (r.municipality or "?", y, r.status)
+        counts[key] = counts.get(key, 0) + 1
+    return [(m, y, s, n) for (m, y, s), n in sorted(counts.items())]
