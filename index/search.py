@@ -20,6 +20,7 @@ from granska.text import fold
 from granska.types import Chunk, DocMeta, Hit, Outline
 
 FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title", "section")
+SECTION_POOL = 1000  # candidates drawn before a section filter keeps those in the section
 CHUNK_KEYS = ("section",)  # filters on a passage's place in its document, not on the document's metadata
 
 
@@ -189,8 +190,10 @@ class Searcher:
         docs = self.allowed_docs(filters or {})
         if not query.strip() or not self.metas or (docs is not None and not docs):
             return []
-        rows, sig, found = self.candidates(query, docs, k=k)
-        if "section" in (filters or {}):  # a passage-level filter: keep the candidates standing in that section
+        by_section = "section" in (filters or {})
+        # A section filter applies to the candidates, so draw many more of them: most may stand elsewhere.
+        rows, sig, found = self.candidates(query, docs, k=max(k, SECTION_POOL) if by_section else k)
+        if by_section:  # a passage-level filter: keep the candidates standing in that section
             keep = np.array(
                 [section_matches(*self.section_of(found[int(r)]), (filters or {})["section"]) for r in rows], dtype=bool
             )
