@@ -56,7 +56,7 @@ def collect(engine: Engine, qs: list[Query], fusion: dict[str, float]) -> list[A
     # The split's searcher computes every signal (dense too: its cosine is an abstention feature); the
     # fitted fusion weights rank.
     fused = {f"w_{k}": v for k, v in fusion.items()}
-    ranker = Searcher(base.store, base.embedder, base.lexical, base.settings.model_copy(update=fused))
+    ranker = Searcher(base.store, base.embedder, base.settings.model_copy(update=fused), outlines=base.outlines)
     out = []
     for q in qs:
         for answerable in (True, False):
