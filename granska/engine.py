@@ -21,7 +21,7 @@ from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.outline import outline as read_outline
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import followup, intent, llm, recommendations, responsibilities, routes, tracker
+from granska.qa import followup, intent, llm, recommendations, responsibilities, routes, scorer, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
@@ -212,7 +212,10 @@ class Engine:
                 if not self.has_index():
                     raise IndexMissingError(f"no index in {self.settings.index_dir}; run `granska ingest PATH` first")
                 self.check_compatible()
-                embedder = _Locked(self.embedder()) if self.dense_on() else None
+                # A learned abstainer that reads the query's cosine to the best passage needs the embedder too.
+                learned = self.settings.answer.scorer == "learned" and self.settings.answer.abstainer == "learned"
+                reads_cosine = learned and scorer.shipped().reads_cosine()
+                embedder = _Locked(self.embedder()) if self.dense_on() or reads_cosine else None
                 self._searcher = Searcher(self.store, embedder, self.settings.search, outlines=self._outline_of)
             return self._searcher
 
@@ -339,9 +342,11 @@ class Engine:
             except llm.LLMError as exc:
                 notes = {**notes, "llm_error": str(exc), **exc.notes}
         text = abstention(question) if result.abstained else result.answer
-        # Where the intent chose the section, the passage holding the quoted sentence leads; open answers keep
-        # retrieval order (reordering those was measured to lose first-passage hits on SweQUAD-MC dev).
-        shown = _citing_first(hits, result.citations, self.searcher()) if kind and not result.abstained else hits
+        # Where the intent chose the section, or the learned selector chose the sentence, the passage holding the
+        # quoted sentence leads; the rule selector's open answers keep retrieval order (reordering those was
+        # measured to lose first-passage hits on SweQUAD-MC dev; the learned selector's reordering was not).
+        reranked = bool(kind) or self.settings.answer.scorer == "learned"
+        shown = _citing_first(hits, result.citations, self.searcher()) if reranked and not result.abstained else hits
         return Answer(question, text, result.abstained, result.citations, shown[:k], qid, resolved, notes)
 
     def _routed(

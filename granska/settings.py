@@ -44,9 +44,10 @@ class EmbedderSettings(_Section):
 
 
 class SearchSettings(_Section):
-    # Weights chosen by eval/tune.py on the dev sets; see README "Retrieval".
+    # Weights fitted by `python -m granska.eval.fit_answer` on SweQUAD-MC train, chosen on dev (docs/learned.md);
+    # they equal the "fusion" block of qa/models/answer.json (a test checks).
     w_char: float = Field(1.0, ge=0, description="Weight of BM25 over character 3-5-grams of folded words.")
-    w_word: float = Field(0.5, ge=0, description="Weight of BM25 over Swedish-stemmed folded words.")
+    w_word: float = Field(0.738, ge=0, description="Weight of BM25 over Swedish-stemmed folded words.")
     w_dense: float = Field(0.0, ge=0, description="Weight of the dense (embedding) similarity.")
     dense_candidates: int = Field(100, ge=1, description="Dense neighbours fetched before fusion.")
 
@@ -55,6 +56,26 @@ class AnswerSettings(_Section):
     max_sentences: int = Field(2, ge=1, description="Sentences quoted in an extractive answer.")
     abstain_below: float = Field(
         0.33, description="Abstain when the best evidence covers less of the question than this (0..1)."
+    )
+    scorer: str = Field(
+        "learned",
+        pattern="^(learned|rules)$",
+        description="'learned': the fitted sentence selector and abstainer shipped in qa/models/answer.json; "
+        "'rules': hand-set coverage ranking and the abstain_below threshold alone.",
+    )
+    abstainer: str = Field(
+        "rules",
+        pattern="^(learned|rules)$",
+        description="'rules': abstain below abstain_below coverage; 'learned': also abstain when the fitted "
+        "abstainer's P(the documents answer) is below abstain_prob (fitted on SweQUAD-MC, it abstains less well "
+        "than the rule on audit documents and English questions: docs/learned.md).",
+    )
+    abstain_prob: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Abstain when the learned P(the documents answer) is below this; unset = the threshold "
+        "chosen on dev and shipped with the model.",
     )
 
 

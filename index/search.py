@@ -20,6 +20,7 @@ from granska.text import fold
 from granska.types import Chunk, DocMeta, Hit, Outline
 
 FILTER_KEYS = ("municipality", "role", "auditor", "issuer", "year", "date", "doc", "title", "section")
+SECTION_POOL = 1000  # candidates drawn before a section filter keeps those in the section
 CHUNK_KEYS = ("section",)  # filters on a passage's place in its document, not on the document's metadata
 
 
@@ -135,12 +136,16 @@ class Searcher:
         docs = self.allowed_docs(filters)
         return None if docs is None else self.store.rows_of(docs)
 
-    def _dense(self, query: str, docs: list[str] | None) -> dict[int, float]:
-        """Dense candidates, their cosines stretched to [0, 1] (one model's cosines sit in a narrow band)."""
+    def _dense(
+        self, query: str, docs: list[str] | None, qvec: np.ndarray | None = None
+    ) -> dict[int, tuple[float, float]]:
+        """Dense candidates: (cosine stretched to [0, 1], raw cosine). One model's cosines sit in a narrow band,
+        so fusion reads the stretched one; the raw one says how close the best passage really is."""
         s = self.settings
-        if self.embedder is None or s.w_dense <= 0:
+        if self.embedder is None:  # the engine gives one when dense fuses or the abstainer reads the cosine
             return {}
-        qvec = self.embedder.encode([query], query=True)[0]
+        if qvec is None:
+            qvec = self.embedder.encode([query], query=True)[0]
         allowed = None if docs is None else self.store.rows_of(docs)
         found = self.store.dense_search(qvec, s.dense_candidates, allowed)
         if not found:
@@ -148,26 +153,31 @@ class Searcher:
         sims = np.array([v for _, v in found], dtype=np.float32)
         lo, hi = float(sims.min()), float(sims.max())
         scaled = (sims - lo) / (hi - lo) if hi > lo else np.ones_like(sims)
-        return {int(r): float(x) for (r, _), x in zip(found, scaled, strict=True)}
+        return {int(r): (float(x), float(raw)) for (r, _), x, raw in zip(found, scaled, sims, strict=True)}
 
     def candidates(
-        self, query: str, docs: list[str] | None, *, k: int
+        self, query: str, docs: list[str] | None, *, k: int, qvec: np.ndarray | None = None
     ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[int, Chunk]]:
         """Live candidate rows and each signal for them, lexical scaled by its best score within the filter."""
-        dense = self._dense(query, docs)
+        dense = self._dense(query, docs, qvec)
         rows, lexical = self.store.lexical_search(query_terms(query), max(k, CANDIDATES), docs, list(dense))
         found = self.store.chunk_rows(rows)
         live = np.array([r in found for r in rows], dtype=bool)  # rows of a crashed writer never show
         rows = rows[live]
         out = {f: _scaled(lexical[f][live]) for f in ("char", "word")}
-        out["dense"] = np.array([dense.get(int(r), 0.0) for r in rows], dtype=np.float32)
+        out["dense"] = np.array([dense.get(int(r), (0.0, 0.0))[0] for r in rows], dtype=np.float32)
+        out["cosine"] = np.array([dense.get(int(r), (0.0, 0.0))[1] for r in rows], dtype=np.float32)
         return rows, out, found
 
-    def signals(self, query: str, allowed: np.ndarray | None) -> dict[str, np.ndarray]:
-        """Each signal as one score per chunk (positions in `chunks`), scaled to [0, 1] (tuning scripts)."""
+    def signals(
+        self, query: str, allowed: np.ndarray | None, *, qvec: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Each signal as one score per chunk (positions in `chunks`), scaled to [0, 1], plus the raw cosine
+        ("cosine": absolute, so it can tell a question the documents do not answer); for tuning and fitting
+        scripts. `qvec`: the query's embedding when the caller already has it."""
         _, chunks, all_rows = self._everything()
         docs = None if allowed is None else sorted({chunks[i].doc for i in allowed})
-        rows, sig, _ = self.candidates(query, docs, k=len(chunks))
+        rows, sig, _ = self.candidates(query, docs, k=len(chunks), qvec=qvec)
         pos = np.searchsorted(all_rows, rows)
         out = {}
         for name, values in sig.items():
@@ -180,14 +190,28 @@ class Searcher:
         docs = self.allowed_docs(filters or {})
         if not query.strip() or not self.metas or (docs is not None and not docs):
             return []
-        rows, sig, found = self.candidates(query, docs, k=k)
-        if "section" in (filters or {}):  # a passage-level filter: keep the candidates standing in that section
+        by_section = "section" in (filters or {})
+        # A section filter applies to the candidates, so draw many more of them: most may stand elsewhere.
+        rows, sig, found = self.candidates(query, docs, k=max(k, SECTION_POOL) if by_section else k)
+        if by_section:  # a passage-level filter: keep the candidates standing in that section
             keep = np.array(
                 [section_matches(*self.section_of(found[int(r)]), (filters or {})["section"]) for r in rows], dtype=bool
             )
             rows, sig = rows[keep], {name: v[keep] for name, v in sig.items()}
         if not len(rows):
             return []
+        return self._ranked(rows, sig, found, k=k)
+
+    def rank(self, sig: dict[str, np.ndarray], allowed: np.ndarray | None, *, k: int) -> list[Hit]:
+        """The top `k` allowed chunks by the weighted fusion of `sig` (full arrays, as `signals` returns them)."""
+        _, chunks, all_rows = self._everything()
+        positions = np.arange(len(chunks)) if allowed is None else np.asarray(allowed, dtype=np.int64)
+        if not len(positions):
+            return []
+        found = {int(all_rows[i]): chunks[int(i)] for i in positions}
+        return self._ranked(all_rows[positions], {n: v[positions] for n, v in sig.items()}, found, k=k)
+
+    def _ranked(self, rows: np.ndarray, sig: dict[str, np.ndarray], found: Mapping[int, Chunk], *, k: int) -> list[Hit]:
         s = self.settings
         fused = s.w_char * sig["char"] + s.w_word * sig["word"] + s.w_dense * sig["dense"]
         k = min(max(k, 1), len(rows))

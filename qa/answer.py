@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from granska.qa.evidence import Scored, Weights, gives_answer_type, sentences
+from granska.qa import scorer
+from granska.qa.evidence import Scored, Weights, answerable, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language
@@ -50,7 +51,11 @@ def answer(
     outlines = outlines or {}
     if not hits:
         return Answer(question, abstention(question), True, [], hits, id=qid)
-    ranked = sentences(for_matching(question), hits, Weights([h.chunk.text for h in hits[:20]]))
+    matched, weights = for_matching(question), Weights([h.chunk.text for h in hits[:20]])
+    model = scorer.shipped() if settings.scorer == "learned" else None
+    ranked = sentences(matched, hits, weights, model=model)
+    learned_abstainer = model is not None and settings.abstainer == "learned"
+    silent = learned_abstainer and answerable(matched, ranked, hits, weights, model) < scorer.threshold(settings)
     # A "how many"/"what did it cost" question is answered only by a sentence with a count/amount it did not name.
     ranked = [
         s
@@ -65,7 +70,9 @@ def answer(
     # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
     leads = [s for s in ranked if not fragment(s.span.text)]
-    if not leads or leads[0].coverage < settings.abstain_below:
+    # The coverage rule reads the best coverage (the learned selector may rank a less-covering sentence first).
+    best = (leads[0].coverage if model is None else max(s.coverage for s in leads)) if leads else 0.0
+    if silent or not leads or best < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
     chosen = _choose(ranked, 1 if follow_cue else settings.max_sentences, lists=lists)

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+import numpy as np
 from granska.index.lexical import context_line
 
 from granska.text import char_ngrams, content_words, sentence_spans, words
 from granska.types import Hit, Span
+
+if TYPE_CHECKING:
+    from granska.qa.scorer import AnswerModel, Linear
 
 ANSWER_TYPE_BONUS = 0.1
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
@@ -70,7 +75,9 @@ class Scored:
     coverage: float  # 0..1
     rank: int  # rank of the passage it came from
     hit: Hit
-    prior: float = 0.0  # tie-breakers added to coverage when ranking
+    prior: float = 0.0  # tie-breakers added to coverage when ranking by rule
+    prob: float = 0.0  # the learned selector's probability that this sentence answers (when a model ranked)
+    features: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
 _VOWELS = str.maketrans("aeiouy", "******")
@@ -115,8 +122,11 @@ class Weights:
         self._grams = [text_grams(p) for p in passages]
         self._n = max(len(passages), 1)
 
+    def df(self, word: str) -> int:
+        return sum(1 for g in self._grams if match(word, g) > 0)
+
     def idf(self, word: str) -> float:
-        df = sum(1 for g in self._grams if match(word, g) > 0)
+        df = self.df(word)
         idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
         # A short word found nowhere is most often a light verb ("fick", "blev"), not the missing topic
         # ("budget", "kostade"): it may lower coverage, but not decide abstention on its own.
@@ -137,8 +147,8 @@ def _covered(words: list[str], weights: dict[str, float], matched: dict[str, flo
     return sum(weights[w] * matched[w] for w in words) / total if total > 0 else 0.0
 
 
-def sentences(question: str, hits: list[Hit], weights: Weights, *, passages: int = 5) -> list[Scored]:
-    """Every sentence of the top passages, scored; best first (ties go to the better passage)."""
+def candidates(question: str, hits: list[Hit], weights: Weights, *, passages: int = 5) -> list[Scored]:
+    """Every sentence of the top passages, scored by rule and with the learned selector's features; unsorted."""
     words = content_words(question)
     w = {word: weights.idf(word) for word in words}
     expected = answer_type(question)
@@ -162,10 +172,92 @@ def sentences(question: str, hits: list[Hit], weights: Weights, *, passages: int
             near = per[max(i - 1, 0) : i + 2]
             window = _covered(words, w, {x: max(m[x] for m in near) for x in words})
             cov = max(own, NEIGHBOUR_DISCOUNT * window)
-            prior = 0.1 * own - 0.02 * rank + 0.05 * hit.score
-            if expected is not None and gives_answer_type(question, text):
-                prior += ANSWER_TYPE_BONUS
-            out.append(Scored(Span(c.doc, key[1], key[2], c.page, text, cov), cov, rank, hit, prior))
-    # Coverage first; near-ties go to the sentence's own words, the expected answer type, the better passage.
-    out.sort(key=lambda x: -(x.coverage + x.prior))
+            given = expected is not None and gives_answer_type(question, text)
+            prior = 0.1 * own - 0.02 * rank + 0.05 * hit.score + (ANSWER_TYPE_BONUS if given else 0.0)
+            feats = {
+                "cov": cov,
+                "own": own,
+                "window": window,
+                "rank_inv": 1.0 / (rank + 1),
+                "score": hit.score,
+                "char": hit.parts.get("char", 0.0),
+                "word": hit.parts.get("word", 0.0),
+                "dense": hit.parts.get("dense", 0.0),
+                "type_asked": float(expected is not None),
+                "type_given": float(given),
+                "pos": i / len(spans),
+                "doc_start": float(key[1] == 0),
+                "log_len": math.log1p(len(text)),
+                "density": _density(text, per[i]),
+                "list_intro": float(bool(_LIST_INTRO.search(text))),
+            }
+            span = Span(c.doc, key[1], key[2], c.page, text, cov)
+            out.append(Scored(span, cov, rank, hit, prior, features=feats))
+    best_cov = max((x.coverage for x in out), default=0.0)
+    best_own = max((x.features["own"] for x in out), default=0.0)
+    for x in out:
+        x.features["cov_gap"] = x.coverage - best_cov
+        x.features["own_gap"] = x.features["own"] - best_own
     return out
+
+
+_LIST_INTRO = re.compile(r"(:|att)\s*$")
+
+
+def _density(text: str, matched: dict[str, float]) -> float:
+    """Share of the sentence's content words that a question word matches: a short, on-topic sentence scores high."""
+    own = content_words(text)
+    hits = sum(1 for v in matched.values() if v > 0)
+    return min(hits / len(own), 1.0) if own else 0.0
+
+
+def sentences(
+    question: str, hits: list[Hit], weights: Weights, *, passages: int = 5, model: AnswerModel | None = None
+) -> list[Scored]:
+    """Every sentence of the top passages, scored; best first (ties go to the better passage).
+
+    With a model, the learned selector ranks (and `prob` holds its probability); without, the rule does.
+    """
+    out = candidates(question, hits, weights, passages=passages)
+    if model is None:
+        # Coverage first; near-ties go to the sentence's own words, the expected answer type, the better passage.
+        out.sort(key=lambda x: -(x.coverage + x.prior))
+        return out
+    return rank_by(out, model.selector)
+
+
+def rank_by(cands: list[Scored], selector: Linear) -> list[Scored]:
+    """Candidates best first by a learned selector; `prob` and features["logit"] hold its verdict."""
+    from granska.qa.scorer import SENTENCE_FEATURES, sigmoid
+
+    rows = np.array([[x.features[f] for f in SENTENCE_FEATURES] for x in cands], dtype=np.float64)
+    logits = selector.logits(rows.reshape(len(cands), len(SENTENCE_FEATURES)))
+    order = sorted(range(len(cands)), key=lambda i: -logits[i])  # stable: ties keep passage order
+    return [
+        replace(cands[i], prob=sigmoid(float(logits[i])), features={**cands[i].features, "logit": float(logits[i])})
+        for i in order
+    ]
+
+
+def question_features(question: str, ranked: list[Scored], hits: list[Hit], weights: Weights) -> dict[str, float]:
+    """The abstainer's features for a question whose candidates a selector has ranked (best first)."""
+    from granska.qa.scorer import question_row
+
+    words = content_words(question)
+    idf = {x: weights.idf(x) for x in words}
+    total = sum(idf.values())
+    missing = sum(v for x, v in idf.items() if weights.df(x) == 0) / total if total > 0 else 1.0
+    asked = answer_type(question) is not None
+    return question_row(
+        [x.features.get("logit", 0.0) for x in ranked[:2]],
+        [x.features for x in ranked],
+        cosine=hits[0].parts.get("cosine", 0.0) if hits else 0.0,
+        missing=missing,
+        n_words=len(words),
+        type_unmet=asked and not any(x.features["type_given"] for x in ranked),
+    )
+
+
+def answerable(question: str, ranked: list[Scored], hits: list[Hit], weights: Weights, model: AnswerModel) -> float:
+    """P(the documents answer the question), by the learned abstainer over the selector's ranking."""
+    return model.answerable(question_features(question, ranked, hits, weights))
