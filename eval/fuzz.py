@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from granska.eval.serving import local_server
 
 
 @dataclass(slots=True)
@@ -95,34 +94,6 @@ def fuzz(url: str, *, examples: int, seconds: float | None = None, skip: frozens
     return report
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(index_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import httpx
-
-    port = _free_port()
-    exe = Path(sys.executable).with_name("granska")
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--index-dir", str(index_dir), "--port", str(port)],
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(360):
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("granska serve did not start")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server; default: start one on a fresh index")
@@ -131,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     proc = None
     url = args.url
     if url is None:
-        proc, url = _serve(Path(tempfile.mkdtemp(prefix="granska-fuzz-")) / "index")
+        proc, url = local_server(Path(tempfile.mkdtemp(prefix="granska-fuzz-")) / "index")
     try:
         t0 = time.perf_counter()
         report = fuzz(url.rstrip("/"), examples=args.examples)

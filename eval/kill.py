@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from granska.eval.serving import EXE, local_server
 from granska.index.store import LocalStore
 
 from granska.engine import BUNDLED_CORPUS, Engine
@@ -32,39 +32,11 @@ from granska.settings import EmbedderSettings, Settings
 
 DOCS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "swequad_mc" / "docs"
 QUESTION = "Vem gav EY i uppdrag att granska integrationsarbetet?"
-EXE = Path(sys.executable).with_name("granska")
 
 
 def _state(index_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     store = LocalStore(index_dir)
     return tuple(sorted(store.documents())), tuple(c.chunk_id for c in store.chunks())
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(index_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    import httpx
-
-    port = _port()
-    proc = subprocess.Popen(
-        [str(EXE), "serve", "--index-dir", str(index_dir), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def _kill_at(proc: subprocess.Popen[bytes], index_dir: Path, delay: float, on_partial: bool) -> bool:
@@ -107,7 +79,7 @@ def trial(kind: str, work: Path, settings: Settings, env: dict[str, str], rng: r
         )
         partial = _kill_at(proc, idx, delay, on_partial)
     else:
-        proc, url = _serve(idx, env)
+        proc, url = local_server(idx, env=env, polls=600, interval_s=0.2)
         if kind == "api-upload":
             files = [("files", (p.name, p.read_bytes())) for p in docs]
             request: dict[str, Any] = {"method": "POST", "url": f"{url}/api/documents", "files": files}

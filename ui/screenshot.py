@@ -9,13 +9,11 @@ ui-phone.png. The test suite never writes into docs/; it calls `capture` with a 
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from granska.eval.serving import local_server
 
 CHROMIUM = "/usr/bin/chromium"
 QUESTION = "Sedan när har kommunstyrelsen det övergripande ansvaret för kommunens integrationsfrågor?"
@@ -78,33 +76,13 @@ def capture(url: str, out: Path, *, browser=None) -> list[Path]:  # type: ignore
     return written
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve_bundled(index_dir: Path) -> tuple[str, subprocess.Popen[bytes]]:
     """A `granska serve` over the bundled corpus on a free local port, once it answers."""
-    import httpx
-
-    port = _free_port()
-    exe = Path(sys.executable).with_name("granska")
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--index-dir", str(index_dir), "--port", str(port)],
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(360):
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return url, proc
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("granska serve did not start")
+    try:
+        proc, url = local_server(index_dir)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
+    return url, proc
 
 
 def main() -> None:
