@@ -25,7 +25,7 @@ def features(q: Query) -> np.ndarray:
 
 
 def _pairs(queries: Sequence[Query], cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    diffs = []
+    diffs: list[np.ndarray] = []
     for q in queries:
         x = features(q)[:, cols]
         cand = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -156,10 +157,10 @@ class Engine:
             self._after_write({doc}, {doc: meta})
             return int(status[doc]["chunks"])
 
-    def documents(self) -> dict[str, Document]:
-        """The indexed documents, each with its outline (derived from the stored text, cached per file hash)."""
-        docs = self.store.documents() if self.has_index() else {}
-        return {n: d if d.outline is not None else replace(d, outline=self.outline(d)) for n, d in docs.items()}
+    def documents(self) -> Mapping[str, Document]:
+        """The indexed documents, each with its outline (derived from the stored text, cached per file hash);
+        a lazy view: a document's text and outline are read only when it is looked up."""
+        return _WithOutlines(self.store.documents() if self.has_index() else {}, self.outline)
 
     def _outline_of(self, name: str) -> Outline | None:
         """A passage's document outline, for the searcher: read once per document and store version."""
@@ -308,7 +309,7 @@ class Engine:
             tabled = self._routed(resolved, asked, hits, recs, resps, parsed, k)
             if tabled is not None:
                 ordered = _citing_first(hits, tabled.citations, self.searcher())
-                notes = {**tabled.notes, **seen, "path": tabled.notes.get("generator")}
+                notes: dict[str, Any] = {**tabled.notes, **seen, "path": tabled.notes.get("generator")}
                 return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, notes)
         kind = asked.kind if asked.kind in routes.CUES else None
         result = answer(
@@ -319,12 +320,13 @@ class Engine:
             cue=routes.CUES.get(kind) if kind else None,
             sections=routes.SECTIONS.get(kind, set()) if kind else set(),
             lists=asked.plural or asked.kind == "recommendations",
-            outlines={n: d.outline for n, d in self.documents().items() if d.outline is not None},
+            # Only the passages' documents: reading every outline per question would cost the whole corpus.
+            outlines={h.chunk.doc: o for h in hits if (o := self._outline_of(h.chunk.doc)) is not None},
             roles={"response"} if asked.kind == "response" else set(),
             cue_share=routes.CUED_SHARE.get(asked.kind, routes.CUED_SHARE["default"]),
             follow_cue=asked.kind == "response",
         )
-        notes: dict[str, Any] = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
+        notes = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:
             try:
                 gen = llm.generate(resolved, hits[:LLM_PASSAGES], self.settings)
@@ -396,7 +398,7 @@ class Engine:
         )
 
 
-def _in_section(docs: dict[str, Document], span: Span, values: list[str]) -> bool:
+def _in_section(docs: Mapping[str, Document], span: Span, values: list[str]) -> bool:
     doc = docs.get(span.doc)
     sec = doc.outline.section_at(span.start) if doc is not None and doc.outline is not None else None
     return sec is not None and section_matches(sec.kind, sec.path, values)
@@ -468,3 +470,24 @@ def _corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int
     """The order the tables had when built over the whole corpus: reports before responses, then by name."""
     meta = metas.get(span.doc)
     return (meta is not None and meta.role == "response", span.doc, span.start)
+
+
+class _WithOutlines(Mapping[str, Document]):
+    """The store's documents, each given its outline when it is looked up."""
+
+    def __init__(self, docs: Mapping[str, Document], outline: Callable[[Document], Outline]) -> None:
+        self._docs = docs
+        self._outline = outline
+
+    def __getitem__(self, name: str) -> Document:
+        d = self._docs[name]
+        return d if d.outline is not None else replace(d, outline=self._outline(d))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._docs

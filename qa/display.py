@@ -213,7 +213,9 @@ def repair(text: str, *, damaged: bool | None = None) -> str:
         damaged = is_damaged(text)
     text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
     text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
-    tokens, seps, last = [], [], 0
+    tokens: list[str] = []
+    seps: list[str] = []
+    last = 0
     lead = ""
     for m in _TOKEN.finditer(text):
         if not tokens:

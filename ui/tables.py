@@ -36,10 +36,8 @@ class Snapshot:
 
 def snapshot(engine: Engine) -> Snapshot:
     with engine._lock:  # one generation: no write may land between reading the documents and the tables
-        docs = engine.documents()
-        passages: dict[str, int] = {}
-        for c in engine.store.chunks() if docs else []:
-            passages[c.doc] = passages.get(c.doc, 0) + 1
+        docs = dict(engine.documents())  # a snapshot holds its documents, not a lazy view
+        passages = {n: int(s["chunks"]) for n, s in engine.document_status().items()}
         recs = engine.recommendations() if docs else []
         resps = engine.responsibilities() if docs else []
     generation = hashlib.sha256("".join(f"{n}:{d.doc_sha256};" for n, d in sorted(docs.items())).encode())
@@ -67,7 +65,7 @@ def source_href(span: Span | dict[str, Any]) -> str:
     from urllib.parse import quote
 
     s = span if isinstance(span, dict) else {"doc": span.doc, "start": span.start, "end": span.end}
-    return f"/source/{quote(s['doc'])}?start={s['start']}&end={s['end']}#hl"
+    return f"/source/{quote(str(s['doc']))}?start={s['start']}&end={s['end']}#hl"
 
 
 def oneline(text: str) -> str:

@@ -22,8 +22,6 @@ LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 TABS = ("Fråga", "Granska påstående", "Rekommendationer", "Ansvar", "Dokument")
 
 
-
-
 def _open(browser, server: Server, width: int = 1440, height: int = 1000):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": width, "height": height})
     pg = context.new_page()

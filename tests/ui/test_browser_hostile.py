@@ -8,7 +8,7 @@ from pathlib import Path
 from granska.eval.hostile_files import XSS
 
 from tests.ui.conftest import Server
-from tests.ui.test_browser import LOCAL, browser  # noqa: F401 - the shared Chromium fixture
+from tests.ui.test_browser import LOCAL  # the Chromium fixture `browser` is shared from conftest
 
 # A sentence of its own (other tests upload the shared payload too), with markup in the part an answer quotes.
 OWN = (
@@ -18,7 +18,7 @@ OWN = (
 PWNED = "() => window.__pwned === undefined && !document.querySelector('#chat img[src^=\"http\"]')"
 
 
-def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_server: Server, tmp_path: Path):  # noqa: F811
+def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_server: Server, tmp_path: Path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[str] = []
     dialogs: list[str] = []
