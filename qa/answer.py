@@ -148,9 +148,17 @@ _JUNK = re.compile(
 )
 
 
+JUNK_WORDS = 6  # content words a sentence keeps beside its contact/TOC marks to still be a statement
+
+
 def junk(text: str) -> bool:
-    """A contact line, address, page header or TOC line: any e-mail, phone number, address word, TOC mark."""
-    return bool(_JUNK.search(fold(text)))
+    """A contact line, address, page header or TOC line: e-mail, phone number, address word or TOC mark, with
+    little else. A statement that merely contains a link ("X ansvarar för … (se https://…)") still answers."""
+    folded = fold(text)
+    if not _JUNK.search(folded):
+        return False
+    rest = _JUNK.sub(" ", re.sub(r"\S*(?:https?://|www\.|@)\S*", " ", folded))
+    return len(content_words(rest)) < JUNK_WORDS
 
 
 def _title_line(s: Scored) -> bool:
