@@ -50,9 +50,9 @@ def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_serv
     page.click("#send")
     page.wait_for_selector("#sources a", timeout=90000)
     chat = page.locator("#chat")
-    labels = page.locator("#sources a")
-    hostile = next(i for i in range(labels.count()) if "fientlig.txt" in labels.nth(i).inner_text())
-    labels.nth(hostile).click()
+    items = page.locator("#sources li")  # each source: its link, then the file name and the span
+    hostile = next(i for i in range(items.count()) if "fientlig.txt" in items.nth(i).inner_text())
+    items.nth(hostile).locator("a").first.click()
     page.wait_for_selector("#viewer mark#hl", timeout=20000)
     viewer = page.locator("#viewer").inner_text()
     assert "<img" in viewer or "<script>" in viewer  # shown as text …
