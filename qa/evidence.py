@@ -121,9 +121,13 @@ class Weights:
     def __init__(self, passages: list[str]) -> None:
         self._grams = [text_grams(p) for p in passages]
         self._n = max(len(passages), 1)
+        self._df: dict[str, int] = {}  # the passages never change: each word is counted once
 
     def df(self, word: str) -> int:
-        return sum(1 for g in self._grams if match(word, g) > 0)
+        got = self._df.get(word)
+        if got is None:
+            got = self._df[word] = sum(1 for g in self._grams if match(word, g) > 0)
+        return got
 
     def idf(self, word: str) -> float:
         df = self.df(word)
