@@ -7,13 +7,18 @@ serving memory and the time to the first answer are those a user would see:
 - build: ingest passages/s and peak RSS of the ingest process
 - add one document / remove one document at that size
 - serve: time from a new process to its first answer; query p50/p95; RSS after the queries; bytes on disk
+- floors, measured once in the same run: the same document added to / removed from an empty index, the raw
+  `encode` throughput of the default embedder, and the RSS of a process that only imported the code
 - baseline, measured in the same run on the same passages: the previous design's lexical index (bm25s over
   the same analysis, rebuilt whole on every change, a score per passage and a full sort per query)
+
+Every time is given as wall and CPU seconds, with the load average: the machine may be shared.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import resource
@@ -22,8 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PASSAGES_PER_DOC = 76
@@ -91,57 +97,148 @@ def _questions() -> list[str]:
 
 
 # --- children: each step in its own process -------------------------------------------------------
-def child_build(index: Path, corpus: Path) -> dict[str, Any]:
+# Stores the benchmark can run against: "local" (the embedded store, the default) and whatever another store
+# registers here as {scheme: opener(spec, index_dir) -> Store} (e.g. "postgresql" for the PostgreSQL store).
+STORES: dict[str, Callable[[str, Path], Any]] = {"local": lambda spec, index: None}
+
+
+def _engine(index: Path, spec: str = "local") -> Any:
     from granska.engine import Engine
     from granska.settings import Settings
 
-    engine = Engine(Settings(index_dir=index))
-    t0 = time.perf_counter()
-    report = engine.ingest([corpus])
-    build_s = time.perf_counter() - t0
+    scheme = spec.split(":", 1)[0]
+    if scheme not in STORES:
+        raise ValueError(f"unknown store {spec!r} for the scale benchmark (known: {', '.join(STORES)})")
+    return Engine(Settings(index_dir=index), store=STORES[scheme](spec, index))
+
+
+class _Clock:
+    """Wall and CPU seconds of one step (CPU is what the neighbours' load does not inflate)."""
+
+    def __enter__(self) -> Self:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+TRACKER_BUDGET_S = 300.0  # how long a step waits for the background relinking before it reports "not current"
+
+
+def child_build(index: str, corpus: str, spec: str = "local") -> dict[str, Any]:
+    engine = _engine(Path(index), spec)
+    load = _load()
+    with _Clock() as c:
+        report = engine.ingest([Path(corpus)])
     passages = sum(s["chunks"] for s in engine.document_status().values())
-    return {"passages": passages, "docs": len(report.added), "build_s": build_s, "peak_rss": _rss_peak()}
+    out = {
+        "passages": passages,
+        "docs": len(report.added),
+        "build_s": c.wall,
+        "build_cpu_s": c.cpu,
+        "load": (load + _load()) / 2,
+    }
+    return {**out, **_tracker_lag(engine, "build_tracker"), "peak_rss": _rss_peak()}
 
 
-def child_change(index: Path, extra: Path) -> dict[str, Any]:
-    from granska.engine import Engine
-    from granska.settings import Settings
+def _tracker_lag(engine: Any, name: str) -> dict[str, Any]:
+    """Seconds until the tables cover every committed document (the municipality relinking in the
+    background), or None when that took longer than the budget."""
+    with _Clock() as c:
+        done = engine.wait_for_tracker(timeout=TRACKER_BUDGET_S)
+    return {f"{name}_s": c.wall if done else None, f"{name}_cpu_s": c.cpu if done else None}
 
-    engine = Engine(Settings(index_dir=index))
+
+def child_add(index: str, extra: str, spec: str = "local") -> dict[str, Any]:
+    engine = _engine(Path(index), spec)
+    if engine.has_index():
+        engine.store.metas()
+    load = _load()
+    with _Clock() as add:
+        engine.ingest([Path(extra)])
+    lag = _tracker_lag(engine, "add_tracker")
+    return {"add_one_s": add.wall, "add_one_cpu_s": add.cpu, "change_load": (load + _load()) / 2, **lag}
+
+
+def child_remove(index: str, extra: str, spec: str = "local") -> dict[str, Any]:
+    engine = _engine(Path(index), spec)
     engine.store.metas()
-    t0 = time.perf_counter()
-    engine.ingest([extra])
-    add_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    engine.remove(next(iter(extra.glob("*.txt"))).name)
-    return {"add_one_s": add_s, "remove_one_s": time.perf_counter() - t0}
+    with _Clock() as rm:
+        engine.remove(next(iter(Path(extra).glob("*.txt"))).name)
+    return {"remove_one_s": rm.wall, "remove_one_cpu_s": rm.cpu}
 
 
-def child_serve(index: Path) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    from granska.engine import Engine
-    from granska.settings import Settings
-
+def child_first(index: str, spec: str = "local") -> dict[str, Any]:
+    """A new process: imports, opening the store, one answer."""
+    t0, c0 = time.perf_counter(), time.process_time()
     questions = _questions()
-    engine = Engine(Settings(index_dir=index))
+    engine = _engine(Path(index), spec)
     engine.ask(questions[0])
-    first = time.perf_counter() - t0
-    times = []
+    return {"first_answer_s": time.perf_counter() - t0, "first_answer_cpu_s": time.process_time() - c0}
+
+
+def child_serve(index: str, spec: str = "local") -> dict[str, Any]:
+    """Search latency over the SweQUAD-MC dev questions, and the RSS of the process after them."""
+    questions = _questions()
+    engine = _engine(Path(index), spec)
+    engine.search(questions[0], k=20)
+    walls, cpus = [], []
     for q in questions[1:]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         engine.search(q, k=20)
-        times.append(time.perf_counter() - t)
-    disk = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    disk = sum(p.stat().st_size for p in Path(index).rglob("*") if p.is_file())
     return {
-        "first_answer_s": first,
-        "query_p50_ms": 1000 * statistics.median(times),
-        "query_p95_ms": 1000 * _p(times, 0.95),
+        "query_p50_ms": 1000 * statistics.median(walls),
+        "query_p95_ms": 1000 * _p(walls, 0.95),
+        "query_cpu_p50_ms": 1000 * statistics.median(cpus),
+        "query_cpu_p95_ms": 1000 * _p(cpus, 0.95),
         "serving_rss": _rss_now(),
         "disk_bytes": disk,
+        "serve_load": _load(),
     }
 
 
-def child_baseline(corpus: Path) -> dict[str, Any]:
+def child_imports() -> dict[str, Any]:
+    """RSS of a process that imported what a serving process imports, before it opens an index."""
+    import numpy  # noqa: F401
+    import tantivy  # noqa: F401
+    from granska.index import bm25, lexical, store  # noqa: F401
+
+    from granska import text
+    from granska.engine import Engine  # noqa: F401
+
+    text.count_tokens("x")  # the tokenizer tables every process loads
+    return {"imports_rss": _rss_now()}
+
+
+def child_encode(corpus: str, n: str = "128") -> dict[str, Any]:
+    """The raw `encode` floor: the default embedder on the corpus's first passages, nothing else."""
+    from granska.ingest import pipeline
+
+    from granska.engine import Engine
+    from granska.settings import IngestSettings, Settings
+
+    files, _ = pipeline.collect([Path(corpus)])
+    texts: list[str] = []
+    for f in files:
+        texts.extend(c.text for c in pipeline.load_one(f, None, IngestSettings()).chunks)
+        if len(texts) >= int(n):
+            break
+    embedder = Engine(Settings()).embedder()
+    embedder.encode(texts[:8])  # the model loads outside the timing
+    with _Clock() as c:
+        embedder.encode(texts[: int(n)])
+    return {"encode_passages": len(texts[: int(n)]), "encode_s": c.wall, "encode_cpu_s": c.cpu}
+
+
+def child_baseline(corpus_dir: str) -> dict[str, Any]:
     """The previous lexical design on the same passages: full bm25s build, full scoring and sort per query."""
     import bm25s
     import numpy as np
@@ -151,7 +248,7 @@ def child_baseline(corpus: Path) -> dict[str, Any]:
     from granska import text as analysis
     from granska.settings import IngestSettings
 
-    files, _ = pipeline.collect([corpus])
+    files, _ = pipeline.collect([Path(corpus_dir)])
     texts = [c.text for f in files for c in pipeline.load_one(f, None, IngestSettings()).chunks]
     t0 = time.perf_counter()
     retrievers = {}
@@ -182,45 +279,80 @@ def child_baseline(corpus: Path) -> dict[str, Any]:
 
 
 def _child(step: str, *args: str) -> dict[str, Any]:
-    code = f"import json,sys; from pathlib import Path; from granska.eval import scale; print(json.dumps(scale.child_{step}(*map(Path, sys.argv[1:]))))"
+    code = (
+        "import json,os,sys; from granska.eval import scale; "
+        f"print(json.dumps(scale.child_{step}(*sys.argv[1:])), flush=True); "
+        "os._exit(0)"  # background work left running (relinking, merges) is not part of the step
+    )
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"bench step {step} failed: {out.stderr.strip().splitlines()[-1:]}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def run(sizes: list[int], *, work: Path | None = None) -> dict[str, Any]:
-    """One row per size; the baseline at the sizes it fits (<= BASELINE_MAX passages)."""
+def run(sizes: list[int], *, work: Path | None = None, stores: tuple[str, ...] = ("local",)) -> dict[str, Any]:
+    """One row per store and size; the floors once per run (the same machine, the same load)."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="granska-scale-", dir=work) as tmp:
         base = Path(tmp)
         extra = base / "extra"
         write_corpus(extra, PASSAGES_PER_DOC, seed=999, prefix="extra")
+        floors: dict[str, Any] = {**_child("imports"), **_child("encode", str(extra))}
+        for spec in stores:
+            # The same document added to and removed from an empty index: what "proportional" is measured against.
+            empty = str(base / f"index-empty-{_slug(spec)}")
+            floors[f"empty:{spec}"] = {
+                **_child("add", empty, str(extra), spec),
+                **_child("remove", empty, str(extra), spec),
+            }
         for n in sizes:
-            corpus, index = base / f"corpus-{n}", base / f"index-{n}"
+            corpus = base / f"corpus-{n}"
             write_corpus(corpus, n, seed=n)
-            row: dict[str, Any] = {"size": n, **_child("build", str(index), str(corpus))}
-            row["ingest_passages_per_s"] = row["passages"] / row["build_s"]
-            row.update(_child("change", str(index), str(extra)))
-            row.update(_child("serve", str(index)))
+            for spec in stores:
+                index = base / f"index-{n}-{_slug(spec)}"
+                row: dict[str, Any] = {"size": n, "store": spec, **_child("build", str(index), str(corpus), spec)}
+                row["ingest_passages_per_s"] = row["passages"] / row["build_s"]
+                row["ingest_passages_per_cpu_s"] = row["passages"] / max(row["build_cpu_s"], 1e-9)
+                for step in ("add", "remove"):
+                    row.update(_child(step, str(index), str(extra), spec))
+                row.update(_child("first", str(index), spec))
+                row.update(_child("serve", str(index), spec))
+                rows.append(row)
             if n <= BASELINE_MAX:
-                row["baseline"] = _child("baseline", str(corpus))
-            rows.append(row)
-    return {"date": time.strftime("%Y-%m-%d"), "rows": rows}
+                for row in rows[-len(stores) :]:
+                    row["baseline"] = _child("baseline", str(corpus))
+                    break
+    return {"date": time.strftime("%Y-%m-%d"), "floors": floors, "rows": rows}
+
+
+def _slug(spec: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", spec.lower()).strip("-")[:40]
 
 
 def table(results: dict[str, Any]) -> str:
-    head = (
-        "| passages | ingest passages/s | add one doc | remove one doc | first answer | query p50 | query p95 "
-        "| peak RSS (build) | serving RSS | on disk |"
-    )
-    lines = [head, "|" + "---|" * 10]
+    floors = results.get("floors", {})
+    lines = [
+        (
+            "| store | passages | ingest passages/s (per CPU s) | add one doc (CPU) | remove one doc (CPU) "
+            "| first answer (CPU) | query p50 / p95 (CPU p50 / p95) | peak RSS (build) | serving RSS (minus imports) "
+            "| on disk | load |"
+        ),
+        "|" + "---|" * 11,
+    ]
     for r in results["rows"]:
+        served = r["serving_rss"] - floors.get("imports_rss", 0)
         lines.append(
-            f"| {r['passages']:,} | {r['ingest_passages_per_s']:.0f} | {r['add_one_s']:.2f} s | {r['remove_one_s']:.2f} s "
-            f"| {r['first_answer_s']:.2f} s | {r['query_p50_ms']:.1f} ms | {r['query_p95_ms']:.1f} ms "
-            f"| {r['peak_rss'] / 1e9:.2f} GB | {r['serving_rss'] / 1e9:.2f} GB | {r['disk_bytes'] / 1e9:.3f} GB |"
+            f"| {r.get('store', 'local')} | {r['passages']:,} "
+            f"| {r['ingest_passages_per_s']:.0f} ({r.get('ingest_passages_per_cpu_s', 0):.0f}) "
+            f"| {r['add_one_s']:.2f} s ({r.get('add_one_cpu_s', 0):.2f} s) "
+            f"| {r['remove_one_s']:.2f} s ({r.get('remove_one_cpu_s', 0):.2f} s) "
+            f"| {r['first_answer_s']:.2f} s ({r.get('first_answer_cpu_s', 0):.2f} s) "
+            f"| {r['query_p50_ms']:.1f} / {r['query_p95_ms']:.1f} ms "
+            f"({r.get('query_cpu_p50_ms', 0):.1f} / {r.get('query_cpu_p95_ms', 0):.1f} ms) "
+            f"| {r['peak_rss'] / 1e9:.2f} GB | {r['serving_rss'] / 1e9:.3f} GB ({served / 1e9:.3f} GB) "
+            f"| {r['disk_bytes'] / 1e9:.3f} GB | {r.get('load', 0):.1f} |"
         )
+    lines += ["", *_ratios(results)]
     base = [r for r in results["rows"] if "baseline" in r]
     if base:
         lines += [
@@ -239,28 +371,66 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _ratios(results: dict[str, Any]) -> list[str]:
+    """Each figure against its floor from the same run: the empty index, the raw encoder, the bytes on disk."""
+    floors = results.get("floors", {})
+    enc = floors.get("encode_passages", 0) / max(floors.get("encode_s", 0), 1e-9)
+    enc_cpu = floors.get("encode_passages", 0) / max(floors.get("encode_cpu_s", 0), 1e-9)
+    lines = [
+        (
+            f"Floors (same run): raw encode {enc:.1f} passages/s ({enc_cpu:.1f} per CPU s); imports-only process "
+            f"{floors.get('imports_rss', 0) / 1e9:.3f} GB RSS."
+        ),
+        "",
+        (
+            "| store | passages | add one / empty index (CPU) | remove one / empty (CPU) | ingest / raw encode "
+            "| serving RSS / on disk (minus imports) | tables current: after build / after add (CPU) |"
+        ),
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results["rows"]:
+        empty = floors.get(f"empty:{r.get('store', 'local')}")
+        if empty is None:
+            continue
+        served = r["serving_rss"] - floors.get("imports_rss", 0)
+        lines.append(
+            f"| {r.get('store', 'local')} | {r['passages']:,} "
+            f"| {r['add_one_s'] / empty['add_one_s']:.2f}x ({r['add_one_cpu_s'] / empty['add_one_cpu_s']:.2f}x) "
+            f"| {r['remove_one_s'] / empty['remove_one_s']:.2f}x "
+            f"({r['remove_one_cpu_s'] / max(empty['remove_one_cpu_s'], 1e-9):.2f}x) "
+            f"| {r['ingest_passages_per_s'] / max(enc, 1e-9):.2f}x "
+            f"| {r['serving_rss'] / r['disk_bytes']:.1f}x ({served / r['disk_bytes']:.1f}x) "
+            f"| {_lag(r, 'build_tracker')} / {_lag(r, 'add_tracker')} (empty index: {_lag(empty, 'add_tracker')}) |"
+        )
+    return lines
+
+
+def _lag(r: dict[str, Any], name: str) -> str:
+    wall, cpu = r.get(f"{name}_s"), r.get(f"{name}_cpu_s")
+    return f"> {TRACKER_BUDGET_S:.0f} s" if wall is None else f"{wall:.1f} s ({cpu:.1f} s)"
+
+
 def plot(results: dict[str, Any], path: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = results["rows"]
-    n = [r["passages"] for r in rows]
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
-    axes[0].plot(n, [r["query_p50_ms"] for r in rows], "o-", label="p50")
-    axes[0].plot(n, [r["query_p95_ms"] for r in rows], "s--", label="p95")
-    axes[0].set(title="query latency (ms)", xscale="log")
-    axes[1].plot(n, [r["add_one_s"] for r in rows], "o-", label="add one doc")
-    axes[1].plot(n, [r["remove_one_s"] for r in rows], "s--", label="remove one doc")
-    axes[1].plot(n, [r["first_answer_s"] for r in rows], "^:", label="first answer")
-    axes[1].set(title="seconds", xscale="log")
-    axes[2].plot(n, [r["peak_rss"] / 1e9 for r in rows], "o-", label="peak RSS (build)")
-    axes[2].plot(n, [r["serving_rss"] / 1e9 for r in rows], "s--", label="serving RSS")
-    axes[2].plot(n, [r["disk_bytes"] / 1e9 for r in rows], "^:", label="on disk")
-    axes[2].set(title="GB", xscale="log")
-    for ax in axes:
-        ax.set_xlabel("passages")
+    for spec in sorted({r.get("store", "local") for r in results["rows"]}):
+        rows = [r for r in results["rows"] if r.get("store", "local") == spec]
+        n = [r["passages"] for r in rows]
+        tag = "" if spec == "local" else f" ({spec.split(':', 1)[0]})"
+        axes[0].plot(n, [r["query_p50_ms"] for r in rows], "o-", label="p50" + tag)
+        axes[0].plot(n, [r["query_p95_ms"] for r in rows], "s--", label="p95" + tag)
+        axes[1].plot(n, [r["add_one_s"] for r in rows], "o-", label="add one doc" + tag)
+        axes[1].plot(n, [r["remove_one_s"] for r in rows], "s--", label="remove one doc" + tag)
+        axes[1].plot(n, [r["first_answer_s"] for r in rows], "^:", label="first answer" + tag)
+        axes[2].plot(n, [r["peak_rss"] / 1e9 for r in rows], "o-", label="peak RSS (build)" + tag)
+        axes[2].plot(n, [r["serving_rss"] / 1e9 for r in rows], "s--", label="serving RSS" + tag)
+        axes[2].plot(n, [r["disk_bytes"] / 1e9 for r in rows], "^:", label="on disk" + tag)
+    for ax, title in zip(axes, ("query latency (ms, wall)", "seconds (wall)", "GB"), strict=True):
+        ax.set(title=title, xscale="log", xlabel="passages")
         ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from granska.index import rows as tracker_rows
 from granska.index.embedders import Embedder, embedder_fingerprint, get_embedder
 from granska.index.search import Searcher, parse_filters, section_matches
 from granska.index.store import LocalStore, Store, Upsert
-from granska.index.vectors import Worker
+from granska.index.vectors import Rerun, Worker
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.outline import outline as read_outline
@@ -31,6 +32,7 @@ from granska.settings import Settings
 from granska.types import Answer, DocMeta, Document, Hit, Outline, Span
 
 TRACKER_KEYS = ("addressee", "body", "status")
+PENDING_KEY = "journal:pending"  # tracker rows of documents committed but not yet computed
 COMMIT_CHUNKS = 2000  # chunks per commit while ingesting: searchable early, without a commit per file
 ROW_INTENTS = ("recommendations", "status", "addressee", "other")  # intents the recommendation table may answer
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
@@ -51,6 +53,9 @@ class Engine:
         self._vectors = Worker(self.store, lambda: _Locked(self.embedder()), batch=settings.embedder.batch_size)
         self._outlines: dict[tuple[str, str], Outline] = {}
         self._named_outlines: tuple[int, dict[str, Outline | None]] = (-1, {})
+        self._pending_checked = -1  # tracker version at which no tracker rows were pending
+        self._queue_lock = threading.Lock()  # a municipality queued while the background relinks it stays queued
+        self._relink = Rerun(self._relink_queued, name="granska-tracker")
 
     # --- identity ------------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
@@ -109,6 +114,7 @@ class Engine:
             files, skipped = pipeline.collect(paths, uploaded=uploaded)
             report = IngestReport(skipped=list(skipped))
             batch: list[pipeline.Loaded] = []
+            touched: dict[str, DocMeta | None] = {}  # documents committed by this call, with their old metadata
             for item in _progress(list(pipeline.plan(files, existing)), progress, "reading"):
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
@@ -122,21 +128,34 @@ class Engine:
                         continue
                     (report.replaced if item.status == "changed" else report.added).append(item.doc)
                     if sum(len(loaded.chunks) for loaded in batch) >= COMMIT_CHUNKS:
-                        report.chunks_embedded += self._commit(batch)
+                        report.chunks_embedded += self._commit(batch, touched)
                         batch = []
             if batch:
-                report.chunks_embedded += self._commit(batch)
+                report.chunks_embedded += self._commit(batch, touched)
+            if touched:  # once per call: a municipality's rows are rebuilt once, not after every batch
+                self._after_write(set(touched), {n: m for n, m in touched.items() if m is not None})
             return report
 
-    def _commit(self, loaded: list[pipeline.Loaded]) -> int:
-        """One commit of these documents (their text now, vectors later); returns the chunks queued to embed."""
+    def _commit(self, loaded: list[pipeline.Loaded], touched: dict[str, DocMeta | None]) -> int:
+        """One commit of these documents (their text now, vectors later; tracker rows when the ingest ends,
+        journalled as pending until then); returns the chunks queued to embed."""
         upserts = [Upsert(item.document, item.chunks) for item in loaded]
         old = self.store.metas() if self.has_index() else {}
+        names = [u.document.doc for u in upserts]
+        for n in names:
+            touched.setdefault(n, old.get(n))
+        self._mark_pending(touched)
         self.store.apply(upserts=upserts, deletes=[], fingerprint=self.fingerprint())
-        self._after_write(
-            {u.document.doc for u in upserts}, {n: old[n] for n in (u.document.doc for u in upserts) if n in old}
-        )
+        if self.dense_on():
+            self._vectors.kick()
         return sum(len(u.chunks) for u in upserts) if self.dense_on() else 0
+
+    def _mark_pending(self, touched: dict[str, DocMeta | None]) -> None:
+        """Journal the documents whose tracker rows are not computed yet (a kill before the end of an ingest
+        leaves them pending; the next table answer computes them)."""
+        pending = [{"doc": n, "place": _place_key(m, n) if m is not None else None} for n, m in touched.items()]
+        code = self.store.tracker_state()[0] or tracker_code()
+        self.store.put_tracker({PENDING_KEY: {"pending": pending}}, code=code)
 
     def wait_for_vectors(self) -> None:
         """Block until the background worker has embedded every document (dense search on)."""
@@ -153,6 +172,7 @@ class Engine:
             if doc not in status:
                 raise UnknownDocumentError(f"no document named {doc!r} in the index (see `granska docs list`)")
             meta = self.store.metas()[doc]
+            self._mark_pending({doc: meta})
             self.store.apply(upserts=[], deletes=[doc], fingerprint=self.store.fingerprint())
             self._after_write({doc}, {doc: meta})
             return int(status[doc]["chunks"])
@@ -180,22 +200,90 @@ class Engine:
         return self._outlines[key]
 
     def _after_write(self, docs: set[str], old: dict[str, DocMeta]) -> None:
-        """Tracker rows for the documents touched (and their municipality), then vectors in the background."""
+        """Tracker rows for the documents touched now; their municipalities' recommendations (which link
+        across that municipality's documents, a cost growing with it) in the background; then vectors."""
         # Rows made by other code are rebuilt in full once; a fresh index starts with this code's rows.
         if self._tracker_current() or not set(self.store.metas()) - docs:
-            self.store.put_tracker(self._tracker_rows(docs, old), code=tracker_code())
+            rows = self._tracker_rows(docs, old, relink=False)
+            rows[PENDING_KEY] = {"pending": []}  # done: nothing pending
+            self.store.put_tracker(rows, code=tracker_code())
+            self._relink.kick()
         if self.dense_on():
             self._vectors.kick()
 
-    def _tracker_rows(self, docs: set[str], old: dict[str, DocMeta]) -> dict[str, dict[str, list[Any]]]:
-        """Responsibilities per document; recommendations per municipality (they link within it)."""
+    def wait_for_tracker(self, timeout: float | None = None) -> bool:
+        """Block until the stored tracker rows cover every committed document (the background relinking);
+        False when `timeout` seconds went by first."""
+        self._finish_pending()
+        if self.has_index() and self._tracker_current() and self._queued():
+            self._relink.kick()
+        return self._relink.wait(timeout)
+
+    def _queued(self) -> dict[str, list[Any]]:
+        """Municipalities whose recommendations wait for the background relinking: {key: [stamp]}."""
+        return {k: v for k, v in self.store.tracker("pending") if k.startswith("relink:")}
+
+    def _relink_queued(self) -> None:
+        """The background job: recommendations of each queued municipality, over its documents now. A place
+        queued again meanwhile stays queued (its stamp changed) and is done once more."""
+        while self._tracker_current() and (queued := self._queued()):
+            rows = self._tracker_rows(set(), {}, places={k.split(":", 1)[1] for k in queued})
+            with self._queue_lock:
+                now = self._queued()
+                rows.update({k: {"pending": []} for k, v in queued.items() if now.get(k) == v})
+                self.store.put_tracker(rows, code=tracker_code())
+
+    def _finish_pending(self) -> None:
+        """Tracker rows a killed ingest left pending: computed now (per document; municipalities queued), if
+        no writer of this engine is at work."""
+        version = self.store.tracker_state()[1]
+        if version == self._pending_checked or not self.has_index():
+            return
+        pending = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
+        if not pending:
+            self._pending_checked = version
+            if self._queued() and not self._relink.busy():
+                self._relink.kick()  # a killed process's queue
+            return
+        if not self._write.acquire(blocking=False):
+            return
+        try:
+            pending = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
+            if pending and self._tracker_current():
+                names = {str(r["doc"]) for r in pending}
+                places = {str(r["place"]) for r in pending if r.get("place")}
+                rows = self._tracker_rows(names, {}, places=places, relink=False)
+                rows[PENDING_KEY] = {"pending": []}
+                self.store.put_tracker(rows, code=tracker_code())
+                self._relink.kick()
+        finally:
+            self._write.release()
+
+    def _tracker_rows(
+        self,
+        docs: set[str],
+        old: dict[str, DocMeta],
+        *,
+        places: frozenset[str] | set[str] = frozenset(),
+        relink: bool = True,
+    ) -> dict[str, dict[str, list[Any]]]:
+        """Responsibilities per document; recommendations per municipality (they link within it), or with
+        relink=False those municipalities queued for the background. `places`: more municipalities to
+        rebuild (where a document was before it changed)."""
         metas = self.store.metas()
         documents = self.store.documents()
         out: dict[str, dict[str, list[Any]]] = {}
         for name in docs:
             rows = responsibilities.build({name: documents[name]}) if name in metas else []
             out[f"doc:{name}"] = {"responsibilities": [tracker_rows.dump(r) for r in rows]}
-        places = {_place_key(metas[n], n) for n in docs if n in metas} | {_place_key(m, n) for n, m in old.items()}
+        places = (
+            {_place_key(metas[n], n) for n in docs if n in metas} | {_place_key(m, n) for n, m in old.items()} | places
+        )
+        if not relink:
+            stamp = time.time_ns()
+            with self._queue_lock:
+                out.update({f"relink:{p}": {"pending": [stamp]} for p in places})
+            return out
         for place in places:
             group = {n: documents[n] for n, m in metas.items() if _place_key(m, n) == place}
             rows = recommendations.build(group) if group else []
@@ -240,6 +328,8 @@ class Engine:
         """The tables, read from the rows stored per document (built in full only when the code changed)."""
         if not self._tracker_current() and self.has_index():
             self._rebuild_tracker()  # under the writer lock only: questions keep their own lock meanwhile
+        elif self.has_index():
+            self._finish_pending()
         with self._lock:
             version = self.store.tracker_state()[1]
             if self._tables is None or self._tables[0] != version:
@@ -280,11 +370,13 @@ class Engine:
 
     def recommendations(self, *, filters: Any = None, search: str | None = None) -> list[Recommendation]:
         """The tracker's rows, filtered; with `search`, only rows matching its topic words, best first."""
+        self.wait_for_tracker()  # the table itself is asked for: it covers every committed document
         metas = {n: d.meta for n, d in self.documents().items()}
         rows = self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[0]
         return tracker.search_rows(rows, search) if search else rows
 
     def responsibilities(self, *, filters: Any = None) -> list[Responsibility]:
+        self.wait_for_tracker()
         metas = {n: d.meta for n, d in self.documents().items()}
         return self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[1]
 

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS vectors (seq INTEGER PRIMARY KEY AUTOINCREMENT, row I
 -- Per chunk: field lengths and folded word counts (zlib), for the exact BM25 of a shortlist.
 CREATE TABLE IF NOT EXISTS terms (row INTEGER PRIMARY KEY, dl_char INTEGER NOT NULL, dl_word INTEGER NOT NULL, words BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS tracker (key TEXT NOT NULL, kind TEXT NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (key, kind));
+CREATE INDEX IF NOT EXISTS tracker_kind ON tracker (kind, key);
 -- Row ids handed to Tantivy before the SQLite commit that makes them live: swept after a crash.
 CREATE TABLE IF NOT EXISTS pending (lo INTEGER NOT NULL, hi INTEGER NOT NULL);
 -- Rows deleted here and not yet deleted in Tantivy (readers drop them: they are not in `chunks`).

@@ -315,6 +315,8 @@ class LocalStore:
     def put_tracker(self, rows: dict[str, dict[str, list[Any]]], *, code: str, replace: bool = False) -> None:
         """Store tracker rows: {key: {kind: [row, …]}}; an empty list deletes that key's rows. `code` names
         what computed them; `replace` drops every stored row first (a full rebuild)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._db.create()  # the journal of a first ingest is written before its first commit
         with _locked(self.root / ".lock"), _transaction(self._db):
             if replace:
                 self._db.conn.execute("DELETE FROM tracker")

@@ -88,3 +88,51 @@ class Worker:
                     self.seconds += time.perf_counter() - t0
             except Exception:  # a background failure must be seen, and must not kill the server
                 log.exception("embedding in the background failed; the documents stay searchable by their words")
+
+
+class Rerun:
+    """One background thread that runs `job` until no `kick()` came in while it ran (the same pattern as the
+    embedding worker, for other work kept off the writer's path). Not a daemon: a CLI exits when it is done."""
+
+    def __init__(self, job: Callable[[], None], *, name: str) -> None:
+        self._job = job
+        self._name = name
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._thread: threading.Thread | None = None
+
+    def kick(self) -> None:
+        with self._lock:
+            self._dirty = True
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=False)
+                self._thread.start()
+
+    def busy(self) -> bool:
+        with self._lock:
+            return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job is done (True), or `timeout` seconds went by (False)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                thread = self._thread
+            if thread is None or not thread.is_alive() or thread is threading.current_thread():
+                return True
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            thread.join(left)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    self._thread = None
+                    return
+                self._dirty = False
+            try:
+                self._job()
+            except Exception:  # seen in the log; the committed state keeps answering
+                log.exception("background job %s failed", self._name)

@@ -131,3 +131,24 @@ def test_questions_are_answered_while_a_writer_ingests(tmp_path: Path):
     writer.join()
     assert answered_during >= 1
     assert len(engine.document_status()) == 5 + 64
+
+
+def test_tracker_rows_left_pending_by_a_killed_ingest_are_computed_at_the_next_table_answer(tmp_path: Path):
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([BUNDLED_CORPUS])
+    want = [r.as_dict() for r in engine.responsibilities()]
+    assert any(r["source"]["doc"] == MOTALA for r in want)
+    # What a kill between an ingest's last commit and its tracker rows leaves: the document is in, its rows
+    # are not, and the journal names it.
+    with sqlite3.connect(tmp_path / "idx" / "granska.sqlite") as conn:
+        conn.execute("DELETE FROM tracker WHERE key = ?", (f"doc:{MOTALA}",))
+        conn.execute(
+            "INSERT OR REPLACE INTO tracker (key, kind, rows) VALUES ('journal:pending', 'pending', ?)",
+            (json.dumps([{"doc": MOTALA, "place": None}]),),
+        )
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'tracker_version'")
+    restarted = Engine(engine.settings)
+    assert [r.as_dict() for r in restarted.responsibilities()] == want
+    with sqlite3.connect(tmp_path / "idx" / "granska.sqlite") as conn:
+        (left,) = conn.execute("SELECT rows FROM tracker WHERE key = 'journal:pending'").fetchone() or ("[]",)
+    assert json.loads(left) == []

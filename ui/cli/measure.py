@@ -68,13 +68,20 @@ def bench(
             "(writes scale.md, scale.json, scale.png).",
         ),
     ] = None,
+    stores: Annotated[
+        str,
+        typer.Option(
+            "--stores", help="With --passages: comma-separated stores to measure ('local' is the embedded one)."
+        ),
+    ] = "local",
 ) -> None:
     """Latency, ingest throughput and scale, each as a ratio against a floor measured in the same run."""
     if passages is not None:
         from granska.eval import scale
 
         sizes = [scale.SMOKE] if smoke else [int(x) for x in passages.split(",") if x.strip()]
-        results = run(lambda: scale.run(sizes))
+        specs = tuple(x.strip() for x in stores.split(",") if x.strip()) or ("local",)
+        results = run(lambda: scale.run(sizes, stores=specs))
         typer.echo(scale.table(results))
         for path in scale.write(results, out):
             typer.echo(f"wrote {path}")
