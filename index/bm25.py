@@ -65,9 +65,16 @@ def _stem(word: str) -> str | None:
     return None if word in analysis.STOPWORDS else str(analysis._stemmer().stemWord(word))
 
 
+def _gram_count(word: str) -> int:
+    """How many char n-grams a word gives: analysis.char_ngrams pads it with '#' on both sides and takes
+    every 3-, 4- and 5-gram (one token when the padded word is 3 characters or fewer); counted, not built."""
+    padded = len(word) + 2
+    return 1 if padded <= 3 else sum(max(0, padded - n + 1) for n in (3, 4, 5))
+
+
 def lengths(counts: dict[str, int]) -> tuple[int, int]:
     """Tokens in the char and word fields (an empty field counts one placeholder token, as bm25s did)."""
-    char = sum(n * sum(_ngrams(w).values()) for w, n in counts.items())
+    char = sum(n * _gram_count(w) for w, n in counts.items())
     word = sum(n for w, n in counts.items() if _stem(w) is not None)
     return max(char, 1), max(word, 1)
 
