@@ -136,7 +136,7 @@ def child_build(index: str, corpus: str, spec: str = "local") -> dict[str, Any]:
     engine = _engine(Path(index), spec)
     load = _load()
     with _Clock() as c:
-        report = engine.ingest([Path(corpus)])
+        report = engine.ingest([Path(corpus)], tables_later=True)
     passages = sum(s["chunks"] for s in engine.document_status().values())
     out = {
         "passages": passages,
@@ -162,7 +162,7 @@ def child_add(index: str, extra: str, spec: str = "local") -> dict[str, Any]:
         engine.store.metas()
     load = _load()
     with _Clock() as add:
-        engine.ingest([Path(extra)])
+        engine.ingest([Path(extra)], tables_later=True)
     lag = _tracker_lag(engine, "add_tracker")
     return {"add_one_s": add.wall, "add_one_cpu_s": add.cpu, "change_load": (load + _load()) / 2, **lag}
 
@@ -171,7 +171,7 @@ def child_remove(index: str, extra: str, spec: str = "local") -> dict[str, Any]:
     engine = _engine(Path(index), spec)
     engine.store.metas()
     with _Clock() as rm:
-        engine.remove(next(iter(Path(extra).glob("*.txt"))).name)
+        engine.remove(next(iter(Path(extra).glob("*.txt"))).name, tables_later=True)
     return {"remove_one_s": rm.wall, "remove_one_cpu_s": rm.cpu}
 
 

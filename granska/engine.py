@@ -100,12 +100,17 @@ class Engine:
         """Vectors are computed only for a fusion that uses them."""
         return self.settings.search.w_dense > 0
 
-    def ingest(self, paths: list[Path], *, progress: bool = False, uploaded: bool = False) -> IngestReport:
+    def ingest(
+        self, paths: list[Path], *, progress: bool = False, uploaded: bool = False, tables_later: bool = False
+    ) -> IngestReport:
         """Add or replace the documents at `paths`; unreadable files are reported, never fatal.
 
         Documents are committed in small batches as they are read, each searchable by its words at once;
         with dense search on, their vectors are computed afterwards by a background worker.
         uploaded: the files were staged from an upload, so they are known by name, not by where they sit.
+        tables_later: return once the documents are searchable and their own tracker rows stored; their
+        municipalities' recommendation links (a cost that grows with the municipality) finish in the
+        background (`wait_for_tracker()`). By default ingest returns with the tables current.
         """
         with self._write:
             existing = self.store.document_heads() if self.has_index() else {}
@@ -134,6 +139,8 @@ class Engine:
                 report.chunks_embedded += self._commit(batch, touched)
             if touched:  # once per call: a municipality's rows are rebuilt once, not after every batch
                 self._after_write(set(touched), {n: m for n, m in touched.items() if m is not None})
+            if not tables_later:
+                self._relink.wait()
             return report
 
     def _commit(self, loaded: list[pipeline.Loaded], touched: dict[str, DocMeta | None]) -> int:
@@ -165,8 +172,9 @@ class Engine:
         """Per document: sha256, chunks, and whether its vectors are in (what `docs list` shows)."""
         return self.store.status() if self.has_index() else {}
 
-    def remove(self, doc: str) -> int:
-        """Delete a document and all of its chunks and vectors; returns how many chunks went."""
+    def remove(self, doc: str, *, tables_later: bool = False) -> int:
+        """Delete a document and all of its chunks and vectors; returns how many chunks went (`tables_later`:
+        as for `ingest`)."""
         with self._write:
             status = self.document_status()
             if doc not in status:
@@ -175,6 +183,8 @@ class Engine:
             self._mark_pending({doc: meta})
             self.store.apply(upserts=[], deletes=[doc], fingerprint=self.store.fingerprint())
             self._after_write({doc}, {doc: meta})
+            if not tables_later:
+                self._relink.wait()
             return int(status[doc]["chunks"])
 
     def documents(self) -> Mapping[str, Document]:

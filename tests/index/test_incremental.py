@@ -152,3 +152,18 @@ def test_tracker_rows_left_pending_by_a_killed_ingest_are_computed_at_the_next_t
     with sqlite3.connect(tmp_path / "idx" / "granska.sqlite") as conn:
         (left,) = conn.execute("SELECT rows FROM tracker WHERE key = 'journal:pending'").fetchone() or ("[]",)
     assert json.loads(left) == []
+
+
+def test_with_tables_later_a_document_is_searchable_at_once_and_the_tables_catch_up(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, corpus)
+    (corpus / MOTALA).rename(tmp_path / MOTALA)
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([corpus])
+    engine.ingest([tmp_path / MOTALA], tables_later=True)
+    assert engine.search("Vem ansvarar för integrationsfrågorna i Motala?", k=1)[0].chunk.doc == MOTALA
+    assert engine.wait_for_tracker(timeout=300)
+    docs = dict(engine.documents())
+    want = sorted(json.dumps(r.as_dict(), sort_keys=True) for r in recommendations.build(docs))
+    assert sorted(json.dumps(r.as_dict(), sort_keys=True) for r in Engine(engine.settings).recommendations()) == want
+    assert any(r.recommendation.doc == MOTALA for r in engine.recommendations())
