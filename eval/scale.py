@@ -286,7 +286,7 @@ def _child(step: str, *args: str) -> dict[str, Any]:
     )
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
     if out.returncode != 0:
-        raise RuntimeError(f"bench step {step} failed: {out.stderr.strip().splitlines()[-1:]}")
+        raise RuntimeError(f"bench step {step} failed: {out.stderr.strip().splitlines()[-6:]}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
