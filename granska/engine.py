@@ -95,12 +95,20 @@ class Engine:
         """Vectors are computed only for a fusion that uses them."""
         return self.settings.search.w_dense > 0
 
-    def ingest(self, paths: list[Path], *, progress: bool = False, uploaded: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        paths: list[Path],
+        *,
+        progress: bool = False,
+        uploaded: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
         """Add or replace the documents at `paths`; unreadable files are reported, never fatal.
 
         Documents are committed in small batches as they are read, each searchable by its words at once;
         with dense search on, their vectors are computed afterwards by a background worker.
         uploaded: the files were staged from an upload, so they are known by name, not by where they sit.
+        on_progress: called with (files done, files planned) after each file (an upload job's progress).
         """
         with self._write:
             existing = self.store.document_heads() if self.has_index() else {}
@@ -109,7 +117,10 @@ class Engine:
             files, skipped = pipeline.collect(paths, uploaded=uploaded)
             report = IngestReport(skipped=list(skipped))
             batch: list[pipeline.Loaded] = []
-            for item in _progress(list(pipeline.plan(files, existing)), progress, "reading"):
+            planned = list(pipeline.plan(files, existing))
+            for done, item in enumerate(_progress(planned, progress, "reading")):
+                if on_progress is not None:
+                    on_progress(done, len(planned))
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                 elif item.status == "unchanged":
@@ -126,6 +137,8 @@ class Engine:
                         batch = []
             if batch:
                 report.chunks_embedded += self._commit(batch)
+            if on_progress is not None:
+                on_progress(len(planned), len(planned))
             return report
 
     def _commit(self, loaded: list[pipeline.Loaded]) -> int:
