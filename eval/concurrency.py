@@ -139,8 +139,19 @@ def _comparable(answer: dict[str, Any]) -> str:
     return json.dumps(answer, sort_keys=True, ensure_ascii=False)
 
 
+def _say(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def run(
-    *, work: Path, clients: int, pages: int, idle_per_client: int, embedder: str, env: dict[str, str]
+    *,
+    work: Path,
+    clients: int,
+    pages: int,
+    idle_per_client: int,
+    embedder: str,
+    env: dict[str, str],
+    max_during_s: float = 900.0,
 ) -> dict[str, Any]:
     """The whole measurement in `work` (an index, the PDF, a server); returns the figures."""
     import httpx
@@ -156,6 +167,7 @@ def run(
     try:
         # Warm-up: the first answer loads what a server loads once (not part of either phase).
         httpx.post(f"{url}/api/ask", json={"question": qs[0]}, timeout=300)
+        _say(f"idle: {clients} clients x {idle_per_client} questions")
         idle = _phase(url, qs, clients, lambda i: i < idle_per_client)
         expected: dict[str, set[str]] = {}
         for q, a, _ in idle.answers:
@@ -187,7 +199,11 @@ def run(
 
         watcher = threading.Thread(target=watch)
         watcher.start()
-        during = _phase(url, qs, clients, lambda i: watcher.is_alive() or i < 1)
+        _say(f"upload of {pages} pages queued; {clients} clients ask until it is in (at most {max_during_s:.0f} s)")
+        stop = time.perf_counter() + max_during_s
+        during = _phase(url, qs, clients, lambda i: (watcher.is_alive() and time.perf_counter() < stop) or i < 1)
+        window_s = time.perf_counter() - t_up
+        _say(f"clients stopped after {window_s:.0f} s; waiting for the job")
         watcher.join()
         upload_s = time.perf_counter() - t_up
         load1 = os.getloadavg()[0]
@@ -218,6 +234,8 @@ def run(
         "upload_job": {k: status.get(k) for k in ("status", "total_files", "done_files", "error")},
         "upload_report": status.get("report"),
         "upload_wall_s": round(upload_s, 1),
+        "asking_window_s": round(window_s, 1),
+        "window_covered_whole_upload": window_s >= upload_s - 1.0,
         "progress_polls": len(progress),
         "idle_answers_deterministic": all(len(v) == 1 for v in expected.values()),
         "answers_before_commit": len(before_commit),
@@ -242,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--idle-per-client", type=int, default=26, help="questions each client asks while idle")
     parser.add_argument("--embedder", default=None, help="embedding model (default: the settings' own)")
+    parser.add_argument("--max-during-s", type=float, default=900.0, help="stop asking after this long")
     args = parser.parse_args(argv)
     embedder = args.embedder or Settings().embedder.model
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRANSKA_EMBEDDER__MODEL": embedder}
@@ -252,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             clients=args.clients,
             pages=args.pages,
             idle_per_client=args.idle_per_client,
+            max_during_s=args.max_during_s,
             embedder=embedder,
             env=env,
         )
