@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-per-client", type=int, default=26, help="questions each client asks while idle")
     parser.add_argument("--embedder", default=None, help="embedding model (default: the settings' own)")
     parser.add_argument("--max-during-s", type=float, default=900.0, help="stop asking after this long")
+    parser.add_argument("--max-wait-s", type=float, default=1800.0, help="then wait at most this for the job")
     args = parser.parse_args(argv)
     embedder = args.embedder or Settings().embedder.model
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRANSKA_EMBEDDER__MODEL": embedder}
@@ -277,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             pages=args.pages,
             idle_per_client=args.idle_per_client,
             max_during_s=args.max_during_s,
+            max_wait_s=args.max_wait_s,
             embedder=embedder,
             env=env,
         )
