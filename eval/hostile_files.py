@@ -88,6 +88,31 @@ def _blank_pages_pdf(path: Path, n: int) -> Path:
     return path
 
 
+def operator_bomb_pdf(path: Path, ops: int = 1_400_000) -> Path:
+    """One page whose (compressed, 200 KB) content stream holds `ops` text-showing operators: pypdf works through
+    it for many minutes and hundreds of MB inside one page, where no between-pages check can stop it."""
+    import zlib
+
+    stream = zlib.compress(b"BT /F1 12 Tf 72 700 Td (Revisorerna granskar.) Tj ET\n" * ops, 9)
+    objs = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length %d/Filter/FlateDecode>>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return _write(path, bytes(out))
+
+
 def _image_only_pdf(path: Path) -> Path:
     from fpdf import FPDF
 
@@ -226,6 +251,7 @@ KINDS: list[Kind] = [
     Kind(
         "PDF over the page limit (2100 pages)", lambda d: _blank_pages_pdf(d / "for-manga-sidor.pdf", 2100), "skipped"
     ),
+    Kind("PDF page of 1.4M operators (runs for minutes)", lambda d: operator_bomb_pdf(d / "operatorer.pdf"), "skipped"),
     Kind("DOCX not a zip", lambda d: _write(d / "trasig.docx", b"PK\x03\x04 not really a zip"), "skipped"),
     Kind("DOCX malformed XML", lambda d: _docx(d / "felxml.docx", "<w:document><w:body><w:p>"), "skipped"),
     Kind("DOCX billion laughs", lambda d: _billion_laughs(d / "skratt.docx"), "skipped"),

@@ -3,9 +3,12 @@
     python -m granska.eval.kill [--trials 21] [--embedder hash]
 
 Each trial starts from an index of the bundled corpus, starts a write, kills the process at a random moment
-(or the moment a half-written generation appears), then checks: the index loads, holds exactly the state
-before or exactly the state after the write (never a mix), the next open leaves no `.partial` folder, and the
-question asked before gets the same answer. Prints one JSON object; exits 1 on any bad trial.
+(or, in half the trials, the moment a write is half done: a `.partial` generation of the old format on disk, or
+rows journalled as pending in the store's SQLite journal, i.e. added to Tantivy and not yet committed), then
+checks: the index loads, holds exactly the state before or exactly the state after the write (never a mix),
+the next open leaves no `.partial` folder, the question asked before gets the same answer, and the next write
+succeeds and sweeps the journal (no pending rows or tombstones left; Tantivy holds exactly the live passages).
+Prints one JSON object; exits 1 on any bad trial.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from granska.eval.serving import EXE, local_server
-from granska.index.store import LocalStore
+from granska.index.lexical import LexicalIndex
+from granska.index.store import LEXICAL_DIR, LocalStore
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from granska.settings import EmbedderSettings, Settings
@@ -39,19 +44,49 @@ def _state(index_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(store.documents())), tuple(c.chunk_id for c in store.chunks())
 
 
+def mid_write(index_dir: Path) -> bool:
+    """True while a write is half done: a .partial generation (old format) or rows pending in the journal."""
+    if any(index_dir.glob("*.partial")):
+        return True
+    db = index_dir / "granska.sqlite"
+    if not db.is_file():
+        return False
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.05) as conn:
+            return bool(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+    except sqlite3.Error:
+        return False
+
+
 def _kill_at(proc: subprocess.Popen[bytes], index_dir: Path, delay: float, on_partial: bool) -> bool:
-    """Kill after `delay` seconds, or as soon as a .partial appears when on_partial; True if one was there."""
+    """Kill after `delay` seconds, or as soon as a write is half done when on_partial; True if one was."""
     deadline = time.monotonic() + delay
     seen = False
     while time.monotonic() < deadline and proc.poll() is None:
-        seen = any(index_dir.glob("*.partial"))
+        seen = mid_write(index_dir)
         if on_partial and seen:
             break
-        time.sleep(0.002)
-    seen = seen or any(index_dir.glob("*.partial"))
+        time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    return seen
+    return seen or mid_write(index_dir)
+
+
+def _next_write_sweeps(settings: Settings, work: Path) -> bool:
+    """The next write succeeds, and leaves the journal empty and Tantivy holding exactly the live passages."""
+    extra = work / "next"
+    shutil.rmtree(extra, ignore_errors=True)
+    extra.mkdir()
+    (extra / "efter_avbrottet.txt").write_text("Nämnden ska senast i mars redovisa hur bristerna åtgärdas.\n")
+    Engine(settings).ingest([extra])
+    store = LocalStore(settings.index_dir)
+    db = sqlite3.connect(settings.index_dir / "granska.sqlite")
+    try:
+        journal = db.execute("SELECT (SELECT count(*) FROM pending) + (SELECT count(*) FROM tombstones)").fetchone()
+    finally:
+        db.close()
+    lexical = LexicalIndex(settings.index_dir / LEXICAL_DIR)
+    return journal[0] == 0 and lexical.num_docs() == len(store.chunks())
 
 
 def trial(kind: str, work: Path, settings: Settings, env: dict[str, str], rng: random.Random) -> dict[str, Any]:
@@ -102,7 +137,8 @@ def trial(kind: str, work: Path, settings: Settings, env: dict[str, str], rng: r
         or (kind == "api-delete" and set(after[0]) == set(before[0]) - {"003_f15778b1dd09b2e4.txt"})
     )
     same_answer = Engine(settings).ask(QUESTION).as_dict() == answer if after == before else None
-    ok = whole and not left and same_answer is not False
+    swept = _next_write_sweeps(settings, work)
+    ok = whole and not left and same_answer is not False and swept
     return {
         "kind": kind,
         "delay_s": round(delay, 3),
@@ -111,6 +147,7 @@ def trial(kind: str, work: Path, settings: Settings, env: dict[str, str], rng: r
         "outcome": "before" if after == before else f"after (+{len(new_docs)} docs)",
         "stale_partials_after_open": len(left),
         "same_answer": same_answer,
+        "next_write_swept_journal": swept,
         "ok": ok,
     }
 
@@ -135,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         "ok": sum(r["ok"] for r in rows),
         "killed_mid_write": sum(r["partial_on_disk_at_kill"] for r in rows),
         "ended_before": sum(r["outcome"] == "before" for r in rows),
+        "stale_partials_after_open": sum(r["stale_partials_after_open"] for r in rows),
+        "next_write_swept_journal": sum(r["next_write_swept_journal"] for r in rows),
     }
     print(json.dumps({"summary": summary, "rows": rows}, ensure_ascii=False, indent=1))
     return 0 if summary["ok"] == len(rows) else 1

@@ -101,7 +101,13 @@ class Engine:
         return self.settings.search.w_dense > 0
 
     def ingest(
-        self, paths: list[Path], *, progress: bool = False, uploaded: bool = False, tables_later: bool = False
+        self,
+        paths: list[Path],
+        *,
+        progress: bool = False,
+        uploaded: bool = False,
+        tables_later: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
         """Add or replace the documents at `paths`; unreadable files are reported, never fatal.
 
@@ -111,6 +117,7 @@ class Engine:
         tables_later: return once the documents are searchable and their own tracker rows stored; their
         municipalities' recommendation links (a cost that grows with the municipality) finish in the
         background (`wait_for_tracker()`). By default ingest returns with the tables current.
+        on_progress: called with (files done, files planned) after each file (an upload job's progress).
         """
         with self._write:
             existing = self.store.document_heads() if self.has_index() else {}
@@ -120,7 +127,10 @@ class Engine:
             report = IngestReport(skipped=list(skipped))
             batch: list[pipeline.Loaded] = []
             touched: dict[str, DocMeta | None] = {}  # documents committed by this call, with their old metadata
-            for item in _progress(list(pipeline.plan(files, existing)), progress, "reading"):
+            planned = list(pipeline.plan(files, existing))
+            for done, item in enumerate(_progress(planned, progress, "reading")):
+                if on_progress is not None:
+                    on_progress(done, len(planned))
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                 elif item.status == "unchanged":
@@ -139,6 +149,8 @@ class Engine:
                 report.chunks_embedded += self._commit(batch, touched)
             if touched:  # once per call: a municipality's rows are rebuilt once, not after every batch
                 self._after_write(set(touched), {n: m for n, m in touched.items() if m is not None})
+            if on_progress is not None:
+                on_progress(len(planned), len(planned))
             if not tables_later:
                 self._relink.wait()
             return report

@@ -31,6 +31,12 @@ class IngestSettings(_Section):
     file_timeout_s: float = Field(
         120.0, gt=0, description="Seconds one file may take to read; checked between pages and parts."
     )
+    isolate: bool = Field(
+        True, description="Parse PDF, DOCX and HTML in a child process under a memory cap, killed at the time limit."
+    )
+    max_parse_mb: float = Field(
+        1024.0, gt=0, description="Memory (MB) the parser process may use above its idle size (isolate on)."
+    )
 
 
 class EmbedderSettings(_Section):

@@ -76,6 +76,9 @@ class LexicalIndex:
         self.folder = folder
         self._schema = _schema()
         self._index = tantivy.Index(self._schema, path=str(folder), reuse=True)
+        # Readers move to a new commit only when the store says so (its SQLite commit): a writer's Tantivy
+        # commit comes first, and seeing it early would change document frequencies before the state commits.
+        self._index.config_reader(reload_policy="Manual")
 
     # --- writing (one writer at a time: the store holds its file lock around these) ----------------
     def writer(self) -> Any:

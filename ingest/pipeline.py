@@ -8,8 +8,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from granska.ingest import metadata
+from granska.ingest import isolate, metadata
 from granska.ingest.chunking import chunk
 from granska.ingest.loaders import check_name, load
 
@@ -211,13 +212,16 @@ def load_one(path: Path | Source, row: DocMeta | None, settings: IngestSettings,
     """
     source = path if isinstance(path, Source) else None
     file = source.path if source is not None else Path(str(path))
-    loaded = load(
-        file,
-        max_bytes=int(settings.max_file_mb * 1e6),
-        max_pages=settings.max_pages,
-        max_unpacked_bytes=int(settings.max_unpacked_mb * 1e6),
-        timeout_s=settings.file_timeout_s,
-    )
+    limits: dict[str, Any] = {
+        "max_bytes": int(settings.max_file_mb * 1e6),
+        "max_pages": settings.max_pages,
+        "max_unpacked_bytes": int(settings.max_unpacked_mb * 1e6),
+        "timeout_s": settings.file_timeout_s,
+    }
+    if settings.isolate and file.suffix.lower() in isolate.ISOLATED:
+        loaded = isolate.load(file, max_memory_mb=settings.max_parse_mb, **limits)
+    else:
+        loaded = load(file, **limits)
     meta = metadata.merge(row, metadata.infer(loaded.text))
     document = replace(loaded, doc=doc or file.name, origin=source.origin if source else None, meta=meta)
     chunks = chunk(document, max_tokens=settings.chunk_tokens, overlap_sentences=settings.overlap_sentences)

@@ -7,14 +7,16 @@ import binascii
 import secrets
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from granska.ingest.pipeline import Skipped, safe_name
+from granska.ingest.pipeline import safe_name
 from granska.ui import render
+from granska.ui.jobs import QueueFullError, jobs_of
 from granska.ui.present import answer_json
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +38,10 @@ MAX_FILTER_KEYS = 10
 MAX_FILTER_VALUES = 50
 MAX_FILTER_CHARS = 200
 MAX_UPLOAD_FILES = 20
+# Questions computed at once. Python runs one thread at a time: 32 threads asking at once answer no faster
+# than 4, but would leave an upload's writer thread 1/33 of the interpreter instead of 1/5 (it would crawl).
+READERS = 4
+_readers = threading.BoundedSemaphore(READERS)
 
 
 def _no_surrogates(value: str) -> str:
@@ -86,6 +92,7 @@ _STATUS = {
     UnknownDocumentError: 404,
     IndexMissingError: 409,
     IndexMismatchError: 409,
+    QueueFullError: 429,
 }
 
 
@@ -103,6 +110,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (404, "No such document"),
         (409, "No index yet, or one built with other settings"),
         (413, "Request, question, history or filters over their size limits"),
+        (429, "Too many uploads waiting in the queue"),
         (422, "Malformed or invalid body"),
     )
 }
@@ -118,16 +126,19 @@ def router(engine: Engine) -> APIRouter:
 
     @api.post("/api/ask")
     def ask(body: AskBody) -> dict[str, Any]:
-        answer = engine.ask(body.question, k=body.k, filters=body.filters, history=body.history)
-        return answer_json(answer.as_dict(), engine.documents())
+        with _readers:
+            answer = engine.ask(body.question, k=body.k, filters=body.filters, history=body.history)
+            return answer_json(answer.as_dict(), engine.documents())
 
     @api.post("/api/verify")
     def verify(body: VerifyBody) -> dict[str, Any]:
-        return answer_json(engine.verify(body.claim, filters=body.filters).as_dict(), engine.documents())
+        with _readers:
+            return answer_json(engine.verify(body.claim, filters=body.filters).as_dict(), engine.documents())
 
     @api.post("/api/search")
     def search(body: SearchBody) -> dict[str, Any]:
-        hits = engine.search(body.query, k=body.k, filters=body.filters)
+        with _readers:
+            hits = engine.search(body.query, k=body.k, filters=body.filters)
         return {"query": body.query, "passages": [{**hit_span(h).as_dict(), "meta": h.meta.as_dict()} for h in hits]}
 
     @api.get("/api/documents")
@@ -141,14 +152,38 @@ def router(engine: Engine) -> APIRouter:
             ]
         }
 
-    @api.post("/api/documents")
+    @api.post("/api/documents", responses={202: {"description": "Queued (wait=false): the job, to poll"}})
     def upload(
         files: Annotated[list[UploadFile], File(description="Documents (.pdf, .docx, .txt, .md, .html)")],
+        response: Response,
+        wait: bool = Query(True, description="false: answer 202 with the queued job at once (poll /api/jobs/{job})"),
     ) -> dict[str, Any]:
-        """Add or replace documents: the same report as `granska ingest --json`, naming each file by its name."""
+        """Add or replace documents: the same report as `granska ingest --json`, naming each file by its name.
+        Uploads wait in one queue (one writer at a time); questions are answered meanwhile from the last
+        committed state. With wait=false the answer is the job (202), whose progress GET /api/jobs/{job} shows."""
         if len(files) > MAX_UPLOAD_FILES:
             raise TooLargeError(f"{len(files)} files in one upload (at most {MAX_UPLOAD_FILES})")
-        return ingest_uploads(engine, [(f.filename or "upload", f.file) for f in files])
+        staging, paths = stage_uploads([(f.filename or "upload", f.file) for f in files])
+        job = jobs_of(engine).submit(staging, paths, [f.filename or "upload" for f in files])
+        if not wait:
+            response.status_code = 202
+            return {**job.as_dict(), "url": f"/api/jobs/{job.id}"}
+        return {**_finished(job), "job": job.id}
+
+    @api.get("/api/jobs")
+    def jobs() -> dict[str, Any]:
+        """Recent uploads, oldest first, each with its status and progress (the report once done)."""
+        queue = jobs_of(engine)
+        return {"jobs": [{**j.as_dict(), "ahead": queue.position(j)} for j in queue.all()]}
+
+    @api.get("/api/jobs/{job_id}")
+    def job(job_id: str) -> dict[str, Any]:
+        """One upload: queued | running | done | failed, files done of planned, and the report once done."""
+        queue = jobs_of(engine)
+        found = queue.get(job_id)
+        if found is None:
+            raise UnknownJobError(f"no upload job {job_id[:40]!r} (finished jobs are kept for a while only)")
+        return {**found.as_dict(), "ahead": queue.position(found)}
 
     @api.get("/api/documents/{doc:path}")
     def document(doc: str) -> dict[str, Any]:
@@ -183,8 +218,8 @@ def router(engine: Engine) -> APIRouter:
     return api
 
 
-def ingest_uploads(engine: Engine, files: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Stage uploaded (name, binary file) pairs under safe names in a fresh folder and ingest them as uploads."""
+def stage_uploads(files: list[tuple[str, Any]]) -> tuple[Path, list[Path]]:
+    """Copy uploaded (name, binary file) pairs under safe names into a fresh folder: (folder, paths)."""
     staging = Path(tempfile.mkdtemp(prefix="granska-upload-"))
     try:
         paths: list[Path] = []
@@ -198,12 +233,24 @@ def ingest_uploads(engine: Engine, files: list[tuple[str, Any]]) -> dict[str, An
             with target.open("wb") as out:
                 shutil.copyfileobj(fh, out)
             paths.append(target)
-        report = engine.ingest(paths, uploaded=True)
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-    # The staging folder is ours, not the user's: name each file as it was uploaded.
-    report.skipped = [Skipped(s.path.replace(f"{staging}/", ""), s.reason) for s in report.skipped]
-    return report.as_dict()
+        raise
+    return staging, paths
+
+
+def ingest_uploads(engine: Engine, files: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Stage uploaded (name, binary file) pairs, queue them, and wait for the report (as `ingest --json`)."""
+    staging, paths = stage_uploads(files)
+    return _finished(jobs_of(engine).submit(staging, paths, [name for name, _ in files]))
+
+
+def _finished(job: Any) -> dict[str, Any]:
+    """The report of a job, once the writer has done it; its error as the engine raised it."""
+    job.finished.wait()
+    if job.exception is not None:
+        raise job.exception
+    return dict(job.report or {})
 
 
 def _query_filters(request: Request) -> dict[str, list[str]]:
@@ -222,6 +269,10 @@ def _doc(engine: Engine, name: str) -> Any:
 
 class TooLargeError(BadRequestError):
     """A request over a size limit (413)."""
+
+
+class UnknownJobError(UnknownDocumentError):
+    """No upload job of that id (404)."""
 
 
 _TOO_LONG = {"string_too_long", "too_long"}

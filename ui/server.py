@@ -44,6 +44,9 @@ def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
     )
 
 
+KEEP_ALIVE_S = 75  # seconds an idle kept-alive connection stays open (nginx's default, above most clients')
+
+
 def serve(engine: Engine, *, host: str, port: int) -> None:
     import uvicorn
 
@@ -51,4 +54,6 @@ def serve(engine: Engine, *, host: str, port: int) -> None:
     engine.searcher()  # load the index before the first request, not during it
     app = build_app(engine, auth=os.environ.get("GRANSKA_AUTH") or None)
     print(f"Granska: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # A kept-alive connection idle for 5 s (uvicorn's default) is closed; a client that sends its next request
+    # just then gets a reset. Under load (and during an upload) a client may take that long between requests.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)

@@ -19,6 +19,7 @@ import gradio as gr
 from granska.ingest.loaders import SUPPORTED
 from granska.qa import display
 from granska.ui import export, plots, render, tables, viewer
+from granska.ui.jobs import jobs_of
 from granska.ui.messages import LANGS, Lang, msg
 from granska.ui.webparts import answer_markdown, sources_html, table_value
 
@@ -266,28 +267,32 @@ def build(engine: Engine) -> gr.Blocks:
             if not files:
                 return ""
             staging = Path(tempfile.mkdtemp(prefix="granska-upload-"))
-            try:
-                paths = []
-                for f in files:
-                    src = Path(getattr(f, "name", f))
-                    dst = staging / safe_name(getattr(f, "orig_name", None) or src.name)
-                    shutil.copyfile(src, dst)
-                    paths.append(dst)
-                rep = engine.ingest(paths, progress=True, uploaded=True)
-                kept = set(rep.added) | set(rep.replaced)
+            paths = []
+            for f in files:
+                src = Path(getattr(f, "name", f))
+                dst = staging / safe_name(getattr(f, "orig_name", None) or src.name)
+                shutil.copyfile(src, dst)
+                paths.append(dst)
+
+            def keep(report: Any) -> None:  # in the writer thread, before the job removes its staging folder
+                kept = set(report.added) | set(report.replaced)
                 for p in paths:
                     if p.name in kept:
                         viewer.keep_original(p, engine.settings.index_dir, p.name)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-            head = msg("ingest_report", code, added=len(rep.added), replaced=len(rep.replaced),
-                       unchanged=len(rep.unchanged), skipped=len(rep.skipped))  # fmt: skip
-            return "\n".join(
-                [
-                    head,
-                    *(f"- ⚠️ {render.md_escape(Path(s.path).name)}: {render.md_escape(s.reason)}" for s in rep.skipped),
-                ]
-            )
+
+            # Queued with the API's uploads (one writer at a time); questions are answered meanwhile.
+            job = jobs_of(engine).submit(staging, paths, [p.name for p in paths], after=keep)
+            while not job.finished.wait(0.25):
+                progress((job.done_files, job.total_files or len(paths)), unit="file")
+            if job.exception is not None:
+                raise job.exception
+            rep = job.report or {}
+            head = msg("ingest_report", code, added=len(rep["added"]), replaced=len(rep["replaced"]),
+                       unchanged=len(rep["unchanged"]), skipped=len(rep["skipped"]))  # fmt: skip
+            lines = [
+                f"- ⚠️ {render.md_escape(Path(s['path']).name)}: {render.md_escape(s['reason'])}" for s in rep["skipped"]
+            ]
+            return "\n".join([head, *lines])
 
         add.click(on_upload, [upload, lang], [report]).then(refresh, [lang, *filter_inputs], everything)
 
