@@ -145,9 +145,11 @@ class PgStore:
         with self._db.snapshot() as conn:
             n, total_c, total_w = conn.execute("SELECT n, total_char, total_word FROM stats").fetchone()
             dfs = lex.doc_freqs(conn, terms)
+            avgdl = {"char": int(total_c) / max(int(n), 1), "word": int(total_w) / max(int(n), 1)}
             pool: set[int] = {int(r) for r in also}
-            for field in ("char", "word"):
-                pool.update(lex.candidates(conn, field, lex.selective(dfs[field], int(n)), docs, max(lex.POOL, k)))
+            for f in ("char", "word"):
+                weighted = lex.selective(dfs[f], int(n))
+                pool.update(lex.candidates(conn, f, weighted, docs, avgdl=avgdl[f], pool=max(lex.POOL, k)))
             found = lex.stored(conn, sorted(pool))
         rows, scores = lex.rescore(terms, found, (int(n), int(total_c), int(total_w)), dfs)
         return lex.shortlist(rows, scores, k, also)
@@ -187,7 +189,7 @@ class PgStore:
         if not self._db.has_tables():
             return []
         with self._db.read() as conn:
-            cur = conn.execute("SELECT key, rows FROM tracker WHERE kind = %s ORDER BY key COLLATE \"C\"", (kind,))
+            cur = conn.execute('SELECT key, rows FROM tracker WHERE kind = %s ORDER BY key COLLATE "C"', (kind,))
             return [(k, json.loads(r)) for k, r in cur]
 
     def tracker_state(self) -> tuple[str | None, int]:
@@ -288,8 +290,21 @@ def _insert_document(conn: Any, u: Upsert, passages: _Passages) -> None:
             f"INSERT INTO chunks ({pg_db.CHUNK_COLS}, dl_char, dl_word, words, tsv_char, tsv_word) VALUES "
             "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))",
             [
-                (r, c.chunk_id, c.doc, c.doc_sha256, c.start, c.end, c.page, c.text, dl[0], dl[1],
-                 bm25.encode(counts), terms["char"], terms["word"])  # fmt: skip
+                (
+                    r,
+                    c.chunk_id,
+                    c.doc,
+                    c.doc_sha256,
+                    c.start,
+                    c.end,
+                    c.page,
+                    c.text,
+                    dl[0],
+                    dl[1],
+                    bm25.encode(counts),
+                    terms["char"],
+                    terms["word"],
+                )
                 for r, (c, counts, terms), dl in zip(rows, passages, lengths, strict=True)
             ],
         )

