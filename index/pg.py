@@ -143,6 +143,9 @@ class PgStore:
         """Each field's top-k rows by exact BM25 among full-text candidates (plus `also`), with both scores."""
         self._need()
         with self._db.snapshot() as conn:
+            # The planner prices a tsvector by its heap row, not by the TOAST read of every one a scan
+            # touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
+            conn.execute("SET LOCAL enable_seqscan = off")
             n, total_c, total_w = conn.execute("SELECT n, total_char, total_word FROM stats").fetchone()
             dfs = lex.doc_freqs(conn, terms)
             avgdl = {"char": int(total_c) / max(int(n), 1), "word": int(total_w) / max(int(n), 1)}

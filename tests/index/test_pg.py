@@ -170,3 +170,40 @@ def test_a_bad_store_url_is_one_clear_line(tmp_path: Path) -> None:
         open_store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
     with pytest.raises(GranskaError, match="schema must be"):
         open_store("postgresql://nobody@127.0.0.1:1/none?schema=Bad-Name")
+
+
+def test_a_killed_ingest_leaves_the_last_committed_state(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
+    """Each change is one transaction: a writer killed at any moment leaves whole documents and exact
+    statistics, and the next ingest completes."""
+    from tests.conftest import GRANSKA
+
+    url = postgres.url() + "?schema=killed"
+    engine = _pg_engine(url, tmp_path)
+    texts = sorted(BUNDLED_CORPUS.glob("*.txt"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(texts[0], folder / texts[0].name)
+    engine.ingest([folder])
+    before = engine.document_status()
+    for p in texts[1:]:
+        shutil.copy(p, folder / p.name)
+    proc = subprocess.Popen([GRANSKA, "--store", url, "ingest", str(folder)], env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    store = engine.store
+    assert isinstance(store, PgStore)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 60 and proc.poll() is None:
+        with store._db.read() as conn:  # kill while the writer's transaction is open
+            busy = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").fetchone()[0]
+        if busy:
+            break
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    status = engine.document_status()
+    assert before.items() <= status.items()
+    for name, s in status.items():  # every document present is whole
+        assert len(store.doc_chunks(name)) == s["chunks"]
+    _consistent(store)
+    report = engine.ingest([folder])
+    assert set(engine.document_status()) == {p.name for p in texts} and not report.skipped
+    _consistent(store)
