@@ -80,6 +80,10 @@ def seen_by_other(url: str, extra: Path, work: Path) -> float:
         proc.wait()
 
 
+def _with_schema(url: str, schema: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}schema={schema}"
+
+
 def run_pg(sizes: list[int], *, url: str | None, work: Path) -> dict[str, Any]:
     from granska.index import pg_server
     from granska.index.pg import PgStore
@@ -96,9 +100,7 @@ def run_pg(sizes: list[int], *, url: str | None, work: Path) -> dict[str, Any]:
     rows = []
     try:
         for n in sizes:
-            store_url = (
-                local.create_database(f"bench_{n}") if local else f"{url}{'&' if '?' in url else '?'}schema=bench_{n}"
-            )
+            store_url = local.create_database(f"bench_{n}") if local else _with_schema(str(url), f"bench_{n}")
             os.environ["GRANSKA_STORE"] = store_url
             corpus = work / f"corpus-{n}"
             scale.write_corpus(corpus, n, seed=n)
@@ -149,6 +151,9 @@ def main(argv: list[str] | None = None) -> None:
         results = run_pg(sizes, url=args.url, work=work)
     results["load_avg"] = os.getloadavg()
     text = "PostgreSQL store\n\n" + table(results)
+    (args.out / "pg_bench.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    (args.out / "pg_bench.md").write_text(text + "\n", encoding="utf-8")  # before the (long) embedded run
+    print(text, flush=True)
     if args.embedded:
         embedded = scale.run(sizes)
         results["embedded"] = embedded

@@ -38,10 +38,10 @@ class PgStore:
         self.url = url
         self._db = pg_db.Database(url)
         self._metas: tuple[int, dict[str, DocMeta]] = (-1, {})
-        self._where = f"the PostgreSQL store {pg_db._safe(url)} (schema {self._db.schema})"
+        self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
 
     def __repr__(self) -> str:
-        return f"PgStore({pg_db._safe(self.url)}, schema={self._db.schema})"
+        return f"PgStore({pg_db.safe_url(self.url)}, schema={self._db.schema})"
 
     def close(self) -> None:
         self._db.close()
@@ -226,7 +226,6 @@ class PgStore:
             pg_db.put(conn, "format", str(FORMAT))
             pg_db.put(conn, "fingerprint", json.dumps(fingerprint, sort_keys=True))
             pg_db.bump(conn, "version")
-        self._notify()
 
     def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool:
         """Attach a document's vectors (computed after its text went in); False when it changed meanwhile."""
@@ -257,9 +256,6 @@ class PgStore:
                         conn.execute("DELETE FROM tracker WHERE key = %s AND kind = %s", (key, kind))
             pg_db.put(conn, "tracker_code", code)
             pg_db.bump(conn, "tracker_version")
-
-    def _notify(self) -> None:
-        """Nothing to push: readers poll `version()` at each query (one indexed read)."""
 
 
 _Passages = list[tuple[Chunk, dict[str, int], dict[str, list[str]]]]

@@ -78,8 +78,8 @@ class Database:
         try:  # one direct attempt first: a wrong address fails at once, with libpq's reason
             psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT_S).close()
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise StoreURLError(f"store {_safe(url)}: cannot connect to PostgreSQL ({reason})") from None
+            reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+            raise StoreURLError(f"store {safe_url(url)}: cannot connect to PostgreSQL ({reason})") from None
         self._created = False
         self.pool = ConnectionPool(
             conninfo,
@@ -91,7 +91,7 @@ class Database:
         try:
             self.pool.open(wait=True, timeout=30)
         except PoolTimeout as exc:
-            raise StoreURLError(f"store {_safe(url)}: cannot connect to PostgreSQL ({exc})") from None
+            raise StoreURLError(f"store {safe_url(url)}: cannot connect to PostgreSQL ({exc})") from None
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Any]:
@@ -124,15 +124,18 @@ class Database:
         self._created = True
 
     def has_tables(self) -> bool:
-        with self.read() as conn:
-            got = conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.meta",)).fetchone()
-        return got is not None and got[0] is not None
+        """True once the schema exists (remembered: tables are never dropped while a server runs)."""
+        if not self._created:
+            with self.read() as conn:
+                got = conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.meta",)).fetchone()
+            self._created = got is not None and got[0] is not None
+        return self._created
 
     def close(self) -> None:
         self.pool.close()
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     parts = urlsplit(url)
     host = parts.hostname or ""

@@ -66,7 +66,7 @@ def engine_for(index_dir: Path | None) -> Any:
     from granska.settings import Settings
 
     settings = Settings(index_dir=index_dir) if index_dir else Settings()
-    return Engine(settings)
+    return run(lambda: Engine(settings))  # opening a store can fail (an unreachable PostgreSQL): one line
 
 
 def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
