@@ -47,10 +47,19 @@ def _server_cpu(pid: int | None) -> float:
     return total
 
 
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def _step(name: str, pid: int | None, *args: str) -> dict[str, Any]:
-    before = _server_cpu(pid)
+    """One scale step in a fresh process, with the CPU seconds of that process and of the server."""
+    before, mine = _server_cpu(pid), _children_cpu()
     out = scale._child(name, *args)
     out[f"{name}_server_cpu_s"] = _server_cpu(pid) - before
+    out[f"{name}_client_cpu_s"] = _children_cpu() - mine
     return out
 
 
@@ -126,12 +135,15 @@ def run_pg(sizes: list[int], *, url: str | None, work: Path) -> dict[str, Any]:
 
 
 def table(results: dict[str, Any]) -> str:
-    lines = [scale.table(results), "", "| passages | server CPU: build | add+remove | serve | another server answers after |",
-             "|---|---|---|---|---|"]  # fmt: skip
+    head = "| passages | CPU client / server: build | add+remove | serve | another server answers after |"
+    lines = [scale.table(results), "", head, "|---|---|---|---|---|"]
     for r in results["rows"]:
+        cpu = {
+            s: f"{r.get(f'{s}_client_cpu_s', float('nan')):.1f} / {r[f'{s}_server_cpu_s']:.1f} s"
+            for s in ("build", "change", "serve")
+        }
         lines.append(
-            f"| {r['passages']:,} | {r['build_server_cpu_s']:.1f} s | {r['change_server_cpu_s']:.1f} s "
-            f"| {r['serve_server_cpu_s']:.1f} s | {r['seen_by_other_s']:.2f} s |"
+            f"| {r['passages']:,} | {cpu['build']} | {cpu['change']} | {cpu['serve']} | {r['seen_by_other_s']:.2f} s |"
         )
     return "\n".join(lines)
 
