@@ -17,7 +17,7 @@ from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumen
 from granska.index import rows as tracker_rows
 from granska.index.embedders import Embedder, embedder_fingerprint, get_embedder
 from granska.index.search import Searcher, parse_filters, section_matches
-from granska.index.store import LocalStore, Store, Upsert
+from granska.index.store import Store, Upsert, open_store
 from granska.index.vectors import Rerun, Worker
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
@@ -45,7 +45,7 @@ class Engine:
 
     def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
         self.settings = settings
-        self.store: Store = store or LocalStore(settings.index_dir)
+        self.store: Store = store or open_store(settings.store or settings.index_dir)
         self._searcher: Searcher | None = None
         self._tables: tuple[int, list[Recommendation], list[Responsibility]] | None = None
         self._lock = threading.RLock()  # guards the cached searcher and tables; held only briefly

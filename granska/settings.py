@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRANSKA_", env_nested_delimiter="__", extra="forbid", frozen=True)
 
     index_dir: Path = Field(default_factory=_default_index_dir, description="Where the index lives.")
+    store: str | None = Field(
+        None,
+        description="A shared store instead of the index folder: postgresql://USER@HOST:PORT/DB[?schema=NAME] "
+        "(several servers answer from one corpus; docs/postgres.md). Unset = the embedded store in index_dir.",
+    )
     ingest: IngestSettings = IngestSettings()
     embedder: EmbedderSettings = EmbedderSettings()
     search: SearchSettings = SearchSettings()

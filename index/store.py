@@ -405,3 +405,17 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def is_url(location: str | Path) -> bool:
+    """True for a PostgreSQL store address (postgresql://… or postgres://…)."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: str | Path) -> Store:
+    """The store at `location`: a PostgreSQL URL opens the shared store, anything else an index folder."""
+    if is_url(location):
+        from granska.index.pg import PgStore
+
+        return PgStore(str(location))
+    return LocalStore(Path(location))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -22,6 +23,24 @@ app = typer.Typer(
     help="Cited answers over Swedish municipal audit documents.",
     epilog=EXIT_CODES_HELP,
 )
+
+
+@app.callback()
+def _options(
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="A shared PostgreSQL store for every command: postgresql://USER@HOST:PORT/DB[?schema=NAME] "
+            "(default: $GRANSKA_STORE; unset = the embedded index folder).",
+        ),
+    ] = None,
+) -> None:
+    """Cited answers over Swedish municipal audit documents."""
+    if store:
+        os.environ["GRANSKA_STORE"] = store  # Settings() in every command (and its child processes) reads it
+
+
 docs_app = typer.Typer(no_args_is_help=True, help="List, show or delete indexed documents.")
 app.add_typer(docs_app, name="docs")
 
@@ -47,7 +66,7 @@ def engine_for(index_dir: Path | None) -> Any:
     from granska.settings import Settings
 
     settings = Settings(index_dir=index_dir) if index_dir else Settings()
-    return Engine(settings)
+    return run(lambda: Engine(settings))  # opening a store can fail (an unreachable PostgreSQL): one line
 
 
 def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

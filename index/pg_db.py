@@ -1,0 +1,187 @@
+"""The PostgreSQL side of the shared store: schema, connections, and the typed queries PgStore runs.
+
+Every table lives in one schema (default `granska`, or `?schema=NAME` in the URL), so one database can hold
+several corpora. Connections come from a small pool (psycopg 3); readers run in autocommit, every write is
+one transaction that first takes a transaction-level advisory lock: one writer at a time across all
+servers, and a writer killed mid-way leaves nothing (PostgreSQL rolls the transaction back).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from granska.errors import GranskaError
+from granska.types import Chunk, DocMeta, Document
+
+CONNECT_TIMEOUT_S = 10
+POOL_MAX = 8  # connections per process: a server's request threads share them
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+CHUNK_COLS = 'row, chunk_id, doc, doc_sha256, start, "end", page, text'
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+  name text PRIMARY KEY, sha256 text NOT NULL, text text NOT NULL, page_starts text, meta text NOT NULL,
+  chunks integer NOT NULL, vectors boolean NOT NULL DEFAULT false, origin text
+);
+CREATE SEQUENCE IF NOT EXISTS chunk_rows;
+-- Per passage: its text, field lengths and folded word counts (for the exact BM25 of a shortlist), and each
+-- field's distinct analysed terms as a tsvector (the full-text candidate generator, GIN-indexed).
+CREATE TABLE IF NOT EXISTS chunks (
+  row bigint PRIMARY KEY, chunk_id text NOT NULL, doc text NOT NULL, doc_sha256 text NOT NULL,
+  start integer NOT NULL, "end" integer NOT NULL, page integer, text text NOT NULL,
+  dl_char integer NOT NULL, dl_word integer NOT NULL, words bytea NOT NULL,
+  tsv_char tsvector NOT NULL, tsv_word tsvector NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc, start);
+CREATE INDEX IF NOT EXISTS chunks_tsv_char ON chunks USING gin (tsv_char);
+CREATE INDEX IF NOT EXISTS chunks_tsv_word ON chunks USING gin (tsv_word);
+-- Corpus statistics every server shares: passages holding each term, and total field lengths.
+CREATE TABLE IF NOT EXISTS df (field text NOT NULL, term text NOT NULL, df integer NOT NULL, PRIMARY KEY (field, term));
+CREATE TABLE IF NOT EXISTS stats (
+  id integer PRIMARY KEY CHECK (id = 1), n bigint NOT NULL, total_char bigint NOT NULL, total_word bigint NOT NULL
+);
+INSERT INTO stats VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS tracker (key text NOT NULL, kind text NOT NULL, rows text NOT NULL, PRIMARY KEY (key, kind));
+"""
+
+
+class StoreURLError(GranskaError):
+    """A GRANSKA_STORE / --store URL that cannot be used."""
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """(libpq connection URL, schema) from a store URL: `schema` is ours, everything else goes to libpq."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((v for k, v in query if k == "schema"), "granska")
+    if not _SCHEMA_NAME.match(schema):
+        raise StoreURLError(f"store {url!r}: schema must be lowercase letters, digits and _ (got {schema!r})")
+    rest = urlencode([(k, v) for k, v in query if k != "schema"])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, parts.fragment)), schema
+
+
+class Database:
+    """A connection pool to one schema of one PostgreSQL database."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        conninfo, self.schema = split_url(url)
+        self.url = url
+        try:  # one direct attempt first: a wrong address fails at once, with libpq's reason
+            psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT_S).close()
+        except psycopg.Error as exc:
+            reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+            raise StoreURLError(f"store {safe_url(url)}: cannot connect to PostgreSQL ({reason})") from None
+        self._created = False
+        self.pool = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=POOL_MAX,
+            kwargs={"autocommit": True, "options": f"-c search_path={self.schema},public"},
+            open=False,
+        )
+        try:
+            self.pool.open(wait=True, timeout=30)
+        except PoolTimeout as exc:
+            raise StoreURLError(f"store {safe_url(url)}: cannot connect to PostgreSQL ({exc})") from None
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Any]:
+        """A connection in autocommit: each statement sees the last committed state."""
+        with self.pool.connection() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """Several reads that see one committed state (a read-only repeatable-read transaction)."""
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Any]:
+        """One transaction under the store's writer lock (held until commit or rollback)."""
+        self.create()
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"granska:{self.schema}",))
+            yield conn
+
+    def create(self) -> None:
+        if self._created:
+            return
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"granska:{self.schema}",))
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            conn.execute(SCHEMA)
+        self._created = True
+
+    def has_tables(self) -> bool:
+        """True once the schema exists (remembered: tables are never dropped while a server runs)."""
+        if not self._created:
+            with self.read() as conn:
+                got = conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.meta",)).fetchone()
+            self._created = got is not None and got[0] is not None
+        return self._created
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
+
+
+# --- row conversions (shared by the store's reads) ------------------------------------------------
+def meta_json(d: Document) -> str:
+    return json.dumps({k: v for k, v in d.meta.as_dict().items() if k != "year"}, ensure_ascii=False)
+
+
+def document(row: Sequence[Any]) -> Document:
+    """(name, sha256, text, page_starts, meta, origin) to a Document."""
+    pages = json.loads(row[3]) if row[3] is not None else None
+    return Document(
+        row[0],
+        row[1],
+        row[2],
+        tuple(pages) if pages is not None else None,
+        DocMeta(**json.loads(row[4])),
+        origin=row[5],
+    )
+
+
+def chunk(row: Sequence[Any]) -> tuple[int, Chunk]:
+    return int(row[0]), Chunk(*row[1:])
+
+
+def get(conn: Any, key: str) -> str | None:
+    got = conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
+    return None if got is None else str(got[0])
+
+
+def put(conn: Any, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        (key, value),
+    )
+
+
+def bump(conn: Any, key: str) -> None:
+    """Add one to a counter in meta (in the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (%s, '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text",
+        (key,),
+    )

@@ -1,0 +1,169 @@
+"""Lexical search in PostgreSQL with the embedded store's ranking: the same analysed terms, the same exact BM25.
+
+Each passage stores its folded word counts (granska.index.bm25) and, per field, its distinct analysed terms
+(folded char 3-5-grams, Swedish stems: granska.index.lexical.analysed) as a GIN-indexed tsvector. A query
+
+1. reads each query term's passage count from the shared `df` table (kept in the writer's transaction);
+2. generates candidates with PostgreSQL full-text search: a passage scores the idf of every one of the
+   query's most selective terms it holds (one GIN lookup per term), the best POOL per field are kept;
+3. rescores the candidates with the exact Lucene BM25 (k1 1.5, b 0.75) the embedded store uses, from their
+   stored word counts and the shared corpus statistics, and returns each field's top k by that score.
+
+Step 2 only has to put the true top passages in the pool; step 3 decides their order, exactly as the
+embedded store decides the order of Tantivy's candidates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from granska.index import bm25
+from granska.index.lexical import FIELDS, analysed
+
+POOL = 60  # candidates per field before exact rescoring: holds 97.5 % of the exact top 20 (docs/postgres.md)
+SELECTIVE = 96  # at most this many of the query's rarest terms generate candidates, per field
+COMMON = 0.25  # terms in more than this share of passages do not generate candidates (unless too few remain)
+MIN_TERMS = 8  # ... but at least this many of the rarest terms do
+MAX_TERM = 200  # longer "terms" (runs of digits, broken OCR) are not indexed in the tsvector
+_COL = {"char": "tsv_char", "word": "tsv_word"}
+
+
+def passage_terms(counts: dict[str, int]) -> dict[str, list[str]]:
+    """Each field's distinct terms for one passage, from its folded word counts (what the tsvector holds)."""
+    fields = analysed(counts)
+    return {f: sorted({t for t in fields[f].split() if len(t) <= MAX_TERM}) for f in FIELDS}
+
+
+def df_delta(per_passage: Iterable[dict[str, list[str]]], sign: int) -> tuple[list[str], list[str], list[int]]:
+    """(fields, terms, +/- counts) to add to the df table for these passages."""
+    total: Counter[tuple[str, str]] = Counter()
+    for terms in per_passage:
+        for f in FIELDS:
+            total.update((f, t) for t in terms[f])
+    keys = sorted(total)
+    return [f for f, _ in keys], [t for _, t in keys], [sign * total[k] for k in keys]
+
+
+def apply_df(conn: Any, delta: tuple[list[str], list[str], list[int]]) -> None:
+    fields, terms, counts = delta
+    if not terms:
+        return
+    conn.execute(
+        "INSERT INTO df (field, term, df) SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) "
+        "ON CONFLICT (field, term) DO UPDATE SET df = df.df + EXCLUDED.df",
+        (fields, terms, counts),
+    )
+    if min(counts) < 0:
+        conn.execute(
+            "DELETE FROM df WHERE (field, term) IN (SELECT * FROM unnest(%s::text[], %s::text[])) AND df <= 0",
+            (fields, terms),
+        )
+
+
+def _lexeme(term: str) -> str:
+    """A term as a quoted tsquery operand (taken as is: no parsing, no lower-casing, no stopwords)."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def doc_freqs(conn: Any, terms: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Passages holding each query term, per field, from the shared df table (0 for unknown terms)."""
+    out: dict[str, dict[str, int]] = {f: {t: 0 for t in set(terms.get(f, []))} for f in FIELDS}
+    fields = [f for f in FIELDS for _ in out[f]]
+    words = [t for f in FIELDS for t in out[f]]
+    if words:
+        cur = conn.execute(
+            "SELECT d.field, d.term, d.df FROM df d JOIN unnest(%s::text[], %s::text[]) q(field, term) "
+            "ON d.field = q.field AND d.term = q.term",
+            (fields, words),
+        )
+        for f, t, n in cur:
+            out[f][t] = int(n)
+    return out
+
+
+def selective(dfs: dict[str, int], n: int) -> list[tuple[str, float]]:
+    """(term, idf) of the terms that generate candidates: the rarest known ones, common ones left out."""
+    known = sorted((df, t) for t, df in dfs.items() if df > 0 and len(t) <= MAX_TERM)
+    keep = [(df, t) for df, t in known if df <= COMMON * n] or []
+    if len(keep) < MIN_TERMS:
+        keep = known[:MIN_TERMS]
+    return [(t, bm25.idf(df, n)) for df, t in keep[:SELECTIVE]]
+
+
+def candidates(
+    conn: Any,
+    field: str,
+    weighted: list[tuple[str, float]],
+    docs: Sequence[str] | None,
+    *,
+    avgdl: float,
+    pool: int = POOL,
+) -> list[int]:
+    """The pool passages with the highest BM25 over these terms counting each term once (a passage's term
+    frequencies are not in the index, its length is): full-text search, one GIN probe per term.
+
+    One branch per term, each with its own constant tsquery: the planner then reads each term's posting list
+    from the GIN index (a join against an array of terms is planned as a scan of every tsvector instead)."""
+    if not weighted or pool <= 0:
+        return []
+    col = _COL[field]
+    where = "" if docs is None else " AND doc = ANY(%s::text[])"
+    dl = f"dl_{field}"
+    norm = f"(1 + {bm25.K1} * (1 - {bm25.B} + {bm25.B} * {dl} / %s::float8))"
+    branch = f"SELECT row, %s::float8 / {norm} AS w FROM chunks WHERE {col} @@ %s::tsquery{where}"
+    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY sum(w) DESC, row LIMIT %s"
+    params: list[Any] = []
+    for term, idf in weighted:
+        params.extend((idf, max(avgdl, 1e-9), _lexeme(term)))
+        if docs is not None:
+            params.append(list(docs))
+    params.append(pool)
+    return [int(r[0]) for r in conn.execute(sql, params)]
+
+
+def stored(conn: Any, rows: Sequence[int]) -> dict[int, tuple[int, int, bytes]]:
+    """(char length, word length, encoded word counts) of live passages, by row."""
+    if not rows:
+        return {}
+    cur = conn.execute("SELECT row, dl_char, dl_word, words FROM chunks WHERE row = ANY(%s::bigint[])", (list(rows),))
+    return {int(r): (int(c), int(w), bytes(b)) for r, c, w, b in cur}
+
+
+def rescore(
+    terms: dict[str, list[str]],
+    found: dict[int, tuple[int, int, bytes]],
+    stats: tuple[int, int, int],
+    dfs: dict[str, dict[str, int]],
+) -> tuple[list[int], dict[str, np.ndarray]]:
+    """Exact BM25 per field for each passage in `found` (the embedded store's scoring, granska.index.bm25)."""
+    n, total_c, total_w = stats
+    rows = sorted(found)
+    avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
+    idfs = {f: {t: bm25.idf(df, n) for t, df in dfs[f].items()} for f in dfs}
+    matcher = bm25.Matcher(terms)
+    scores = {f: np.zeros(len(rows), dtype=np.float32) for f in FIELDS}
+    for i, r in enumerate(rows):
+        dl_c, dl_w, blob = found[r]
+        tf = matcher.frequencies(bm25.decode(blob))
+        for f, dl in (("char", dl_c), ("word", dl_w)):
+            scores[f][i] = bm25.score(terms.get(f, []), tf[f], dl, avgdl[f], idfs[f])
+    return rows, scores
+
+
+def shortlist(
+    rows: list[int], scores: dict[str, np.ndarray], k: int, also: Sequence[int]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each field's top k rows by exact score, plus `also` (the dense neighbours), in row order."""
+    keep = {int(r) for r in also}
+    for f in FIELDS:
+        s = scores[f]
+        if len(s):
+            top = np.argsort(-s, kind="stable")[:k]
+            keep.update(rows[i] for i in top if s[i] > 0)
+    at = {r: i for i, r in enumerate(rows)}
+    out = sorted(r for r in keep if r in at)
+    idx = np.array([at[r] for r in out], dtype=np.int64)
+    return np.array(out, dtype=np.int64), {f: scores[f][idx] for f in FIELDS}

