@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from granska.qa import scorer
-from granska.qa.evidence import Scored, Weights, answerable, gives_answer_type, sentences
+from granska.qa.evidence import Scored, Weights, answer_type, answerable, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language
@@ -60,7 +60,10 @@ def answer(
     ranked = [
         s
         for s in ranked
-        if gives_answer_type(question, s.span.text, strict=True) and not junk(s.span.text) and not _title_line(s)
+        if gives_answer_type(question, _counted_text(question, s.span.text), strict=True)
+        and not junk(s.span.text)
+        and not _title_line(s)
+        and not (follow_cue and _is_question(s.span.text) and not _asks_for_questions(question))
     ]
     ranked = [s for s in ranked if _kind_at(outlines, s) not in ("toc",)]
     if cue is not None or sections or roles:
@@ -87,6 +90,35 @@ def answer(
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
+
+
+# Numbers that are layout or references, not quantities: a heading's number ("3 Sammanfattning"), a statute's
+# or document's number ("1982:763", "(2010:656)", "§ 12", "KS-2014/742"), a page mark ("1 (11)").
+_NOT_A_QUANTITY = re.compile(
+    r"(?:^|\n)\s*\d{1,2}(?:\.\d{1,2})*\s+(?=[A-ZÅÄÖ])|\d+\s*[:/]\s*\d+|[:/§]\s*\d+|\d+\s*\(\d+\)|\b[A-ZÅÄÖ]{2,}-\S*\d"
+)
+
+
+def _counted_text(question: str, text: str) -> str:
+    """The sentence as read for the counts and amounts it gives: layout and reference numbers removed, so a
+    "how many" question is not answered by a heading's number or a statute's."""
+    if answer_type(question) is None:
+        return text
+    return _NOT_A_QUANTITY.sub(" ", text)
+
+
+def _is_question(text: str) -> bool:
+    """The sentence asks rather than states ("… och hur avser Ni att förbättra den?"): quoting the question that
+    was put to a board is no answer of the board's."""
+    return text.rstrip(" \"”’)").endswith("?")
+
+
+_ASKS_QUESTIONS = re.compile(r"^\W*(?:vilken|vilka|vilket|which|what)\s+(?:\w+\s+)?\w*(?:frag|question)")
+
+
+def _asks_for_questions(question: str) -> bool:
+    """"Vilken fråga ville revisorerna ha svar på?": the answer is itself a question."""
+    return bool(_ASKS_QUESTIONS.search(fold(question)))
 
 
 def _choose(ranked: list[Scored], limit: int, *, lists: bool = False) -> list[Scored]:
