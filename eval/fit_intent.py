@@ -104,7 +104,7 @@ def main() -> None:
     first, extra = read(FILES[0]), read(FILES[1])
     rows = first + extra
     assert {r["intent"] for r in rows} <= set(INTENTS), "a label that is no intent"
-    table = []
+    table: list[dict[str, Any]] = []
     for c in C_GRID:
         for combine in TRIED:
             for t in MIN_PROBS if combine != "rules" else (0.0,):

@@ -69,6 +69,11 @@ def load(path: Path) -> Abstainer:
         raise GranskaError(f"cannot read the abstention model {path}: {exc}; refit: python -m granska.eval.fit_abstain")
 
 
+def available() -> bool:
+    """Whether the package ships a fitted model of this kind (the fit script writes it)."""
+    return MODEL_PATH.is_file()
+
+
 @lru_cache(maxsize=1)
 def shipped() -> Abstainer:
     return load(MODEL_PATH)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from granska.qa import abstain, scorer
-from granska.qa.evidence import Scored, Weights, answer_type, gives_answer_type, sentences
+from granska.qa.evidence import Scored, Weights, answer_type, answerable, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language
@@ -60,8 +60,12 @@ def answer(
     ranked = admissible(question, everything, outlines, purpose=purpose)
     silent = False
     if model is not None and settings.abstainer == "learned":
-        row = abstain.features(matched, everything, [s for s in ranked if not fragment(s.span.text)], hits, weights)
-        silent = abstain.shipped().probability(row) < abstain.threshold(settings.abstain_prob)
+        if abstain.available():
+            leads = [s for s in ranked if not fragment(s.span.text)]
+            row = abstain.features(matched, everything, leads, hits, weights)
+            silent = abstain.shipped().probability(row) < abstain.threshold(settings.abstain_prob)
+        else:  # no refitted abstainer in the package: the selector-based one of qa/models/answer.json
+            silent = answerable(matched, everything, hits, weights, model) < scorer.threshold(settings)
     if cue is not None or sections or roles:
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
