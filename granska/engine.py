@@ -439,6 +439,7 @@ class Engine:
             roles={"response"} if asked.kind == "response" else set(),
             cue_share=routes.CUED_SHARE.get(asked.kind, routes.CUED_SHARE["default"]),
             follow_cue=asked.kind == "response",
+            purpose=asked.kind == "purpose",
         )
         notes = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:

@@ -6,10 +6,12 @@ nothing folded is ever shown or cited; spans (`sentence_spans`) are offsets into
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 # Bump when analysis changes: the lexical index (derived, rebuilt from stored chunks) is keyed by it.
 ANALYZER_VERSION = "4"
@@ -202,10 +204,50 @@ def language(text: str) -> str:
 
 
 def for_matching(query: str) -> str:
-    """The query as matched against Swedish text: English domain words become their Swedish terms."""
+    """The query as matched against Swedish text: English domain words and phrases become their Swedish terms
+    (EN_SV, then the wider glossary in data/glossary_en_sv.json) and English function words are dropped, so they
+    count neither as matched nor as missing."""
     if language(query) != "en":
         return query
-    return re.sub(r"[A-Za-z]+", lambda m: EN_SV.get(m.group().lower(), m.group()), query)
+    phrases, _, stop = _glossary()
+    query = _phrase_pattern().sub(lambda m: phrases[m.group().lower()], query)
+
+    def one(m: re.Match[str]) -> str:
+        w = m.group()
+        if w.lower() in stop:
+            return ""
+        return EN_SV.get(w.lower()) or _en_term(w) or w
+
+    return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=[A-Za-z])'s\b", "", query))
+
+
+_GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary_en_sv.json"
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """The English → Swedish glossary of audit vocabulary (package data): phrases, words, function words."""
+    data = json.loads(_GLOSSARY.read_text(encoding="utf-8"))
+    return dict(data["phrases"]), dict(data["words"]), frozenset(data["stop"])
+
+
+@lru_cache(maxsize=1)
+def _phrase_pattern() -> re.Pattern[str]:
+    phrases = sorted(_glossary()[0], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+def _en_term(word: str) -> str | None:
+    """The glossary's Swedish term for an English word, trying its plain inflections; None when it has none."""
+    terms = _glossary()[1]
+    low = word.lower()
+    if low in terms:
+        return terms[low]
+    for suffix, repl in _INFLECTIONS:
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3 and (base := low[: -len(suffix)] + repl) in terms:
+            return terms[base]
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from granska.qa import scorer
-from granska.qa.evidence import Scored, Weights, answerable, gives_answer_type, sentences
+from granska.qa import abstain, scorer
+from granska.qa.evidence import Scored, Weights, answer_type, answerable, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language
@@ -40,29 +40,32 @@ def answer(
     roles: set[str] | frozenset[str] = frozenset(),
     cue_share: float = 0.6,
     follow_cue: bool = False,
+    purpose: bool = False,
 ) -> Answer:
     """Extractive answer from the retrieved passages; abstains when the best evidence covers too little.
 
     cue / sections: the question's intent prefers sentences with these words, or in sections of these kinds
     (a near-tie breaker, never a reason to answer). lists: a list question, whose items may be plain
     sentences after an introduction ending in ':' (flattened text has no bullets). outlines: the documents'
-    outlines, so each sentence is judged by the section it stands in (a TOC line never answers).
+    outlines, so each sentence is judged by the section it stands in (a TOC line never answers). purpose: the
+    question asks what an audit set out to answer, which reports state as questions; otherwise a sentence that
+    asks ("Har nämnden säkerställt …?") never stands as the answer.
     """
     outlines = outlines or {}
     if not hits:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     matched, weights = for_matching(question), Weights([h.chunk.text for h in hits[:20]])
     model = scorer.shipped() if settings.scorer == "learned" else None
-    ranked = sentences(matched, hits, weights, model=model)
-    learned_abstainer = model is not None and settings.abstainer == "learned"
-    silent = learned_abstainer and answerable(matched, ranked, hits, weights, model) < scorer.threshold(settings)
-    # A "how many"/"what did it cost" question is answered only by a sentence with a count/amount it did not name.
-    ranked = [
-        s
-        for s in ranked
-        if gives_answer_type(question, s.span.text, strict=True) and not junk(s.span.text) and not _title_line(s)
-    ]
-    ranked = [s for s in ranked if _kind_at(outlines, s) not in ("toc",)]
+    everything = sentences(matched, hits, weights, model=model)
+    ranked = admissible(question, everything, outlines, purpose=purpose)
+    silent = False
+    if model is not None and settings.abstainer == "learned":
+        if abstain.available():
+            leads = [s for s in ranked if not fragment(s.span.text)]
+            row = abstain.features(matched, everything, leads, hits, weights)
+            silent = abstain.shipped().probability(row) < abstain.threshold(settings.abstain_prob)
+        else:  # no refitted abstainer in the package: the selector-based one of qa/models/answer.json
+            silent = answerable(matched, everything, hits, weights, model) < scorer.threshold(settings)
     if cue is not None or sections or roles:
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
@@ -87,6 +90,52 @@ def answer(
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
+
+
+# Numbers that are layout or references, not quantities: a heading's number ("3 Sammanfattning"), a statute's
+# or document's number ("1982:763", "(2010:656)", "§ 12", "KS-2014/742"), a page mark ("1 (11)").
+_NOT_A_QUANTITY = re.compile(
+    r"(?:^|\n)\s*\d{1,2}(?:\.\d{1,2})*\s+(?=[A-ZÅÄÖ])|\d+\s*[:/]\s*\d+|[:/§]\s*\d+|\d+\s*\(\d+\)|\b[A-ZÅÄÖ]{2,}-\S*\d"
+)
+
+
+def _counted_text(question: str, text: str) -> str:
+    """The sentence as read for the counts and amounts it gives: layout and reference numbers removed, so a
+    "how many" question is not answered by a heading's number or a statute's."""
+    if answer_type(question) is None:
+        return text
+    return _NOT_A_QUANTITY.sub(" ", text)
+
+
+def _is_question(text: str) -> bool:
+    """The sentence asks rather than states ("… och hur avser Ni att förbättra den?"): quoting the question that
+    was put to a board is no answer of the board's."""
+    return text.rstrip(' "”’)').endswith("?")
+
+
+_ASKS_QUESTIONS = re.compile(r"^\W*(?:vilken|vilka|vilket|which|what)\s+(?:\w+\s+)?\w*(?:frag|question)")
+
+
+def _asks_for_questions(question: str) -> bool:
+    """ "Vilken fråga ville revisorerna ha svar på?": the answer is itself a question."""
+    return bool(_ASKS_QUESTIONS.search(fold(question)))
+
+
+def admissible(
+    question: str, ranked: list[Scored], outlines: Mapping[str, Outline], *, purpose: bool = False
+) -> list[Scored]:
+    """The candidates that may stand in an answer at all, in their order: no contact line, title line or TOC
+    line; for a "how many / how much" question only sentences with a real quantity; no sentence that asks,
+    unless the question asks for questions (an audit's questions, its purpose)."""
+    return [
+        s
+        for s in ranked
+        if gives_answer_type(question, _counted_text(question, s.span.text), strict=True)
+        and not junk(s.span.text)
+        and not _title_line(s)
+        and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
+        and _kind_at(outlines, s) not in ("toc",)
+    ]
 
 
 def _choose(ranked: list[Scored], limit: int, *, lists: bool = False) -> list[Scored]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from granska.qa import bodies
+from granska.qa import bodies, intent_learned
 
 from granska.text import content_words, fold, for_matching
 
@@ -57,7 +57,10 @@ PATHS = {
 _Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad)"
 # (intent, pattern on the folded question), first match wins.
 _RULES: list[tuple[str, str]] = [
-    ("signed_by", r"\b(?:undertecknade?|undertecknat|signerade?|signed|signatur\w*|star angivna?|angivna? pa)\b"),
+    (
+        "signed_by",
+        r"\b(?:undertecknade?|undertecknat|signerade?|signed|signatur\w*|star angivna?|angivna? pa|named on|listed on)\b",
+    ),
     ("signed_by", r"\b(?:uppdragsansvarig|uppdragsledare|projektledare|kontaktperson|handlaggare)\b"),
     ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
     ("signed_by", r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|carried out|conducted|wrote|performed)\b"),
@@ -76,7 +79,7 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "response",
-        r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b|\bhow did\b.{0,40}\b(?:answer|respond|reply)\b",
+        r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b|\bhow (?:did|does|has)\b.{0,90}\b(?:answer|respond|reply)\b",
     ),
     ("response", r"\bwhat did\b.{0,40}\b(?:answer|respond|reply|say)\b|\b(?:response|reply|answer) to\b"),
     ("response", r"\bvad anser (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b"),
@@ -163,10 +166,15 @@ class Intent:
         }
 
 
-def kind(question: str) -> str:
-    """The intent alone (used by the accuracy check)."""
+def rule_kind(question: str) -> str:
+    """The intent by the rules alone: the first pattern that matches."""
     q = fold(question)
     return next((k for k, p in _RULE_RES if p.search(q)), "other")
+
+
+def kind(question: str) -> str:
+    """The intent: the rules, backed by the fitted classifier as its fit chose (granska.qa.intent_learned)."""
+    return intent_learned.combined(rule_kind(question), question)
 
 
 def read(question: str, *, places: list[str] | None = None) -> Intent:

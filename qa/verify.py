@@ -13,7 +13,7 @@ from typing import Any
 
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
 
-from granska.text import content_words, fold, for_matching
+from granska.text import content_words, fold, for_matching, language
 from granska.types import Hit, Span, hit_span
 
 VERDICTS = ("supported", "contradicted", "not_found")
@@ -71,7 +71,9 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if not hits:
         return Verdict(claim, "not_found", "Inga dokument matchar (kontrollera filtren).", [], hits, id=qid)
     matched = for_matching(claim)
-    missing = _unmentioned(claim, hits[:_NAMES_SEEN_IN])
+    # An English claim's capitalised title words ("Municipal Executive Board") are terms, not names: its
+    # subject is read from its Swedish rendering, where the glossary's terms are plain words.
+    missing = _unmentioned(matched if language(claim) == "en" else claim, hits[:_NAMES_SEEN_IN])
     if missing:
         return Verdict(
             claim, "not_found", f"Dokumenten nämner inte {missing}, som påståendet handlar om.", [], hits, id=qid

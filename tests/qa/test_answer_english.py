@@ -1,0 +1,63 @@
+"""English questions (glossary into Swedish terms), real quantities for "how many", and asking sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from granska.eval.metrics import covers, key_found
+from granska.qa.answer import _asks_for_questions, _counted_text, _is_question
+from granska.qa.evidence import gives_answer_type
+
+from granska.engine import Engine
+from granska.text import content_words, for_matching
+
+DEV_EN = Path(__file__).resolve().parents[2] / "eval" / "data" / "dev_en.jsonl"
+
+
+def test_english_terms_become_swedish_and_function_words_drop():
+    words = content_words(
+        for_matching("Which recommendations did the municipal executive board receive from the auditors?")
+    )
+    assert {"rekommendationer", "kommunstyrelsen", "revisorer"} <= set(words)
+    assert not {"which", "did", "the", "from"} & set(words)
+    # inflections and phrases; names and numbers kept as they are
+    assert "uppfoljning" in content_words(for_matching("How was the follow-up of the audits done in Motala 2018?"))
+    assert {"motala", "2018", "granskningar"} <= set(
+        content_words(for_matching("Which audits were done in Motala 2018?"))
+    )
+    # Swedish questions are left alone
+    assert for_matching("Vilka rekommendationer gav revisorerna?") == "Vilka rekommendationer gav revisorerna?"
+
+
+def test_english_question_answers_from_the_swedish_evidence(bundled_engine: Engine):
+    rows = [json.loads(x) for x in DEV_EN.read_text(encoding="utf-8").splitlines() if x.strip()]
+    item = next(r for r in rows if r["id"] == "dev-001-en")
+    a = bundled_engine.ask(item["question"])
+    assert not a.abstained
+    assert all(key_found(k, a.answer) for k in item["keys"])
+    assert any(covers(c.as_dict(), item["evidence"]) for c in a.citations)
+
+
+def test_english_claim_about_a_body_the_sources_name_is_not_called_unmentioned(bundled_engine: Engine):
+    v = bundled_engine.verify("The municipal executive board in Motala has had the overall responsibility since 2018.")
+    assert v.verdict != "not_found"
+
+
+def test_heading_and_statute_numbers_are_no_quantity():
+    q = "Hur många patienter hade hemsjukvården 2015?"
+    heading = "3 Sammanfattning Uppdrag och bakgrund Hemsjukvård är vård som ges i hemmet."
+    statute = "Våra bedömningsgrunder är: Hälso- och sjukvårdslagen (HSL 1982:763) Patientsäkerhetslagen (2010:656)."
+    real = "Under året hade hemsjukvården cirka 450 patienter."
+    assert gives_answer_type(q, heading, strict=True)  # a bare digit reads as a count ...
+    assert not gives_answer_type(q, _counted_text(q, heading), strict=True)  # ... but not once layout is removed
+    assert not gives_answer_type(q, _counted_text(q, statute), strict=True)
+    assert gives_answer_type(q, _counted_text(q, real), strict=True)
+
+
+def test_a_sentence_that_asks_answers_only_a_question_about_questions():
+    asked = "Hur ser kommunstyrelsen på uppsikten och hur avser Ni att förbättra den?"
+    assert _is_question(asked) and not _is_question("Nämnden avser att förbättra uppsikten.")
+    assert _asks_for_questions("Vilken fråga ville revisorerna ha svar på?")
+    assert _asks_for_questions("Which audit questions were to be answered?")
+    assert not _asks_for_questions("Vad svarade kommunstyrelsen på revisorernas fråga?")
