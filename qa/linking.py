@@ -32,8 +32,7 @@ SECTION_SENTENCES = 4  # sentences of a section taken when the best match is its
 ANSWER_CHARS = 40  # a passage under a label shorter than this is its heading ("Nämndens svar:"), not the answer
 CHAR_SHARE = 0.5  # share of the topic score from character n-grams (the rest from weighted content words)
 ANSWER_FORM_BONUS = 0.1  # a passage in the form of an answer to one recommendation (see _answer_form)
-WORD_MATCH_AT = 0.7
-WEIGHTED_GRAMS = 0  # a recommendation's word counts as present in a passage only when matched this well
+WORD_MATCH_AT = 0.7  # a recommendation's word counts as present in a passage only when matched this well
 
 _REJECT = re.compile(
     r"\b(delar inte|delar ej|avser inte|ser inte|inget behov|ej aktuell|inte aktuell|avstar|avvisar|instammer inte"
@@ -90,31 +89,6 @@ def is_follow_up(doc: Document) -> bool:
 @lru_cache(maxsize=4096)
 def _grams(text: str) -> Counter[str]:
     return Counter(char_tokens(text, drop_stopwords=True))
-
-
-class Siblings(Weights):
-    """Word rarity and character-n-gram rarity among one place's recommendations: what sets one apart from the
-    others ("spridningen", not the programme name every sibling repeats)."""
-
-    def __init__(self, texts: list[str]) -> None:
-        super().__init__(texts)
-        self._gram_df: Counter[str] = Counter(g for t in texts for g in set(_grams(t)))
-        self._count = max(len(texts), 1)
-
-    def gram_idf(self, gram: str) -> float:
-        df = self._gram_df.get(gram, 0)
-        return math.log(1 + (self._count - df + 0.5) / (df + 0.5))
-
-
-def _weighted_cosine(a: Counter[str], b: Counter[str], siblings: Weights) -> float:
-    """Cosine of character-n-gram counts, each gram weighted by its rarity among the siblings when known."""
-    if not WEIGHTED_GRAMS or not isinstance(siblings, Siblings):
-        return _cosine(a, b)
-    w = {k: siblings.gram_idf(k) for k in a}
-    dot = sum(v * w[k] * b[k] * w[k] for k, v in a.items() if k in b)
-    na = math.sqrt(sum((v * w[k]) ** 2 for k, v in a.items()))
-    nb = math.sqrt(sum((v * w.get(k, siblings.gram_idf(k))) ** 2 for k, v in b.items()))
-    return dot / (na * nb) if na and nb else 0.0
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -186,9 +160,9 @@ def _score(
     rec: Found, p: Passage, rec_words: list[str], weights: dict[str, float], grams: Counter[str], siblings: Weights
 ) -> float:
     lexical = _strict_coverage(rec_words, weights, p.text)
-    chars = _weighted_cosine(grams, _grams(p.text), siblings)
+    chars = _cosine(grams, _grams(p.text))
     cue = RESPONSE_CUE_BONUS if _RESPONDS.search(fold(p.text)) else 0.0
-    form = _answer_form(p, rec.span.text, siblings)
+    form = _answer_form(p, rec.context, siblings)
     return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + cue + ANSWER_FORM_BONUS * form
 
 

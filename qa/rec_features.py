@@ -44,7 +44,8 @@ _OPINION = re.compile(
 # "rekommenderas kommunstyrelsen att göra …", "lämnar rekommendationer om bland annat …": a recommendation reported
 # with its content in the same sentence (a response or news text retelling the report), not an introduction.
 _REPORTED = re.compile(
-    r"\brekommend[a-z]*\s+(?:[a-z]+\s+){0,4}?(?:att|om|avseende|kring|bland annat)\s+(?:[a-z]+\s+){2,}"
+    r"\brekommend[a-z]*[\s,]+(?:(?!(?:ar|har|for|och)\s)[a-z]+\s+){0,3}?(?:att|om|avseende|kring|bland annat)\s+"
+    r"(?:[a-z]+\s+){2,}"
 )
 _QUESTION = re.compile(r"\?\s*$")
 _WE = re.compile(r"^(vi|revisorerna|revisionen|granskningen)\b")
@@ -67,7 +68,8 @@ def _shared(out: dict[str, float], f: str, doc: Document) -> None:
     auditors_speak = bool(_WE.match(f)) and doc.meta.role != "response"
     if auditors_speak and out.get("stance"):
         out["stance"] = 0.0
-    out["deontic"] = float(bool(out.get("should") or out.get("opinion_directive") or out.get("passive_directive")))
+    directive = out.get("should") or out.get("opinion_directive") or out.get("passive_directive")
+    out["deontic"] = float(bool(directive) and not f.rstrip().endswith(":"))
     out["reported_recommendation"] = float(bool(_REPORTED.search(f)) and not f.rstrip().endswith(":"))
 
 
@@ -132,6 +134,12 @@ def features(doc: Document, folded: str, units: list[Unit], i: int, rule_hit: bo
                 f"intro_distance={min(u.intro_distance, 4)}": 1.0,
             }
         )
+        # An item of a list its introduction announces as recommendations ("bör följande rekommendationer
+        # prioriteras:", "rekommenderar vi nämnden att:"), whatever the item's own form.
+        # Not an answer's own decision list ("… anser X att omhänderta rekommendationerna på följande sätt:").
+        announced = out["intro_recommend"] and out["intro_colon"] and not out["intro_stance"]
+        out["announced_item"] = float(bool(announced))
+        out["announced_first"] = float(bool(announced) and (u.index == 0 or u.intro_distance == 1))
     _shared(out, f, doc)
     sib = _siblings(folded, units, i)
     out["sibling_directive"] = float(sib > 0)

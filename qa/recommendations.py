@@ -207,7 +207,7 @@ def build(
     by_place: dict[str, list[list[Found]]] = {}
     for g in groups:
         by_place.setdefault(_group_place(g), []).append(g)
-    siblings = {key: linking.Siblings([g[0].context for g in gs]) for key, gs in by_place.items()}
+    siblings = {key: Weights([g[0].context for g in gs]) for key, gs in by_place.items()}
     return [_row(g, documents, taken, siblings[_group_place(g)]) for g in groups]
 
 
