@@ -240,3 +240,36 @@ def write(results: dict[str, Any], out: Path) -> list[Path]:
     path = out / "tracker.json"
     path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return [path]
+
+
+def read_search_queries(path: Path) -> list[dict[str, Any]]:
+    """Topic queries over the tracker rows: {query, expected: [gold ids], kind}. Written by us (see docs/tracker.md)."""
+    try:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequestError(f"cannot read {path}: {exc}") from exc
+    if not all(isinstance(r, dict) and "query" in r and "expected" in r for r in rows):
+        raise BadRequestError(f"{path}: every line needs 'query' and 'expected'")
+    return rows
+
+
+def score_search(
+    rows: list[Recommendation], gold: list[Gold], queries: list[dict[str, Any]], search: Any
+) -> dict[str, Any]:
+    """Recall, precision and MRR of `search(rows, query)` against the gold rows each query expects."""
+    by_gold = {g.id: [r.id for r in rows if any(_overlap((g.doc, g.start, g.end), s) for s in _spans(r))] for g in gold}
+    recall = precision = mrr = 0.0
+    per: list[dict[str, Any]] = []
+    for q in queries:
+        want = {rid for gid in q["expected"] for rid in by_gold.get(gid, [])}
+        got = [r.id for r in search(rows, q["query"])]
+        hits = [i for i, rid in enumerate(got) if rid in want]
+        r_ = len(set(got) & want) / len(want) if want else 0.0
+        p_ = len(hits) / len(got) if got else 0.0
+        m_ = 1.0 / (hits[0] + 1) if hits else 0.0
+        recall, precision, mrr = recall + r_, precision + p_, mrr + m_
+        per.append(
+            {"query": q["query"], "kind": q.get("kind"), "recall": r_, "precision": p_, "rr": m_, "rows": len(got)}
+        )
+    n = max(len(queries), 1)
+    return {"queries": len(queries), "recall": recall / n, "precision": precision / n, "mrr": mrr / n, "per_query": per}

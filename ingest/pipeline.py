@@ -147,6 +147,10 @@ def plan(files: list[Source], existing: dict[str, Document]) -> Iterator[Planned
             continue
         if src.path.parent not in sidecars:
             rows, problems = metadata.read_sidecar_report(src.path.parent)
+            if not rows and not problems:
+                # A dataset that keeps its metadata.tsv beside docs/ (set/metadata.tsv, set/docs/…): the folder
+                # has none of its own, so the parent's rows for these file names apply (as `granska eval` reads it).
+                rows, problems = metadata.read_sidecar_report(src.path.parent.parent)
             sidecars[src.path.parent] = rows
             yield from (Skipped(where, reason) for where, reason in problems)
         row = sidecars[src.path.parent].get(src.path.name)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from granska.qa import addressees, bodies
-from granska.qa.evidence import Weights, coverage
+from granska.qa.evidence import Weights, coverage, match, text_grams
 from granska.qa.rec_rules import Found
 from granska.qa.rec_units import Unit, segment
 
@@ -31,6 +31,8 @@ FOLLOW_UP_AT = 0.5  # topic score a follow-up's verdict needs to be about a reco
 SECTION_SENTENCES = 4  # sentences of a section taken when the best match is its heading
 ANSWER_CHARS = 40  # a passage under a label shorter than this is its heading ("Nämndens svar:"), not the answer
 CHAR_SHARE = 0.5  # share of the topic score from character n-grams (the rest from weighted content words)
+ANSWER_FORM_BONUS = 0.1  # a passage in the form of an answer to one recommendation (see _answer_form)
+WORD_MATCH_AT = 0.7  # a recommendation's word counts as present in a passage only when matched this well
 
 _REJECT = re.compile(
     r"\b(delar inte|delar ej|avser inte|ser inte|inget behov|ej aktuell|inte aktuell|avstar|avvisar|instammer inte"
@@ -50,6 +52,11 @@ _RESPONDS = re.compile(
 _OVERALL = re.compile(
     r"\b(ser positivt pa|delar|instammer i|valkomnar|tar till sig|har tagit del av)\s+(?:[a-z]+\s+){0,3}?"
     r"(slutsatserna|rapporten|revisionsrapporten|rekommendationerna|granskningen)\b"
+)
+# "rekommendationerna rörande uppföljning, spridning …", "rekommendationer avseende den årliga uppföljningen":
+# the answer names the recommendations it responds to by their topic.
+_REFERS = re.compile(
+    r"\b(?:rekommendationerna|rekommendationen|[a-z]+s\s+rekommendation(?:er)?)\s+(?:r[a-z]rande|avseende|angaende|om|gallande|kring|kopplade till)\b"
 )
 _PARTLY = re.compile(r"\b(delvis|till viss del|i viss man)\b")
 _NAMED = re.compile(r"\b(?:rekommendation(?:en)?|punkt(?:en)?|forslag)\s+(?P<l>[a-h]|\d{1,2})\b\)?")
@@ -135,11 +142,53 @@ def rec_marker(rec: Found) -> str:
     return "number" if rec.label.isdigit() else "letter"
 
 
-def _score(rec: Found, p: Passage, rec_words: list[str], weights: dict[str, float], grams: Counter[str]) -> float:
-    lexical = coverage(rec_words, weights, p.text, "")
+def _strict_coverage(words_: list[str], weights: dict[str, float], text: str) -> float:
+    """Weighted share of the words present in `text`, where only a close match counts: a loose fuzzy match
+    ("uppdatering" in "uppföljning") is what every passage about the same programme has, so it ranks nothing."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    grams = text_grams(text)
+    got = 0.0
+    for w in words_:
+        m = match(w, grams)
+        got += weights[w] * (m if m >= WORD_MATCH_AT else 0.0)
+    return got / total
+
+
+def _score(
+    rec: Found, p: Passage, rec_words: list[str], weights: dict[str, float], grams: Counter[str], siblings: Weights
+) -> float:
+    lexical = _strict_coverage(rec_words, weights, p.text)
     chars = _cosine(grams, _grams(p.text))
     cue = RESPONSE_CUE_BONUS if _RESPONDS.search(fold(p.text)) else 0.0
-    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + cue
+    form = _answer_form(p, rec.context, siblings)
+    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + cue + ANSWER_FORM_BONUS * form
+
+
+def _answer_form(p: Passage, rec_text: str, siblings: Weights) -> float:
+    """How much the passage is the body's answer to this recommendation rather than background (0..1).
+
+    A passage naming the recommendations it responds to by topic ("rekommendationerna rörande uppföljning,
+    spridning, analys …"): the share of the best-matching named topic found in the recommendation. An item of a
+    list the answer introduces with its own decision ("… anser X att det är lämpligt att omhänderta
+    rekommendationerna på följande sätt:"): 1."""
+    f = fold(p.text)
+    if m := _REFERS.search(f):
+        topic = re.split(r"[.;:]", f[m.end() :], maxsplit=1)[0]
+        grams = text_grams(rec_text)
+        best = 0.0
+        for item in re.split(r",|\bsamt\b|\boch\b", topic):
+            words_ = content_words(item)
+            w = {x: siblings.idf(x) for x in words_}
+            total = sum(w.values())
+            if total > 0:
+                best = max(best, sum(w[x] for x in words_ if match(x, grams) >= WORD_MATCH_AT) / total)
+        return best
+    if p.unit.intro is None or not p.unit.marker or p.doc.meta.role != "response":
+        return 0.0
+    intro = fold(p.doc.text[p.unit.intro[0] : p.unit.intro[1]])
+    return float(intro.rstrip().endswith(":") and bool(_RESPONDS.search(intro)) and not _RESTATES.search(intro))
 
 
 def _answers_for(text: str, addressee: str | None) -> bool:
@@ -187,7 +236,7 @@ def best_response(
         w_doc = _doc_weights(doc.text)
         weights = {x: w_doc.idf(x) * siblings.idf(x) for x in words_}
         for p in pool:
-            score = _score(rec, p, words_, weights, grams)
+            score = _score(rec, p, words_, weights, grams, siblings)
             if best is None or score > best[0]:
                 best = (score, p)
             if overall is None and _OVERALL.search(fold(p.text)) and _answers_for(p.text, rec.addressee):

@@ -41,6 +41,12 @@ _REC_CONTENT = re.compile(r"\brekommendation(?:er|erna)?\s*,?\s+(?:om|att|bland 
 _OPINION = re.compile(
     r"\b(?:vi|revisorerna|revisionen)\s+(?:anser|bedomer|menar)\s+att\b[^.]*\b(?:ska|bor|behover|maste)\b"
 )
+# "rekommenderas kommunstyrelsen att göra …", "lämnar rekommendationer om bland annat …": a recommendation reported
+# with its content in the same sentence (a response or news text retelling the report), not an introduction.
+_REPORTED = re.compile(
+    r"\brekommend[a-z]*[\s,]+(?:(?!(?:ar|har|for|och)\s)[a-z]+\s+){0,3}?(?:att|om|avseende|kring|bland annat)\s+"
+    r"(?:[a-z]+\s+){2,}"
+)
 _QUESTION = re.compile(r"\?\s*$")
 _WE = re.compile(r"^(vi|revisorerna|revisionen|granskningen)\b")
 _SECTION_REC = re.compile(r"rekommend|atgard|forbattring|utvecklingsomrade")
@@ -51,6 +57,29 @@ WINDOW = 300  # characters before a unit read for its context ("Rekommendationer
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return str(next((i for i, x in enumerate(edges) if n < x), len(edges)))
+
+
+def _shared(out: dict[str, float], f: str, doc: Document) -> None:
+    """Forms of one act share a feature, so an example of one teaches the others (no form is seen only once).
+
+    "X bör", "det bör säkerställas", "Vi anser att X ska": a directive clause; "rekommenderas X att …",
+    "rekommendationer om bland annat …": a recommendation stated with its content. The auditors' own "Vi anser"
+    in their report is an opinion, not a body's stance."""
+    auditors_speak = bool(_WE.match(f)) and doc.meta.role != "response"
+    if auditors_speak and out.get("stance"):
+        out["stance"] = 0.0
+    directive = out.get("should") or out.get("opinion_directive") or out.get("passive_directive")
+    out["deontic"] = float(bool(directive) and not f.rstrip().endswith(":"))
+    out["reported_recommendation"] = float(bool(_REPORTED.search(f)) and not f.rstrip().endswith(":"))
+
+
+def _siblings(folded: str, units: list[Unit], i: int) -> int:
+    """How many of the unit's list neighbours (same introduction, next to it) open with a directive verb."""
+    u = units[i]
+    if u.intro is None:
+        return 0
+    near = [units[j] for j in (i - 1, i + 1) if 0 <= j < len(units) and units[j].intro == u.intro]
+    return sum(bool(_DIRECTIVE.match(folded[v.start : v.end].strip(" \"”“'"))) for v in near)
 
 
 def features(doc: Document, folded: str, units: list[Unit], i: int, rule_hit: bool) -> dict[str, float]:
@@ -105,6 +134,16 @@ def features(doc: Document, folded: str, units: list[Unit], i: int, rule_hit: bo
                 f"intro_distance={min(u.intro_distance, 4)}": 1.0,
             }
         )
+        # An item of a list its introduction announces as recommendations ("bör följande rekommendationer
+        # prioriteras:", "rekommenderar vi nämnden att:"), whatever the item's own form.
+        # Not an answer's own decision list ("… anser X att omhänderta rekommendationerna på följande sätt:").
+        announced = out["intro_recommend"] and out["intro_colon"] and not out["intro_stance"]
+        out["announced_item"] = float(bool(announced))
+        out["announced_first"] = float(bool(announced) and (u.index == 0 or u.intro_distance == 1))
+    _shared(out, f, doc)
+    sib = _siblings(folded, units, i)
+    out["sibling_directive"] = float(sib > 0)
+    out["directive_in_directive_list"] = float(sib > 0 and out.get("directive_first", 0.0) > 0)
     before = folded[max(0, u.start - WINDOW) : u.start]
     out["window_recommend"] = float(bool(_RECOMMEND.search(before) or _REC_NOUN.search(before)))
     out["window_answer"] = float(bool(_SECTION_ANSWER.search(before)))

@@ -25,7 +25,10 @@ _LEAD = re.compile(
 _INLINE = re.compile(
     r"(?<=\s)(?:[•❖▪●◦]|[-–](?=\s+[A-ZÅÄÖ])|[a-h]\)(?=\s+[A-ZÅÄÖ]))"
     r"|(?<=:)\s+(?=[A-ZÅÄÖ][a-zåäö]+\s)"  # "att: Ta fram …": the introduction ends at its colon
+    r"|(?<=\n)[ \t]*(?=[eo][ \t]+[A-ZÅÄÖa-zåäö]{2})"  # an OCR'd bullet opening a line ("e Nämnden ska …")
 )
+# An OCR'd bullet read as "e"/"o" before a capital: only where a line starts (elsewhere "e" may be a word).
+_LINE_BULLET = re.compile(r"^[eo][ \t]+(?=[A-ZÅÄÖ][a-zåäö])")
 # An "att …" item continuing a list item after a comma ("…, att utveckla rutinerna").
 _ATT_ITEM = re.compile(r",\s+(?=att\s+[a-zåäö]{3,})")
 _CLOSED = re.compile(r"[.!?:;”\"]\s*$")
@@ -78,7 +81,7 @@ def _join_broken(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     out: list[tuple[int, int]] = []
     for s, e in spans:
         broken = out and not _CLOSED.search(text[out[-1][0] : out[-1][1]]) and text[s : s + 1].islower()
-        if broken and not _LEAD.match(text[s:e]):
+        if broken and not _LEAD.match(text[s:e]) and not (text[s - 1] == "\n" and _LINE_BULLET.match(text[s:e])):
             out[-1] = (out[-1][0], e)
             continue
         out.append((s, e))
@@ -104,11 +107,12 @@ def _segment(text: str) -> tuple[Unit, ...]:
     intro_at = -1
     index = -1
     for n, (s, e) in enumerate(_pieces(text)):
-        lead = _LEAD.match(text[s:e])
+        lead = _LEAD.match(text[s:e]) or (_LINE_BULLET.match(text[s:e]) if s and text[s - 1] == "\n" else None)
         marker, label, start = "", "", s
         if lead and lead.end() < e - s:
-            marker = "letter" if lead.group("letter") else "number" if lead.group("num") else "bullet"
-            label = (lead.group("letter") or lead.group("num") or "").lower()
+            groups = lead.groupdict()
+            marker = "letter" if groups.get("letter") else "number" if groups.get("num") else "bullet"
+            label = (groups.get("letter") or groups.get("num") or "").lower()
             start = s + lead.end()
         if marker:
             if index < 0 and units and intro is None:
