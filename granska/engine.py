@@ -37,6 +37,7 @@ COMMIT_CHUNKS = 2000  # chunks per commit while ingesting: searchable early, wit
 ROW_INTENTS = ("recommendations", "status", "addressee", "other")  # intents the recommendation table may answer
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
+ORIGINALS = "originals"  # in the index folder, beside its generations: kept original PDFs, for page renders
 log = logging.getLogger("granska")
 
 
@@ -142,6 +143,7 @@ class Engine:
                         report.skipped.append(Skipped(exc.path, exc.reason))
                         continue
                     (report.replaced if item.status == "changed" else report.added).append(item.doc)
+                    self._keep_original(item.source.path, item.doc)
                     if sum(len(loaded.chunks) for loaded in batch) >= COMMIT_CHUNKS:
                         report.chunks_embedded += self._commit(batch, touched)
                         batch = []
@@ -154,6 +156,29 @@ class Engine:
             if not tables_later:
                 self._relink.wait()
             return report
+
+    def original_path(self, doc: str) -> Path:
+        """Where the original file of a PDF document is kept (ingested or uploaded), so its pages can be shown."""
+        import hashlib
+        from urllib.parse import quote
+
+        name = quote(doc, safe="")  # one flat folder: "a/b.pdf" -> "a%2Fb.pdf"
+        if len(name) > 200:  # file systems allow 255 bytes
+            name = hashlib.sha256(doc.encode()).hexdigest() + ".pdf"
+        return self.settings.index_dir / ORIGINALS / name
+
+    def _keep_original(self, source: Path, doc: str) -> None:
+        """A copy of an ingested PDF: the text is in the store, the page images need the file itself."""
+        import shutil
+
+        if source.suffix.lower() != ".pdf":
+            return
+        target = self.original_path(doc)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError as exc:  # the text is indexed either way; only the page render goes without it
+            log.warning("could not keep a copy of %s for page renders: %s", source, exc)
 
     def _commit(self, loaded: list[pipeline.Loaded], touched: dict[str, DocMeta | None]) -> int:
         """One commit of these documents (their text now, vectors later; tracker rows when the ingest ends,
@@ -195,6 +220,7 @@ class Engine:
             self._mark_pending({doc: meta})
             self.store.apply(upserts=[], deletes=[doc], fingerprint=self.store.fingerprint())
             self._after_write({doc}, {doc: meta})
+            self.original_path(doc).unlink(missing_ok=True)
             if not tables_later:
                 self._relink.wait()
             return int(status[doc]["chunks"])

@@ -63,6 +63,19 @@ _SV: dict[str, str] = {
     "plot_empty": "Inga rekommendationer i indexet.",
     "plot_figures": "Siffrorna bakom diagrammet",
     "rows": "rader",
+    "search": "Sök i tabellen",
+    "search_placeholder": "Ord som ska finnas i raden",
+    "search_recs": "Sök bland rekommendationerna",
+    "search_recs_placeholder": "Ämnesord, t.ex. uppföljning mål (bäst träff först)",
+    "sort_by": "Sortera efter",
+    "sort_default": "Standardordning",
+    "descending": "Fallande",
+    "page_size": "Rader per sida",
+    "prev": "◀ Föregående sida",
+    "next": "Nästa sida ▶",
+    "page_info": "Sida {page} av {pages} · rad {first}–{last} av {total}",
+    "page_none": "Inga rader matchar.",
+    "table_label": "Tabell",
     "unknown": "okänd",
     # column headers
     "col_doc": "Fil",
@@ -156,6 +169,19 @@ _EN: dict[str, str] = {
     "plot_empty": "No recommendations in the index.",
     "plot_figures": "The figures behind the chart",
     "rows": "rows",
+    "search": "Search the table",
+    "search_placeholder": "Words the row must contain",
+    "search_recs": "Search the recommendations",
+    "search_recs_placeholder": "Topic words, e.g. follow-up goals (best match first)",
+    "sort_by": "Sort by",
+    "sort_default": "Default order",
+    "descending": "Descending",
+    "page_size": "Rows per page",
+    "prev": "◀ Previous page",
+    "next": "Next page ▶",
+    "page_info": "Page {page} of {pages} · rows {first}–{last} of {total}",
+    "page_none": "No rows match.",
+    "table_label": "Table",
     "unknown": "unknown",
     "col_doc": "File",
     "col_title": "Title",
@@ -196,6 +222,47 @@ _EN: dict[str, str] = {
 }
 
 CATALOGUE: dict[Lang, dict[str, str]] = {"sv": _SV, "en": _EN}
+
+# Gradio's own strings. Most come from its Swedish translation, chosen by the page's locale (`webparts.head`);
+# these keys are missing from it and are added through `gr.I18n` (Gradio merges them into its dictionary).
+GRADIO_KEYS: dict[Lang, dict[str, str]] = {
+    "sv": {"common.complete": "Klar", "common.stop": "Stoppa", "common.settings": "Inställningar"},
+    "en": {"common.complete": "Done", "common.stop": "Stop", "common.settings": "Settings"},
+}
+# Gradio writes these in English whatever the locale (attributes and a few texts of its components): the
+# page script puts the Swedish in their place on the Swedish page. A key ending in ":" is a prefix.
+GRADIO_ENGLISH_SV: dict[str, str] = {
+    "More tabs": "Fler flikar",
+    "Table actions": "Tabellåtgärder",
+    "Copy table data": "Kopiera tabellens data",
+    "Copy message": "Kopiera meddelandet",
+    "Copied message": "Meddelandet kopierat",
+    "Copied": "Kopierat",
+    "Copy": "Kopiera",
+    "Fullscreen": "Helskärm",
+    "Exit fullscreen mode": "Lämna helskärm",
+    "Exit fullscreen": "Lämna helskärm",
+    "Dataframe": "Tabell",
+    "Open cell menu": "Öppna cellmenyn",
+    "File upload": "Filuppladdning",
+    "Click to upload or drop files": "Klicka för att ladda upp eller släpp filer",
+    "Enter text to search the table": "Skriv text för att söka i tabellen",
+    "chatbot conversation": "Samtal",
+    "Gradio footer navigation": "Sidfotens länkar",
+    "Stop Recording": "Stoppa inspelningen",
+    "Clear": "Rensa",
+    "Download": "Ladda ner",
+    "Remove": "Ta bort",
+    "logo": "logotyp",
+    "Scroll down": "Rulla nedåt",
+    "Select all": "Markera alla",
+    "Remove all": "Ta bort alla",
+    "Close": "Stäng",
+    "Settings": "Inställningar",
+    "user's message:": "Din fråga:",
+    "bot's message:": "Svar:",
+    "undefined plot visualising provided data": "Diagram",
+}
 # Status colours: dark enough on white for WCAG AA contrast (4.5:1) as text, and told apart by label too.
 STATUS_COLOURS = {
     "answered": "#1b6e2e",

@@ -30,6 +30,7 @@ def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
             raise ValueError("GRANSKA_AUTH must look like user:password")
         app.add_middleware(api.BasicAuth, credentials=auth)
     max_mb = engine.settings.ingest.max_file_mb
+    app.add_middleware(webparts.LocaleFirst)  # Gradio's own strings in the page's language (`?lang=`)
     # Outermost layer: size limits, security headers, CORS only for GRANSKA_CORS_ORIGINS.
     app.add_middleware(guard.Guard, upload_limit=int(max_mb * 1e6 * api.MAX_UPLOAD_FILES) + (1 << 20))
     return gr.mount_gradio_app(
@@ -41,6 +42,7 @@ def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
         theme=gr.themes.Default(),
         css=webparts.CSS,
         head=webparts.HEAD,
+        i18n=webparts.gradio_i18n(),
     )
 
 

@@ -121,9 +121,15 @@ def rec_rows(
     municipality: list[str] | None = None,
     year: list[str] | None = None,
     status: list[str] | None = None,
+    ranked: list[str] | None = None,
 ) -> list[dict[str, Any]]:
+    """ranked: recommendation ids best first (the engine's search); only those rows, in that order."""
     rows = []
-    for r in snap.recs:
+    recs = snap.recs
+    if ranked is not None:
+        by_id = {r.id: r for r in snap.recs}
+        recs = [by_id[i] for i in ranked if i in by_id]
+    for r in recs:
         y = (r.date or "")[:4] if r.date and r.date[:4].isdigit() else None
         label = status_label(r.status, lang)
         if not (_matches(r.municipality, municipality) and _matches(y, year) and _matches(label, status)):
@@ -138,6 +144,7 @@ def rec_rows(
                 "col_response": shown(snap, r.response) if r.response else "–",
                 "col_auditor": r.auditor or "–",
                 "_status": r.status,
+                "_id": r.id,
                 "_spans": {"col_recommendation": r.recommendation, "col_response": r.response},
             }
         )
@@ -216,3 +223,62 @@ def status_counts(snap: Snapshot) -> list[tuple[str, str, str, int]]:
         key = (r.municipality or "?", y, r.status)
         counts[key] = counts.get(key, 0) + 1
     return [(m, y, s, n) for (m, y, s), n in sorted(counts.items())]
+
+
+# --- paging, sorting and searching a table (server side, over all rows, not only the shown page) ------
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class View:
+    """How a table is shown: its search words, the column it is sorted by, and the page."""
+
+    query: str = ""
+    sort: str | None = None  # a column key; None keeps the table's own order (for a search: best first)
+    descending: bool = False
+    page: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+
+
+def search_rows(rows: list[dict[str, Any]], query: str, cols: list[str]) -> list[dict[str, Any]]:
+    """Rows whose shown cells hold every word of `query` (folded: case, accents and OCR look-alikes)."""
+    from granska.text import fold
+
+    words = fold(query).split()
+    if not words:
+        return rows
+    return [r for r in rows if all(w in fold(" ".join(str(r.get(c, "")) for c in cols)) for w in words)]
+
+
+def sort_rows(rows: list[dict[str, Any]], col: str | None, *, descending: bool) -> list[dict[str, Any]]:
+    """Sorted by one column: numbers as numbers, text by its folded form, empty cells ("–") last."""
+    if not col or not rows or col not in rows[0]:
+        return rows
+    from granska.text import fold
+
+    def key(r: dict[str, Any]) -> tuple[int, float, str]:
+        v = r.get(col)
+        if isinstance(v, int | float):
+            return (0, float(v), "")
+        text = str(v or "").strip()
+        return (1 if text in ("", "–") else 0, 0.0, fold(text))
+
+    filled = [r for r in rows if key(r)[0] == 0]
+    empty = [r for r in rows if key(r)[0] == 1]
+    return sorted(filled, key=key, reverse=descending) + empty
+
+
+def page_of(rows: list[dict[str, Any]], view: View) -> tuple[list[dict[str, Any]], int, int]:
+    """The rows of `view.page` (clamped into range), that page's number, and how many pages there are."""
+    size = max(1, int(view.size))
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, int(view.page)), pages)
+    return rows[(page - 1) * size : page * size], page, pages
+
+
+def page_info(total: int, page: int, pages: int, size: int, lang: Lang) -> str:
+    if total == 0:
+        return msg("page_none", lang)
+    first = (page - 1) * size + 1
+    return msg("page_info", lang, page=page, pages=pages, first=first, last=min(total, page * size), total=total)

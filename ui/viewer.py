@@ -2,7 +2,7 @@
 
 One way everywhere: every citation on the page is a link to `/source/DOC?start=…&end=…` (see
 `tables.source_href`); the page's script opens it here instead of in a new tab. For a PDF whose original
-was kept (`originals_dir`), the real page is rendered with PyMuPDF and the cited words are highlighted
+was kept (`Engine.original_path`: ingested and uploaded PDFs alike), the real page is rendered with PyMuPDF and the cited words are highlighted
 on it, beside the extracted text.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -37,22 +36,6 @@ def parse_href(href: str) -> tuple[str, int, int] | None:
         return unquote(m.group(1)), int(query["start"][0]), int(query["end"][0])
     except (KeyError, ValueError, IndexError):
         return None
-
-
-def originals_dir(index_dir: Path) -> Path:
-    """Where the web upload keeps original PDFs, beside the index generations (never inside one)."""
-    return index_dir / "originals"
-
-
-def keep_original(src: Path, index_dir: Path, name: str) -> None:
-    if src.suffix.lower() == ".pdf":
-        folder = originals_dir(index_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, folder / name)
-
-
-def drop_original(index_dir: Path, name: str) -> None:
-    (originals_dir(index_dir) / name).unlink(missing_ok=True)
 
 
 def meta_line(doc: Document, *, page: int | None, lang: Lang) -> str:

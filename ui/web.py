@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 from granska.ingest.loaders import SUPPORTED
 from granska.qa import display
-from granska.ui import export, plots, render, tables, viewer
+from granska.ui import export, pager, plots, render, tables, viewer
 from granska.ui.jobs import jobs_of
 from granska.ui.messages import LANGS, Lang, msg
 from granska.ui.webparts import answer_markdown, sources_html, table_value
@@ -83,8 +83,10 @@ def build(engine: Engine) -> gr.Blocks:
                     plot = gr.Plot(label=msg("plot"), elem_id="status-plot", show_label=True)
                     with gr.Accordion(msg("plot_figures"), open=False, elem_id="status-figures") as figures_box:
                         plot_text = gr.Markdown(elem_id="status-summary")
+                    rec_pager = pager.controls_row("rec", tables.REC_COLUMNS, search_key="search_recs")
                     rec_table = gr.Dataframe(elem_id="rec-table", column_widths=["11%", "6%", "13%", "27%", "11%", "22%", "10%"],
                                              **_table_kw())  # fmt: skip
+                    pager.footer(rec_pager, "rec")
                     rec_export = gr.Button(msg("export"), elem_id="rec-export", size="sm")
                     rec_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="rec-files",
                                         interactive=False)  # fmt: skip
@@ -92,8 +94,10 @@ def build(engine: Engine) -> gr.Blocks:
                     with gr.Row():
                         p_muni = gr.Dropdown([], multiselect=True, label=msg("municipality"), elem_id="p-muni")
                         p_body = gr.Dropdown([], multiselect=True, label=msg("col_body"), elem_id="p-body")
+                    resp_pager = pager.controls_row("resp", tables.RESP_COLUMNS)
                     resp_table = gr.Dataframe(elem_id="resp-table", column_widths=["12%", "15%", "30%", "11%", "32%"],
                                               **_table_kw())  # fmt: skip
+                    pager.footer(resp_pager, "resp")
                     resp_export = gr.Button(msg("export"), elem_id="resp-export", size="sm")
                     resp_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="resp-files",
                                          interactive=False)  # fmt: skip
@@ -105,8 +109,10 @@ def build(engine: Engine) -> gr.Blocks:
                     with gr.Row():
                         d_muni = gr.Dropdown([], multiselect=True, label=msg("municipality"), elem_id="d-muni")
                         d_role = gr.Dropdown([], multiselect=True, label=msg("role"), elem_id="d-role")
+                    docs_pager = pager.controls_row("docs", tables.DOC_COLUMNS)
                     docs_table = gr.Dataframe(elem_id="docs-table", column_widths=["34%", "20%", "13%", "11%", "10%", "6%", "6%"],
                                               **_table_kw())  # fmt: skip
+                    pager.footer(docs_pager, "docs")
                     docs_export = gr.Button(msg("export"), elem_id="docs-export", size="sm")
                     docs_files = gr.File(label=msg("export_files"), file_count="multiple", visible=False, elem_id="docs-files",
                                          interactive=False)  # fmt: skip
@@ -129,13 +135,20 @@ def build(engine: Engine) -> gr.Blocks:
         last = gr.State({})  # the last answer as JSON (citations with `display`), for the export
 
         # --- one refresh for everything -------------------------------------------------------
-        def refresh(code: Lang, am, ar, ay, vm, vr, vy, rm, ry, rs, pm, pb, dm, dr):  # type: ignore[no-untyped-def]
+        pagers = {"recs": rec_pager, "resps": resp_pager, "docs": docs_pager}
+        views = [c for p in pagers.values() for c in p.view_inputs()]
+
+        def refresh(code: Lang, am, ar, ay, vm, vr, vy, rm, ry, rs, pm, pb, dm, dr, *view_values):  # type: ignore[no-untyped-def]
             snap = tables.snapshot(engine)
             ch = tables.choices(snap, code)
 
             def keep(values: list[str] | None, options: list[str]) -> Any:
                 return gr.update(choices=options, value=[v for v in values or [] if v in options])
 
+            rv, pv, dv = (pager.view_of(*view_values[i : i + 5]) for i in (0, 5, 10))
+            rm, ry, rs = ([v for v in x or [] if v in ch[k]] for x, k in ((rm, "rec_municipality"), (ry, "rec_year"), (rs, "status")))  # fmt: skip
+            pm, pb = ([v for v in x or [] if v in ch[k]] for x, k in ((pm, "resp_municipality"), (pb, "body")))
+            dm, dr = ([v for v in x or [] if v in ch[k]] for x, k in ((dm, "municipality"), (dr, "role")))
             return (
                 msg("counts", code, docs=len(snap.docs), recs=len(snap.recs), resps=len(snap.resps)),
                 keep(am, ch["municipality"]), keep(ar, ch["role"]), keep(ay, ch["year"]),
@@ -143,35 +156,50 @@ def build(engine: Engine) -> gr.Blocks:
                 keep(rm, ch["rec_municipality"]), keep(ry, ch["rec_year"]), keep(rs, ch["status"]),
                 keep(pm, ch["resp_municipality"]), keep(pb, ch["body"]),
                 keep(dm, ch["municipality"]), keep(dr, ch["role"]),
-                _recs(snap, code, rm, ry, rs), plots.status_figure(snap, code), plots.status_summary(snap, code),
-                _resps(snap, code, pm, pb), _docs(snap, code, dm, dr),
-                gr.update(choices=ch["docs"], value=None),
+                *_show("recs", snap, code, (rm, ry, rs), rv), plots.status_figure(snap, code),
+                plots.status_summary(snap, code), *_show("resps", snap, code, (pm, pb), pv),
+                *_show("docs", snap, code, (dm, dr), dv), gr.update(choices=ch["docs"], value=None),
             )  # fmt: skip
 
         filter_inputs = [a_muni, a_role, a_year, v_muni, v_role, v_year, r_muni, r_year, r_status, p_muni, p_body]
         filter_inputs += [d_muni, d_role]
-        everything = [counts, *filter_inputs, rec_table, plot, plot_text, resp_table, docs_table, to_delete]
+        everything = [counts, *filter_inputs, rec_table, rec_pager.info, rec_pager.page, plot, plot_text,
+                      resp_table, resp_pager.info, resp_pager.page, docs_table, docs_pager.info, docs_pager.page,
+                      to_delete]  # fmt: skip
+        refresh_inputs = [lang, *filter_inputs, *views]
 
-        def _recs(snap, code, rm, ry, rs):  # type: ignore[no-untyped-def]
-            rows = tables.rec_rows(snap, code, municipality=rm, year=ry, status=rs)
-            return table_value(rows, tables.REC_COLUMNS, code, links=True)
+        def _rows(kind: str, snap: tables.Snapshot, code: Lang, values: Any, query: str):  # type: ignore[no-untyped-def]
+            """All rows of one table under its filters and search words (recommendations: the engine's search,
+            the same as `granska recommendations --search` and `/api/recommendations?q=`, best first)."""
+            if kind == "recs":
+                ranked = [r.id for r in engine.recommendations(search=query)] if query.strip() else None
+                rows = tables.rec_rows(snap, code, municipality=values[0], year=values[1], status=values[2],
+                                       ranked=ranked)  # fmt: skip
+                return rows, tables.REC_COLUMNS
+            if kind == "resps":
+                rows, cols = tables.resp_rows(snap, code, municipality=values[0], body=values[1]), tables.RESP_COLUMNS
+            else:
+                rows, cols = tables.doc_rows(snap, code, municipality=values[0], role=values[1]), tables.DOC_COLUMNS
+            return tables.search_rows(rows, query, cols), cols
 
-        def _resps(snap, code, pm, pb):  # type: ignore[no-untyped-def]
-            rows = tables.resp_rows(snap, code, municipality=pm, body=pb)
-            return table_value(rows, tables.RESP_COLUMNS, code, links=True)
+        def _show(kind: str, snap: tables.Snapshot, code: Lang, values: Any, view: tables.View):  # type: ignore[no-untyped-def]
+            rows, cols = _rows(kind, snap, code, values, view.query)
+            rows = tables.sort_rows(rows, view.sort, descending=view.descending)
+            shown, page, pages = tables.page_of(rows, view)
+            info = tables.page_info(len(rows), page, pages, view.size, code)
+            return table_value(shown, cols, code, links=kind != "docs"), info, page
 
-        def _docs(snap, code, dm, dr):  # type: ignore[no-untyped-def]
-            return table_value(tables.doc_rows(snap, code, municipality=dm, role=dr), tables.DOC_COLUMNS, code)
+        def _shower(kind: str):  # type: ignore[no-untyped-def]
+            def run(code: Lang, *values: Any):  # type: ignore[no-untyped-def]
+                filters, view = values[:-5], pager.view_of(*values[-5:])
+                return _show(kind, tables.snapshot(engine), code, filters, view)
 
-        demo.load(refresh, [lang, *filter_inputs], everything)
-        # A filter changes only its own tab's table.
-        for f in (r_muni, r_year, r_status):
-            f.change(lambda code, *v: (_recs(tables.snapshot(engine), code, *v)), [lang, r_muni, r_year, r_status],
-                     [rec_table])  # fmt: skip
-        for f in (p_muni, p_body):
-            f.change(lambda code, *v: _resps(tables.snapshot(engine), code, *v), [lang, p_muni, p_body], [resp_table])
-        for f in (d_muni, d_role):
-            f.change(lambda code, *v: _docs(tables.snapshot(engine), code, *v), [lang, d_muni, d_role], [docs_table])
+            return run
+
+        # A filter, search, sort or page control changes only its own tab's table.
+        for kind, table, fs in (("recs", rec_table, [r_muni, r_year, r_status]), ("resps", resp_table, [p_muni, p_body]),
+                                ("docs", docs_table, [d_muni, d_role])):  # fmt: skip
+            pager.wire(pagers[kind], _shower(kind), [lang, *fs], [table], fs)
 
         # --- ask ---------------------------------------------------------------------------------
         def on_ask(q: str, history: list[dict[str, Any]], past: list[str], muni, role, year, code: Lang):  # type: ignore[no-untyped-def]
@@ -231,7 +259,7 @@ def build(engine: Engine) -> gr.Blocks:
             image = None
             if doc.page_starts is not None:
                 image = viewer.render_pdf_page(
-                    viewer.originals_dir(engine.settings.index_dir) / doc.doc, doc, start, end
+                    engine.original_path(doc.doc), doc, start, end
                 )
                 if image is None:
                     html_ += f'<p class="granska-note">{msg("viewer_no_original", code)}</p>'
@@ -243,24 +271,21 @@ def build(engine: Engine) -> gr.Blocks:
 
         # --- exports of the tables as shown ------------------------------------------------------
         def table_export(kind: str):  # type: ignore[no-untyped-def]
+            """Every row under the tab's filters, search and sort (all pages, not only the one shown)."""
+
             def run(code: Lang, *values: Any):  # type: ignore[no-untyped-def]
-                snap = tables.snapshot(engine)
-                rows, cols = {
-                    "recs": lambda: (tables.rec_rows(snap, code, municipality=values[0], year=values[1],
-                                                     status=values[2]), tables.REC_COLUMNS),
-                    "resps": lambda: (tables.resp_rows(snap, code, municipality=values[0], body=values[1]),
-                                      tables.RESP_COLUMNS),
-                    "docs": lambda: (tables.doc_rows(snap, code, municipality=values[0], role=values[1]),
-                                     tables.DOC_COLUMNS),
-                }[kind]()  # fmt: skip
+                view = pager.view_of(*values[-5:])
+                rows, cols = _rows(kind, tables.snapshot(engine), code, values[:-5], view.query)
+                rows = tables.sort_rows(rows, view.sort, descending=view.descending)
                 header, flat = export.flatten(rows, cols, code)
                 return gr.update(value=[str(p) for p in export.write(header, flat, f"granska-{kind}")], visible=True)
 
             return run
 
-        rec_export.click(table_export("recs"), [lang, r_muni, r_year, r_status], [rec_files])
-        resp_export.click(table_export("resps"), [lang, p_muni, p_body], [resp_files])
-        docs_export.click(table_export("docs"), [lang, d_muni, d_role], [docs_files])
+        for kind, button, files, fs in (("recs", rec_export, rec_files, [r_muni, r_year, r_status]),
+                                        ("resps", resp_export, resp_files, [p_muni, p_body]),
+                                        ("docs", docs_export, docs_files, [d_muni, d_role])):  # fmt: skip
+            button.click(table_export(kind), [lang, *fs, *pagers[kind].view_inputs()], [files])
 
         # --- upload and delete: then refresh everything ------------------------------------------
         def on_upload(files: list[Any] | None, code: Lang, progress: gr.Progress = gr.Progress(track_tqdm=True)):  # type: ignore[no-untyped-def]  # noqa: B008 - Gradio's way to inject a progress bar
@@ -274,14 +299,8 @@ def build(engine: Engine) -> gr.Blocks:
                 shutil.copyfile(src, dst)
                 paths.append(dst)
 
-            def keep(report: Any) -> None:  # in the writer thread, before the job removes its staging folder
-                kept = set(report.added) | set(report.replaced)
-                for p in paths:
-                    if p.name in kept:
-                        viewer.keep_original(p, engine.settings.index_dir, p.name)
-
             # Queued with the API's uploads (one writer at a time); questions are answered meanwhile.
-            job = jobs_of(engine).submit(staging, paths, [p.name for p in paths], after=keep)
+            job = jobs_of(engine).submit(staging, paths, [p.name for p in paths])  # the engine keeps PDF originals
             while not job.finished.wait(0.25):
                 progress((job.done_files, job.total_files or len(paths)), unit="file")
             if job.exception is not None:
@@ -294,7 +313,7 @@ def build(engine: Engine) -> gr.Blocks:
             ]
             return "\n".join([head, *lines])
 
-        add.click(on_upload, [upload, lang], [report]).then(refresh, [lang, *filter_inputs], everything)
+        add.click(on_upload, [upload, lang], [report]).then(refresh, refresh_inputs, everything)
 
         def on_delete(doc: str | None, code: Lang):  # type: ignore[no-untyped-def]
             if not doc:
@@ -306,21 +325,21 @@ def build(engine: Engine) -> gr.Blocks:
             if not doc or doc not in engine.documents():
                 return "", gr.update(visible=False)
             n = engine.remove(doc)
-            viewer.drop_original(engine.settings.index_dir, doc)
             return msg("deleted", code, doc=doc, n=n), gr.update(visible=False)
 
         delete.click(on_delete, [to_delete, lang], [confirm_text, confirm_row])
         cancel.click(lambda: ("", gr.update(visible=False)), None, [confirm_text, confirm_row])
         confirm.click(on_confirm, [to_delete, lang], [confirm_text, confirm_row]).then(
-            refresh, [lang, *filter_inputs], everything
+            refresh, refresh_inputs, everything
         )
 
-        # --- language: every label, then every table and filter in the new language ---------------
-        def on_lang(choice: str):  # type: ignore[no-untyped-def]
-            code = LANGS[choice]
+        # --- language: the page is in one language, set by ?lang= (the switch reloads the page in the other,
+        # so Gradio's own strings, which it reads once per component, follow as well) ---------------------
+        def on_lang(request: gr.Request):  # type: ignore[no-untyped-def]
+            code: Lang = "en" if (request.query_params.get("lang") if request else None) == "en" else "sv"
             m = lambda key: msg(key, code)
             return (
-                code, f"# {m('title')}\n{m('intro')}",
+                code, gr.update(value=next(k for k, v in LANGS.items() if v == code)), f"# {m('title')}\n{m('intro')}",
                 *(gr.update(label=m(k)) for k in TAB_KEYS),
                 gr.update(label=m("chat")), gr.update(label=m("question"), placeholder=m("placeholder")),
                 gr.update(value=m("send")), gr.update(value=m("clear")),
@@ -336,36 +355,32 @@ def build(engine: Engine) -> gr.Blocks:
                 gr.update(label=m("delete_pick")), gr.update(value=m("delete")),
                 gr.update(value=m("delete_confirm")), gr.update(value=m("delete_cancel")),
                 f"<p><em>{m('viewer_hint')}</em></p>", gr.update(label=m("plot")), gr.update(value=m("close")),
-                gr.update(label=m("plot_figures")),
+                gr.update(label=m("plot_figures")), gr.update(label=m("viewer_scan")),
+                *rec_pager.relabel(code, tables.REC_COLUMNS), *resp_pager.relabel(code, tables.RESP_COLUMNS),
+                *docs_pager.relabel(code, tables.DOC_COLUMNS),
             )  # fmt: skip
 
-        lang_radio.change(
+        demo.load(
             on_lang,
-            [lang_radio],
-            [lang, intro, tab_ask, tab_verify, tab_recs, tab_resps, tab_docs, chat, question, send, clear,
+            None,
+            [lang, lang_radio, intro, tab_ask, tab_verify, tab_recs, tab_resps, tab_docs, chat, question, send, clear,
              ask_box, verify_box, a_muni, a_role, a_year, v_muni, v_role, v_year, r_muni, r_year, r_status,
              p_muni, p_body, d_muni, d_role, claim, check, upload, add, rec_export, resp_export, docs_export,
              answer_export, rec_files, resp_files, docs_files, answer_files, to_delete, delete, confirm, cancel,
-             viewer_html, plot, close, figures_box],
-            js=_relabel_tabs_js(),
-        ).then(
-            lambda code: ([gr.update(value=[]) for _ in filter_inputs]), [lang], filter_inputs
-        ).then(refresh, [lang, *filter_inputs], everything)  # fmt: skip
+             viewer_html, plot, close, figures_box, page_img, *rec_pager.controls(), *resp_pager.controls(),
+             *docs_pager.controls()],
+        ).then(refresh, refresh_inputs, everything)  # fmt: skip
+        # Only a person's choice (`input`, not the load's own update) switches the page's language.
+        lang_radio.input(None, [lang_radio], None, js=_switch_js())
         del tabs
     return demo
 
 
-def _relabel_tabs_js() -> str:
-    """Gradio does not relabel tabs after load: the switch renames their buttons (and sets <html lang>)."""
-    import json
-
-    to_en = {msg(k, "sv"): msg(k, "en") for k in TAB_KEYS}
-    to_sv = {v: k for k, v in to_en.items()}
+def _switch_js() -> str:
+    """The language switch: the same page in the other language (`?lang=`), its hash and other query kept."""
     return (
-        "(c) => { const en = c === 'English'; document.documentElement.lang = en ? 'en' : 'sv';"
-        f" const names = en ? {json.dumps(to_en, ensure_ascii=False)} : {json.dumps(to_sv, ensure_ascii=False)};"
-        " document.querySelectorAll('#tabs button').forEach((b) => { const t = b.textContent.trim();"
-        " if (names[t]) b.textContent = names[t]; }); return c; }"
+        "(c) => { const u = new URL(window.location.href);"
+        " u.searchParams.set('lang', c === 'English' ? 'en' : 'sv'); window.location.assign(u.toString()); return []; }"
     )
 
 
@@ -374,5 +389,6 @@ def _turn(role: str, content: str) -> dict[str, str]:
 
 
 def _table_kw() -> dict[str, Any]:
-    """Tables people read: wrapped cells, links rendered, sortable, searchable, tall (the page scrolls)."""
-    return {"interactive": False, "wrap": True, "show_search": "search", "max_height": 720}
+    """Tables people read: wrapped cells, links rendered, one page at full height (the page scrolls); search,
+    sort and paging are the pager's, over every row (`ui/pager.py`)."""
+    return {"interactive": False, "wrap": True, "max_height": 100_000, "label": msg("table_label"), "show_label": False}

@@ -31,6 +31,16 @@ footer a, footer button, .show-api { color: #3d3d45 !important; }
 #rec-table .cell-wrap *, #resp-table .cell-wrap *, #docs-table .cell-wrap * {
   white-space: normal !important; word-break: normal !important; overflow-wrap: normal !important;
   hyphens: manual; font-family: var(--font) !important; }
+/* Gradio sizes a table's columns in pixels from its own width: a minimum width keeps words whole, and the
+   table scrolls sideways inside its box on a narrow screen (data tables may; the page itself never does). */
+div:has(> #rec-table), div:has(> #resp-table), div:has(> #docs-table) { overflow-x: auto; }
+#rec-table { min-width: 880px !important; }
+#resp-table, #docs-table { min-width: 720px !important; }
+#rec-table .cell-wrap *, #resp-table .cell-wrap *, #docs-table .cell-wrap * { overflow-wrap: break-word !important; }
+.granska-page-info { align-self: center; text-align: center; }
+.granska-page-info > .wrap { display: none !important; } /* the line says what is shown, not a timer */
+/* The chat's label sits above the messages, not over the first one (it did on phones). */
+#chat label.float { position: static !important; margin: 0 0 .25rem 0; }
 #viewer mark, .granska-source mark { background: #ffe066; color: #000; padding: 0 .1em; }
 .granska-text { white-space: pre-wrap; font-family: var(--font); max-height: 60vh; overflow: auto;
   border: 1px solid var(--border-color-primary); padding: .6em; }
@@ -49,18 +59,63 @@ ol.granska-sources a { text-decoration: underline; }
 }
 """
 
-# Any click on a citation link (chat, sources, tables, verdicts) opens it in the source viewer; with a
+# The page's one script. Before Gradio starts it sets the page's language from `?lang=` (Swedish unless
+# "en"): `<html lang>` and the locale Gradio's own strings follow (its i18n reads `navigator.language`).
+# While the page lives it puts Swedish in place of the few strings Gradio writes in English whatever the
+# locale, names the tabs in English on the English page (Gradio does not relabel tabs after load), and
+# opens any click on a citation link (chat, sources, tables, verdicts) in the source viewer; with a
 # modifier key, or without script, the link opens the standalone source page instead.
-HEAD = """
+_SCRIPT = """
 <script>
-document.documentElement.lang = 'sv';
-// Gradio's table search box has only a placeholder: give it a label, in the page's language.
-new MutationObserver(function () {
+(function () {
+var LANG = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'sv';
+var LOCALE = LANG === 'en' ? 'en-US' : 'sv-SE';
+try {
+  Object.defineProperty(navigator, 'language', {get: function () { return LOCALE; }, configurable: true});
+  Object.defineProperty(navigator, 'languages', {get: function () { return [LOCALE, LANG]; }, configurable: true});
+} catch (e) {}
+document.documentElement.lang = LANG;
+window.granskaLang = LANG;
+var GRADIO_SV = __GRADIO_SV__;
+var TABS_EN = __TABS_EN__;
+var SEARCH = __SEARCH__;
+function sv(text) {
+  if (GRADIO_SV[text]) return GRADIO_SV[text];
+  for (var k in GRADIO_SV) if (k.slice(-1) === ':' && text.indexOf(k) === 0) return GRADIO_SV[k] + text.slice(k.length);
+  return null;
+}
+function fix() {
+  if (document.documentElement.lang !== LANG) document.documentElement.lang = LANG;
+  if (LANG === 'sv') {
+    document.querySelectorAll('[aria-label], [title], [alt], [placeholder]').forEach(function (el) {
+      ['aria-label', 'title', 'alt', 'placeholder'].forEach(function (a) {
+        var v = el.getAttribute(a); var t = v && sv(v); if (t) el.setAttribute(a, t);
+      });
+    });
+    document.querySelectorAll('button, [role=button]').forEach(function (el) {
+      if (el.children.length) return;
+      var v = el.textContent.trim(); var t = v && GRADIO_SV[v]; if (t) el.textContent = t;
+    });
+  } else {
+    document.querySelectorAll('#tabs button, .overflow-dropdown button').forEach(function (b) {
+      var t = b.textContent.trim(); if (TABS_EN[t]) b.textContent = TABS_EN[t];
+    });
+  }
   document.querySelectorAll('input.search-input').forEach(function (el) {
-    var label = document.documentElement.lang === 'en' ? 'Search the table' : 'Sök i tabellen';
-    if (el.getAttribute('aria-label') !== label) { el.setAttribute('aria-label', label); el.placeholder = label + '…'; }
+    if (el.getAttribute('aria-label') !== SEARCH[LANG]) { el.setAttribute('aria-label', SEARCH[LANG]); el.placeholder = SEARCH[LANG] + '…'; }
   });
-}).observe(document.documentElement, {childList: true, subtree: true});
+  document.querySelectorAll('#status-plot img').forEach(function (img) {
+    var label = document.querySelector('#status-plot [data-testid=block-label]');
+    var want = label ? label.textContent.trim() : '';
+    if (want && img.alt !== want) img.alt = want;
+  });
+}
+var pending = false;
+new MutationObserver(function () {
+  if (pending) return; pending = true;
+  requestAnimationFrame(function () { pending = false; fix(); });
+}).observe(document.documentElement, {childList: true, subtree: true, characterData: true,
+  attributes: true, attributeFilter: ['aria-label', 'title', 'alt', 'placeholder']});
 document.addEventListener('click', function (ev) {
   var a = ev.target && ev.target.closest ? ev.target.closest('a[href*="/source/"]') : null;
   if (!a || a.dataset.whole || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
@@ -76,8 +131,36 @@ document.addEventListener('click', function (ev) {
     if (v && window.innerWidth < 900) v.scrollIntoView({block: 'start'});
   }, 60);
 }, true);
+})();
 </script>
 """
+
+
+def head() -> str:
+    """The page script with its strings from the one catalogue (`granska.ui.messages`)."""
+    import json
+
+    from granska.ui.messages import GRADIO_ENGLISH_SV
+
+    tabs_en = {msg(k, "sv"): msg(k, "en") for k in ("tab_ask", "tab_verify", "tab_recs", "tab_resps", "tab_docs")}
+    search = {"sv": msg("search", "sv"), "en": msg("search", "en")}
+    dump = lambda v: json.dumps(v, ensure_ascii=False)
+    return (
+        _SCRIPT.replace("__GRADIO_SV__", dump(GRADIO_ENGLISH_SV))
+        .replace("__TABS_EN__", dump(tabs_en))
+        .replace("__SEARCH__", dump(search))
+    )
+
+
+HEAD = head()
+
+
+def gradio_i18n() -> Any:
+    """Gradio's own translation keys that its Swedish dictionary lacks, through Gradio's `gr.I18n`."""
+    import gradio as gr
+    from granska.ui.messages import GRADIO_KEYS
+
+    return gr.I18n(**GRADIO_KEYS)
 
 
 def _md_text(text: str) -> str:
@@ -146,3 +229,50 @@ def table_value(rows: list[dict[str, Any]], cols: list[str], lang: Lang, *, link
             lambda v: f"color: {colours.get(v, '#1f1f1f')}; font-weight: 600", subset=[status_header]
         )
     return gr.update(value=value, datatype=datatype, headers=tables.headers(cols, lang))
+
+
+# Gradio reads the locale for its own strings once, as it starts, before the `head` scripts run: this
+# must come first in the page's <head>, so `LocaleFirst` puts it there.
+LOCALE_SCRIPT = (
+    "<script>(function () { var en = new URLSearchParams(location.search).get('lang') === 'en';"
+    " var loc = en ? 'en-US' : 'sv-SE'; document.documentElement.lang = en ? 'en' : 'sv'; try {"
+    " Object.defineProperty(navigator, 'language', {get: function () { return loc; }, configurable: true});"
+    " Object.defineProperty(navigator, 'languages', {get: function () { return [loc]; }, configurable: true});"
+    " } catch (e) {} })();</script>"
+)
+
+
+class LocaleFirst:
+    """ASGI middleware: the page's HTML (GET /) gets `LOCALE_SCRIPT` at the start of its <head>."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET" or scope.get("path") not in ("/", ""):
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        body: list[bytes] = []
+
+        async def buffered(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            data = b"".join(body)
+            headers = list(start.get("headers", []))
+            html_page = any(k.lower() == b"content-type" and b"text/html" in v for k, v in headers)
+            if html_page and b"<head>" in data:
+                data = data.replace(b"<head>", b"<head>" + LOCALE_SCRIPT.encode(), 1)
+                headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(data)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": data})
+
+        await self.app(scope, receive, buffered)

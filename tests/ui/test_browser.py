@@ -41,10 +41,11 @@ def page(browser, server: Server):  # type: ignore[no-untyped-def]
 
 
 def tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a tab by name; at phone width the last tabs sit behind Gradio's "More tabs" button."""
+    """Open a tab by name; at phone width the last tabs sit behind Gradio's "More tabs" button (its label
+    in the page's language)."""
     button = page.get_by_role("tab", name=name)
     if button.count() == 0:
-        page.click('button[aria-label="More tabs"]')
+        page.click('button[aria-label="Fler flikar"], button[aria-label="More tabs"]')
         page.locator(".overflow-dropdown button", has_text=name).click()
     else:
         button.click()
@@ -125,6 +126,7 @@ def _choices(page, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 def _pick(page, selector: str, value: str) -> None:  # type: ignore[no-untyped-def]
     page.click(f"{selector} input")
+    page.keyboard.press("Control+A")  # a single choice shows its current value in the box
     page.keyboard.type(value)
     page.wait_for_selector(f"[role=option]:has-text('{value}')", timeout=10000)
     page.keyboard.press("Enter")
@@ -230,9 +232,71 @@ def test_tables_read_well_export_and_plot(page, server: Server):
     assert original, rows[0]
 
 
+def _rows(page, table: str) -> int:  # type: ignore[no-untyped-def]
+    return page.locator(f"#{table} .virtual-row").count()
+
+
+def _first_cell(page, table: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(
+        f"(document.querySelector('#{table} .virtual-row .body-cell') || {{}}).innerText?.trim() === {text!r}",
+        timeout=20000,
+    )
+
+
+def _info(page, table: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(f"document.querySelector('#{table}-info').innerText.includes({text!r})", timeout=20000)
+
+
+def test_tables_page_sort_and_search_over_every_row(page, server: Server):
+    recs = _api(server, "/api/recommendations")["recommendations"]
+    n = len(recs)
+    assert n > 10
+    tab(page, "Rekommendationer")
+    _info(page, "rec", f"rad 1–{min(n, 25)} av {n}")
+    assert _rows(page, "rec-table") == min(n, 25)
+    page.click("#rec-size input")
+    page.locator("[role=option]", has_text="10").first.click()
+    _info(page, "rec", f"Sida 1 av {-(-n // 10)} · rad 1–10 av {n}")
+    assert _rows(page, "rec-table") == 10
+    page.click("#rec-next")
+    _info(page, "rec", f"Sida 2 av {-(-n // 10)} · rad 11–{min(n, 20)} av {n}")
+    assert _rows(page, "rec-table") == min(n, 20) - 10
+    # Sorting sorts every row, not only the page shown: the first row is the first municipality of all.
+    towns = [r["municipality"] for r in recs if r["municipality"]]
+    _pick(page, "#rec-sort", "Kommun")
+    _info(page, "rec", f"Sida 1 av {-(-n // 10)}")
+    _first_cell(page, "rec-table", min(towns))
+    page.click("#rec-desc input")
+    _first_cell(page, "rec-table", max(towns))
+    _pick(page, "#rec-sort", "Standardordning")
+    # The search box is the engine's search (`granska recommendations --search`, /api/recommendations?q=):
+    # the same rows, best first.
+    found = _api(server, "/api/recommendations?q=uppföljning")["recommendations"]
+    assert 0 < len(found) < n
+    page.fill("#rec-search textarea, #rec-search input", "uppföljning")
+    _info(page, "rec", f"rad 1–{min(10, len(found))} av {len(found)}")
+    best = found[0]["recommendation"]
+    href = page.locator("#rec-table .virtual-row").first.locator("a[href*='/source/']").first.get_attribute("href")
+    assert f"start={best['start']}&end={best['end']}" in href
+    # The responsibilities and documents tables search too (all words, any case or accent).
+    tab(page, "Ansvar")
+    resps = _api(server, "/api/responsibilities")["responsibilities"]
+    _info(page, "resp", f"rad 1–{len(resps)} av {len(resps)}")
+    page.fill("#resp-search textarea, #resp-search input", "MOTALA")
+    motala = sum(1 for r in resps if r["municipality"] == "Motala kommun")
+    _info(page, "resp", f"rad 1–{motala} av {motala}")
+    assert 0 < motala < len(resps) and _rows(page, "resp-table") == motala
+    assert all("motala" in row.lower() for row in page.locator("#resp-table .virtual-row").all_inner_texts())
+
+
 def test_language_switch(page):
-    page.get_by_label("English").check()
-    page.wait_for_function("document.querySelector('#send').innerText.trim() === 'Ask'", timeout=20000)
+    tab(page, "Dokument")
+    page.wait_for_selector("#upload", timeout=20000)
+    assert "Släpp fil här" in page.locator("#upload").inner_text()  # Gradio's own strings follow the page
+    with page.expect_navigation():
+        page.get_by_label("English").check()
+    assert page.url.endswith("?lang=en")
+    page.wait_for_function("(document.querySelector('#send') || {}).innerText?.trim() === 'Ask'", timeout=60000)
     assert page.get_by_role("tab", name="Recommendations").count() == 1
     assert page.evaluate("document.documentElement.lang") == "en"
     _ask(page, "Who gave EY the task of auditing integration work in Trollhättan?")
@@ -240,6 +304,15 @@ def test_language_switch(page):
     assert "Sources" in page.locator("#sources").inner_text()
     tab(page, "Recommendations")
     page.wait_for_function("document.querySelector('#rec-table').innerText.includes('No response in the documents')")
+    _info(page, "rec", "Page 1 of")
+    assert page.locator("#rec-search").get_by_label("Search the recommendations").count() == 1
+    tab(page, "Documents")
+    upload = page.locator("#upload").inner_text()
+    assert "Drop File Here" in upload and "Släpp fil här" not in upload
+    with page.expect_navigation():  # and back
+        page.get_by_label("Svenska").check()
+    page.wait_for_function("(document.querySelector('#send') || {}).innerText?.trim() === 'Fråga'", timeout=60000)
+    assert page.evaluate("document.documentElement.lang") == "sv"
 
 
 @pytest.mark.parametrize("width,height", [(1440, 1000), (390, 844)])
@@ -252,15 +325,37 @@ def test_axe_finds_no_serious_violation_on_any_tab(browser, server: Server, widt
     page.locator("#sources a").first.click()
     page.wait_for_selector("#viewer mark#hl", timeout=20000)
     axe = Axe()
-    found = []
+    found, english = [], set()
     for name in TABS:
         tab(page, name)
         for v in axe.run(page).response["violations"]:
             if v["impact"] in ("serious", "critical"):
                 found.append((name, v["id"], [n["target"] for n in v["nodes"][:3]]))
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, name  # no sideways scroll
+        english |= {(name, s) for s in page.evaluate(_STRINGS_JS) if _gradio_english(s)}
     page.context.close()
     assert found == []
+    assert english == set()  # the Swedish page has none of Gradio's English strings
+
+
+# Every string a person (or a screen reader) meets: visible text and the labels, titles, alt texts and
+# placeholders of every element.
+_STRINGS_JS = """() => { const out = new Set();
+  document.querySelectorAll('*').forEach((el) => {
+    for (const a of ['aria-label', 'title', 'placeholder', 'alt']) { const v = el.getAttribute(a); if (v) out.add(v.trim()); }
+    if (el.offsetParent !== null) for (const n of el.childNodes) if (n.nodeType === 3 && n.textContent.trim()) out.add(n.textContent.trim());
+  }); return [...out]; }"""
+
+
+def _gradio_english(text: str) -> bool:
+    """One of the strings Gradio writes in English (its English dictionary's words for our components, and
+    the ones it never translates), or a translation key shown raw ("common.complete")."""
+    from granska.ui.messages import GRADIO_ENGLISH_SV
+
+    english = {k for k in GRADIO_ENGLISH_SV if not k.endswith(":")}
+    english |= {"Drop File Here", "Click to Upload", "- or -", "Use via API", "Built with Gradio", "Loading..."}
+    prefixes = tuple(k for k in GRADIO_ENGLISH_SV if k.endswith(":"))
+    return text in english or text.startswith(prefixes) or bool(re.fullmatch(r"[a-z_]+\.[a-z_]+", text))
 
 
 def test_keyboard_only_ask_and_open_a_citation(page, server: Server):

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from granska.ui.cli.common import EXIT_ERROR, Filters, IndexDir, app, emit, engine_for, run
+from granska.ui.cli.common import EXIT_CODES_HELP, EXIT_ERROR, Filters, IndexDir, app, emit, engine_for, run
 from granska.ui.present import answer_json
 
 from granska.errors import BadRequestError
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def ask(
     question: Annotated[str | None, typer.Argument(help="The question, in Swedish or English.")] = None,
     index_dir: IndexDir = None,
@@ -55,6 +55,16 @@ def _print_answer(result: Any) -> None:
     if result.resolved_question and result.resolved_question != result.question:
         typer.echo(f"(tolkat som: {result.resolved_question})", err=True)
     typer.echo(result.answer)
+    if sys.stdout.isatty() and result.citations:  # a person: the sources as a table sized to the terminal
+        from granska.qa import display
+        from granska.ui.cli.reports import rich_rows
+        from granska.ui.messages import msg
+
+        headers = [msg(k) for k in ("col_n", "col_doc", "col_page", "col_span", "col_text")]
+        rows = [[f"[{i}]", c.doc, c.page, f"{c.start}–{c.end}", display.repair(c.text)]
+                for i, c in enumerate(result.citations, 1)]  # fmt: skip
+        rich_rows(headers, rows, [1, 3, 1, 2, 8])
+        return
     for i, c in enumerate(result.citations, 1):
         page = f", s. {c.page}" if c.page else ""
         typer.echo(f"  [{i}] {c.doc} {c.start}-{c.end}{page}")
@@ -73,7 +83,7 @@ def _read_history(path: Path) -> list[str]:
         raise BadRequestError(f"cannot read history {path}: {exc} (want a JSON list of questions)") from exc
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def chat(
     index_dir: IndexDir = None, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5, filters: Filters = None
 ) -> None:
@@ -91,7 +101,7 @@ def chat(
         turns.append(result.resolved_question or question)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def verify(
     claim: Annotated[str | None, typer.Argument(help="A statement to check against the documents.")] = None,
     index_dir: IndexDir = None,

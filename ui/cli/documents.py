@@ -7,10 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from granska.ui.cli.common import EXIT_ERROR, EXIT_SKIPPED, IndexDir, app, docs_app, emit, engine_for, run
+from granska.ui.cli.common import (
+    EXIT_CODES_HELP,
+    EXIT_ERROR,
+    EXIT_SKIPPED,
+    IndexDir,
+    app,
+    docs_app,
+    emit,
+    engine_for,
+    run,
+)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Files or folders (folders recurse; a metadata.tsv beside files is read).")
@@ -34,15 +44,35 @@ def ingest(
         raise typer.Exit(EXIT_SKIPPED)
 
 
-@docs_app.command("list")
+LIST_COLUMNS = ["doc", "title", "municipality", "role", "date", "chunks", "vectors", "sha256"]
+
+
+@docs_app.command("list", epilog=EXIT_CODES_HELP)
 def docs_list(
     index_dir: IndexDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the list to this .xlsx file.")] = None,
 ) -> None:
-    """List indexed documents with their metadata."""
+    """List indexed documents with their metadata (on a terminal: a table sized to it)."""
+    from granska.ui.cli import reports
+
     engine = engine_for(index_dir)
     status = run(engine.document_status)  # one row per document, without reading any document's text
     metas = engine.store.metas() if status else {}
+    rows = [[name, metas[name].title, metas[name].municipality, metas[name].role, metas[name].date, st["chunks"],
+             st["vectors"], st["sha256"]] for name, st in sorted(status.items())]  # fmt: skip
+    if as_csv or xlsx is not None:
+        run(lambda: reports.plain_out(LIST_COLUMNS, rows, as_csv=as_csv, xlsx=xlsx))
+        if as_csv:
+            return
+    if not as_json and sys.stdout.isatty():
+        from granska.ui.messages import msg, role_label
+
+        headers = [msg(k) for k in ("col_doc", "col_title", "col_municipality", "col_role", "col_date", "col_passages")]
+        shown = [[r[0], r[1], r[2], role_label(r[3]), r[4], r[5]] for r in rows]
+        reports.rich_rows(headers, shown, [3, 5, 2, 2, 2, 1])
+        return
     for name, st in sorted(status.items()):
         m = metas[name]
         if as_json:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from granska.ui.cli.common import IndexDir, app, emit, engine_for, run
+from granska.ui.cli.common import EXIT_CODES_HELP, IndexDir, app, emit, engine_for, run
 
 TrackerFilters = Annotated[
     list[str] | None,
@@ -105,13 +105,8 @@ def _rich_table(flat: list[dict[str, Any]], view: list[tuple[str, str, int]], da
     """Columns share the terminal's width by weight; long cells wrap at word boundaries."""
     from granska.qa import display
     from granska.ui.messages import msg, status_label
-    from rich.console import Console
-    from rich.table import Table
 
-    console = Console()
-    table = Table(show_lines=True, expand=True, header_style="bold")
-    for _, key, ratio in view:
-        table.add_column(msg(key), ratio=ratio, overflow="fold" if key == "col_source" else "ellipsis")
+    rows = []
     for r in flat:
         doc = next((r[c] for c in r if c.endswith(".doc") and r[c]), None)
         cells = []
@@ -121,9 +116,71 @@ def _rich_table(flat: list[dict[str, Any]], view: list[tuple[str, str, int]], da
                 value = status_label(str(value))
             elif col.endswith(".text") or col == "responsibility":
                 value = display.repair(value, damaged=damaged.get(doc or "")) if value else value
-            cells.append("–" if value in (None, "") else str(value))
-        table.add_row(*cells)
+            cells.append(value)
+        rows.append(cells)
+    rich_rows([msg(key) for _, key, _ in view], rows, [ratio for _, _, ratio in view])
+
+
+def fit_widths(headers: list[str], rows: list[list[str]], ratios: list[int], total: int) -> list[int]:
+    """Column widths for a terminal `total` wide: no column narrower than its longest word (headers whole,
+    words wrap whole; a word over 24 characters, such as a file name, may fold), and what is left shared by
+    weight. rich's own ratios ignore minimum widths, so the widths are set here."""
+
+    def longest(texts: list[str]) -> int:
+        return max((len(w) for t in texts for w in t.split()), default=1)
+
+    usable = total - 3 * len(headers) - 1  # borders and padding take 3 per column and 1
+    cap = 24
+    while True:  # on a narrow terminal long words fold sooner, headers never
+        floors = [max(longest([h]), min(longest([r[i] for r in rows]), cap)) for i, h in enumerate(headers)]
+        if sum(floors) <= usable or cap <= 6:
+            break
+        cap -= 1
+    natural = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    room = usable - sum(floors)
+    widths = list(floors)
+    while room > 0:
+        open_ = [i for i in range(len(widths)) if widths[i] < natural[i]]
+        if not open_:
+            break
+        weight = sum(ratios[i] for i in open_)
+        given = 0
+        for i in open_:
+            more = min(natural[i] - widths[i], max(1, room * ratios[i] // weight))
+            more = min(more, room - given)
+            widths[i] += more
+            given += more
+        room -= given
+        if given == 0:
+            break
+    return widths
+
+
+def rich_rows(headers: list[str], rows: list[list[Any]], ratios: list[int]) -> None:
+    """Any table for a person at a terminal: sized to its width (`fit_widths`), words wrapped whole."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    cells = [["–" if v in (None, "") else str(v) for v in row] for row in rows]
+    table = Table(show_lines=True, header_style="bold")
+    for header, width in zip(headers, fit_widths(headers, cells, ratios, console.width), strict=True):
+        table.add_column(header, width=width, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
+
+
+def plain_out(columns: list[str], rows: list[list[Any]], *, as_csv: bool = False, xlsx: Path | None = None) -> None:
+    """The machine forms of a table: `--csv` (header first) on stdout, `--xlsx FILE` beside it."""
+    if xlsx is not None:
+        _write_xlsx([dict(zip(columns, r, strict=True)) for r in rows], columns, xlsx)
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
 
 
 def _write_xlsx(flat: list[dict[str, Any]], columns: list[str], path: Path) -> None:
@@ -152,7 +209,7 @@ def _flat(row: dict[str, Any], column: str) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def recommendations(
     index_dir: IndexDir = None,
     filters: TrackerFilters = None,
@@ -171,7 +228,7 @@ def recommendations(
     run(lambda: _table_out(rows, REC_COLUMNS, REC_VIEW, as_json=as_json, as_csv=as_csv, xlsx=xlsx, damaged=damaged))
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def responsibilities(
     index_dir: IndexDir = None,
     filters: TrackerFilters = None,
