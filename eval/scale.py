@@ -333,24 +333,24 @@ def table(results: dict[str, Any]) -> str:
     floors = results.get("floors", {})
     lines = [
         (
-            "| store | passages | ingest passages/s (per CPU s) | add one doc (CPU) | remove one doc (CPU) "
+            "| passages | ingest passages/s | per CPU s | add one doc (CPU) | remove one doc (CPU) "
             "| first answer (CPU) | query p50 / p95 (CPU p50 / p95) | peak RSS (build) | serving RSS (minus imports) "
-            "| on disk | load |"
+            "| on disk | load | store |"
         ),
-        "|" + "---|" * 11,
+        "|" + "---|" * 12,
     ]
     for r in results["rows"]:
         served = r["serving_rss"] - floors.get("imports_rss", 0)
         lines.append(
-            f"| {r.get('store', 'local')} | {r['passages']:,} "
-            f"| {r['ingest_passages_per_s']:.0f} ({r.get('ingest_passages_per_cpu_s', 0):.0f}) "
+            f"| {r['passages']:,} "
+            f"| {r['ingest_passages_per_s']:.0f} | {r.get('ingest_passages_per_cpu_s', 0):.0f} "
             f"| {r['add_one_s']:.2f} s ({r.get('add_one_cpu_s', 0):.2f} s) "
             f"| {r['remove_one_s']:.2f} s ({r.get('remove_one_cpu_s', 0):.2f} s) "
             f"| {r['first_answer_s']:.2f} s ({r.get('first_answer_cpu_s', 0):.2f} s) "
             f"| {r['query_p50_ms']:.1f} / {r['query_p95_ms']:.1f} ms "
             f"({r.get('query_cpu_p50_ms', 0):.1f} / {r.get('query_cpu_p95_ms', 0):.1f} ms) "
             f"| {r['peak_rss'] / 1e9:.2f} GB | {r['serving_rss'] / 1e9:.3f} GB ({served / 1e9:.3f} GB) "
-            f"| {r['disk_bytes'] / 1e9:.3f} GB | {r.get('load', 0):.1f} |"
+            f"| {r['disk_bytes'] / 1e9:.3f} GB | {r.get('load', 0):.1f} | {r.get('store', 'local')} |"
         )
     lines += ["", *_ratios(results)]
     base = [r for r in results["rows"] if "baseline" in r]
