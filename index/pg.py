@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import numpy as np
 from granska.index import bm25, pg_db
 from granska.index import pg_lexical as lex
 from granska.index.lexical import CANDIDATES, indexed_text
-from granska.index.store import FORMAT, Upsert
+from granska.index.store import FORMAT, Documents, Upsert
 
 from granska.errors import IndexMissingError
 from granska.types import Chunk, DocMeta, Document
@@ -81,7 +81,14 @@ class PgStore:
 
     def documents(self) -> Mapping[str, Document]:
         """Every document by name; texts are read when a document is looked at, not all at once."""
-        return _Documents(self._db, sorted(self.metas())) if self.exists() else {}
+        return Documents(self._document, sorted(self.metas())) if self.exists() else {}
+
+    def _document(self, name: str) -> Document | None:
+        with self._db.read() as conn:
+            row = conn.execute(
+                "SELECT name, sha256, text, page_starts, meta, origin FROM docs WHERE name = %s", (name,)
+            ).fetchone()
+        return pg_db.document(row) if row is not None else None
 
     def status(self) -> dict[str, dict[str, Any]]:
         if not self._db.has_tables():
@@ -350,33 +357,3 @@ def _put_vectors(conn: Any, doc: str, rows: Sequence[int], vectors: np.ndarray) 
     conn.execute("UPDATE docs SET vectors = true WHERE name = %s", (doc,))
 
 
-class _Documents(Mapping[str, Document]):
-    """A read-only view of the documents that loads each one's text when asked for it."""
-
-    def __init__(self, db: pg_db.Database, names: list[str]) -> None:
-        self._db = db
-        self._names = names
-        self._known = set(names)
-        self._cache: dict[str, Document] = {}
-
-    def __getitem__(self, name: str) -> Document:
-        if name not in self._cache:
-            row = None
-            if name in self._known:
-                with self._db.read() as conn:
-                    row = conn.execute(
-                        "SELECT name, sha256, text, page_starts, meta, origin FROM docs WHERE name = %s", (name,)
-                    ).fetchone()
-            if row is None:
-                raise KeyError(name)
-            self._cache[name] = pg_db.document(row)
-        return self._cache[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._known

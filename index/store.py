@@ -19,7 +19,7 @@ import json
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -137,7 +137,7 @@ class LocalStore:
 
     def documents(self) -> Mapping[str, Document]:
         """Every document by name; texts are read when a document is looked at, not all at once."""
-        return _Documents(self._db, sorted(self.metas())) if self.exists() else {}
+        return Documents(self._db.document, sorted(self.metas())) if self.exists() else {}
 
     def status(self) -> dict[str, dict[str, Any]]:
         return self._db.status() if self.exists() else {}
@@ -358,18 +358,18 @@ class LocalStore:
         (self.root / "CURRENT").unlink(missing_ok=True)
 
 
-class _Documents(Mapping[str, Document]):
+class Documents(Mapping[str, Document]):
     """A read-only view of the documents that loads each one's text when asked for it."""
 
-    def __init__(self, db: Database, names: list[str]) -> None:
-        self._db = db
+    def __init__(self, load: Callable[[str], Document | None], names: list[str]) -> None:
+        self._load = load  # one document by name, None if gone (each store reads it its own way)
         self._names = names
         self._known = set(names)
         self._cache: dict[str, Document] = {}
 
     def __getitem__(self, name: str) -> Document:
         if name not in self._cache:
-            d = self._db.document(name) if name in self._known else None
+            d = self._load(name) if name in self._known else None
             if d is None:
                 raise KeyError(name)
             self._cache[name] = d
