@@ -101,17 +101,7 @@ class Database:
         row = self.conn.execute(
             "SELECT name, sha256, text, page_starts, meta, origin FROM docs WHERE name = ?", (name,)
         ).fetchone()
-        if row is None:
-            return None
-        pages = json.loads(row[3]) if row[3] is not None else None
-        return Document(
-            row[0],
-            row[1],
-            row[2],
-            tuple(pages) if pages is not None else None,
-            DocMeta(**json.loads(row[4])),
-            origin=row[5],
-        )
+        return document_of(row) if row is not None else None
 
     def heads(self) -> dict[str, Document]:
         """Every document with an empty text: identity, hash, origin and metadata only."""
@@ -264,3 +254,17 @@ class Database:
 
     def tombstones(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT row FROM tombstones")]
+
+
+def document_of(row: Sequence[Any]) -> Document:
+    """A `docs` row (name, sha256, text, page_starts, meta, origin) as a Document; the PostgreSQL store's rows
+    have the same columns."""
+    pages = json.loads(row[3]) if row[3] is not None else None
+    return Document(
+        row[0],
+        row[1],
+        row[2],
+        tuple(pages) if pages is not None else None,
+        DocMeta(**json.loads(row[4])),
+        origin=row[5],
+    )

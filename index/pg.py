@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from granska.index import bm25, pg_db
 from granska.index import pg_lexical as lex
+from granska.index.db import document_of
 from granska.index.lexical import CANDIDATES, indexed_text
 from granska.index.store import FORMAT, Documents, Upsert
 
@@ -88,7 +89,7 @@ class PgStore:
             row = conn.execute(
                 "SELECT name, sha256, text, page_starts, meta, origin FROM docs WHERE name = %s", (name,)
             ).fetchone()
-        return pg_db.document(row) if row is not None else None
+        return document_of(row) if row is not None else None
 
     def status(self) -> dict[str, dict[str, Any]]:
         if not self._db.has_tables():
@@ -103,7 +104,7 @@ class PgStore:
             return {}
         with self._db.read() as conn:
             cur = conn.execute("SELECT name, sha256, '', NULL, meta, origin FROM docs")
-            return {r[0]: pg_db.document(r) for r in cur}
+            return {r[0]: document_of(r) for r in cur}
 
     def chunks(self) -> list[Chunk]:
         """All chunks in row order (reads the whole table: for tools, not for the query path)."""
@@ -355,5 +356,3 @@ def _put_vectors(conn: Any, doc: str, rows: Sequence[int], vectors: np.ndarray) 
             [(int(r), _vector_text(vecs[i])) for i, r in enumerate(rows)],
         )
     conn.execute("UPDATE docs SET vectors = true WHERE name = %s", (doc,))
-
-

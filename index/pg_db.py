@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from granska.errors import GranskaError
-from granska.types import Chunk, DocMeta, Document
+from granska.types import Chunk, Document
 
 CONNECT_TIMEOUT_S = 10
 POOL_MAX = 8  # connections per process: a server's request threads share them
@@ -147,19 +147,6 @@ def safe_url(url: str) -> str:
 # --- row conversions (shared by the store's reads) ------------------------------------------------
 def meta_json(d: Document) -> str:
     return json.dumps({k: v for k, v in d.meta.as_dict().items() if k != "year"}, ensure_ascii=False)
-
-
-def document(row: Sequence[Any]) -> Document:
-    """(name, sha256, text, page_starts, meta, origin) to a Document."""
-    pages = json.loads(row[3]) if row[3] is not None else None
-    return Document(
-        row[0],
-        row[1],
-        row[2],
-        tuple(pages) if pages is not None else None,
-        DocMeta(**json.loads(row[4])),
-        origin=row[5],
-    )
 
 
 def chunk(row: Sequence[Any]) -> tuple[int, Chunk]:
