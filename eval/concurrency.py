@@ -58,7 +58,7 @@ def write_pdf(path: Path, pages: int, *, seed: int = 0, code: str = "4711") -> P
     pdf = FPDF()
     pdf.set_font("Helvetica", size=10)
     for n in range(pages):
-        text = []
+        text: list[str] = []
         while sum(len(s) + 1 for s in text) < 2400:
             text.append(rng.choice(pool))
         if n == pages // 2:

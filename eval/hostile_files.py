@@ -41,17 +41,9 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def _pdf(path: Path, pages: list[str]) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
+def pdf_file(path: Path, pages: list[str]) -> Path:
+    """A real text PDF with one page per string (also the tests' PDF maker)."""
+    return _write(path, _pdf_bytes(pages))
 
 
 def _pdf_bytes(pages: list[str]) -> bytes:
@@ -65,11 +57,12 @@ def _pdf_bytes(pages: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
-def _encrypted_pdf(path: Path) -> Path:
+def encrypted_pdf(path: Path, pages: list[str] | None = None) -> Path:
+    """A password-protected PDF (no empty user password): ingest must skip it with a reason."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(_pdf_bytes([GOOD]))).pages:
+    for page in PdfReader(io.BytesIO(_pdf_bytes(pages or [GOOD]))).pages:
         writer.add_page(page)
     writer.encrypt("hemligt")
     with path.open("wb") as fh:
@@ -113,7 +106,8 @@ def operator_bomb_pdf(path: Path, ops: int = 1_400_000) -> Path:
     return _write(path, bytes(out))
 
 
-def _image_only_pdf(path: Path) -> Path:
+def image_only_pdf(path: Path) -> Path:
+    """A scanned-looking PDF: a drawing and no text layer."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -239,15 +233,17 @@ KINDS: list[Kind] = [
     Kind("PNG named .pdf", lambda d: _write(d / "bild.pdf", b"\x89PNG\r\n\x1a\n" + os.urandom(256)), "skipped"),
     Kind("unsupported extension", lambda d: _write(d / "program.exe", b"MZ" + os.urandom(64)), "skipped"),
     Kind("no extension", lambda d: _write(d / "README", GOOD.encode()), "skipped"),
-    Kind("encrypted PDF", lambda d: _encrypted_pdf(d / "krypterad.pdf"), "skipped"),
+    Kind("encrypted PDF", lambda d: encrypted_pdf(d / "krypterad.pdf"), "skipped"),
     Kind(
         "corrupt PDF (garbage after header)",
         lambda d: _write(d / "trasig.pdf", b"%PDF-1.7\n" + os.urandom(2048)),
         "skipped",
     ),
     Kind("truncated PDF", lambda d: _write(d / "avkortad.pdf", _pdf_bytes([GOOD] * 3)[:900]), "either"),
-    Kind("image-only PDF", lambda d: _image_only_pdf(d / "skannad.pdf"), "skipped"),
-    Kind("1000-page PDF", lambda d: _pdf(d / "tusen-sidor.pdf", [f"Sida {i}. {GOOD}" for i in range(1000)]), "lands"),
+    Kind("image-only PDF", lambda d: image_only_pdf(d / "skannad.pdf"), "skipped"),
+    Kind(
+        "1000-page PDF", lambda d: pdf_file(d / "tusen-sidor.pdf", [f"Sida {i}. {GOOD}" for i in range(1000)]), "lands"
+    ),
     Kind(
         "PDF over the page limit (2100 pages)", lambda d: _blank_pages_pdf(d / "for-manga-sidor.pdf", 2100), "skipped"
     ),

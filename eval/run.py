@@ -15,6 +15,7 @@ from granska.eval.metrics import Item, Scores, score_answer, summarize
 
 from granska.engine import Engine
 from granska.errors import BadRequestError
+from granska.jsonl import numbered_lines
 from granska.settings import SearchSettings, Settings
 
 System = Callable[[Item], dict[str, Any]]
@@ -22,16 +23,11 @@ System = Callable[[Item], dict[str, Any]]
 
 def read_dataset(path: Path) -> list[Item]:
     items: list[Item] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadRequestError(f"cannot read {path}: {exc}") from exc
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                items.append(Item.parse(json.loads(line)))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise BadRequestError(f"{path}:{n}: not a dataset line ({exc})") from exc
+    for n, line in numbered_lines(path):
+        try:
+            items.append(Item.parse(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise BadRequestError(f"{path}:{n}: not a dataset line ({exc})") from exc
     return items
 
 

@@ -20,6 +20,7 @@ from granska.qa import addressees, bodies, rec_model
 from granska.qa.recommendations import Recommendation, build, place
 
 from granska.errors import BadRequestError
+from granska.jsonl import numbered_lines
 from granska.types import Document
 
 MATCH_AT = 0.5  # overlap, as a share of the shorter span, for a row to be a gold recommendation
@@ -53,13 +54,7 @@ def is_recommendations_file(path: Path) -> bool:
 
 def read_gold(path: Path) -> list[Gold]:
     out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadRequestError(f"cannot read {path}: {exc}") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, line in numbered_lines(path):
         try:
             r = json.loads(line)
             rec, resp = r["recommendation"], r.get("response")

@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
+
 from granska import text as analysis
 
 K1 = 1.5
@@ -123,3 +125,26 @@ def score(query: Iterable[str], tf: dict[str, int], dl: int, avgdl: float, idfs:
         if f:
             total += idfs[t] * f / (f + norm)
     return total
+
+
+def rescore(
+    terms: dict[str, list[str]],
+    found: dict[int, tuple[int, int, bytes]],
+    stats: tuple[int, int, int],
+    dfs: dict[str, dict[str, int]],
+) -> tuple[list[int], dict[str, np.ndarray]]:
+    """Exact BM25 of both fields for each passage in `found` ({row: (char length, word length, encoded
+    word counts)}), given the corpus (passages, total char length, total word length) and the query terms'
+    document frequencies. Both stores rank with this, so their candidates differ but their scores agree."""
+    n, total_c, total_w = stats
+    rows = sorted(found)
+    avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
+    idfs = {f: {t: idf(df, n) for t, df in dfs[f].items()} for f in dfs}
+    matcher = Matcher(terms)
+    scores = {f: np.zeros(len(rows), dtype=np.float32) for f in ("char", "word")}
+    for i, r in enumerate(rows):
+        dl_c, dl_w, blob = found[r]
+        tf = matcher.frequencies(decode(blob))
+        for f, dl in (("char", dl_c), ("word", dl_w)):
+            scores[f][i] = score(terms.get(f, []), tf[f], dl, avgdl[f], idfs[f])
+    return rows, scores

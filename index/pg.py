@@ -162,7 +162,7 @@ class PgStore:
                 weighted = lex.selective(dfs[f], int(n))
                 pool.update(lex.candidates(conn, f, weighted, docs, avgdl=avgdl[f], pool=max(lex.POOL, k)))
             found = lex.stored(conn, sorted(pool))
-        rows, scores = lex.rescore(terms, found, (int(n), int(total_c), int(total_w)), dfs)
+        rows, scores = bm25.rescore(terms, found, (int(n), int(total_c), int(total_w)), dfs)
         return lex.shortlist(rows, scores, k, also)
 
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:

@@ -132,27 +132,6 @@ def stored(conn: Any, rows: Sequence[int]) -> dict[int, tuple[int, int, bytes]]:
     return {int(r): (int(c), int(w), bytes(b)) for r, c, w, b in cur}
 
 
-def rescore(
-    terms: dict[str, list[str]],
-    found: dict[int, tuple[int, int, bytes]],
-    stats: tuple[int, int, int],
-    dfs: dict[str, dict[str, int]],
-) -> tuple[list[int], dict[str, np.ndarray]]:
-    """Exact BM25 per field for each passage in `found` (the embedded store's scoring, granska.index.bm25)."""
-    n, total_c, total_w = stats
-    rows = sorted(found)
-    avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
-    idfs = {f: {t: bm25.idf(df, n) for t, df in dfs[f].items()} for f in dfs}
-    matcher = bm25.Matcher(terms)
-    scores = {f: np.zeros(len(rows), dtype=np.float32) for f in FIELDS}
-    for i, r in enumerate(rows):
-        dl_c, dl_w, blob = found[r]
-        tf = matcher.frequencies(bm25.decode(blob))
-        for f, dl in (("char", dl_c), ("word", dl_w)):
-            scores[f][i] = bm25.score(terms.get(f, []), tf[f], dl, avgdl[f], idfs[f])
-    return rows, scores
-
-
 def shortlist(
     rows: list[int], scores: dict[str, np.ndarray], k: int, also: Sequence[int]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -184,20 +184,9 @@ class LocalStore:
         self._need()
         lexical = self._lex()
         rows = sorted(set(lexical.search(terms, k=k, docs=docs)) | {int(r) for r in also})
-        stored = self._db.terms(rows)
-        rows = [r for r in rows if r in stored]  # rows a killed writer left in Tantivy are not live
-        n, total_c, total_w = self._db.stats()
-        avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
-        dfs = lexical.doc_freqs(terms)
-        idfs = {f: {t: bm25.idf(df, n) for t, df in dfs[f].items()} for f in dfs}
-        matcher = bm25.Matcher(terms)
-        scores = {f: np.zeros(len(rows), dtype=np.float32) for f in ("char", "word")}
-        for i, r in enumerate(rows):
-            dl_c, dl_w, blob = stored[r]
-            tf = matcher.frequencies(bm25.decode(blob))
-            for f, dl in (("char", dl_c), ("word", dl_w)):
-                scores[f][i] = bm25.score(terms.get(f, []), tf[f], dl, avgdl[f], idfs[f])
-        return np.array(rows, dtype=np.int64), scores
+        stored = self._db.terms(rows)  # rows a killed writer left in Tantivy are not live: not in `stored`
+        found, scores = bm25.rescore(terms, stored, self._db.stats(), lexical.doc_freqs(terms))
+        return np.array(found, dtype=np.int64), scores
 
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         index = self._dense_index()

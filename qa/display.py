@@ -156,11 +156,14 @@ def repair_word(word: str, *, damaged: bool = False) -> str:
         if not damaged:
             return word
         found = _best_variant(low)
-        if found and found[1] <= 2:
-            # A damaged text's "word" that is only a compound ("forslag" = fors+lag) yields to a real word
-            # ("förslag"); a real word yields only to a far more common one ("for" -> "för").
-            if (not _word(low) and _word(found[0])) or _freq(found[0]) >= PREFER_RATIO * max(_freq(low), 1):
-                return _case_like(word, found[0])
+        # A damaged text's "word" that is only a compound ("forslag" = fors+lag) yields to a real word
+        # ("förslag"); a real word yields only to a far more common one ("for" -> "för").
+        if (
+            found
+            and found[1] <= 2
+            and ((not _word(low) and _word(found[0])) or _freq(found[0]) >= PREFER_RATIO * max(_freq(low), 1))
+        ):
+            return _case_like(word, found[0])
         return word
     found = _best_variant(low)
     return _case_like(word, found[0]) if found else word

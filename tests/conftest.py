@@ -13,6 +13,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from granska.eval.hostile_files import pdf_file
+
 from granska.engine import BUNDLED_CORPUS, Engine
 from granska.settings import EmbedderSettings, Settings
 
@@ -41,16 +43,7 @@ def hash_settings(index_dir: Path, **kw: object) -> Settings:
     return Settings(index_dir=index_dir, embedder=EmbedderSettings(model="hash"), **kw)  # type: ignore[arg-type]
 
 
-def make_pdf(path: Path, pages: list[str]) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
-    pdf.output(str(path))
-    return path
+make_pdf = pdf_file  # one PDF maker for the tests and the hostile-input benchmark
 
 
 def make_docx(path: Path, paragraphs: list[str]) -> Path:

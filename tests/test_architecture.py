@@ -14,7 +14,7 @@ FOLDERS = {
     "ui": "granska.ui",
     "eval": "granska.eval",
 }
-GROUND = {"granska", "granska.types", "granska.settings", "granska.errors", "granska.text"}
+GROUND = {"granska", "granska.types", "granska.settings", "granska.errors", "granska.text", "granska.jsonl"}
 
 
 def floor(module: str) -> tuple[int, str]:

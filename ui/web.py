@@ -258,9 +258,7 @@ def build(engine: Engine) -> gr.Blocks:
             html_ = viewer.source_html(doc, start, end, lang=code, damaged=display.is_damaged(doc.text))
             image = None
             if doc.page_starts is not None:
-                image = viewer.render_pdf_page(
-                    engine.original_path(doc.doc), doc, start, end
-                )
+                image = viewer.render_pdf_page(engine.original_path(doc.doc), doc, start, end)
                 if image is None:
                     html_ += f'<p class="granska-note">{msg("viewer_no_original", code)}</p>'
             label = f"{msg('viewer_scan', code)}: {msg('viewer_page', code)} {doc.page_at(start)}"

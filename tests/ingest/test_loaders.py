@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from granska.eval.hostile_files import encrypted_pdf, image_only_pdf
 from granska.ingest.chunking import chunk
 from granska.ingest.loaders import load
 
@@ -39,29 +40,6 @@ def test_html_text_without_scripts(tmp_path: Path):
     assert load(p, max_bytes=10**7).text == "Missiv\nKommunstyrelsen bör agera."
 
 
-def _encrypted_pdf(path: Path) -> Path:
-    from pypdf import PdfReader, PdfWriter
-
-    src = make_pdf(path.with_suffix(".plain.pdf"), [PAGE1])
-    writer = PdfWriter()
-    for page in PdfReader(src).pages:
-        writer.add_page(page)
-    writer.encrypt("hemligt")
-    with path.open("wb") as fh:
-        writer.write(fh)
-    return path
-
-
-def _image_only_pdf(path: Path) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(20, 20, 100, 60, style="F")
-    pdf.output(str(path))
-    return path
-
-
 @pytest.mark.parametrize(
     ("name", "make", "reason"),
     [
@@ -71,8 +49,8 @@ def _image_only_pdf(path: Path) -> Path:
         # Latin-1/Windows-1252 is read now (tests/ingest/test_hostile.py); 0x81 is in neither.
         ("odekodbar.txt", lambda p: p.write_bytes("Nämnden".encode("latin-1") + b" \x81\x8d"), "not valid UTF-8"),
         ("trasig.pdf", lambda p: p.write_bytes(b"%PDF-1.4\nthis is not really a pdf"), "not a readable PDF"),
-        ("krypterad.pdf", _encrypted_pdf, "encrypted"),
-        ("skannad.pdf", _image_only_pdf, "no text layer"),
+        ("krypterad.pdf", lambda p: encrypted_pdf(p, [PAGE1]), "encrypted"),
+        ("skannad.pdf", image_only_pdf, "no text layer"),
         ("trasig.docx", lambda p: p.write_bytes(b"PK\x03\x04 not a zip"), "not a readable DOCX"),
         ("bild.png", lambda p: p.write_bytes(b"\x89PNG\r\n"), "unsupported file type"),
     ],

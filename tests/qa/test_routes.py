@@ -150,7 +150,9 @@ def test_section_filter_in_search_ask_and_tables(engine: Engine):
     assert all(p["meta"]["section"] == "assessment" for p in a.as_dict()["passages"])
     recs = engine.recommendations(filters=["section=recommendations"])
     docs = engine.documents()
-    assert all(docs[r.recommendation.doc].outline.kind_at(r.recommendation.start) == "recommendations" for r in recs)
+    outlines = [docs[r.recommendation.doc].outline for r in recs]
+    assert all(o is not None for o in outlines)
+    assert all(o.kind_at(r.recommendation.start) == "recommendations" for o, r in zip(outlines, recs, strict=True) if o)
 
 
 def test_docs_show_prints_outline_and_facts(engine: Engine):

@@ -62,7 +62,9 @@ def _api(server: Server, path: str) -> dict:
 
 
 def _viewer_shows_exact_span(page, server: Server, href: str) -> None:  # type: ignore[no-untyped-def]
-    doc, start, end = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href).groups()
+    found = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href)
+    assert found, href
+    doc, start, end = found.groups()
     text = _api(server, f"/api/documents/{doc}")["text"]
     page.wait_for_function(
         f"(document.querySelector('#viewer mark#hl') || {{}}).dataset?.start === '{start}'", timeout=20000

@@ -32,7 +32,12 @@ def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_serv
 
     context.route("**/*", gate)
     page = context.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(hostile_server.url, wait_until="load")
     page.wait_for_selector("#question textarea", timeout=60000)
 

@@ -63,11 +63,15 @@ def test_cli_ingested_pdf_opens_at_its_rendered_page_with_the_words_highlighted(
     page.goto(pdf_server.url, wait_until="load")
     page.wait_for_function("(document.querySelector('#counts') || {}).innerText?.includes('1 dokument')", timeout=60000)
     page.get_by_role("tab", name="Rekommendationer").click()
-    page.wait_for_function("document.querySelector('#rec-table').innerText.includes('parkernas skötsel')", timeout=30000)
+    page.wait_for_function(
+        "document.querySelector('#rec-table').innerText.includes('parkernas skötsel')", timeout=30000
+    )
     link = page.locator("#rec-table a[href*='granskning_parker.pdf']:visible").first
     href = link.get_attribute("href")
     link.click()
-    doc, start, end = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href).groups()
+    found = re.search(r"/source/([^?]+)\?start=(\d+)&end=(\d+)", href)
+    assert found, href
+    doc, start, end = found.groups()
     text = httpx.get(f"{pdf_server.url}/api/documents/{doc}", timeout=30).json()["text"]
     page.wait_for_function(
         f"(document.querySelector('#viewer mark#hl') || {{}}).dataset?.start === '{start}'", timeout=20000

@@ -13,6 +13,7 @@ from granska.ui.cli.common import EXIT_CODES_HELP, EXIT_ERROR, Filters, IndexDir
 from granska.ui.present import answer_json
 
 from granska.errors import BadRequestError
+from granska.jsonl import numbered_lines
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -142,13 +143,7 @@ def _batch(path: Path, field: str, run_one: Callable[[str, Any], Any], engine: A
 
 
 def _read_jsonl(path: Path, field: str) -> Iterator[tuple[Any, str, str | None]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadRequestError(f"cannot read {path}: {exc}") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, line in numbered_lines(path):
         try:
             row = json.loads(line)
             text = row[field]
