@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from granska.qa import addressees, bodies
+import numpy as np
+from granska.qa import addressees, bodies, link_pool
 from granska.qa.evidence import Weights, coverage, match, text_grams
 from granska.qa.rec_rules import Found
 from granska.qa.rec_units import Unit, segment
@@ -216,7 +217,108 @@ def best_response(
     siblings: Weights,
     own: set[str],
 ) -> tuple[Span | None, str]:
-    """The response passage that answers `rec` and its status, or (None, not_answered/no_response_in_corpus)."""
+    """The response passage that answers `rec` and its status, or (None, not_answered/no_response_in_corpus).
+
+    Scored against every passage of the responses at once (`link_pool`: each passage analysed once per
+    municipality); the same scores, order and ties as scoring passage by passage (`_score`)."""
+    if not responses:
+        return None, "no_response_in_corpus"
+    pool = link_pool.pool_of(responses, _features)
+    eligible = np.zeros(pool.n, bool)
+    for i, feats in enumerate(pool.docs):
+        spans = taken.get(feats.doc.doc, [])
+        free = ~pool.taken(i, spans)
+        if feats.doc.doc == rec.span.doc:
+            free = free & (feats.starts >= rec.span.end)
+        mine = feats.answerable & free
+        if not mine.any():
+            continue
+        if rec.label:
+            if (hit := _labelled_at(rec, feats, free, mine)) is not None:
+                return _span(hit), status_of(hit.text)
+            if any(
+                feats.units[k].label and feats.units[k].marker == rec_marker(rec) for k in feats.labelled if free[k]
+            ):
+                continue  # answers go by label here, and none carries this one's: the others' answers are not its
+        eligible[pool.offsets[i] : pool.offsets[i + 1]] = mine
+    at = np.flatnonzero(eligible)
+    if len(at):
+        score = _scores(rec, pool, siblings, at)
+        top = int(at[np.argmax(score[at])])  # the first of equal scores, as passage by passage
+        if score[top] >= LINK_AT:
+            best = _section(_passage(pool, top))
+            return _span(best), status_of(best.text)
+        keys = {bodies.key(n) for n in addressees.names(rec.addressee)} if rec.addressee else set()
+        for k in at[pool.overall[at]]:
+            i = int(pool.doc_of[k])
+            speaking = pool.speaking(i, int(k - pool.offsets[i]))
+            if speaking is None or not rec.addressee or speaking in keys:
+                overall = _passage(pool, int(k))
+                return _span(overall), status_of(overall.text)
+    # A separate answer that says nothing about it: not answered; only its own document: no answer in the corpus.
+    others = [d for d in responses if d.doc not in own]
+    return None, "not_answered" if others else "no_response_in_corpus"
+
+
+def _scores(rec: Found, pool: link_pool.Pool, siblings: Weights, at: np.ndarray) -> np.ndarray:
+    """`_score` of `rec` against every unit of the pool (meaningful at `at`), with its arithmetic."""
+    words_ = content_words(rec.context)
+    total = np.zeros(len(pool.docs))
+    got = np.zeros(pool.n)
+    for x in words_:
+        units, share, idf = pool.word(x)
+        weight = idf * siblings.idf(x)  # per document: its rarity there × among the siblings
+        total = total + weight  # summed in word order, as `sum(weights.values())`
+        strong = share >= WORD_MATCH_AT
+        got[units[strong]] += weight[pool.doc_of[units[strong]]] * share[strong]
+    totals = total[pool.doc_of]
+    lexical = np.divide(got, totals, out=np.zeros(pool.n), where=totals > 0)
+    grams = _grams(rec.context)
+    na = math.sqrt(sum(v * v for v in grams.values()))
+    norms = na * pool.norms
+    chars = np.divide(pool.dots(grams), norms, out=np.zeros(pool.n), where=norms != 0)
+    form = pool.form.copy()
+    for k in np.intersect1d(pool.refers, at):  # naming the recommendations it answers: depends on this one
+        form[k] = _answer_form(_passage(pool, int(k)), rec.context, siblings)
+    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + pool.cue + ANSWER_FORM_BONUS * form
+
+
+def _labelled_at(rec: Found, feats: link_pool.DocFeatures, free: np.ndarray, mine: np.ndarray) -> Passage | None:
+    """`_labelled` over the analysed units: the first answering passage under the recommendation's label."""
+    for k in feats.labelled:
+        if not free[k]:
+            continue
+        u = feats.units[k]
+        if u.label == rec.label and u.marker == rec_marker(rec) or feats.named[k] == rec.label:
+            under = [
+                j for j in np.flatnonzero(mine) if feats.starts[j] >= u.start and len(feats.texts[j]) > ANSWER_CHARS
+            ]
+            return Passage(feats.doc, feats.units[under[0]], feats.texts[under[0]]) if under else None
+    return None
+
+
+def _passage(pool: link_pool.Pool, k: int) -> Passage:
+    i = int(pool.doc_of[k])
+    local = int(k - pool.offsets[i])
+    d = pool.docs[i]
+    return Passage(d.doc, d.units[local], d.texts[local])
+
+
+_PATTERNS = {"restates": _RESTATES, "named": _NAMED, "responds": _RESPONDS, "overall": _OVERALL, "refers": _REFERS}
+
+
+def _features(doc: Document) -> link_pool.DocFeatures:
+    return link_pool.features(doc, _PATTERNS, RESPONSE_CUE_BONUS)
+
+
+def best_response_by_pairs(
+    rec: Found,
+    responses: list[Document],
+    taken: dict[str, list[tuple[int, int]]],
+    siblings: Weights,
+    own: set[str],
+) -> tuple[Span | None, str]:
+    """`best_response` passage by passage: the reference it must equal (kept for that test; slow)."""
     if not responses:
         return None, "no_response_in_corpus"
     words_ = content_words(rec.context)
