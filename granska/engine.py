@@ -5,39 +5,35 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
-from granska.index import rows as tracker_rows
-from granska.index.embedders import Embedder, embedder_fingerprint, get_embedder
-from granska.index.search import Searcher, parse_filters, section_matches
+from granska.index import originals
+from granska.index.embedders import Embedder, Locked, embedder_fingerprint, get_embedder
+from granska.index.search import Searcher, parse_filters
 from granska.index.store import Store, Upsert, open_store
-from granska.index.vectors import Rerun, Worker
+from granska.index.vectors import Worker
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.outline import outline as read_outline
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import followup, intent, llm, recommendations, responsibilities, routes, scorer, tracker
+from granska.qa import followup, intent, llm, routes, scorer, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
+from granska.tables import Tables
 from granska.types import Answer, DocMeta, Document, Hit, Outline, Span
 
 TRACKER_KEYS = ("addressee", "body", "status")
-PENDING_KEY = "journal:pending"  # tracker rows of documents committed but not yet computed
 COMMIT_CHUNKS = 2000  # chunks per commit while ingesting: searchable early, without a commit per file
 ROW_INTENTS = ("recommendations", "status", "addressee", "other")  # intents the recommendation table may answer
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
-ORIGINALS = "originals"  # in the index folder, beside its generations: kept original PDFs, for page renders
 log = logging.getLogger("granska")
 
 
@@ -48,15 +44,13 @@ class Engine:
         self.settings = settings
         self.store: Store = store or open_store(settings.store or settings.index_dir)
         self._searcher: Searcher | None = None
-        self._tables: tuple[int, list[Recommendation], list[Responsibility]] | None = None
         self._lock = threading.RLock()  # guards the cached searcher and tables; held only briefly
         self._write = threading.Lock()  # one writer at a time; readers never wait for it
-        self._vectors = Worker(self.store, lambda: _Locked(self.embedder()), batch=settings.embedder.batch_size)
+        self._vectors = Worker(self.store, lambda: Locked(self.embedder()), batch=settings.embedder.batch_size)
         self._outlines: dict[tuple[str, str], Outline] = {}
         self._named_outlines: tuple[int, dict[str, Outline | None]] = (-1, {})
-        self._pending_checked = -1  # tracker version at which no tracker rows were pending
-        self._queue_lock = threading.Lock()  # a municipality queued while the background relinks it stays queued
-        self._relink = Rerun(self._relink_queued, name="granska-tracker")
+        # The tracker's tables, maintained per document; they share the engine's writer and reader locks.
+        self.tables = Tables(self.store, write=self._write, lock=self._lock, documents=self.documents)
 
     # --- identity ------------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
@@ -143,7 +137,7 @@ class Engine:
                         report.skipped.append(Skipped(exc.path, exc.reason))
                         continue
                     (report.replaced if item.status == "changed" else report.added).append(item.doc)
-                    self._keep_original(item.source.path, item.doc)
+                    originals.keep_original(self.settings.index_dir, item.source.path, item.doc)
                     if sum(len(loaded.chunks) for loaded in batch) >= COMMIT_CHUNKS:
                         report.chunks_embedded += self._commit(batch, touched)
                         batch = []
@@ -154,31 +148,12 @@ class Engine:
             if on_progress is not None:
                 on_progress(len(planned), len(planned))
             if not tables_later:
-                self._relink.wait()
+                self.tables.wait_relinked()
             return report
 
     def original_path(self, doc: str) -> Path:
         """Where the original file of a PDF document is kept (ingested or uploaded), so its pages can be shown."""
-        import hashlib
-        from urllib.parse import quote
-
-        name = quote(doc, safe="")  # one flat folder: "a/b.pdf" -> "a%2Fb.pdf"
-        if len(name) > 200:  # file systems allow 255 bytes
-            name = hashlib.sha256(doc.encode()).hexdigest() + ".pdf"
-        return self.settings.index_dir / ORIGINALS / name
-
-    def _keep_original(self, source: Path, doc: str) -> None:
-        """A copy of an ingested PDF: the text is in the store, the page images need the file itself."""
-        import shutil
-
-        if source.suffix.lower() != ".pdf":
-            return
-        target = self.original_path(doc)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        except OSError as exc:  # the text is indexed either way; only the page render goes without it
-            log.warning("could not keep a copy of %s for page renders: %s", source, exc)
+        return originals.original_path(self.settings.index_dir, doc)
 
     def _commit(self, loaded: list[pipeline.Loaded], touched: dict[str, DocMeta | None]) -> int:
         """One commit of these documents (their text now, vectors later; tracker rows when the ingest ends,
@@ -188,18 +163,11 @@ class Engine:
         names = [u.document.doc for u in upserts]
         for n in names:
             touched.setdefault(n, old.get(n))
-        self._mark_pending(touched)
+        self.tables.mark_pending(touched)
         self.store.apply(upserts=upserts, deletes=[], fingerprint=self.fingerprint())
         if self.dense_on():
             self._vectors.kick()
         return sum(len(u.chunks) for u in upserts) if self.dense_on() else 0
-
-    def _mark_pending(self, touched: dict[str, DocMeta | None]) -> None:
-        """Journal the documents whose tracker rows are not computed yet (a kill before the end of an ingest
-        leaves them pending; the next table answer computes them)."""
-        pending = [{"doc": n, "place": _place_key(m, n) if m is not None else None} for n, m in touched.items()]
-        code = self.store.tracker_state()[0] or tracker_code()
-        self.store.put_tracker({PENDING_KEY: {"pending": pending}}, code=code)
 
     def wait_for_vectors(self) -> None:
         """Block until the background worker has embedded every document (dense search on)."""
@@ -217,12 +185,12 @@ class Engine:
             if doc not in status:
                 raise UnknownDocumentError(f"no document named {doc!r} in the index (see `granska docs list`)")
             meta = self.store.metas()[doc]
-            self._mark_pending({doc: meta})
+            self.tables.mark_pending({doc: meta})
             self.store.apply(upserts=[], deletes=[doc], fingerprint=self.store.fingerprint())
             self._after_write({doc}, {doc: meta})
             self.original_path(doc).unlink(missing_ok=True)
             if not tables_later:
-                self._relink.wait()
+                self.tables.wait_relinked()
             return int(status[doc]["chunks"])
 
     def documents(self) -> Mapping[str, Document]:
@@ -248,99 +216,16 @@ class Engine:
         return self._outlines[key]
 
     def _after_write(self, docs: set[str], old: dict[str, DocMeta]) -> None:
-        """Tracker rows for the documents touched now; their municipalities' recommendations (which link
-        across that municipality's documents, a cost growing with it) in the background; then vectors."""
-        # Rows made by other code are rebuilt in full once; a fresh index starts with this code's rows.
-        if self._tracker_current() or not set(self.store.metas()) - docs:
-            rows = self._tracker_rows(docs, old, relink=False)
-            rows[PENDING_KEY] = {"pending": []}  # done: nothing pending
-            self.store.put_tracker(rows, code=tracker_code())
-            self._relink.kick()
+        """Tracker rows for the documents touched now (their municipalities' links in the background); then
+        vectors."""
+        self.tables.after_write(docs, old)
         if self.dense_on():
             self._vectors.kick()
 
     def wait_for_tracker(self, timeout: float | None = None) -> bool:
         """Block until the stored tracker rows cover every committed document (the background relinking);
         False when `timeout` seconds went by first."""
-        self._finish_pending()
-        if self.has_index() and self._tracker_current() and self._queued():
-            self._relink.kick()
-        return self._relink.wait(timeout)
-
-    def _queued(self) -> dict[str, list[Any]]:
-        """Municipalities whose recommendations wait for the background relinking: {key: [stamp]}."""
-        return {k: v for k, v in self.store.tracker("pending") if k.startswith("relink:")}
-
-    def _relink_queued(self) -> None:
-        """The background job: recommendations of each queued municipality, over its documents now. A place
-        queued again meanwhile stays queued (its stamp changed) and is done once more."""
-        while self._tracker_current() and (queued := self._queued()):
-            rows = self._tracker_rows(set(), {}, places={k.split(":", 1)[1] for k in queued})
-            with self._queue_lock:
-                now = self._queued()
-                rows.update({k: {"pending": []} for k, v in queued.items() if now.get(k) == v})
-                self.store.put_tracker(rows, code=tracker_code())
-
-    def _finish_pending(self) -> None:
-        """Tracker rows a killed ingest left pending: computed now (per document; municipalities queued), if
-        no writer of this engine is at work."""
-        version = self.store.tracker_state()[1]
-        if version == self._pending_checked or not self.has_index():
-            return
-        pending = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
-        if not pending:
-            self._pending_checked = version
-            if self._queued() and not self._relink.busy():
-                self._relink.kick()  # a killed process's queue
-            return
-        if not self._write.acquire(blocking=False):
-            return
-        try:
-            pending = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
-            if pending and self._tracker_current():
-                names = {str(r["doc"]) for r in pending}
-                places = {str(r["place"]) for r in pending if r.get("place")}
-                rows = self._tracker_rows(names, {}, places=places, relink=False)
-                rows[PENDING_KEY] = {"pending": []}
-                self.store.put_tracker(rows, code=tracker_code())
-                self._relink.kick()
-        finally:
-            self._write.release()
-
-    def _tracker_rows(
-        self,
-        docs: set[str],
-        old: dict[str, DocMeta],
-        *,
-        places: frozenset[str] | set[str] = frozenset(),
-        relink: bool = True,
-    ) -> dict[str, dict[str, list[Any]]]:
-        """Responsibilities per document; recommendations per municipality (they link within it), or with
-        relink=False those municipalities queued for the background. `places`: more municipalities to
-        rebuild (where a document was before it changed)."""
-        metas = self.store.metas()
-        documents = self.store.documents()
-        out: dict[str, dict[str, list[Any]]] = {}
-        for name in docs:
-            rows = responsibilities.build({name: documents[name]}) if name in metas else []
-            out[f"doc:{name}"] = {"responsibilities": [tracker_rows.dump(r) for r in rows]}
-        places = (
-            {_place_key(metas[n], n) for n in docs if n in metas} | {_place_key(m, n) for n, m in old.items()} | places
-        )
-        if not relink:
-            stamp = time.time_ns()
-            with self._queue_lock:
-                out.update({f"relink:{p}": {"pending": [stamp]} for p in places})
-            return out
-        for place in places:
-            group = {n: documents[n] for n, m in metas.items() if _place_key(m, n) == place}
-            rows = recommendations.build(group) if group else []
-            out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
-        return out
-
-    def _tracker_current(self) -> bool:
-        """True when the stored tracker rows were made by this code (else they are rebuilt once, in full)."""
-        return self.store.tracker_state()[0] == tracker_code()
+        return self.tables.wait(timeout)
 
     # --- query ---------------------------------------------------------------------------------
     def searcher(self) -> Searcher:
@@ -352,7 +237,7 @@ class Engine:
                 # A learned abstainer that reads the query's cosine to the best passage needs the embedder too.
                 learned = self.settings.answer.scorer == "learned" and self.settings.answer.abstainer == "learned"
                 reads_cosine = learned and scorer.shipped().reads_cosine()
-                embedder = _Locked(self.embedder()) if self.dense_on() or reads_cosine else None
+                embedder = Locked(self.embedder()) if self.dense_on() or reads_cosine else None
                 self._searcher = Searcher(self.store, embedder, self.settings.search, outlines=self._outline_of)
             return self._searcher
 
@@ -372,49 +257,10 @@ class Engine:
         return followup.resolve(question, history, places=sorted(places))
 
     # --- the tracker --------------------------------------------------------------------------
-    def _tracker(self) -> tuple[list[Recommendation], list[Responsibility]]:
-        """The tables, read from the rows stored per document (built in full only when the code changed)."""
-        if not self._tracker_current() and self.has_index():
-            self._rebuild_tracker()  # under the writer lock only: questions keep their own lock meanwhile
-        elif self.has_index():
-            self._finish_pending()
-        with self._lock:
-            version = self.store.tracker_state()[1]
-            if self._tables is None or self._tables[0] != version:
-                metas = self.store.metas()
-                recs = [
-                    tracker_rows.load(Recommendation, r)
-                    for _, rows in self.store.tracker("recommendations")
-                    for r in rows
-                ]
-                recs.sort(key=lambda r: _corpus_order(r.recommendation, metas))
-                stored = [
-                    tracker_rows.load(Responsibility, r)
-                    for _, rows in self.store.tracker("responsibilities")
-                    for r in rows
-                ]
-                # Stored per document; one statement repeated across documents is still one row.
-                resps = responsibilities.unique(sorted(stored, key=lambda r: r.source.doc))
-                self._tables = (version, recs, resps)
-            return self._tables[1], self._tables[2]
-
-    def _rebuild_tracker(self) -> None:
-        with self._write:
-            if self._tracker_current():
-                return
-            rows = self._tracker_rows(set(self.store.metas()), {})
-            self.store.put_tracker(rows, code=tracker_code(), replace=True)
-
     def _table_rows(
         self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
     ) -> tuple[list[Recommendation], list[Responsibility]]:
-        recs, resps = self._tracker()
-        recs, resps = tracker.filter_rows(recs, filters, metas), tracker.filter_rows(resps, filters, metas)
-        if "section" in filters:  # a row stands where its recommendation (or statement) stands
-            docs = self.documents()
-            recs = [r for r in recs if _in_section(docs, r.recommendation, filters["section"])]
-            resps = [r for r in resps if _in_section(docs, r.source, filters["section"])]
-        return recs, resps
+        return self.tables.filtered(filters, metas)
 
     def recommendations(self, *, filters: Any = None, search: str | None = None) -> list[Recommendation]:
         """The tracker's rows, filtered; with `search`, only rows matching its topic words, best first."""
@@ -424,7 +270,7 @@ class Engine:
         if not search:
             return rows
         # Dense matching where the index has a real model (eval/data/tracker_search.jsonl: recall 0.54 -> 0.65).
-        return tracker.search_rows(rows, search, encoder=_Locked(self.embedder()) if self.dense_on() else None)
+        return tracker.search_rows(rows, search, encoder=Locked(self.embedder()) if self.dense_on() else None)
 
     def responsibilities(self, *, filters: Any = None) -> list[Responsibility]:
         self.wait_for_tracker()
@@ -542,12 +388,6 @@ class Engine:
         )
 
 
-def _in_section(docs: Mapping[str, Document], span: Span, values: list[str]) -> bool:
-    doc = docs.get(span.doc)
-    sec = doc.outline.section_at(span.start) if doc is not None and doc.outline is not None else None
-    return sec is not None and section_matches(sec.kind, sec.path, values)
-
-
 def _citing_first(hits: list[Hit], citations: list[Span], searcher: Searcher) -> list[Hit]:
     """Passages that hold the answer's citations come first, in citation order (for answers from the tables
     and verdicts, whose evidence is found by other means than passage rank); the rest keep their order. A
@@ -571,19 +411,6 @@ def _citing_first(hits: list[Hit], citations: list[Span], searcher: Searcher) ->
     return first + [h for h in hits if h not in first]
 
 
-class _Locked:
-    """Serialises calls into an embedder whose native engine is not known to be thread-safe."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self._inner = inner
-        self._lock = threading.Lock()
-        self.fingerprint = inner.fingerprint  # what built the vectors (the tracker's search caches by it)
-
-    def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
-        with self._lock:
-            return self._inner.encode(texts, query=query)
-
-
 def _progress(items: Any, on: bool, label: str, total: int | None = None) -> Any:
     if not on:
         return items
@@ -592,29 +419,6 @@ def _progress(items: Any, on: bool, label: str, total: int | None = None) -> Any
     return tqdm(
         items, desc=label, total=total, unit="batch" if label == "embedding" else "file", file=sys.stderr, leave=False
     )
-
-
-def tracker_code() -> str:
-    """A hash of the code that computes tracker rows: stored rows made by other code are rebuilt."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
-        h.update(module.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _place_key(meta: DocMeta, name: str) -> str:
-    """Recommendations link within a municipality; a document whose municipality is unknown links to none,
-    so it is its own group (else every such document would be rebuilt with each new one)."""
-    place = recommendations.place(meta.municipality)  # the same comparison the tracker links by
-    return place if place else f"?{name}"
-
-
-def _corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]:
-    """The order the tables had when built over the whole corpus: reports before responses, then by name."""
-    meta = metas.get(span.doc)
-    return (meta is not None and meta.role == "response", span.doc, span.start)
 
 
 class _WithOutlines(Mapping[str, Document]):

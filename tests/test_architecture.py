@@ -15,12 +15,15 @@ FOLDERS = {
     "eval": "granska.eval",
 }
 GROUND = {"granska", "granska.types", "granska.settings", "granska.errors", "granska.text", "granska.jsonl"}
+ENGINE = {"granska.engine", "granska.tables"}  # the engine and the tracker tables it composes share floor 3
 
 
 def floor(module: str) -> tuple[int, str]:
     """(height, stage) of a module; ingest and index share a floor but may not import each other."""
     if module in GROUND:
         return 0, "ground"
+    if module in ENGINE:
+        return 3, "engine"
     parts = module.split(".")
     stage = parts[1] if len(parts) > 1 else "ground"
     heights = {"ingest": 1, "index": 1, "qa": 2, "engine": 3, "eval": 4, "ui": 5}

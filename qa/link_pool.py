@@ -1,0 +1,226 @@
+"""The response passages of one municipality, analysed once, for `linking.best_response`.
+
+Linking scores every recommendation against every passage of its municipality's responses. Done pair by pair
+that is O(recommendations × passages) of Python work per change, with caches too small for a large
+municipality. Here each passage is analysed once (its n-gram sets, character n-gram counts and norm, its cues),
+kept in sparse matrices over all the municipality's response passages, and a recommendation is scored against
+all of them at once through the columns of its own terms (an inverted index: only passages sharing a term are
+touched). The arithmetic is the pair-by-pair one, operation for operation, so the scores are identical.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from granska.qa import addressees, bodies
+from granska.qa.evidence import MATCH_AT, idf_of, text_grams
+from granska.qa.evidence import _grams as word_grams
+from granska.qa.rec_units import Unit, segment
+from scipy import sparse
+
+from granska.text import char_tokens, fold
+from granska.types import Document
+
+_VOCAB: dict[str, int] = {}  # every term seen, one column id each (both kinds share the id space)
+POOLS = 4  # municipalities' pools kept (one build links one municipality at a time)
+
+
+def _ids(terms: list[str]) -> list[int]:
+    return [_VOCAB.setdefault(t, len(_VOCAB)) for t in terms]
+
+
+@dataclass(slots=True)
+class DocFeatures:
+    """One response document's units and what linking reads of each, computed once."""
+
+    doc: Document
+    units: list[Unit]
+    texts: list[str]
+    starts: np.ndarray  # each unit's start offset
+    labelled: list[int]  # units with a list label or naming one ("rekommendation b"), in order
+    answerable: np.ndarray  # not a restatement of the auditors, not an introduction ending in ':'
+    named: list[str | None]  # "rekommendation b" / "punkt 2" named in the unit
+    cue: np.ndarray  # RESPONSE_CUE_BONUS where the unit decides or commits
+    overall: np.ndarray  # the answer's overall stance ("välkomnar rapporten")
+    form: np.ndarray  # the answer-form score where it does not depend on the recommendation
+    refers: dict[int, str]  # units naming the recommendations they answer by topic: unit -> folded text
+    grams: tuple[np.ndarray, np.ndarray]  # text_grams of the units: (unit, column id) pairs
+    chars: tuple[np.ndarray, np.ndarray, np.ndarray]  # character n-gram counts of answerable units: (unit, id, n)
+    norms: np.ndarray  # per unit, the norm of its character n-gram counts as `_cosine` takes it
+    speaking: dict[int, str | None] = field(default_factory=dict)  # body key of the speaker, by unit
+
+
+def features(doc: Document, patterns: dict[str, re.Pattern[str]], cue_bonus: float) -> DocFeatures:
+    """Analyse every unit of `doc` once (patterns: the linking module's RESTATES, NAMED, RESPONDS, OVERALL,
+    REFERS)."""
+    units = segment(doc)
+    texts = [doc.text[u.start : u.end] for u in units]
+    n = len(units)
+    answerable, cue, overall, form = np.zeros(n, bool), np.zeros(n), np.zeros(n, bool), np.zeros(n)
+    named: list[str | None] = []
+    refers: dict[int, str] = {}
+    g_rows: list[int] = []
+    g_cols: list[int] = []
+    c_rows: list[int] = []
+    c_cols: list[int] = []
+    c_vals: list[int] = []
+    norms = np.zeros(n)
+    for i, (u, text) in enumerate(zip(units, texts, strict=True)):
+        f = fold(text)
+        answerable[i] = not (patterns["restates"].search(f) or text.rstrip().endswith(":"))
+        m = patterns["named"].search(f)
+        named.append(m.group("l") if m else None)
+        cue[i] = cue_bonus if patterns["responds"].search(f) else 0.0
+        overall[i] = bool(patterns["overall"].search(f))
+        if patterns["refers"].search(f):
+            refers[i] = f
+        elif u.intro is not None and u.marker and doc.meta.role == "response":
+            intro = fold(doc.text[u.intro[0] : u.intro[1]])
+            form[i] = float(
+                intro.rstrip().endswith(":")
+                and bool(patterns["responds"].search(intro))
+                and not patterns["restates"].search(intro)
+            )
+        ids = _ids(list(text_grams(text)))
+        g_rows.extend([i] * len(ids))
+        g_cols.extend(ids)
+        if answerable[i]:  # only answerable units are scored by their characters
+            counts = Counter(char_tokens(text, drop_stopwords=True))
+            c_rows.extend([i] * len(counts))
+            c_cols.extend(_ids(list(counts)))
+            c_vals.extend(counts.values())
+            # The square root of the exact integer sum of squares, as `_cosine` takes it.
+            norms[i] = math.sqrt(sum(v * v for v in counts.values()))
+    grams = (np.array(g_rows, np.int32), np.array(g_cols, np.int32))
+    chars = (np.array(c_rows, np.int32), np.array(c_cols, np.int32), np.array(c_vals, np.float32))
+    starts = np.array([u.start for u in units], np.int64)
+    labelled = [i for i, u in enumerate(units) if u.label or named[i]]
+    return DocFeatures(
+        doc, units, texts, starts, labelled, answerable, named, cue, overall, form, refers, grams, chars, norms
+    )
+
+
+class Pool:
+    """All units of a municipality's response documents, in order, as sparse term columns."""
+
+    def __init__(self, docs: list[DocFeatures]) -> None:
+        self.docs = docs
+        sizes = [len(d.units) for d in docs]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.n = int(self.offsets[-1])
+        self.doc_of = np.repeat(np.arange(len(docs)), sizes)
+        self.cols = len(_VOCAB)
+        if not docs:
+            raise ValueError("a pool needs at least one response document")
+        docs_, at = docs, self.offsets[:-1]
+        self._g = _csc(
+            np.concatenate([d.grams[0] + o for d, o in zip(docs_, at, strict=True)]),
+            np.concatenate([d.grams[1] for d in docs_]),
+            None,
+            self.n,
+            self.cols,
+        )
+        self._c = _csc(
+            np.concatenate([d.chars[0] + o for d, o in zip(docs_, at, strict=True)]),
+            np.concatenate([d.chars[1] for d in docs_]),
+            np.concatenate([d.chars[2] for d in docs_]),
+            self.n,
+            self.cols,
+        )
+        self.norms = np.concatenate([d.norms for d in docs])
+        self.answerable = np.concatenate([d.answerable for d in docs])
+        self.cue = np.concatenate([d.cue for d in docs])
+        self.overall = np.concatenate([d.overall for d in docs])
+        self.form = np.concatenate([d.form for d in docs])
+        self.refers = np.array([o + k for d, o in zip(docs, self.offsets, strict=False) for k in d.refers], np.int64)
+        self._words: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._taken: dict[tuple[int, tuple[tuple[int, int], ...]], np.ndarray] = {}
+
+    def rows_of(self, column_ids: list[int], matrix: str = "g") -> tuple[np.ndarray, np.ndarray]:
+        """(rows, values) of these columns: the units holding each term (the inverted index)."""
+        m = self._g if matrix == "g" else self._c
+        parts = [(m.indptr[c], m.indptr[c + 1]) for c in column_ids if c < self.cols]
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0)
+        idx = np.concatenate([np.arange(a, b) for a, b in parts])
+        return m.indices[idx], m.data[idx]
+
+    def word(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where `word` matches (evidence.match, over every unit): (units, shares) with share ≥ MATCH_AT, and the
+        word's IDF in each document (evidence.Weights over that document's units)."""
+        got = self._words.get(word)
+        if got is None:
+            whole, stem, skeleton = word_grams(word)
+            share = self._share(whole)
+            if len(word) >= 7 and stem:
+                share = np.maximum(share, 0.9 * self._count(stem) / len(stem))
+            if len(word) >= 6:
+                share = np.maximum(share, 0.85 * self._count(skeleton) / len(skeleton))
+            units = np.flatnonzero(share >= MATCH_AT)
+            df = np.bincount(self.doc_of[units], minlength=len(self.docs))
+            idf = np.array([idf_of(word, int(df[i]), max(len(d.units), 1)) for i, d in enumerate(self.docs)])
+            got = self._words[word] = (units, share[units], idf)
+        return got
+
+    def _count(self, terms: frozenset[str]) -> np.ndarray:
+        rows, _ = self.rows_of([c for t in terms if (c := _VOCAB.get(t)) is not None])
+        return np.bincount(rows, minlength=self.n)
+
+    def _share(self, whole: frozenset[str]) -> np.ndarray:
+        return self._count(whole) / len(whole)
+
+    def dots(self, counts: Counter[str]) -> np.ndarray:
+        """The integer dot product of `counts` with every unit's character n-gram counts (exact in float64)."""
+        out = np.zeros(self.n)
+        for term, v in counts.items():
+            c = _VOCAB.get(term)
+            if c is None or c >= self.cols:
+                continue
+            rows, vals = self.rows_of([c], "c")
+            out[rows] += v * vals
+        return out
+
+    def taken(self, i: int, spans: list[tuple[int, int]]) -> np.ndarray:
+        """Units of document i that overlap a recommendation or a quotation of one."""
+        key = (i, tuple(spans))
+        got = self._taken.get(key)
+        if got is None:
+            got = self._taken[key] = np.array(
+                [any(s < u.end and u.start < e for s, e in spans) for u in self.docs[i].units], bool
+            )
+        return got
+
+    def speaking(self, i: int, k: int) -> str | None:
+        """The body key of who speaks in unit k of document i (the first body named in its first 80 chars)."""
+        d = self.docs[i]
+        if k not in d.speaking:
+            names = addressees.names(d.texts[k][:80])
+            d.speaking[k] = bodies.key(names[0]) if names else None
+        return d.speaking[k]
+
+
+def _csc(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray | None, n: int, m: int) -> sparse.csc_matrix:
+    """Columns = terms, rows = units (terms are unique per unit, so no entry is summed)."""
+    data = np.ones(len(rows), np.uint8) if vals is None else vals
+    mat = sparse.csc_matrix((data, (rows.astype(np.int64), cols.astype(np.int64))), shape=(n, m))
+    mat.sum_duplicates()
+    return mat
+
+
+_POOLS: dict[tuple[tuple[str, str, int, str | None], ...], Pool] = {}
+
+
+def pool_of(responses: list[Document], analyse: Callable[[Document], DocFeatures]) -> Pool:
+    """The pool of these response documents (the last few municipalities' pools are kept)."""
+    key = tuple((d.doc, d.doc_sha256, hash(d.text), d.meta.role) for d in responses)
+    got = _POOLS.get(key)
+    if got is None:
+        while len(_POOLS) >= POOLS:
+            _POOLS.pop(next(iter(_POOLS)))
+        got = _POOLS[key] = Pool([analyse(d) for d in responses])
+    return got
