@@ -250,7 +250,7 @@ _TOPIC = re.compile(
     re.IGNORECASE,
 )
 _AUDIT_TOPIC = re.compile(r"granskning", re.IGNORECASE)  # "granskningen av X" names an audit, not a row's topic
-_SINCE = re.compile(r"\b(?:sedan|efter|since|after)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_SINCE = re.compile(r"\b(?P<w>sedan|efter|since|after)\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -262,8 +262,8 @@ def _topic_text(question: str) -> str:
 
 def _asked_years(question: str) -> str:
     en = language(question) == "en"
-    if since := _SINCE.search(question):
-        return f"{since.group(1)} or later" if en else f"{since.group(1)} eller senare"
+    if first := _first_year(question):
+        return f"{first} or later" if en else f"{first} eller senare"
     return (" or " if en else " eller ").join(_YEAR.findall(question))
 
 
@@ -288,12 +288,20 @@ def _by_topic(question: str, rows: list[Recommendation]) -> tuple[list[Recommend
     return [r for r in rows if r.recommendation.doc in docs], True
 
 
+def _first_year(question: str) -> str | None:
+    """The first year a "sedan 2018" / "efter 2017" question asks about ("since" includes the year, "after" not)."""
+    if not (m := _SINCE.search(question)):
+        return None
+    year = int(m.group("y"))
+    return str(year + 1 if fold(m.group("w")) in ("efter", "after") else year)
+
+
 def _by_year(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
     """'sedan 2018' keeps rows dated 2018 or later; a bare year keeps that year's rows (unchanged if none match)."""
-    since = _SINCE.search(question)
+    first = _first_year(question)
     years = _YEAR.findall(question)
-    if since:
-        kept = [r for r in rows if r.date and r.date[:4].isdigit() and r.date[:4] >= since.group(1)]
+    if first:
+        kept = [r for r in rows if r.date and r.date[:4].isdigit() and r.date[:4] >= first]
     elif years:
         kept = [r for r in rows if r.date and r.date[:4] in years]
     else:

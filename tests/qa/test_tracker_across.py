@@ -129,3 +129,11 @@ def test_a_question_about_one_place_still_lists_that_places_rows(engine: Engine)
     assert a.notes["generator"] == "recommendations" and "scope" not in a.notes
     _checked(engine, a)
     assert len(a.citations) >= 5 and all(c.doc == "kavlinge-2016-barn-som-far-illa-yttrande.txt" for c in a.citations)
+
+
+def test_since_includes_the_year_and_after_does_not(engine: Engine):
+    since = engine.ask("Vilka kommuner har fått rekommendationer om intern kontroll sedan 2017?")
+    assert since.answer.startswith("1 kommun har fått 1 rekommendation om intern kontroll från 2017 eller senare")
+    assert [c.doc for c in since.citations] == ["skelleftea-2017-intern-kontroll.txt"]
+    after = engine.ask("Vilka kommuner har fått rekommendationer om intern kontroll efter 2017?")
+    assert after.answer.startswith("Inga rekommendationer om intern kontroll från 2018 eller senare i dokumenten.")
