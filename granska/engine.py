@@ -298,7 +298,8 @@ class Engine:
             tabled = self._routed(resolved, asked, hits, recs, resps, parsed, k)
             if tabled is not None:
                 ordered = _citing_first(hits, tabled.citations, self.searcher())
-                notes: dict[str, Any] = {**tabled.notes, **seen, "path": tabled.notes.get("generator")}
+                # The table's own "intent" note (the tracker answered a question read otherwise) stands over the reader's.
+                notes: dict[str, Any] = {**seen, **tabled.notes, "path": tabled.notes.get("generator")}
                 return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, notes)
         kind = asked.kind if asked.kind in routes.CUES else None
         result = answer(
@@ -355,6 +356,11 @@ class Engine:
         docs = self.documents()
         wants_facts = asked.path == "facts" and not (asked.kind == "auditor" and asked.plural)
         if wants_facts and (found := routes.facts_answer(question, asked, hits[:k], docs)):
+            return found
+        # "Vilka kommuner har fått rekommendationer om X, och vad svarade de?" asks the table across municipalities
+        # (read as "response" for its "svarade"): the table answers, from whichever documents hold the rows.
+        across = tracker.asks_across(question) and asked.kind in (*ROW_INTENTS, "response")
+        if across and (found := tracker.recommendations_answer(question, recs, hits[:k])):
             return found
         if asked.kind == "response" and (found := routes.response_answer(question, asked, recs, hits[:k])):
             return found

@@ -52,7 +52,14 @@ _WE = re.compile(r"^(vi|revisorerna|revisionen|granskningen)\b")
 _SECTION_REC = re.compile(r"rekommend|atgard|forbattring|utvecklingsomrade")
 _SECTION_ANSWER = re.compile(r"\bsvar|yttrande|synpunkter|kommentar")
 _SECTION_FINDING = re.compile(r"iakttagelse|resultat|inledning|bakgrund|syfte|metod|innehall")
+_BODY_LEAD = re.compile(rf"[\W\d]*{bodies.BODY}\s+")
 WINDOW = 300  # characters before a unit read for its context ("Rekommendationer", "svar")
+
+
+def _after_body(f: str) -> str:
+    """The unit's text after a body that opens it ("kommunstyrelsen vidareutvecklar …" -> "vidareutvecklar …")."""
+    m = _BODY_LEAD.match(f)
+    return f[m.end() :] if m and not f.rstrip().endswith(":") else ""  # "X ger följande svar:" introduces
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -91,7 +98,9 @@ def features(doc: Document, folded: str, units: list[Unit], i: int, rule_hit: bo
     out: dict[str, float] = {
         "bias": 1.0,
         "rule_hit": float(rule_hit),
-        "directive_first": float(bool(_DIRECTIVE.match(f))),
+        # "Säkerställa att …", "säkerställer att …" after "rekommenderar vi X att:", or the same clause with its
+        # subject in the item ("Kommunstyrelsen vidareutvecklar anvisningar …"): one directive act, one feature.
+        "directive_first": float(bool(_DIRECTIVE.match(f) or _DIRECTIVE.match(_after_body(f)))),
         "modal": float(bool(_MODAL.search(f))),
         "should": float(bool(_SHOULD.search(f))),
         "should_recommend": float(bool(_SHOULD.search(f)) and bool(_REC_NOUN.search(f) or _RECOMMEND.search(f))),

@@ -26,6 +26,7 @@ _INLINE = re.compile(
     r"(?<=\s)(?:[•❖▪●◦]|[-–](?=\s+[A-ZÅÄÖ])|[a-h]\)(?=\s+[A-ZÅÄÖ]))"
     r"|(?<=:)\s+(?=[A-ZÅÄÖ][a-zåäö]+\s)"  # "att: Ta fram …": the introduction ends at its colon
     r"|(?<=\n)[ \t]*(?=[eo][ \t]+[A-ZÅÄÖa-zåäö]{2})"  # an OCR'd bullet opening a line ("e Nämnden ska …")
+    r"|(?<=\n)[ \t]*(?=\d{1,2}[.)][ \t]+[A-ZÅÄÖa-zåäö])"  # a numbered item opening a line ("…,\n2. säkerställa")
 )
 # An OCR'd bullet read as "e"/"o" before a capital: only where a line starts (elsewhere "e" may be a word).
 _LINE_BULLET = re.compile(r"^[eo][ \t]+(?=[A-ZÅÄÖ][a-zåäö])")

@@ -208,7 +208,34 @@ def build(
     for g in groups:
         by_place.setdefault(_group_place(g), []).append(g)
     siblings = {key: Weights([g[0].context for g in gs]) for key, gs in by_place.items()}
-    return [_row(g, documents, taken, siblings[_group_place(g)]) for g in groups]
+    verdicts = _verdicts(groups, documents, taken)
+    return [_row(g, documents, taken, siblings[_group_place(g)], verdicts[i]) for i, g in enumerate(groups)]
+
+
+def _follow_ups_of(documents: dict[str, Document], doc: Document) -> list[Document]:
+    here = place(doc.meta.municipality)
+    return [d for d in documents.values() if here and place(d.meta.municipality) == here and linking.is_follow_up(d)]
+
+
+def _verdicts(
+    groups: list[list[Found]], documents: dict[str, Document], taken: dict[str, list[tuple[int, int]]]
+) -> list[list[tuple[str, Span]]]:
+    """Each group's follow-up verdicts: those on the recommendation itself (by its words); where there are none,
+    the verdict on its audit as a whole (by the audit's title), unless that passage is the verdict another
+    recommendation of the place has by its own words. A follow-up that goes through an audit's recommendations one
+    by one shares the audit's title words with every verdict line; the title would give each the first one's."""
+    later = [_follow_ups_of(documents, g[0].doc) for g in groups]
+    own = [linking.follow_ups(g[0], docs, taken) if docs else [] for g, docs in zip(groups, later, strict=True)]
+    claimed: dict[str, set[tuple[str, int]]] = {}
+    for g, vs in zip(groups, own, strict=True):
+        claimed.setdefault(_group_place(g), set()).update((sp.doc, sp.start) for _, sp in vs)
+    out = []
+    for g, docs, vs in zip(groups, later, own, strict=True):
+        if not vs and docs:
+            by_title = linking.follow_ups(g[0], docs, taken, title=_title(g[0].doc))
+            vs = [(v, sp) for v, sp in by_title if (sp.doc, sp.start) not in claimed[_group_place(g)]]
+        out.append(vs)
+    return out
 
 
 def _group_place(g: list[Found]) -> str:
@@ -222,7 +249,11 @@ def _title(doc: Document) -> str:
 
 
 def _row(
-    g: list[Found], documents: dict[str, Document], taken: dict[str, list[tuple[int, int]]], siblings: Weights
+    g: list[Found],
+    documents: dict[str, Document],
+    taken: dict[str, list[tuple[int, int]]],
+    siblings: Weights,
+    verdicts: list[tuple[str, Span]],
 ) -> Recommendation:
     first = g[0]
     meta = first.doc.meta
@@ -234,8 +265,7 @@ def _row(
     history: list[dict[str, Any]] = []
     if response is not None:
         history.append({"status": status, "date": documents[response.doc].meta.date, "span": response})
-    later = [d for d in mine if linking.is_follow_up(d)]
-    for verdict, span in linking.follow_ups(first, later, taken, title=_title(first.doc)):
+    for verdict, span in verdicts:
         history.append({"status": verdict, "date": documents[span.doc].meta.date, "span": span})
     history.sort(key=lambda h: str(h["date"] or ""))
     s = first.span

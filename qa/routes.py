@@ -13,6 +13,7 @@ from dataclasses import replace
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
 from granska.qa.recommendations import Recommendation
+from granska.qa.tracker import quoted_answer
 
 from granska.text import content_words, fold, for_matching, language, sentence_spans
 from granska.types import Answer, Document, Fact, Hit, Span
@@ -158,16 +159,9 @@ def response_answer(question: str, intent: Intent, rows: list[Recommendation], h
     best_cov, best = max(scored, key=lambda x: x[0])
     if best_cov < RESPONSE_AT or best.response is None:
         return None
+    notes = {"generator": "responses", "status": best.status}
     s = best.response
-    text = f"{best.addressee}: ”{_oneline(s.text)}” [1]"
-    return Answer(
-        question,
-        text,
-        False,
-        [Span(s.doc, s.start, s.end, s.page, s.text, best_cov)],
-        hits,
-        notes={"generator": "responses", "status": best.status},
-    )
+    return quoted_answer(question, str(best.addressee), s, best_cov, hits, notes, quote=_oneline(s.text))
 
 
 def _numbered(row: Recommendation, number: str) -> bool:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from granska.index.search import meta_matches
 from granska.qa import addressees, bodies
 from granska.qa.evidence import coverage
+from granska.qa.recommend_search import holds_every_word, search_rows  # engine, tests: tracker.search_rows
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 
-from granska.text import char_tokens, content_words, fold, for_matching, language, sentence_spans
+from granska.text import content_words, fold, for_matching, language, sentence_spans
 from granska.types import Answer, DocMeta, Document, Hit, Span
 
 Row = TypeVar("Row", Recommendation, Responsibility)
@@ -83,9 +84,16 @@ def filter_rows(
     return out
 
 
+def asks_across(question: str) -> bool:
+    """'Vilka kommuner har fått …', 'Which municipalities …': a question about the table across municipalities,
+    whose answer need not come from the documents the passages point to."""
+    return bool(_ACROSS.search(question))
+
+
 def recommendations_answer(question: str, rows: list[Recommendation], hits: list[Hit]) -> Answer | None:
     if not _ASKS_RECS.search(question) or not rows:
         return None
+    across = asks_across(question)
     places, rows = _only_places_named(question, rows)
     named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
     if named:
@@ -96,8 +104,12 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     rows, topical = _by_topic(question, rows)
     rows, dated = _by_year(question, rows)
     asked_year = bool(_SINCE.search(question) or _YEAR.search(question))
-    if not rows or not (places or named or auditors or topical):
+    if not rows or not (places or named or auditors or topical or (across and dated)):
         return None
+    if across and not topical and content_words(_topic_text(question)):
+        return None  # a topic no row is about: listing the table's other rows would pass them off as about it
+    if across:
+        return _across_answer(question, rows, hits, dated=dated or not asked_year)
     en = language(question) == "en"
     who = (
         rows[0].addressee
@@ -118,17 +130,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
             if en
             else "Inga från de efterfrågade åren i dokumenten; tidigare: "
         ) + head
-    cites = [
-        Span(
-            r.recommendation.doc,
-            r.recommendation.start,
-            r.recommendation.end,
-            r.recommendation.page,
-            r.recommendation.text,
-            1.0,
-        )
-        for r in rows
-    ]
+    cites = [_cite(r.recommendation) for r in rows]
     several = len({r.municipality for r in rows}) > 1
     body = " ".join(
         f"{f'{r.municipality}: ' if several and r.municipality else ''}”{_oneline(c.text)}” [{i}]"
@@ -141,7 +143,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
         for r in answered:
             s = r.response
             assert s is not None
-            cites.append(Span(s.doc, s.start, s.end, s.page, s.text, 1.0))
+            cites.append(_cite(s))
             parts.append(f"({r.status}) ”{_oneline(s.text)}” [{len(cites)}]")
         label = "Answers" if en else "Svar"
         body += f" {label}: " + (
@@ -150,37 +152,156 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations"})
 
 
-_ASKS_ANSWER = re.compile(r"\b(svarade|svarat|svar|answered|respond\w*|replied)\b", re.IGNORECASE)
-# "rekommendationer om intern kontroll", "granskningen av rutiner för rekrytering": the topic asked about.
-_TOPIC = re.compile(
-    r"\b(?:om|avseende|kring|rörande|granskning(?:en)? av|about|on)\s+(?P<t>[^?,]+?)"
-    r"(?=\s+(?:i|inom|sedan|och|efter|till|från|in|since|and)\s|[?,]|$)",
+def _cite(s: Span | dict[str, Any]) -> Span:
+    """A row's span as a citation (status_history spans are dicts once the rows were stored and read back)."""
+    if isinstance(s, dict):
+        return Span(s["doc"], s["start"], s["end"], s["page"], s["text"], 1.0)
+    return Span(s.doc, s.start, s.end, s.page, s.text, 1.0)
+
+
+def _across_answer(question: str, rows: list[Recommendation], hits: list[Hit], *, dated: bool) -> Answer:
+    """The municipalities, then each matching recommendation with its date, addressee and what became of it (the
+    linked answer quoted, or its status), every item cited. `dated` False: no row is from the years asked about,
+    which the answer says first; the rows listed are then the earlier ones, each with its date."""
+    en = language(question) == "en"
+    unknown = "municipality not given" if en else "kommun ej angiven"
+    places = list(dict.fromkeys(r.municipality for r in rows if r.municipality))
+    listed = ", ".join(places) + (
+        f" ({unknown}: {sum(not r.municipality for r in rows)})" if None in {r.municipality for r in rows} else ""
+    )
+    topic = _topic_text(question)
+    about = (f" about {topic}" if en else f" om {topic}") if topic else ""
+    n = len(rows)
+    asked = _asked_years(question)
+    if dated and asked:
+        about += f" from {asked}" if en else f" från {asked}"
+    if dated:
+        head = (
+            f"{len(places)} municipalit{'ies' if len(places) > 1 else 'y'} received {n} recommendation"
+            f"{'s' if n > 1 else ''}{about}: {listed}."
+            if en
+            else f"{len(places)} kommun{'er' if len(places) > 1 else ''} har fått {n} rekommendation"
+            f"{'er' if n > 1 else ''}{about}: {listed}."
+        )
+    else:
+        head = (
+            f"No recommendation{about} from {asked} in the documents. Earlier ones ({listed}):"
+            if en
+            else f"Inga rekommendationer{about} från {asked} i dokumenten. Tidigare ({listed}):"
+        )
+    cites: list[Span] = []
+    parts: list[str] = []
+    wants_answer = bool(_ASKS_ANSWER.search(question))
+    for r in rows:
+        cites.append(_cite(r.recommendation))
+        who = ", ".join(x for x in (r.municipality or unknown, r.date, r.addressee) if x)
+        part = f"{who}: ”{_oneline(r.recommendation.text)}” [{len(cites)}]"
+        if wants_answer or r.response is not None:
+            part += " – " + _fate(r, cites, en=en)
+        parts.append(part + ("" if part.endswith(".") else "."))
+    notes = {"generator": "recommendations", "intent": "recommendations", "scope": "municipalities"}
+    return Answer(question, f"{head} {' '.join(parts)}", False, cites, hits, notes=notes)
+
+
+def _fate(r: Recommendation, cites: list[Span], *, en: bool) -> str:
+    """What became of one recommendation: each dated step of its history (the answer, later follow-ups' verdicts)
+    quoted and cited, oldest first; its status alone when nothing answered it."""
+    labels = _STATUS_EN if en else _STATUS_SV
+    steps = []
+    for h in r.status_history:
+        cites.append(_cite(h["span"]))
+        steps.append(f"{labels.get(h['status'], h['status'])}: ”{_oneline(cites[-1].text)}” [{len(cites)}]")
+    return "; ".join(steps) or labels.get(r.status, r.status)
+
+
+_STATUS_SV = {
+    "answered": "svar",
+    "partly": "delvis bemött",
+    "rejected": "avvisad",
+    "not_answered": "svaret säger inget om den",
+    "no_response_in_corpus": "inget svar i dokumenten",
+    "implemented": "åtgärdad enligt uppföljning",
+    "partly_implemented": "delvis åtgärdad enligt uppföljning",
+    "not_implemented": "ej åtgärdad enligt uppföljning",
+    "in_progress": "arbete pågår enligt uppföljning",
+}
+_STATUS_EN = {
+    "answered": "answer",
+    "partly": "partly accepted",
+    "rejected": "rejected",
+    "not_answered": "the answer says nothing on it",
+    "no_response_in_corpus": "no answer in the documents",
+    "implemented": "implemented per follow-up",
+    "partly_implemented": "partly implemented per follow-up",
+    "not_implemented": "not implemented per follow-up",
+    "in_progress": "in progress per follow-up",
+}
+_ACROSS = re.compile(
+    r"\b(?:vilka|which|what)\s+(?:kommuner|regioner|kommuner och regioner|municipalit(?:y|ies)|regions|councils)\b"
+    r"|\bi vilka kommuner\b|\bin which municipalit",
     re.IGNORECASE,
 )
-_SINCE = re.compile(r"\b(?:sedan|efter|since|after)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_ASKS_ANSWER = re.compile(r"\b(svarade|svarat|svar|answer\w*|respond\w*|replied|reply)\b", re.IGNORECASE)
+# "rekommendationer om intern kontroll", "granskningen av rutiner för rekrytering": the topic asked about.
+_TOPIC = re.compile(
+    r"\b(?P<p>om|avseende|kring|rörande|angående|gällande|beträffande|som gäller|granskning(?:en)? av|about|on"
+    r"|regarding|concerning)\s+(?P<t>[^?,]+?)"
+    r"(?=\s+(?:i|inom|sedan|och|efter|till|från|in|since|and|after|from)\s|[?,]|$)",
+    re.IGNORECASE,
+)
+_AUDIT_TOPIC = re.compile(r"granskning", re.IGNORECASE)  # "granskningen av X" names an audit, not a row's topic
+_SINCE = re.compile(r"\b(?P<w>sedan|efter|since|after)\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
-def _by_topic(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
-    """The rows of the audits whose recommendations or answers match the question's topic (unchanged if none do):
-    every recommendation of a matching audit document, not only the sentence that holds the words."""
+def _topic_text(question: str) -> str:
+    """The topic as asked ("intern kontroll", "internal control"), without a year."""
     m = _TOPIC.search(question)
-    topic = _YEAR.sub(" ", m.group("t")) if m else ""  # the year is _by_year's business
-    if not content_words(topic):
+    return re.sub(r"\s+", " ", _YEAR.sub(" ", m.group("t"))).strip() if m else ""
+
+
+def _asked_years(question: str) -> str:
+    en = language(question) == "en"
+    if first := _first_year(question):
+        return f"{first} or later" if en else f"{first} eller senare"
+    return (" or " if en else " eller ").join(_YEAR.findall(question))
+
+
+def _by_topic(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
+    """The rows matching the question's topic (unchanged if none do). "rekommendationer om X": the rows about X;
+    "granskningen av X": every recommendation of the audit documents whose rows match (the topic names the
+    audit, and its rows need not repeat it)."""
+    m = _TOPIC.search(question)
+    topic = _topic_text(question)
+    if language(question) == "en":
+        # for_matching tells English by its function words; a bare topic ("internal control") has none of its own.
+        topic = for_matching(f"the {topic}")
+    if not m or not content_words(topic):
         return rows, False
     hits = search_rows(rows, topic)
     if not hits:
         return rows, False
+    if not _AUDIT_TOPIC.match(m.group("p")):
+        matched = {id(h) for h in hits if holds_every_word(h, topic)}
+        return ([r for r in rows if id(r) in matched], True) if matched else (rows, False)
     docs = {h.recommendation.doc for h in hits}
     return [r for r in rows if r.recommendation.doc in docs], True
 
 
+def _first_year(question: str) -> str | None:
+    """The first year a "sedan 2018" / "efter 2017" question asks about ("since" includes the year, "after" not)."""
+    if not (m := _SINCE.search(question)):
+        return None
+    year = int(m.group("y"))
+    return str(year + 1 if fold(m.group("w")) in ("efter", "after") else year)
+
+
 def _by_year(question: str, rows: list[Recommendation]) -> tuple[list[Recommendation], bool]:
     """'sedan 2018' keeps rows dated 2018 or later; a bare year keeps that year's rows (unchanged if none match)."""
-    since = _SINCE.search(question)
+    first = _first_year(question)
     years = _YEAR.findall(question)
-    if since:
-        kept = [r for r in rows if r.date and r.date[:4].isdigit() and r.date[:4] >= since.group(1)]
+    if first:
+        kept = [r for r in rows if r.date and r.date[:4].isdigit() and r.date[:4] >= first]
     elif years:
         kept = [r for r in rows if r.date and r.date[:4] in years]
     else:
@@ -208,17 +329,19 @@ def responsibility_answer(question: str, rows: list[Responsibility], hits: list[
     best_cov, _, best = max(scored, key=lambda x: (x[0], x[1]))
     if best_cov < RESPONSIBILITY_AT:
         return None
-    s = best.source
     since = f" ({best.since})" if best.since else ""
-    text = f"{best.body}{since}: ”{_oneline(s.text)}” [1]"
-    return Answer(
-        question,
-        text,
-        False,
-        [Span(s.doc, s.start, s.end, s.page, s.text, best_cov)],
-        hits,
-        notes={"generator": "responsibilities"},
+    return quoted_answer(
+        question, f"{best.body}{since}", best.source, best_cov, hits, {"generator": "responsibilities"}
     )
+
+
+def quoted_answer(
+    question: str, who: str, s: Span, score: float, hits: list[Hit], notes: dict[str, Any], *, quote: str | None = None
+) -> Answer:
+    """A table answer quoting one span: "{who}: ”{quote}” [1]" (the span's text on one line unless given), cited
+    with the row's score."""
+    text = f"{who}: ”{quote if quote is not None else _oneline(s.text)}” [1]"
+    return Answer(question, text, False, [Span(s.doc, s.start, s.end, s.page, s.text, score)], hits, notes=notes)
 
 
 def auditors_answer(
@@ -260,77 +383,3 @@ def auditors_answer(
     )
     quotes = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, f"{listed}: {quotes}", False, cites, hits, notes={"generator": "metadata"})
-
-
-SEARCH_AT = 0.6  # character-n-gram cosine a row needs to match a search
-DENSE_Z = 2.0  # standard deviations above the rows' mean embedding cosine for a row to match on meaning alone
-
-
-class Encoder(Protocol):
-    """What dense search needs of an embedder (granska.index.embedders.Embedder has it)."""
-
-    def encode(self, texts: list[str], *, query: bool = False) -> Any: ...
-
-
-def _row_text(r: Recommendation) -> str:
-    parts = [r.recommendation.text, r.response.text if r.response else "", r.addressee or "", r.section or ""]
-    return " ".join(parts)
-
-
-def lexical_scores(rows: Sequence[Recommendation], query: str) -> list[float]:
-    """Share of the query's folded character n-grams each row holds (a long row is not penalised for saying more)."""
-    import math
-    from collections import Counter
-
-    q = Counter(char_tokens(for_matching(query), drop_stopwords=True))
-    qn = math.sqrt(sum(v * v for v in q.values()))
-    if not qn:
-        return [1.0] * len(rows)
-    out = []
-    for r in rows:
-        g = Counter(char_tokens(_row_text(r), drop_stopwords=True))
-        out.append(sum(min(v, g[k]) for k, v in q.items() if k in g) / sum(q.values()))
-    return out
-
-
-def dense_scores(rows: Sequence[Recommendation], query: str, encoder: Encoder) -> list[float]:
-    """Cosine of the query's and each row's embedding (normalised vectors)."""
-    if not rows:
-        return []
-    q = encoder.encode([query], query=True)[0]
-    texts = [_row_text(r) for r in rows]
-    cache = _VECTORS.setdefault(str(getattr(encoder, "fingerprint", id(encoder))), {})
-    todo = [t for t in dict.fromkeys(texts) if t not in cache]
-    if todo:  # rows are encoded once per process: the table changes rarely, queries often
-        cache.update(zip(todo, encoder.encode(todo), strict=True))
-    return [float(cache[t] @ q) for t in texts]
-
-
-_VECTORS: dict[str, dict[str, Any]] = {}
-
-
-def _standardised(values: list[float]) -> list[float]:
-    if len(values) < 3:
-        return [0.0] * len(values)
-    mean = sum(values) / len(values)
-    sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
-    return [(v - mean) / sd if sd > 0 else 0.0 for v in values]
-
-
-def search_rows(rows: Sequence[Recommendation], query: str, *, encoder: Encoder | None = None) -> list[Recommendation]:
-    """Rows whose text, with its quotations and response, matches `query`, best first.
-
-    Lexical: folded character n-grams (SEARCH_AT). With an `encoder`, a row also matches on meaning (DENSE_AT),
-    so "recruitment" finds "rekrytering"; rows matching both rank first."""
-    if not content_words(query):
-        return list(rows)
-    lex = lexical_scores(rows, query)
-    dense = _standardised(dense_scores(rows, query, encoder)) if encoder is not None else [-9.0] * len(rows)
-    # e5 cosines crowd together (0.78-0.90 for related and unrelated rows alike): a row matches on meaning
-    # when it stands out from this query's other rows, not by an absolute cosine.
-    scored = [
-        ((x >= SEARCH_AT) + (d >= DENSE_Z), x + max(d, 0.0) / 10, r)
-        for x, d, r in zip(lex, dense, rows, strict=True)
-        if x >= SEARCH_AT or d >= DENSE_Z
-    ]
-    return [r for _, _, r in sorted(scored, key=lambda t: (-t[0], -t[1]))]
