@@ -1,9 +1,12 @@
-"""The answer must be about what was asked: a quantity of the asked thing, a board's answer from its answer.
+"""The answer must be about what was asked: a quantity of the asked thing, a board's answer from its answer,
+a wrong firm contradicted where the document names its own.
 
 Sentences are read from the real audit documents; the questions are written for this test (none is a dataset
 question), so they check the general rule, not a tuned case."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_quantity
@@ -78,3 +81,11 @@ def test_a_question_about_the_question_put_is_not_a_response():
 
     assert intent.read("Vilken fråga ville revisorerna ha nämndens svar på?").kind == "purpose"
     assert intent.read("By which date was the board to reply to the auditors?").kind == "when"
+
+
+def test_a_claim_naming_the_wrong_firm_cites_where_the_document_names_its_firm(engine: Engine):
+    v = engine.verify("Granskningen av direktupphandling och avtalstrohet i Uddevalla kommun gjordes av KPMG.")
+    assert v.verdict == "contradicted", v.explanation
+    assert v.citations and re.search(r"\bEY\b", v.citations[0].text), v.citations
+    docs = engine.documents()
+    assert docs[v.citations[0].doc].text[v.citations[0].start : v.citations[0].end] == v.citations[0].text
