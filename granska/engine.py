@@ -316,6 +316,7 @@ class Engine:
             cue_share=routes.CUED_SHARE.get(asked.kind, routes.CUED_SHARE["default"]),
             follow_cue=asked.kind == "response",
             purpose=asked.kind == "purpose",
+            confined=asked.kind == "response",
         )
         notes = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:

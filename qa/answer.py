@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from granska.qa import abstain, scorer
+from granska.qa.answer_quantity import about_the_asked, asked_terms
 from granska.qa.evidence import Scored, Weights, answer_type, answerable, gives_answer_type, sentences
 
 from granska.settings import AnswerSettings
@@ -41,6 +42,7 @@ def answer(
     cue_share: float = 0.6,
     follow_cue: bool = False,
     purpose: bool = False,
+    confined: bool = False,
 ) -> Answer:
     """Extractive answer from the retrieved passages; abstains when the best evidence covers too little.
 
@@ -49,7 +51,9 @@ def answer(
     sentences after an introduction ending in ':' (flattened text has no bullets). outlines: the documents'
     outlines, so each sentence is judged by the section it stands in (a TOC line never answers). purpose: the
     question asks what an audit set out to answer, which reports state as questions; otherwise a sentence that
-    asks ("Har nämnden säkerställt …?") never stands as the answer.
+    asks ("Har nämnden säkerställt …?") never stands as the answer. confined: only a sentence of a document of
+    `roles` or in a section of `sections` may answer, else the answer abstains (a board's answer is in its
+    answer document or answer section; the audit report's finding is no answer of the board's).
     """
     outlines = outlines or {}
     if not hits:
@@ -73,12 +77,20 @@ def answer(
     # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
     leads = [s for s in ranked if not fragment(s.span.text)]
+    if confined:
+        leads = [s for s in leads if s.hit.meta.role in roles or _kind_at(outlines, s) in sections]
     # The coverage rule reads the best coverage (the learned selector may rank a less-covering sentence first).
     best = (leads[0].coverage if model is None else max(s.coverage for s in leads)) if leads else 0.0
     if silent or not leads or best < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
-    chosen = _choose(ranked, 1 if follow_cue else settings.max_sentences, lists=lists)
+    # When the best sentence gives what a typed question asks for (a date for "när"), a runner-up must too.
+    chosen = _choose(
+        ranked,
+        1 if follow_cue else settings.max_sentences,
+        lists=lists,
+        typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
+    )
     if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
         # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.
         best = chosen[0]
@@ -125,12 +137,15 @@ def admissible(
     question: str, ranked: list[Scored], outlines: Mapping[str, Outline], *, purpose: bool = False
 ) -> list[Scored]:
     """The candidates that may stand in an answer at all, in their order: no contact line, title line or TOC
-    line; for a "how many / how much" question only sentences with a real quantity; no sentence that asks,
+    line; for a "how many / how much" question only sentences with a real quantity of the thing asked (a cost
+    for "vad kostade", the counted noun for "hur många"); no sentence that asks,
     unless the question asks for questions (an audit's questions, its purpose)."""
+    terms = asked_terms(question)
     return [
         s
         for s in ranked
-        if gives_answer_type(question, _counted_text(question, s.span.text), strict=True)
+        if gives_answer_type(question, counted := _counted_text(question, s.span.text), strict=True)
+        and about_the_asked(question, counted, terms=terms)
         and not junk(s.span.text)
         and not _title_line(s)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
@@ -138,8 +153,11 @@ def admissible(
     ]
 
 
-def _choose(ranked: list[Scored], limit: int, *, lists: bool = False) -> list[Scored]:
-    """The best sentence first; then the items of a list it introduces, or a close runner-up."""
+def _choose(
+    ranked: list[Scored], limit: int, *, lists: bool = False, typed: Callable[[str], bool] | None = None
+) -> list[Scored]:
+    """The best sentence first; then the items of a list it introduces, or a close runner-up (one that gives
+    the asked answer type, when `typed` says the best one gives it)."""
     best = ranked[0]
     after = sorted(
         (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
@@ -156,10 +174,11 @@ def _choose(ranked: list[Scored], limit: int, *, lists: bool = False) -> list[Sc
         # The best sentence leads into a list ("… Kommunstyrelsen bör i detta avseende:"): quote the list too.
         return [best, after[0], *items]
     chosen = [best]
+    typed = typed if typed is not None and typed(best.span.text) else None
     for s in ranked[1:]:
         if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:
             break
-        if fold(s.span.text) != fold(best.span.text):
+        if fold(s.span.text) != fold(best.span.text) and (typed is None or typed(s.span.text)):
             chosen.append(s)
     return chosen
 

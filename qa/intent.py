@@ -72,7 +72,9 @@ _RULES: list[tuple[str, str]] = [
     ),
     ("reference", r"\b(?:diarienummer|diarienr|dnr|arendenummer|reference number|case number|registration number)\b"),
     ("status", r"\bforeslas\b.{0,60}\bbesluta\b"),
-    ("when", r"\b(?:by what date|senast vilket datum|senast nar|what date|vilket datum)\b"),
+    ("when", r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum)\b"),
+    # "Vilken fråga ville revisorerna ha styrelsens svar på?" asks for the question put, not for the answer.
+    ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+)?(?:fraga|fragor|questions?)\b"),
     (
         "response",
         r"\b(?:hur|vad)\b.{0,50}\b(?:svarade|svarar|svarat|besvarade|besvara[rs]?)\b(?!.{0,60}\brevisionsfrag)",

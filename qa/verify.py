@@ -84,7 +84,11 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
         return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
     best = candidates[0]
-    reason = _conflict(matched, best) or _other_firm(claim, best, hits)
+    reason = _conflict(matched, best)
+    if reason is None and (firms := _other_firm(claim, best, hits)):
+        # The verdict rests on where the document names its firm: that sentence is the citation.
+        reason = f"den anger {', '.join(sorted(t.upper() if len(t) <= 4 else t.capitalize() for t in firms))}"
+        best = _naming(ranked, best, firms)
     span = Span(best.span.doc, best.span.start, best.span.end, best.span.page, best.span.text, best.coverage)
     if reason:
         return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
@@ -111,17 +115,23 @@ def _degree(text: str) -> str | None:
     return next((name for name, p in _DEGREES if p.search(text)), None)
 
 
-def _other_firm(claim: str, s: Scored, hits: list[Hit]) -> str | None:
-    """'… genomfördes av KPMG' where the source's document names another firm and never this one."""
+def _other_firm(claim: str, s: Scored, hits: list[Hit]) -> set[str]:
+    """'… genomfördes av KPMG' where the source's document names another firm and never this one: the firms
+    it names (empty when there is no such conflict)."""
     named = set(_FIRMS.findall(fold(claim)))
     if not named:
-        return None
+        return set()
     doc_text = " ".join(fold(h.chunk.text) for h in hits if h.chunk.doc == s.span.doc)
     firm = fold(s.hit.meta.auditor or "")
     theirs = set(_FIRMS.findall(doc_text)) | set(_FIRMS.findall(firm))
-    if theirs and not (named & theirs):
-        return f"den anger {', '.join(sorted(t.upper() if len(t) <= 4 else t.capitalize() for t in theirs))}"
-    return None
+    return theirs if theirs and not (named & theirs) else set()
+
+
+def _naming(ranked: list[Scored], best: Scored, firms: set[str]) -> Scored:
+    """The best-covering sentence of the source's document that names one of its firms, else `best` (the
+    firm may be named only in the metadata)."""
+    naming = [s for s in ranked if s.span.doc == best.span.doc and set(_FIRMS.findall(fold(s.span.text))) & firms]
+    return max(naming, key=lambda s: s.coverage) if naming else best
 
 
 def _bodies(text: str) -> list[str]:

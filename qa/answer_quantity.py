@@ -1,0 +1,93 @@
+"""A quantity answers only when it is a quantity *of the thing asked*.
+
+"Hur mycket kostade granskningen?" is not answered by "Utbetalningar till ett värde av 4,5 miljarder kr …":
+the sentence gives an amount, but not a cost. A question that asks for a quantity names what it measures (a
+cost, or the noun after "hur många" / "antalet" / "how many"); a sentence answers only when a word of that
+stem stands near one of its numbers. General grammar and vocabulary of Swedish and English questions; no word
+of the documents.
+"""
+
+from __future__ import annotations
+
+import re
+
+from granska.text import fold, for_matching, language
+
+NEAR = 12  # words between the number and the asked term, either side, within the sentence
+
+# The question asks for a quantity: the quantity phrase comes before any other question word ("Med hjälp av
+# vad räknar man ut hur många dagar …?" asks for a means, not a count).
+_QUANTITY = re.compile(
+    r"\b(?:hur (?:manga|mycket|stor[at]?|hog[at]?|lang[at]?)|how (?:many|much|large|big|high|long)"
+    r"|vad (?:kostade|kostar|kostat)|vilket belopp|what (?:did|does|was|is)\b.{0,80}\bcost|antal(?:et)?)\b"
+)
+_OTHER_QUESTION = re.compile(r"\b(?:vad|vem|var|varfor|vilken|vilket|vilka|what|who|where|why|which)\b")
+# A cost is named by these words, or by "för"/"for" right before the sum ("beställa för 100 kr").
+_ASKS_COST = re.compile(r"\b(?:kosta\w*|kostn\w*|cost\w*|pris\w*|price\w*|spen[dt]\w*)\b")
+_COST_WORDS = ("kost", "pris", "avgift", "arvod", "cost", "price", "fee")
+_PRICE_FOR = re.compile(r"^for$")
+# "hur många X", "antalet X", "how many X": X is what is counted (an adjective such as "olika" may stand first).
+_COUNTED = re.compile(
+    r"\b(?:hur manga|how many|antal(?:et)?(?: av)?)\s+(?:(?:olika|nya|egna|different|new)\s+)?([a-z][a-z-]{2,})"
+)
+# After "hur många" a verb means the counted thing is unnamed ("Hur många antogs …", "Hur många har …"); in
+# Swedish a word ending in -s there is a passive verb (plural nouns end in -r, -n, -or, -er, -ar).
+_VERB = re.compile(r"^(?:har|hade|var|ar|finns|fanns|fick|blev|kan|ska|gick|kom|did|do|does|are|were|have|has)$")
+_PASSIVE = re.compile(r"[a-z]s$")
+_NUMBER = re.compile(r"\d|^(?:tva|tre|fyra|fem|sex|sju|atta|nio|tio|elva|tolv|tjugo|hundra|tusen)\W*$")
+_TOKEN = re.compile(r"\S+")
+
+
+def asks_quantity(question: str) -> bool:
+    """The question asks how much / how many (first), not something else about a quantity."""
+    folded = fold(question)
+    m = _QUANTITY.search(folded)
+    return m is not None and not _OTHER_QUESTION.search(folded[: m.start()])
+
+
+def asked_terms(question: str) -> tuple[str, ...]:
+    """The stems the answer's number must stand beside (folded), or () when the question asks no quantity or
+    names no measured thing of its own (a plain "hur mycket pengar …" is answered by any sum)."""
+    if not asks_quantity(question):
+        return ()
+    folded = fold(question)
+    terms: list[str] = []
+    if _ASKS_COST.search(folded):
+        terms += _COST_WORDS
+    english = language(question) == "en"
+    if (m := _COUNTED.search(folded)) and not _VERB.search(word := m.group(1)):
+        if not english and _PASSIVE.search(word):
+            return tuple(terms)
+        if english:  # the documents are Swedish: the counted noun as the glossary renders it
+            word = fold(for_matching(f"how many {word}")).strip() or word
+        terms += [_stem(w) for w in re.split(r"[\s-]+", word) if len(w) >= 3]
+    return tuple(terms)
+
+
+def _stem(word: str) -> str:
+    """The word's stem, roughly: its first 70% and at least four letters (patienter ~ patient)."""
+    return word[: max(4, 7 * len(word) // 10)]
+
+
+def _related(stem: str, word: str) -> bool:
+    """The sentence word is of the asked stem, also inside a compound ("hemsjukvårdspatienter" ~ "patienter")."""
+    return stem in word or (len(word) >= 5 and _stem(word) in stem)
+
+
+def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None = None) -> bool:
+    """True when the question names no measured thing, or a number of `text` has that thing's word within
+    NEAR words (for a cost also "för 100 kr"). `text` is the sentence as read for its quantities."""
+    terms = asked_terms(question) if terms is None else terms
+    if not terms:
+        return True
+    tokens = [re.sub(r"\W+", "", fold(t)) for t in _TOKEN.findall(text)]
+    cost = terms[0] == _COST_WORDS[0]
+    for i, t in enumerate(tokens):
+        if not _NUMBER.search(t):
+            continue
+        if cost and i > 0 and _PRICE_FOR.match(tokens[i - 1]):
+            return True
+        near = tokens[max(0, i - NEAR) : i + NEAR + 1]
+        if any(_related(s, w) for s in terms for w in near if w):
+            return True
+    return False
