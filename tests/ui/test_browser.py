@@ -29,7 +29,7 @@ def _open(browser, server: Server, width: int = 1440, height: int = 1000):  # ty
     pg.on("request", lambda r: None if r.url.startswith(LOCAL) else pg.external_requests.append(r.url))
     pg.goto(server.url, wait_until="load")
     pg.wait_for_selector("#question textarea", timeout=60000)
-    pg.wait_for_function("document.querySelector('#counts').innerText.includes('dokument')", timeout=30000)
+    pg.wait_for_function("document.querySelector('#counts')?.innerText.includes('dokument')", timeout=30000)
     return pg
 
 
@@ -96,7 +96,7 @@ def test_ask_open_citations_from_chat_and_sources_the_same_way(page, server: Ser
 
 def test_abstention_looks_different(page):
     _ask(page, "Hur stor budget avsatte Borås Stad för integrationsarbetet år 2022?")
-    page.wait_for_function("document.querySelector('#chat').innerText.includes('Det framgår inte')", timeout=60000)
+    page.wait_for_function("document.querySelector('#chat')?.innerText.includes('Det framgår inte')", timeout=60000)
     assert "⚠️" in page.locator("#chat").inner_text()
     assert page.locator("#sources a").count() == 0
 
@@ -109,12 +109,12 @@ def test_claim_check_uses_its_own_filters_not_the_ask_tabs(page):
     page.fill("#claim textarea", "Det finns en beslutad struktur för hur projekt ska initieras i Trollhättan.")
     page.click("#check")
     # ...does not apply here: the Trollhättan report still contradicts the claim.
-    page.wait_for_function("document.querySelector('#verdict').innerText.includes('Motsägs')", timeout=60000)
+    page.wait_for_function("document.querySelector('#verdict')?.innerText.includes('Motsägs')", timeout=60000)
     assert "Det finns inte någon beslutad struktur" in page.locator("#verdict").inner_text()
     # And the claim tab's own filter does apply.
     _pick(page, "#v-muni", "Motala kommun")
     page.click("#check")
-    page.wait_for_function("document.querySelector('#verdict').innerText.includes('Framgår inte')", timeout=60000)
+    page.wait_for_function("document.querySelector('#verdict')?.innerText.includes('Framgår inte')", timeout=60000)
 
 
 def _choices(page, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -156,10 +156,10 @@ def test_upload_appears_everywhere_then_delete_removes_it_everywhere(page, serve
     page.set_input_files("#upload input[type=file]", [str(pdf), str(bad)])
     page.wait_for_timeout(1000)
     page.click("#add")
-    page.wait_for_function("document.querySelector('#report').innerText.includes('tom.txt')", timeout=120000)
+    page.wait_for_function("document.querySelector('#report')?.innerText.includes('tom.txt')", timeout=120000)
     assert "1 nya" in page.locator("#report").inner_text()
     page.wait_for_function(
-        "document.querySelector('#docs-table').innerText.includes('Granskning av bibliotekens styrning')",
+        "document.querySelector('#docs-table')?.innerText.includes('Granskning av bibliotekens styrning')",
         timeout=30000,
     )
     assert page.locator("#counts").inner_text() != before
@@ -173,11 +173,11 @@ def test_upload_appears_everywhere_then_delete_removes_it_everywhere(page, serve
     tab(page, "Rekommendationer")
     assert town in _choices(page, "#r-muni")
     _pick(page, "#r-muni", town)
-    page.wait_for_function("document.querySelector('#rec-table').innerText.includes('bibliotekens utlåning')")
+    page.wait_for_function("document.querySelector('#rec-table')?.innerText.includes('bibliotekens utlåning')")
     tab(page, "Ansvar")
     assert town in _choices(page, "#p-muni")
     _pick(page, "#p-muni", town)
-    page.wait_for_function("document.querySelector('#resp-table').innerText.includes('biblioteken i Exempelby')")
+    page.wait_for_function("document.querySelector('#resp-table')?.innerText.includes('biblioteken i Exempelby')")
     # A citation into the PDF opens the real page, rendered, beside the extracted text.
     link = page.locator("#resp-table a[href*='granskning_exempelby.pdf']:visible").first
     href = link.get_attribute("href")
@@ -193,9 +193,9 @@ def test_upload_appears_everywhere_then_delete_removes_it_everywhere(page, serve
     assert "granskning_exempelby.pdf" in page.locator("#delete-ask").inner_text()
     page.click("#delete-confirm")
     page.wait_for_function(
-        "!document.querySelector('#docs-table').innerText.includes('granskning_exempelby.pdf')", timeout=30000
+        "!document.querySelector('#docs-table')?.innerText.includes('granskning_exempelby.pdf')", timeout=30000
     )
-    page.wait_for_function(f"document.querySelector('#counts').innerText === {before!r}", timeout=30000)
+    page.wait_for_function(f"document.querySelector('#counts')?.innerText === {before!r}", timeout=30000)
     assert town not in _choices(page, "#d-muni")
     tab(page, "Rekommendationer")
     assert town not in _choices(page, "#r-muni")
@@ -207,7 +207,7 @@ def test_upload_appears_everywhere_then_delete_removes_it_everywhere(page, serve
 def test_tables_read_well_export_and_plot(page, server: Server):
     tab(page, "Rekommendationer")
     table = page.locator("#rec-table")
-    page.wait_for_function("document.querySelector('#rec-table').innerText.includes('Överväga att besluta')")
+    page.wait_for_function("document.querySelector('#rec-table')?.innerText.includes('Överväga att besluta')")
     text = table.inner_text()
     assert "Svar saknas i underlaget" in text and "Besvarad" in text and "not_answered" not in text
     font = page.evaluate("getComputedStyle(document.querySelector('#rec-table td')).fontFamily")
@@ -305,7 +305,7 @@ def test_language_switch(page):
     page.wait_for_selector("#sources a", timeout=60000)
     assert "Sources" in page.locator("#sources").inner_text()
     tab(page, "Recommendations")
-    page.wait_for_function("document.querySelector('#rec-table').innerText.includes('No response in the documents')")
+    page.wait_for_function("document.querySelector('#rec-table')?.innerText.includes('No response in the documents')")
     _info(page, "rec", "Page 1 of")
     assert page.locator("#rec-search").get_by_label("Search the recommendations").count() == 1
     tab(page, "Documents")

@@ -47,7 +47,7 @@ def test_hostile_document_runs_nothing_and_fetches_nothing(browser, hostile_serv
     page.set_input_files("#upload input[type=file]", [str(doc)])
     page.wait_for_timeout(1500)
     page.click("#add")
-    page.wait_for_function("document.querySelector('#docs-table').innerText.includes('fientlig.txt')", timeout=180000)
+    page.wait_for_function("document.querySelector('#docs-table')?.innerText.includes('fientlig.txt')", timeout=180000)
     assert page.evaluate(PWNED)
 
     page.get_by_role("tab", name="Fråga").click()

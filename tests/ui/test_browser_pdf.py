@@ -64,7 +64,7 @@ def test_cli_ingested_pdf_opens_at_its_rendered_page_with_the_words_highlighted(
     page.wait_for_function("(document.querySelector('#counts') || {}).innerText?.includes('1 dokument')", timeout=60000)
     page.get_by_role("tab", name="Rekommendationer").click()
     page.wait_for_function(
-        "document.querySelector('#rec-table').innerText.includes('parkernas skötsel')", timeout=30000
+        "document.querySelector('#rec-table')?.innerText.includes('parkernas skötsel')", timeout=30000
     )
     link = page.locator("#rec-table a[href*='granskning_parker.pdf']:visible").first
     href = link.get_attribute("href")
