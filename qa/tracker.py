@@ -91,9 +91,10 @@ def asks_across(question: str) -> bool:
 
 
 def recommendations_answer(question: str, rows: list[Recommendation], hits: list[Hit]) -> Answer | None:
-    if not _ASKS_RECS.search(question) or not rows:
-        return None
     across = asks_across(question)
+    # "Har några kommuner fått rekommendationer om …?" asks for the list as well, without "vilka".
+    if not (_ASKS_RECS.search(question) or across and _REC_WORD.search(question)) or not rows:
+        return None
     places, rows = _only_places_named(question, rows)
     named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
     if named:
@@ -238,15 +239,18 @@ _STATUS_EN = {
 }
 _ACROSS = re.compile(
     r"\b(?:vilka|which|what)\s+(?:kommuner|regioner|kommuner och regioner|municipalit(?:y|ies)|regions|councils)\b"
-    r"|\bi vilka kommuner\b|\bin which municipalit",
+    r"|\bi vilka kommuner\b|\bin which municipalit|\b(?:några|any)\s+(?:kommuner|regioner|municipalit\w*|regions)\b"
+    r"|\b(?:kommunerna|regionerna)\b|\bthe (?:municipalities|regions)\b",
     re.IGNORECASE,
 )
+_REC_WORD = re.compile(r"\b(?:rekommend\w*|recommend\w*)", re.IGNORECASE)
 _ASKS_ANSWER = re.compile(r"\b(svarade|svarat|svar|answer\w*|respond\w*|replied|reply)\b", re.IGNORECASE)
 # "rekommendationer om intern kontroll", "granskningen av rutiner för rekrytering": the topic asked about.
 _TOPIC = re.compile(
     r"\b(?P<p>om|avseende|kring|rörande|angående|gällande|beträffande|som gäller|granskning(?:en)? av|about|on"
     r"|regarding|concerning)\s+(?P<t>[^?,]+?)"
-    r"(?=\s+(?:i|inom|sedan|och|efter|till|från|in|since|and|after|from)\s|[?,]|$)",
+    r"(?=\s+(?:i|inom|sedan|och|efter|till|från|har|hade|fick|fått|gavs|in|since|and|after|from|has|have|had|were"
+    r"|was|did|got)\s|[?,]|$)",
     re.IGNORECASE,
 )
 _AUDIT_TOPIC = re.compile(r"granskning", re.IGNORECASE)  # "granskningen av X" names an audit, not a row's topic

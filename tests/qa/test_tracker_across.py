@@ -106,6 +106,9 @@ def test_answers_and_their_status_are_quoted_after_each_recommendation(engine: E
     [
         "Vilka kommuner har fått rekommendationer kring rekrytering?",
         "Which municipalities received recommendations regarding recruitment, and how did they respond?",
+        "Vilka rekommendationer om rekrytering har kommunerna fått?",
+        "Har några kommuner fått rekommendationer om rekrytering, och vad svarade de i så fall?",
+        "Have any municipalities received recommendations about recruitment?",
     ],
 )
 def test_other_phrasings_route_to_the_table(engine: Engine, question: str):
