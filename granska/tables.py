@@ -18,7 +18,7 @@ from granska.index import rows as tracker_rows
 from granska.index.search import section_matches
 from granska.index.store import Store
 from granska.index.vectors import Rerun
-from granska.qa import recommendations, responsibilities, tracker
+from granska.qa import rec_model, recommendations, responsibilities, tracker
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.types import DocMeta, Document, Span
@@ -207,10 +207,13 @@ class Tables:
 
 
 def tracker_code() -> str:
-    """A hash of the code that computes tracker rows: stored rows made by other code are rebuilt."""
+    """A hash of the code and the fitted classifier that compute tracker rows: stored rows made by other code
+    or another model are rebuilt (a refit that changes only the model must not leave stale rows)."""
     h = hashlib.sha256()
     for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
         h.update(module.read_bytes())
+    if rec_model.MODEL_PATH.is_file():
+        h.update(rec_model.MODEL_PATH.read_bytes())
     return h.hexdigest()[:16]
 
 
