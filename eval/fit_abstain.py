@@ -17,14 +17,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from granska.eval.fit_answer import FOLDS, Asked, _fit_linear, collect
+from granska.eval.fit_answer import FOLDS, _fit_linear
 from granska.eval.fit_threshold import DOMAIN_DEV, MAX_FALSE_ABSTAIN, abstention, threshold_for
-from granska.eval.fitdata import queries, split_engine
+from granska.eval.fitdata import split_engine
 from granska.eval.run import read_dataset
+from granska.index.search import Searcher
 from granska.qa import abstain
 from granska.qa.answer import admissible, fragment
 from granska.qa.evidence import Weights, candidates, rank_by
@@ -46,7 +48,7 @@ def _row(question: str, hits: list[Any], weights: Weights, cands: list[Any], sel
     return [feats[f] for f in abstain.FEATURES]
 
 
-def split_rows(asked: list[Asked], selector: Linear) -> Rows:
+def split_rows(asked: list[_Asked], selector: Linear) -> Rows:
     x = [_row(a.query.item.question, a.hits, a.weights, a.cands, selector) for a in asked]
     ids = [f"{a.query.item.id}:{'with' if a.answerable else 'without'}" for a in asked]
     return np.array(x, dtype=np.float64), np.array([a.answerable for a in asked]), ids
@@ -90,7 +92,7 @@ def rule(x: np.ndarray, y: np.ndarray, below: float) -> dict[str, float]:
     return abstention(np.where(lead < below, 0.0, 1.0), y, 0.5)
 
 
-def cross_validated(train: list[Asked], rows: Rows, c: float, t: float) -> dict[str, float]:
+def cross_validated(train: list[_Asked], rows: Rows, c: float, t: float) -> dict[str, float]:
     x, y, _ = rows
     docs = sorted({a.query.doc for a in train})
     fold_of = {d: i % FOLDS for i, d in enumerate(docs)}
@@ -103,14 +105,66 @@ def cross_validated(train: list[Asked], rows: Rows, c: float, t: float) -> dict[
     return abstention(p, y, t)
 
 
-def fit(work: Path, *, limit: int | None = None) -> tuple[abstain.Abstainer, dict[str, Any]]:
+def _sampled(items: list[Any], n: int | None, seed: int = 0) -> list[Any]:
+    """A seeded random subset of the train questions over the whole index (cheaper than --limit, which also
+    shrinks the index and so makes every question easier)."""
+    if n is None or n >= len(items):
+        return items
+    rng = np.random.default_rng(seed)
+    keep = sorted(rng.choice(len(items), size=n, replace=False))
+    return [items[i] for i in keep]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    item: Any
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What the abstainer's features need of one question asked in one condition (fit_answer.Asked without
+    the per-candidate labels, which only the selector's fit reads)."""
+
+    query: _Query
+    answerable: bool
+    hits: list[Any]
+    weights: Weights
+    cands: list[Any]
+
+
+def asked_fast(engine: Engine, items: list[Any], fusion: dict[str, float]) -> list[_Asked]:
+    """Every question searched as the engine searches (top candidates, fitted fusion weights, no embedder: the
+    shipped default never embeds), once over the whole split and once over every document but its own.
+
+    fit_answer.collect scores every chunk of the split for every question (~4 CPU-s a question on the train
+    split); this draws the engine's own candidate pool instead (~0.1 s), so the full train split fits in minutes."""
+    base = engine.searcher()
+    fused = {f"w_{k}": v for k, v in fusion.items()}
+    searcher = Searcher(base.store, None, base.settings.model_copy(update=fused), outlines=base.outlines)
+    names = sorted(searcher.metas)
+    out = []
+    for item in items:
+        q = _Query(item, item.evidence[0]["doc"])
+        for answerable in (True, False):
+            docs = None if answerable else [n for n in names if n != q.doc]
+            rows, sig, found = searcher.candidates(item.question, docs, k=20)
+            hits = searcher._ranked(rows, sig, found, k=20) if len(rows) else []
+            weights = Weights([h.chunk.text for h in hits[:20]])
+            cands = candidates(for_matching(item.question), hits, weights)
+            out.append(_Asked(q, answerable, hits, weights, cands))
+    return out
+
+
+def fit(work: Path, *, limit: int | None = None, sample: int | None = None) -> tuple[abstain.Abstainer, dict[str, Any]]:
     model = shipped()
     selector = model.selector
     fusion = {k[2:]: v for k, v in model.meta["fusion"].items()}
     train_engine, train_items = split_engine(work, "train", limit=limit, dense=False)
+    train_items = _sampled(train_items, sample)
     dev_engine, dev_items = split_engine(work, "dev", limit=limit, dense=False)
-    train = collect(train_engine, queries(train_engine, train_items), fusion)
-    dev = collect(dev_engine, queries(dev_engine, dev_items), fusion)
+    train = asked_fast(train_engine, train_items, fusion)
+    dev = asked_fast(dev_engine, dev_items, fusion)
     tr, dv = split_rows(train, selector), split_rows(dev, selector)
     table = []
     for c in C_GRID:
@@ -163,8 +217,9 @@ def main() -> None:
     ap.add_argument("--work", type=Path, required=True, help="cache folder for the split indexes (as fit_answer)")
     ap.add_argument("--out", type=Path, default=abstain.MODEL_PATH, help="where to write the model")
     ap.add_argument("--limit", type=int, default=None, help="only the first N questions of each split (quick run)")
+    ap.add_argument("--sample", type=int, default=None, help="a seeded random N of the train questions (cheaper fit)")
     args = ap.parse_args()
-    model, figures = fit(args.work, limit=args.limit)
+    model, figures = fit(args.work, limit=args.limit, sample=args.sample)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in figures.items() if k != "domain_questions"}, ensure_ascii=False, indent=1))
