@@ -41,6 +41,8 @@ _REJECT = re.compile(
     # "… anser att kommunen redan har ändamålsenliga rutiner": what was recommended is said to exist already.
     r"|\banser att [^.]*\b(?:har|finns)\s+(?:[a-z]+\s+)?(?:sakerstallda|tillrackliga|andamalsenliga|fungerande|etablerade)\b"
     r"|\bredan (?:finns|har|sker)\b"
+    # "Nämnden anser att ansvaret redan är tydligt beskrivet": the body holds that what was asked is in place.
+    r"|\banser att [^.]*\bredan\b"
 )
 _RESTATES = re.compile(
     r"\b(rekommenderar|rekommenderas|konstaterar|granskningen visar|har genomfort en granskning|lamnar revisorerna"

@@ -124,6 +124,8 @@ def test_answers_by_number_and_follow_up_verdicts_make_a_dated_history(engine: E
             doc = next(d for n, d in docs.items() if Path(n).name == _doc(span))
             assert doc.text[start : start + len(text)] == text
     assert [r.status for r in (first, second, third)] == ["implemented", "partly_implemented", "not_implemented"]
+    # The answer's own verdicts: agreed twice, then "anser att ansvaret redan är tydligt" — a rebuttal.
+    assert [r.status_history[0]["status"] for r in (first, second, third)] == ["answered", "answered", "rejected"]
 
 
 def test_a_follow_up_lends_no_other_recommendations_verdict(rows: dict):
