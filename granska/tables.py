@@ -18,7 +18,7 @@ from granska.index import rows as tracker_rows
 from granska.index.search import section_matches
 from granska.index.store import Store
 from granska.index.vectors import Rerun
-from granska.qa import rec_model, recommendations, responsibilities, tracker
+from granska.qa import link_pool, rec_model, recommendations, responsibilities, tracker
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.types import DocMeta, Document, Span
@@ -192,6 +192,7 @@ class Tables:
             group = {n: documents[n] for n, m in metas.items() if place_key(m, n) == place}
             rows = recommendations.build(group) if group else []
             out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
+        link_pool.release()  # the linking's analysed passages are not kept by a serving process
         return out
 
     def _rebuild(self) -> None:

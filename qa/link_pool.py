@@ -26,12 +26,12 @@ from scipy import sparse
 from granska.text import char_tokens, fold
 from granska.types import Document
 
-_VOCAB: dict[str, int] = {}  # every term seen, one column id each (both kinds share the id space)
-POOLS = 4  # municipalities' pools kept (one build links one municipality at a time)
+POOLS = 2  # municipalities' pools kept between calls (one build links one municipality at a time)
+Vocab = dict[str, int]  # a pool's terms, one column id each (both kinds share the id space)
 
 
-def _ids(terms: list[str]) -> list[int]:
-    return [_VOCAB.setdefault(t, len(_VOCAB)) for t in terms]
+def _ids(vocab: Vocab, terms: list[str]) -> list[int]:
+    return [vocab.setdefault(t, len(vocab)) for t in terms]
 
 
 @dataclass(slots=True)
@@ -55,9 +55,9 @@ class DocFeatures:
     speaking: dict[int, str | None] = field(default_factory=dict)  # body key of the speaker, by unit
 
 
-def features(doc: Document, patterns: dict[str, re.Pattern[str]], cue_bonus: float) -> DocFeatures:
-    """Analyse every unit of `doc` once (patterns: the linking module's RESTATES, NAMED, RESPONDS, OVERALL,
-    REFERS)."""
+def features(doc: Document, vocab: Vocab, patterns: dict[str, re.Pattern[str]], cue_bonus: float) -> DocFeatures:
+    """Analyse every unit of `doc` once, its terms numbered in the pool's `vocab` (patterns: the linking
+    module's RESTATES, NAMED, RESPONDS, OVERALL, REFERS)."""
     units = segment(doc)
     texts = [doc.text[u.start : u.end] for u in units]
     n = len(units)
@@ -86,13 +86,13 @@ def features(doc: Document, patterns: dict[str, re.Pattern[str]], cue_bonus: flo
                 and bool(patterns["responds"].search(intro))
                 and not patterns["restates"].search(intro)
             )
-        ids = _ids(list(text_grams(text)))
+        ids = _ids(vocab, list(text_grams(text)))
         g_rows.extend([i] * len(ids))
         g_cols.extend(ids)
         if answerable[i]:  # only answerable units are scored by their characters
             counts = Counter(char_tokens(text, drop_stopwords=True))
             c_rows.extend([i] * len(counts))
-            c_cols.extend(_ids(list(counts)))
+            c_cols.extend(_ids(vocab, list(counts)))
             c_vals.extend(counts.values())
             # The square root of the exact integer sum of squares, as `_cosine` takes it.
             norms[i] = math.sqrt(sum(v * v for v in counts.values()))
@@ -108,13 +108,14 @@ def features(doc: Document, patterns: dict[str, re.Pattern[str]], cue_bonus: flo
 class Pool:
     """All units of a municipality's response documents, in order, as sparse term columns."""
 
-    def __init__(self, docs: list[DocFeatures]) -> None:
+    def __init__(self, docs: list[DocFeatures], vocab: Vocab) -> None:
         self.docs = docs
+        self.vocab = vocab
         sizes = [len(d.units) for d in docs]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.n = int(self.offsets[-1])
         self.doc_of = np.repeat(np.arange(len(docs)), sizes)
-        self.cols = len(_VOCAB)
+        self.cols = len(vocab)
         if not docs:
             raise ValueError("a pool needs at least one response document")
         docs_, at = docs, self.offsets[:-1]
@@ -168,7 +169,7 @@ class Pool:
         return got
 
     def _count(self, terms: frozenset[str]) -> np.ndarray:
-        rows, _ = self.rows_of([c for t in terms if (c := _VOCAB.get(t)) is not None])
+        rows, _ = self.rows_of([c for t in terms if (c := self.vocab.get(t)) is not None])
         return np.bincount(rows, minlength=self.n)
 
     def _share(self, whole: frozenset[str]) -> np.ndarray:
@@ -178,7 +179,7 @@ class Pool:
         """The integer dot product of `counts` with every unit's character n-gram counts (exact in float64)."""
         out = np.zeros(self.n)
         for term, v in counts.items():
-            c = _VOCAB.get(term)
+            c = self.vocab.get(term)
             if c is None or c >= self.cols:
                 continue
             rows, vals = self.rows_of([c], "c")
@@ -215,12 +216,19 @@ def _csc(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray | None, n: int, m:
 _POOLS: dict[tuple[tuple[str, str, int, str | None], ...], Pool] = {}
 
 
-def pool_of(responses: list[Document], analyse: Callable[[Document], DocFeatures]) -> Pool:
-    """The pool of these response documents (the last few municipalities' pools are kept)."""
+def pool_of(responses: list[Document], analyse: Callable[[Document, Vocab], DocFeatures]) -> Pool:
+    """The pool of these response documents (the last few municipalities' pools are kept until `release`)."""
     key = tuple((d.doc, d.doc_sha256, hash(d.text), d.meta.role) for d in responses)
     got = _POOLS.get(key)
     if got is None:
         while len(_POOLS) >= POOLS:
             _POOLS.pop(next(iter(_POOLS)))
-        got = _POOLS[key] = Pool([analyse(d) for d in responses])
+        vocab: Vocab = {}
+        got = _POOLS[key] = Pool([analyse(d, vocab) for d in responses], vocab)
     return got
+
+
+def release() -> None:
+    """Drop the kept pools (their matrices are a few hundred bytes per passage): a serving process that has
+    relinked keeps no memory for it."""
+    _POOLS.clear()

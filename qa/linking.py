@@ -244,8 +244,8 @@ def _passage(pool: link_pool.Pool, k: int) -> Passage:
 _PATTERNS = {"restates": _RESTATES, "named": _NAMED, "responds": _RESPONDS, "overall": _OVERALL, "refers": _REFERS}
 
 
-def _features(doc: Document) -> link_pool.DocFeatures:
-    return link_pool.features(doc, _PATTERNS, RESPONSE_CUE_BONUS)
+def _features(doc: Document, vocab: link_pool.Vocab) -> link_pool.DocFeatures:
+    return link_pool.features(doc, vocab, _PATTERNS, RESPONSE_CUE_BONUS)
 
 
 def _section(p: Passage) -> Passage:
