@@ -58,7 +58,7 @@ def _folders(tmp: Path) -> list[Path]:
 
 
 def test_pool_linking_equals_passage_by_passage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[object, object]] = []
+    seen: list[tuple[tuple[Span | None, str], tuple[Span | None, str]]] = []
     fast = linking.best_response
 
     def both(*args: object) -> object:
