@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,11 +117,46 @@ def _addressee(doc: Document, folded: str, u: Unit) -> str | None:
     )
 
 
+# Relinking a municipality after one of its documents changes reads all its documents again; what one document
+# yields depends only on its text, pages, metadata and the shipped model, so that is kept per document (as spans
+# and strings: a few hundred bytes a recommendation, never the document's text), and a relink costs its new
+# document plus the linking. Only the shipped model's results are kept: a model passed in (the LOMO folds) is
+# another model each time.
+EXTRACT_CACHE = 50_000  # documents
+_extracted: OrderedDict[tuple[str, bytes], list[tuple[Any, ...]]] = OrderedDict()
+_extracted_lock = threading.Lock()  # the relinking thread and a reader's full rebuild may both extract
+
+
+def _document_key(doc: Document) -> tuple[str, bytes]:
+    h = hashlib.blake2b(doc.text.encode("utf-8"), digest_size=16)
+    h.update(repr((doc.page_starts, doc.meta)).encode("utf-8"))
+    if rec_model.MODEL_PATH.is_file():
+        h.update(rec_model.MODEL_PATH.read_bytes())
+    return doc.doc, h.digest()
+
+
 def extract(doc: Document, *, model: rec_model.Model | None = None, method: str = "model") -> list[Found]:
     """Every recommendation stated or quoted in one document, in order ("rules": today's rules only)."""
     if method == "rules":
         return rec_rules.extract(doc)
-    model = model or rec_model.default()
+    if model is not None:
+        return _extract(doc, model)
+    key = _document_key(doc)
+    with _extracted_lock:
+        kept = _extracted.get(key)
+        if kept is not None:
+            _extracted.move_to_end(key)
+    if kept is None:
+        found = _extract(doc, rec_model.default())
+        kept = [(f.addressee, f.span, f.context, f.label, f.section, f.confidence) for f in found]
+        with _extracted_lock:
+            _extracted[key] = kept
+            if len(_extracted) > EXTRACT_CACHE:
+                _extracted.popitem(last=False)
+    return [Found(doc, *fields) for fields in kept]
+
+
+def _extract(doc: Document, model: rec_model.Model | None) -> list[Found]:
     folded = fold_keep(doc.text)
     found: list[tuple[Unit | None, Found]] = []
     for u, p, hit in scored_units(doc, model):

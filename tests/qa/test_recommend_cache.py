@@ -1,0 +1,47 @@
+"""Extracted recommendations are kept per document content: the same document gives the same rows without being
+read again, a changed text or a refitted model is read afresh, and a model passed in (a LOMO fold) is never kept."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from granska.qa import rec_model, recommendations
+
+from granska.engine import BUNDLED_CORPUS
+from tests.qa.test_link_pool import _load
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    docs = _load(BUNDLED_CORPUS)
+    return max(docs.values(), key=lambda d: len(recommendations._extract(d, rec_model.default())))
+
+
+def _rows(found: list) -> list[tuple]:  # type: ignore[type-arg]
+    return [(f.span.start, f.span.end, f.span.text, f.addressee, f.label, f.section) for f in found]
+
+
+def test_a_kept_document_gives_the_rows_a_fresh_read_gives(report, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    recommendations._extracted.clear()
+    fresh = recommendations.extract(report)
+    assert len(fresh) >= 3
+    reads: list[str] = []
+    real = recommendations._extract
+    monkeypatch.setattr(recommendations, "_extract", lambda d, m: reads.append(d.doc) or real(d, m))
+    again = recommendations.extract(report)
+    assert reads == [] and _rows(again) == _rows(fresh)
+    assert all(f.doc is report for f in again)  # the rows point at the document asked about, not a kept copy
+
+
+def test_a_changed_text_or_a_model_passed_in_is_read_again(report, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    recommendations._extracted.clear()
+    before = recommendations.extract(report)
+    reads: list[str] = []
+    real = recommendations._extract
+    monkeypatch.setattr(recommendations, "_extract", lambda d, m: reads.append(d.doc) or real(d, m))
+    cut = before[0].span.start
+    shorter = dataclasses.replace(report, text=report.text[:cut], page_starts=None)
+    assert _rows(recommendations.extract(shorter)) == []  # nothing of the cut-off part is kept
+    recommendations.extract(report, model=rec_model.default())
+    assert reads == [report.doc, report.doc]
