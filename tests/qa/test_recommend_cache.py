@@ -18,6 +18,19 @@ def report():  # type: ignore[no-untyped-def]
     return max(docs.values(), key=lambda d: len(recommendations._extract(d, rec_model.default())))
 
 
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents the real extraction reads from now on (it still runs: this only records its calls)."""
+    reads: list[str] = []
+    real = recommendations._extract
+
+    def counted(doc, model):  # type: ignore[no-untyped-def]
+        reads.append(doc.doc)
+        return real(doc, model)
+
+    monkeypatch.setattr(recommendations, "_extract", counted)
+    return reads
+
+
 def _rows(found: list) -> list[tuple]:  # type: ignore[type-arg]
     return [(f.span.start, f.span.end, f.span.text, f.addressee, f.label, f.section) for f in found]
 
@@ -26,9 +39,7 @@ def test_a_kept_document_gives_the_rows_a_fresh_read_gives(report, monkeypatch: 
     recommendations._extracted.clear()
     fresh = recommendations.extract(report)
     assert len(fresh) >= 3
-    reads: list[str] = []
-    real = recommendations._extract
-    monkeypatch.setattr(recommendations, "_extract", lambda d, m: reads.append(d.doc) or real(d, m))
+    reads = _count_reads(monkeypatch)
     again = recommendations.extract(report)
     assert reads == [] and _rows(again) == _rows(fresh)
     assert all(f.doc is report for f in again)  # the rows point at the document asked about, not a kept copy
@@ -37,9 +48,7 @@ def test_a_kept_document_gives_the_rows_a_fresh_read_gives(report, monkeypatch: 
 def test_a_changed_text_or_a_model_passed_in_is_read_again(report, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     recommendations._extracted.clear()
     before = recommendations.extract(report)
-    reads: list[str] = []
-    real = recommendations._extract
-    monkeypatch.setattr(recommendations, "_extract", lambda d, m: reads.append(d.doc) or real(d, m))
+    reads = _count_reads(monkeypatch)
     cut = before[0].span.start
     shorter = dataclasses.replace(report, text=report.text[:cut], page_starts=None)
     assert _rows(recommendations.extract(shorter)) == []  # nothing of the cut-off part is kept
