@@ -47,11 +47,7 @@ def test_text_is_searchable_before_its_vectors_and_vectors_join_when_ready(tmp_p
 
 
 def test_adding_and_removing_a_document_leaves_the_others_rows_untouched(tmp_path: Path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(BUNDLED_CORPUS, corpus)
-    (corpus / MOTALA).rename(tmp_path / MOTALA)
-    engine = Engine(hash_settings(tmp_path / "idx"))
-    engine.ingest([corpus])
+    engine = _without_motala(tmp_path)
     store = LocalStore(tmp_path / "idx")
     before = {n: store.doc_chunks(n) for n in store.documents()}
     engine.ingest([tmp_path / MOTALA])
@@ -155,11 +151,7 @@ def test_tracker_rows_left_pending_by_a_killed_ingest_are_computed_at_the_next_t
 
 
 def test_with_tables_later_a_document_is_searchable_at_once_and_the_tables_catch_up(tmp_path: Path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(BUNDLED_CORPUS, corpus)
-    (corpus / MOTALA).rename(tmp_path / MOTALA)
-    engine = Engine(hash_settings(tmp_path / "idx"))
-    engine.ingest([corpus])
+    engine = _without_motala(tmp_path)
     engine.ingest([tmp_path / MOTALA], tables_later=True)
     assert engine.search("Vem ansvarar för integrationsfrågorna i Motala?", k=1)[0].chunk.doc == MOTALA
     assert engine.wait_for_tracker(timeout=300)
@@ -167,3 +159,13 @@ def test_with_tables_later_a_document_is_searchable_at_once_and_the_tables_catch
     want = sorted(json.dumps(r.as_dict(), sort_keys=True) for r in recommendations.build(docs))
     assert sorted(json.dumps(r.as_dict(), sort_keys=True) for r in Engine(engine.settings).recommendations()) == want
     assert any(r.recommendation.doc == MOTALA for r in engine.recommendations())
+
+
+def _without_motala(tmp_path: Path) -> Engine:
+    """An index of the bundled corpus less one document, which is left in `tmp_path` to be added later."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, corpus)
+    (corpus / MOTALA).rename(tmp_path / MOTALA)
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([corpus])
+    return engine

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from granska.eval.scale import write_corpus
-from granska.ingest import pipeline
+from granska.eval.tracker_eval import load_folder
 from granska.qa import addressees, bodies, linking, recommendations
 from granska.qa.evidence import Weights, match, text_grams
 from granska.qa.linking import (
@@ -36,20 +36,10 @@ from granska.qa.rec_rules import Found
 from granska.qa.rec_units import segment
 
 from granska.engine import BUNDLED_CORPUS
-from granska.settings import Settings
 from granska.text import content_words, fold
 from granska.types import Document, Span
 
 AUDITS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "audits" / "docs"
-
-
-def _load(folder: Path) -> dict:
-    files, _ = pipeline.collect([folder])
-    docs = {}
-    for item in pipeline.plan(files, {}):
-        loaded = pipeline.load_one(item.source, item.row, Settings().ingest, doc=item.doc)
-        docs[loaded.document.doc] = loaded.document
-    return docs
 
 
 def _folders(tmp: Path) -> list[Path]:
@@ -68,7 +58,7 @@ def test_pool_linking_equals_passage_by_passage(tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(linking, "best_response", both)
     for folder in _folders(tmp_path):
-        recommendations.build(_load(folder))
+        recommendations.build(load_folder(folder))
     linked = [w for _, w in seen if w[0] is not None]
     assert len(seen) > 60 and len(linked) > 20  # enough recommendations, and answers among them
     assert [g for g, _ in seen] == [w for _, w in seen]

@@ -8,27 +8,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from granska.eval.tracker_eval import load_folder
 from granska.qa import linking, tracker
 from granska.qa.rec_units import segment
-from granska.qa.recommendations import Recommendation, build
+from granska.qa.recommendations import build
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from tests.conftest import SHARED, hash_settings
 
 AUDITS = SHARED / "datasets" / "audits"
 FOLLOW_UP = "uppsala-2023-uppfoljande-granskning-2020-2021.txt"
-
-
-@pytest.fixture(scope="module")
-def audit_docs() -> dict:
-    return load_folder(AUDITS / "docs")
-
-
-@pytest.fixture(scope="module")
-def audit_rows(audit_docs: dict) -> list[Recommendation]:
-    return build(audit_docs)
 
 
 def test_a_real_follow_up_gives_its_verdicts_and_lends_them_to_no_other_audit(audit_docs, audit_rows):

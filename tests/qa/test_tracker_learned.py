@@ -8,7 +8,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from granska.eval.tracker_eval import load_folder, read_gold, read_links, score, score_links
 from granska.qa import rec_model, responsibilities, tracker
 from granska.qa.rec_units import segment
@@ -19,16 +18,6 @@ from tests.conftest import SHARED
 
 AUDITS = SHARED / "datasets" / "audits"
 LINKS = Path(__file__).parent / "data" / "tracker_links.jsonl"
-
-
-@pytest.fixture(scope="module")
-def audit_docs() -> dict:
-    return load_folder(AUDITS / "docs")
-
-
-@pytest.fixture(scope="module")
-def audit_rows(audit_docs: dict) -> list[Recommendation]:
-    return build(audit_docs)
 
 
 def _of(rows: list[Recommendation], doc: str) -> list[Recommendation]:
