@@ -213,8 +213,7 @@ def tracker_code() -> str:
     h = hashlib.sha256()
     for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
         h.update(module.read_bytes())
-    if rec_model.MODEL_PATH.is_file():
-        h.update(rec_model.MODEL_PATH.read_bytes())
+    h.update(rec_model.digest())
     return h.hexdigest()[:16]
 
 

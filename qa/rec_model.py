@@ -6,6 +6,7 @@ Fitted by `python -m granska.eval.fit_tracker` (scikit-learn LogisticRegression 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -32,6 +33,12 @@ class Model:
 def from_json(data: dict[str, object]) -> Model:
     weights = {str(k): float(v) for k, v in dict(data["weights"]).items()}  # type: ignore[call-overload]
     return Model(weights, float(data["intercept"]), float(data["threshold"]))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def digest() -> bytes:
+    """A hash of the shipped model file (empty when there is none), read once like the model itself."""
+    return hashlib.blake2b(MODEL_PATH.read_bytes(), digest_size=16).digest() if MODEL_PATH.is_file() else b""
 
 
 @lru_cache(maxsize=1)

@@ -120,8 +120,8 @@ def _addressee(doc: Document, folded: str, u: Unit) -> str | None:
 # Relinking a municipality after one of its documents changes reads all its documents again; what one document
 # yields depends only on its text, pages, metadata and the shipped model, so that is kept per document (as spans
 # and strings: a few hundred bytes a recommendation, never the document's text), and a relink costs its new
-# document plus the linking. Only the shipped model's results are kept: a model passed in (the LOMO folds) is
-# another model each time.
+# document plus the linking. Only the shipped model's results are kept (it is read once per process, so it is
+# not part of the key): a model passed in (the LOMO folds) is another model each time.
 EXTRACT_CACHE = 50_000  # documents
 _extracted: OrderedDict[tuple[str, bytes], list[tuple[Any, ...]]] = OrderedDict()
 _extracted_lock = threading.Lock()  # the relinking thread and a reader's full rebuild may both extract
@@ -130,8 +130,6 @@ _extracted_lock = threading.Lock()  # the relinking thread and a reader's full r
 def _document_key(doc: Document) -> tuple[str, bytes]:
     h = hashlib.blake2b(doc.text.encode("utf-8"), digest_size=16)
     h.update(repr((doc.page_starts, doc.meta)).encode("utf-8"))
-    if rec_model.MODEL_PATH.is_file():
-        h.update(rec_model.MODEL_PATH.read_bytes())
     return doc.doc, h.digest()
 
 

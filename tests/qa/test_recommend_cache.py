@@ -1,20 +1,20 @@
 """Extracted recommendations are kept per document content: the same document gives the same rows without being
-read again, a changed text or a refitted model is read afresh, and a model passed in (a LOMO fold) is never kept."""
+read again, a changed text is read afresh, and a model passed in (a LOMO fold) is never kept."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
+from granska.eval.tracker_eval import load_folder
 from granska.qa import rec_model, recommendations
 
 from granska.engine import BUNDLED_CORPUS
-from tests.qa.test_link_pool import _load
 
 
 @pytest.fixture(scope="module")
 def report():  # type: ignore[no-untyped-def]
-    docs = _load(BUNDLED_CORPUS)
+    docs = load_folder(BUNDLED_CORPUS)
     return max(docs.values(), key=lambda d: len(recommendations._extract(d, rec_model.default())))
 
 
