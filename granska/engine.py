@@ -13,12 +13,13 @@ from typing import Any
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.index import originals
 from granska.index.embedders import Embedder, Locked, embedder_fingerprint, get_embedder
+from granska.index.outlines import Outlines
 from granska.index.search import Searcher, parse_filters
 from granska.index.store import Store, Upsert, open_store
 from granska.index.vectors import Worker
+from granska.ingest import outline as outlining
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
-from granska.ingest.outline import outline as read_outline
 from granska.ingest.pipeline import IngestReport, Skipped
 from granska.qa import followup, intent, llm, routes, scorer, tracker
 from granska.qa.answer import abstention, answer
@@ -47,8 +48,8 @@ class Engine:
         self._lock = threading.RLock()  # guards the cached searcher and tables; held only briefly
         self._write = threading.Lock()  # one writer at a time; readers never wait for it
         self._vectors = Worker(self.store, lambda: Locked(self.embedder()), batch=settings.embedder.batch_size)
-        self._outlines: dict[tuple[str, str], Outline] = {}
-        self._named_outlines: tuple[int, dict[str, Outline | None]] = (-1, {})
+        # Outlines are stored at ingest; an older index's are computed at first use and stored then.
+        self._outlines = Outlines(self.store, code=outlining.code(), compute=outlining.outline)
         # The tracker's tables, maintained per document; they share the engine's writer and reader locks.
         self.tables = Tables(self.store, write=self._write, lock=self._lock, documents=self.documents)
 
@@ -158,7 +159,7 @@ class Engine:
     def _commit(self, loaded: list[pipeline.Loaded], touched: dict[str, DocMeta | None]) -> int:
         """One commit of these documents (their text now, vectors later; tracker rows when the ingest ends,
         journalled as pending until then); returns the chunks queued to embed."""
-        upserts = [Upsert(item.document, item.chunks) for item in loaded]
+        upserts = [Upsert(item.document, item.chunks, outline_code=self._outlines.code) for item in loaded]
         old = self.store.metas() if self.has_index() else {}
         names = [u.document.doc for u in upserts]
         for n in names:
@@ -199,21 +200,11 @@ class Engine:
         return _WithOutlines(self.store.documents() if self.has_index() else {}, self.outline)
 
     def _outline_of(self, name: str) -> Outline | None:
-        """A passage's document outline, for the searcher: read once per document and store version."""
-        version = self.store.version()
-        if self._named_outlines[0] != version:
-            self._named_outlines = (version, {})
-        cache = self._named_outlines[1]
-        if name not in cache:
-            docs = self.store.documents() if self.has_index() else {}
-            cache[name] = self.outline(docs[name]) if name in docs else None
-        return cache[name]
+        """A passage's document outline, for the searcher: stored at ingest, read without the document's text."""
+        return self._outlines.by_name(name) if self.has_index() else None
 
     def outline(self, doc: Document) -> Outline:
-        key = (doc.doc, doc.doc_sha256)
-        if key not in self._outlines:
-            self._outlines[key] = read_outline(doc)
-        return self._outlines[key]
+        return self._outlines.of(doc)
 
     def _after_write(self, docs: set[str], old: dict[str, DocMeta]) -> None:
         """Tracker rows for the documents touched now (their municipalities' links in the background); then

@@ -8,9 +8,10 @@ reading thread has its own connection (sqlite3 connections must not be shared ac
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,11 @@ import numpy as np
 
 from granska.types import Chunk, DocMeta, Document
 
-SCHEMA = """
+OUTLINES = (
+    "CREATE TABLE IF NOT EXISTS outlines "
+    "(name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, code TEXT NOT NULL, outline TEXT NOT NULL)"
+)
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
   name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, text TEXT NOT NULL, page_starts TEXT, meta TEXT NOT NULL,
@@ -34,6 +39,9 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc, start);
 CREATE TABLE IF NOT EXISTS vectors (seq INTEGER PRIMARY KEY AUTOINCREMENT, row INTEGER NOT NULL UNIQUE, vec BLOB NOT NULL);
 -- Per chunk: field lengths and folded word counts (zlib), for the exact BM25 of a shortlist.
 CREATE TABLE IF NOT EXISTS terms (row INTEGER PRIMARY KEY, dl_char INTEGER NOT NULL, dl_word INTEGER NOT NULL, words BLOB NOT NULL);
+-- Per document: its outline (index/outlines.py), as computed by the outline code named `code` from the text
+-- of version `sha256`; written at ingest, or at first use for documents of older indexes.
+{OUTLINES};
 CREATE TABLE IF NOT EXISTS tracker (key TEXT NOT NULL, kind TEXT NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (key, kind));
 CREATE INDEX IF NOT EXISTS tracker_kind ON tracker (kind, key);
 -- Row ids handed to Tantivy before the SQLite commit that makes them live: swept after a crash.
@@ -41,6 +49,8 @@ CREATE TABLE IF NOT EXISTS pending (lo INTEGER NOT NULL, hi INTEGER NOT NULL);
 -- Rows deleted here and not yet deleted in Tantivy (readers drop them: they are not in `chunks`).
 CREATE TABLE IF NOT EXISTS tombstones (row INTEGER PRIMARY KEY);
 """
+OUTLINE_WRITE_WAIT_S = 0.05  # how long a reader keeping an outline waits for a writer before giving up
+log = logging.getLogger("granska")
 _CHUNK_COLS = 'row, chunk_id, doc, doc_sha256, start, "end", page, text'
 
 
@@ -137,8 +147,30 @@ class Database:
         self.conn.execute("DELETE FROM chunks WHERE doc = ?", (name,))
         self.conn.executemany("DELETE FROM vectors WHERE row = ?", ((r,) for r in rows))
         self.conn.executemany("INSERT OR IGNORE INTO tombstones (row) VALUES (?)", ((r,) for r in rows))
+        self.conn.execute("DELETE FROM outlines WHERE name = ?", (name,))
         self.conn.execute("DELETE FROM docs WHERE name = ?", (name,))
         return rows
+
+    # --- outlines ------------------------------------------------------------------------------
+    def put_outline(self, name: str, sha256: str, code: str, outline: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO outlines (name, sha256, code, outline) VALUES (?, ?, ?, ?)",
+            (name, sha256, code, outline),
+        )
+
+    def outline(self, name: str, code: str, sha256: str | None = None) -> tuple[str, str] | None:
+        """(sha256, outline) stored for `name` by the code `code`: of that version of the document, or of
+        its current version when `sha256` is None."""
+        if sha256 is not None:
+            sql = "SELECT sha256, outline FROM outlines WHERE name = ? AND code = ? AND sha256 = ?"
+            row = self.conn.execute(sql, (name, code, sha256)).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT o.sha256, o.outline FROM outlines o JOIN docs d ON d.name = o.name AND d.sha256 = o.sha256 "
+                "WHERE o.name = ? AND o.code = ?",
+                (name, code),
+            ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
 
     # --- chunks --------------------------------------------------------------------------------
     def put_chunks(self, rows: Iterable[tuple[int, Chunk]]) -> None:
@@ -254,6 +286,53 @@ class Database:
 
     def tombstones(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT row FROM tombstones")]
+
+
+def keep_outline(path: Path, name: str, sha256: str, code: str, outline: str) -> None:
+    """Store one outline if the database can take it within OUTLINE_WRITE_WAIT_S (a reader's write: it never
+    waits for a writer's transaction, and a read-only index simply keeps none)."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=OUTLINE_WRITE_WAIT_S, isolation_level=None)
+    except sqlite3.OperationalError as exc:
+        log.debug("outline of %s not kept: %s", name, exc)
+        return
+    try:
+        conn.execute(OUTLINES)
+        conn.execute(
+            "INSERT OR REPLACE INTO outlines (name, sha256, code, outline) VALUES (?, ?, ?, ?)",
+            (name, sha256, code, outline),
+        )
+    except sqlite3.OperationalError as exc:  # "database is locked", "attempt to write a readonly database"
+        log.debug("outline of %s not kept: %s", name, exc)
+    finally:
+        conn.close()
+
+
+class Documents(Mapping[str, Document]):
+    """A read-only view of the documents that loads each one's text when asked for it."""
+
+    def __init__(self, load: Callable[[str], Document | None], names: list[str]) -> None:
+        self._load = load  # one document by name, None if gone (each store reads it its own way)
+        self._names = names
+        self._known = set(names)
+        self._cache: dict[str, Document] = {}
+
+    def __getitem__(self, name: str) -> Document:
+        if name not in self._cache:
+            d = self._load(name) if name in self._known else None
+            if d is None:
+                raise KeyError(name)
+            self._cache[name] = d
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
 
 
 def document_of(row: Sequence[Any]) -> Document:

@@ -14,21 +14,24 @@ version change.
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from granska.index import bm25, pg_db
+from granska.index import bm25, outlines, pg_db
 from granska.index import pg_lexical as lex
-from granska.index.db import document_of
+from granska.index.db import Documents, document_of
 from granska.index.lexical import CANDIDATES, indexed_text
-from granska.index.store import FORMAT, Documents, Upsert
+from granska.index.store import FORMAT, Upsert
 
 from granska.errors import IndexMissingError
-from granska.types import Chunk, DocMeta, Document
+from granska.types import Chunk, DocMeta, Document, Outline
 
+OUTLINE_LOCK_WAIT = "50ms"  # a reader keeping an outline never waits longer for a writer
+log = logging.getLogger("granska")
 HNSW_EF_SEARCH = 100  # neighbours HNSW keeps while searching (pgvector's default 40 is below dense_candidates)
 
 
@@ -203,6 +206,31 @@ class PgStore:
             cur = conn.execute('SELECT key, rows FROM tracker WHERE kind = %s ORDER BY key COLLATE "C"', (kind,))
             return [(k, json.loads(r)) for k, r in cur]
 
+    def outline(self, doc: str, code: str, *, sha256: str | None = None) -> tuple[str, Outline] | None:
+        """(sha256, outline) stored for `doc` by the outline code `code` (see LocalStore.outline)."""
+        import psycopg
+
+        if not self._db.has_tables():
+            return None
+        try:
+            with self._db.read() as conn:
+                got = pg_db.get_outline(conn, doc, code, sha256)
+        except psycopg.errors.UndefinedTable:
+            return None  # a schema made before outlines were stored
+        return None if got is None else (got[0], outlines.decode(got[1]))
+
+    def put_outline(self, doc: str, sha256: str, code: str, outline: Outline) -> None:
+        """Keep an outline computed at first use; best effort, as in LocalStore.put_outline."""
+        import psycopg
+
+        try:
+            with self._db.read() as conn, conn.transaction():
+                conn.execute(f"SET LOCAL lock_timeout = '{OUTLINE_LOCK_WAIT}'")
+                conn.execute(pg_db.OUTLINES)
+                pg_db.put_outline(conn, doc, sha256, code, outlines.encode(outline))
+        except psycopg.Error as exc:  # a writer holds the row, a read-only role, or a concurrent CREATE
+            log.debug("outline of %s not kept: %s", doc, exc)
+
     def tracker_state(self) -> tuple[str | None, int]:
         """(code that made the stored tracker rows, a counter that grows when they change)."""
         if not self._db.has_tables():
@@ -227,6 +255,7 @@ class PgStore:
         """Replace/insert `upserts` and delete `deletes` in one transaction (all or nothing)."""
         prepared = [(u, _analyse(u)) for u in upserts]  # outside the lock: the analysis is the slow part
         with self._db.write() as conn:
+            conn.execute(pg_db.OUTLINES)  # a schema made before outlines were stored gains their table
             for name in {*deletes, *(u.document.doc for u in upserts)}:
                 _delete_document(conn, name)
             for u, passages in prepared:
@@ -286,6 +315,8 @@ def _insert_document(conn: Any, u: Upsert, passages: _Passages) -> None:
         "VALUES (%s, %s, %s, %s, %s, %s, false, %s)",
         (d.doc, d.doc_sha256, d.text, pages, pg_db.meta_json(d), len(u.chunks), d.origin),
     )
+    if d.outline is not None and u.outline_code is not None:
+        pg_db.put_outline(conn, d.doc, d.doc_sha256, u.outline_code, outlines.encode(d.outline))
     if not passages:
         return
     # Rows are never reused: a rolled-back transaction's sequence values are simply skipped.
@@ -336,6 +367,7 @@ def _delete_document(conn: Any, name: str) -> None:
         )
         if conn.execute("SELECT to_regclass('vectors')").fetchone()[0] is not None:
             conn.execute("DELETE FROM vectors WHERE row = ANY(%s::bigint[])", ([g[0] for g in gone],))
+    conn.execute("DELETE FROM outlines WHERE name = %s", (name,))
     conn.execute("DELETE FROM docs WHERE name = %s", (name,))
 
 

@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS stats (
   id integer PRIMARY KEY CHECK (id = 1), n bigint NOT NULL, total_char bigint NOT NULL, total_word bigint NOT NULL
 );
 INSERT INTO stats VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING;
+-- Per document: its outline (granska.index.outlines), by the outline code `code`, of the text of version sha256.
+CREATE TABLE IF NOT EXISTS outlines (name text PRIMARY KEY, sha256 text NOT NULL, code text NOT NULL, outline text NOT NULL);
 CREATE TABLE IF NOT EXISTS tracker (key text NOT NULL, kind text NOT NULL, rows text NOT NULL, PRIMARY KEY (key, kind));
 """
 
@@ -171,4 +173,33 @@ def bump(conn: Any, key: str) -> None:
         "INSERT INTO meta (key, value) VALUES (%s, '1') "
         "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text",
         (key,),
+    )
+
+
+# --- outlines ----------------------------------------------------------------------------------------
+OUTLINES = (
+    "CREATE TABLE IF NOT EXISTS outlines "
+    "(name text PRIMARY KEY, sha256 text NOT NULL, code text NOT NULL, outline text NOT NULL)"
+)
+
+
+def get_outline(conn: Any, name: str, code: str, sha256: str | None) -> tuple[str, str] | None:
+    """(sha256, outline JSON) stored for `name` by `code`: of that version, or of the current one (None)."""
+    if sha256 is not None:
+        sql = "SELECT sha256, outline FROM outlines WHERE name = %s AND code = %s AND sha256 = %s"
+        got = conn.execute(sql, (name, code, sha256)).fetchone()
+    else:
+        got = conn.execute(
+            "SELECT o.sha256, o.outline FROM outlines o JOIN docs d ON d.name = o.name AND d.sha256 = o.sha256 "
+            "WHERE o.name = %s AND o.code = %s",
+            (name, code),
+        ).fetchone()
+    return None if got is None else (str(got[0]), str(got[1]))
+
+
+def put_outline(conn: Any, name: str, sha256: str, code: str, outline: str) -> None:
+    conn.execute(
+        "INSERT INTO outlines (name, sha256, code, outline) VALUES (%s, %s, %s, %s) ON CONFLICT (name) "
+        "DO UPDATE SET sha256 = EXCLUDED.sha256, code = EXCLUDED.code, outline = EXCLUDED.outline",
+        (name, sha256, code, outline),
     )

@@ -17,20 +17,21 @@ import contextlib
 import fcntl
 import json
 import shutil
+import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from granska.index import bm25, dense
-from granska.index.db import Database
+from granska.index import bm25, dense, outlines
+from granska.index.db import Database, Documents, keep_outline
 from granska.index.lexical import CANDIDATES, LexicalIndex, indexed_text
 
 from granska.errors import IndexMissingError
-from granska.types import Chunk, DocMeta, Document
+from granska.types import Chunk, DocMeta, Document, Outline
 
 FORMAT = 2
 DB_FILE = "granska.sqlite"
@@ -46,6 +47,7 @@ class Upsert:
     document: Document
     chunks: list[Chunk]
     vectors: np.ndarray | None = None
+    outline_code: str | None = None  # what computed `document.outline` (stored with it when both are given)
 
 
 class Store(Protocol):
@@ -67,6 +69,8 @@ class Store(Protocol):
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]: ...
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]: ...
     def cache_dir(self) -> Path: ...
+    def outline(self, doc: str, code: str, *, sha256: str | None = None) -> tuple[str, Outline] | None: ...
+    def put_outline(self, doc: str, sha256: str, code: str, outline: Outline) -> None: ...
     def apply(self, *, upserts: list[Upsert], deletes: list[str], fingerprint: dict[str, Any]) -> None: ...
     def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool: ...
     def put_tracker(self, rows: dict[str, dict[str, list[Any]]], *, code: str, replace: bool = False) -> None: ...
@@ -222,6 +226,25 @@ class LocalStore:
     def tracker(self, kind: str) -> list[tuple[str, list[Any]]]:
         return self._db.tracker(kind) if self.exists() else []
 
+    def outline(self, doc: str, code: str, *, sha256: str | None = None) -> tuple[str, Outline] | None:
+        """(sha256, outline) stored for `doc` by the outline code `code`: of that version of it, or of the
+        current one when `sha256` is None; None when none is stored (an index older than stored outlines)."""
+        if not self.exists():
+            return None
+        try:
+            got = self._db.outline(doc, code, sha256)
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            return None  # made before outlines were stored, and nothing wrote one since
+        return None if got is None else (got[0], outlines.decode(got[1]))
+
+    def put_outline(self, doc: str, sha256: str, code: str, outline: Outline) -> None:
+        """Keep an outline computed at first use (derived data: no commit of the corpus, no version bump).
+        Best effort: while a writer holds the database, or on a read-only index, it is not kept, and the
+        next process computes it again."""
+        keep_outline(self.root / DB_FILE, doc, sha256, code, outlines.encode(outline))
+
     def tracker_state(self) -> tuple[str | None, int]:
         """(code that made the stored tracker rows, a counter that grows when they change)."""
         if not (self.root / DB_FILE).is_file():
@@ -259,6 +282,9 @@ class LocalStore:
                     mine = rows[at : at + len(u.chunks)]
                     at += len(u.chunks)
                     db.put_document(u.document, len(u.chunks))
+                    if u.document.outline is not None and u.outline_code is not None:
+                        d = u.document
+                        db.put_outline(d.doc, d.doc_sha256, u.outline_code, outlines.encode(d.outline))
                     db.put_chunks(mine)
                     if u.vectors is not None and len(u.chunks):
                         db.put_vectors(u.document.doc, [r for r, _ in mine], u.vectors)
@@ -345,33 +371,6 @@ class LocalStore:
             if path.is_dir() and path.name.startswith("gen-"):
                 shutil.rmtree(path, ignore_errors=True)
         (self.root / "CURRENT").unlink(missing_ok=True)
-
-
-class Documents(Mapping[str, Document]):
-    """A read-only view of the documents that loads each one's text when asked for it."""
-
-    def __init__(self, load: Callable[[str], Document | None], names: list[str]) -> None:
-        self._load = load  # one document by name, None if gone (each store reads it its own way)
-        self._names = names
-        self._known = set(names)
-        self._cache: dict[str, Document] = {}
-
-    def __getitem__(self, name: str) -> Document:
-        if name not in self._cache:
-            d = self._load(name) if name in self._known else None
-            if d is None:
-                raise KeyError(name)
-            self._cache[name] = d
-        return self._cache[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._known
 
 
 @contextlib.contextmanager

@@ -11,10 +11,15 @@ Tables of contents are a section of their own ("toc"), and no heading is read in
 
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import cache
+from pathlib import Path
 
+from granska.ingest import facts as facts_module
 from granska.ingest.facts import facts
 
+from granska import text as text_module
 from granska.text import fold_keep
 from granska.types import Document, Outline, Section
 
@@ -124,6 +129,16 @@ def kind_of(heading: str) -> str:
         if m is not None and opens and (best is None or m.start() < best[0]):
             best = (m.start(), kind)
     return best[1] if best else "other"
+
+
+@cache
+def code() -> str:
+    """A hash of the code an outline is computed by (this module, the facts, the text folding): a stored
+    outline made by other code is not used, it is computed again."""
+    h = hashlib.sha256(OUTLINE_VERSION.encode())
+    for module in (__file__, facts_module.__file__, text_module.__file__):
+        h.update(Path(str(module)).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def outline(doc: Document) -> Outline:

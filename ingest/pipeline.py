@@ -13,6 +13,7 @@ from typing import Any
 from granska.ingest import isolate, metadata
 from granska.ingest.chunking import chunk
 from granska.ingest.loaders import check_name, load
+from granska.ingest.outline import outline
 
 from granska.errors import UnreadableFileError
 from granska.settings import IngestSettings
@@ -231,4 +232,5 @@ def load_one(path: Path | Source, row: DocMeta | None, settings: IngestSettings,
     chunks = chunk(document, max_tokens=settings.chunk_tokens, overlap_sentences=settings.overlap_sentences)
     if not chunks:
         raise UnreadableFileError(str(file), "no text to index after extraction")
-    return Loaded(document, chunks)
+    # The outline is stored beside the document, so no query ever computes it (granska.index.outlines).
+    return Loaded(replace(document, outline=outline(document)), chunks)
