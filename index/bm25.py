@@ -10,7 +10,6 @@ terms follow from them exactly, since both analyses are functions of the words.
 from __future__ import annotations
 
 import math
-import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable
@@ -37,17 +36,10 @@ def decode(blob: bytes) -> dict[str, int]:
     return {parts[i]: int(parts[i + 1]) for i in range(0, len(parts), 2)}
 
 
-# Words a process keeps the char n-grams and the stem of. Bounded: a serving process meets new words with every
-# query (OCR'd text has a vocabulary without end); 200,000 cached words at ~4 KB each was measured as 54 MB of
-# growth over 25 queries on a 9k-passage index, 40 MB of it these caches. The n-grams are interned: "#ko" is
-# one string for every word that has it.
-WORD_CACHE = 32_768
+# Words a process keeps the stem of. Bounded: a serving process meets new words with every query (OCR'd text
+# has a vocabulary without end); unbounded caches were measured as 40 MB of growth over 25 queries on a
+# 9k-passage index. The shortlist's words are stemmed in one batch per query instead (`_word_match`).
 STEM_CACHE = 65_536
-
-
-@lru_cache(maxsize=WORD_CACHE)
-def _ngrams(word: str) -> dict[str, int]:
-    return {sys.intern(g): n for g, n in Counter(analysis.char_ngrams(word)).items()}
 
 
 def ngram_text(word: str, times: int) -> list[str]:
@@ -85,37 +77,6 @@ def lengths(counts: dict[str, int]) -> tuple[int, int]:
     return max(char, 1), max(word, 1)
 
 
-class Matcher:
-    """How often each query term occurs in a chunk's char and word fields, from its word counts. What a
-    word contributes is worked out once per query (words repeat across candidates)."""
-
-    def __init__(self, terms: dict[str, list[str]]) -> None:
-        self._char = set(terms.get("char", []))
-        self._word = set(terms.get("word", []))
-        self._memo: dict[str, tuple[list[tuple[str, int]], str | None]] = {}
-
-    def _of(self, w: str) -> tuple[list[tuple[str, int]], str | None]:
-        got = self._memo.get(w)
-        if got is None:
-            s = _stem(w)
-            grams = _ngrams(w)
-            shared = grams.keys() & self._char  # a set intersection in C: most words share nothing
-            got = ([(g, grams[g]) for g in shared], s if s in self._word else None)
-            self._memo[w] = got
-        return got
-
-    def frequencies(self, counts: dict[str, int]) -> dict[str, dict[str, int]]:
-        char: dict[str, int] = {}
-        word: dict[str, int] = {}
-        for w, n in counts.items():
-            grams, s = self._of(w)
-            for g, m in grams:
-                char[g] = char.get(g, 0) + n * m
-            if s is not None:
-                word[s] = word.get(s, 0) + n
-        return {"char": char, "word": word}
-
-
 def idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
@@ -139,16 +100,92 @@ def rescore(
 ) -> tuple[list[int], dict[str, np.ndarray]]:
     """Exact BM25 of both fields for each passage in `found` ({row: (char length, word length, encoded
     word counts)}), given the corpus (passages, total char length, total word length) and the query terms'
-    document frequencies. Both stores rank with this, so their candidates differ but their scores agree."""
+    document frequencies. Both stores rank with this, so their candidates differ but their scores agree.
+
+    Vectorised: each distinct word of the shortlist is matched against the query once (its n-grams and
+    stem), each (passage, word) pair adds its count times that match to the passage's term frequencies, and
+    BM25 is one array expression; the sum runs over the query's terms in their order, a repeated term adding
+    again, with the same operations as `score` (so the same float64 values, bit for bit)."""
     n, total_c, total_w = stats
     rows = sorted(found)
-    avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
-    idfs = {f: {t: idf(df, n) for t, df in dfs[f].items()} for f in dfs}
-    matcher = Matcher(terms)
-    scores = {f: np.zeros(len(rows), dtype=np.float32) for f in ("char", "word")}
+    vocab: dict[str, int] = {}
+    at: list[int] = []  # per (passage, word) pair: the passage's position, the word's id, its count
+    ids: list[int] = []
+    times: list[int] = []
     for i, r in enumerate(rows):
-        dl_c, dl_w, blob = found[r]
-        tf = matcher.frequencies(decode(blob))
-        for f, dl in (("char", dl_c), ("word", dl_w)):
-            scores[f][i] = score(terms.get(f, []), tf[f], dl, avgdl[f], idfs[f])
+        parts = zlib.decompress(found[r][2]).decode("ascii").split()
+        words = parts[0::2]
+        ids.extend(vocab.setdefault(w, len(vocab)) for w in words)
+        times.extend(map(int, parts[1::2]))
+        at.extend([i] * len(words))
+    pair_row = np.array(at, dtype=np.int64)
+    pair_word = np.array(ids, dtype=np.int64)
+    pair_times = np.array(times, dtype=np.float64)
+    queries = {f: terms.get(f, []) for f in ("char", "word")}
+    columns = {f: {t: j for j, t in enumerate(dict.fromkeys(q))} for f, q in queries.items()}
+    words = list(vocab)  # ids are positions: each distinct word of the shortlist is matched once
+    match = {"char": _char_match(words, columns["char"]), "word": _word_match(words, columns["word"])}
+    scores: dict[str, np.ndarray] = {}
+    for f, total, col in (("char", total_c, 0), ("word", total_w, 1)):
+        width = len(columns[f])
+        tf = _frequencies(pair_row, pair_word, pair_times, match[f], len(rows))
+        dl = np.array([found[r][col] for r in rows], dtype=np.float64)
+        norm = K1 * (1 - B + B * dl / max(total / max(n, 1), 1e-9))
+        idfs = np.array([idf(dfs[f].get(t, 0), n) for t in columns[f]], dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            part = np.where(tf > 0, idfs * tf / (tf + norm[:, None]), 0.0) if width else tf
+        total_score = np.zeros(len(rows), dtype=np.float64)
+        for t in queries[f]:  # in query order, a repeated term again: the same additions as `score`
+            total_score += part[:, columns[f][t]]
+        scores[f] = total_score.astype(np.float32)
     return rows, scores
+
+
+def _frequencies(
+    pair_row: np.ndarray, pair_word: np.ndarray, pair_times: np.ndarray, match: np.ndarray, passages: int
+) -> np.ndarray:
+    """(passages x terms) term frequencies: each (passage, word, count) pair whose word holds a query term adds
+    count x match; sums of small integers in float64, so exact whatever the order."""
+    width = match.shape[1]
+    if not width or not len(pair_row):
+        return np.zeros((passages, width), dtype=np.float64)
+    useful = match.any(axis=1)[pair_word]  # most words of a passage hold no query term
+    rows, words, times = pair_row[useful], pair_word[useful], pair_times[useful]
+    flat = (rows[:, None] * width + np.arange(width)[None, :]).ravel()
+    added = (times[:, None] * match[words]).ravel()
+    return np.bincount(flat, weights=added, minlength=passages * width).reshape(passages, width)
+
+
+def _char_match(words: list[str], columns: dict[str, int]) -> np.ndarray:
+    """(words x query n-grams): how often each n-gram occurs in each word's char tokens. A word's tokens are
+    every 3-5-character substring of "#word#" (granska.text.char_ngrams), so this counts each query n-gram's
+    overlapping occurrences in the padded words, joined by a separator no n-gram holds, by C-level search
+    rather than by building every word's n-grams."""
+    out = np.zeros((len(words), len(columns)), dtype=np.float64)
+    if not words or not columns:
+        return out
+    padded = [f"#{w}#" for w in words]
+    starts = np.cumsum([0] + [len(p) + 1 for p in padded[:-1]])
+    text = "\x00".join(padded)
+    for gram, j in columns.items():
+        at = text.find(gram)
+        hits: list[int] = []
+        while at != -1:
+            hits.append(at)
+            at = text.find(gram, at + 1)
+        if hits:
+            np.add.at(out[:, j], np.searchsorted(starts, hits, side="right") - 1, 1.0)
+    return out
+
+
+def _word_match(words: list[str], columns: dict[str, int]) -> np.ndarray:
+    """(words x query stems): 1 where a word's stem (stopwords have none) is that query term."""
+    out = np.zeros((len(words), len(columns)), dtype=np.float64)
+    if not words or not columns:
+        return out
+    kept = [i for i, w in enumerate(words) if w not in analysis.STOPWORDS]
+    for i, s in zip(kept, analysis._stemmer().stemWords([words[i] for i in kept]), strict=True):
+        j = columns.get(s)
+        if j is not None:
+            out[i, j] = 1.0
+    return out

@@ -187,9 +187,10 @@ class LocalStore:
         """Each field's top-k rows by Tantivy (plus `also`), with the exact BM25 of each field for each row."""
         self._need()
         lexical = self._lex()
-        rows = sorted(set(lexical.search(terms, k=k, docs=docs)) | {int(r) for r in also})
+        dfs = lexical.doc_freqs(terms)  # decide which terms draw the candidates, then score them all
+        rows = sorted(set(lexical.search(terms, k=k, docs=docs, dfs=dfs)) | {int(r) for r in also})
         stored = self._db.terms(rows)  # rows a killed writer left in Tantivy are not live: not in `stored`
-        found, scores = bm25.rescore(terms, stored, self._db.stats(), lexical.doc_freqs(terms))
+        found, scores = bm25.rescore(terms, stored, self._db.stats(), dfs)
         return np.array(found, dtype=np.int64), scores
 
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
