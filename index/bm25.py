@@ -149,7 +149,8 @@ def _frequencies(
     width = match.shape[1]
     if not width or not len(pair_row):
         return np.zeros((passages, width), dtype=np.float64)
-    useful = match.any(axis=1)[pair_word]  # most words of a passage hold no query term
+    holds = np.asarray(match.any(axis=1), dtype=bool)
+    useful = holds[pair_word]  # most words of a passage hold no query term
     rows, words, times = pair_row[useful], pair_word[useful], pair_times[useful]
     flat = (rows[:, None] * width + np.arange(width)[None, :]).ravel()
     added = (times[:, None] * match[words]).ravel()

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS docs (
   chunks INTEGER NOT NULL, vectors INTEGER NOT NULL DEFAULT 0,
   origin TEXT  -- who the file is apart from its name (a path hash, or upload:NAME); NULL in migrated indexes
 );
+-- Everything of a document but its text and pages: what listing, planning an ingest and the metadata filters read.
+-- A row's text comes before its metadata, so without this covering index every such read walked the overflow
+-- pages of every document's text (measured at 1M passages: 1.5-2.3 s per read, every add and remove).
+CREATE INDEX IF NOT EXISTS docs_heads ON docs (name, sha256, chunks, vectors, origin, meta);
 CREATE TABLE IF NOT EXISTS chunks (
   row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL, doc TEXT NOT NULL, doc_sha256 TEXT NOT NULL,
   start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, text TEXT NOT NULL

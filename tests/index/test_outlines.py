@@ -1,4 +1,5 @@
-"""Outlines are stored at ingest, read back equal to the computed ones, and computed once for older indexes."""
+"""Outlines are stored at ingest, read back equal to the computed ones, and computed once for older indexes;
+the metadata a commit changes is carried into the reader's cache."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from granska.index import outlines
+from granska.index.db import Database
 from granska.index.store import DB_FILE
 from granska.ingest.outline import code, outline
 
@@ -56,7 +58,7 @@ def test_an_index_without_stored_outlines_computes_each_once_and_keeps_it(built:
     with sqlite3.connect(old / DB_FILE) as conn:  # an index built before outlines were stored
         conn.execute("DROP TABLE outlines")
     engine = _engine(old)
-    name = sorted(engine.store.metas())[0]
+    name = min(engine.store.metas())
     doc = engine.store.documents()[name]
     assert engine.store.outline(name, code()) is None
     assert engine._outline_of(name) == outline(doc)  # computed at first use…
@@ -85,5 +87,8 @@ def test_a_replaced_or_removed_document_takes_its_outline_with_it(built: Path, t
     doc = engine.store.documents()[name]
     assert _stored(index)[name][0] == doc.doc_sha256 != first[0]
     assert engine._outline_of(name) == outline(doc)
+    # The metadata cache is carried over each commit (not re-read whole): the same as a fresh read.
+    assert engine.store.metas() == Database(index / DB_FILE).metas() and name in engine.store.metas()
     engine.remove(name)
     assert name not in _stored(index) and engine._outline_of(name) is None
+    assert engine.store.metas() == Database(index / DB_FILE).metas() and name not in engine.store.metas()
