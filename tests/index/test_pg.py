@@ -207,3 +207,26 @@ def test_a_killed_ingest_leaves_the_last_committed_state(postgres: pg_server.Loc
     report = engine.ingest([folder])
     assert set(engine.document_status()) == {p.name for p in texts} and not report.skipped
     _consistent(store)
+
+
+def test_outlines_are_stored_beside_the_documents(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
+    """As in the embedded store: written at ingest equal to the computed ones; a schema made before outlines
+    were stored computes each at first use and keeps it."""
+    from granska.ingest.outline import code, outline
+
+    url = postgres.url() + "?schema=outlined"
+    engine = _pg_engine(url, tmp_path, embedder=EmbedderSettings(model="hash"))
+    engine.ingest([BUNDLED_CORPUS])
+    assert isinstance(engine.store, PgStore)
+    docs = engine.store.documents()
+    for name, doc in docs.items():
+        assert engine.store.outline(name, code()) == (doc.doc_sha256, outline(doc))
+    with engine.store._db.read() as conn:
+        conn.execute("DROP TABLE outlines")
+    again = _pg_engine(url, tmp_path, embedder=EmbedderSettings(model="hash"))
+    name = min(docs)
+    assert again.store.outline(name, code()) is None
+    assert again._outline_of(name) == outline(docs[name])
+    assert again.store.outline(name, code()) == (docs[name].doc_sha256, outline(docs[name]))
+    again.remove(name)  # the next write finds (or makes) the table, and takes the outline with the document
+    assert again.store.outline(name, code()) is None and again._outline_of(name) is None
