@@ -16,8 +16,10 @@ import hashlib
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,8 @@ from granska.text import language
 from granska.types import Answer, DocMeta, Document, Span
 
 PENDING_KEY = "journal:pending"  # tracker rows of documents committed but not yet computed
-TABLE_GENERATORS = ("recommendations", "responses", "responsibilities")  # answers made from the tables' rows
+# Answers made from the tables' rows, and the one made where the table had none (a report's list section).
+TABLE_GENERATORS = ("recommendations", "responses", "responsibilities", "recommendations-section")
 UPGRADE = "upgrade:"  # a municipality whose rows were made by other tracker code, queued for the rebuild
 RELINK = "relink:"  # a municipality whose recommendations wait for their links (a write touched it)
 
@@ -66,8 +69,10 @@ class Tables:
         self._queue_lock = threading.Lock()  # a municipality queued while the background relinks it stays queued
         self._relink = Rerun(self._relink_queued, name="granska-tracker")
         # One municipality's rows are computed and written by one thread at a time (the relinking and the
-        # upgrade's rebuild both read its documents: the later writer read the later documents).
-        self._place_lock = threading.Lock()
+        # upgrade's rebuild both read its documents: the later writer read the later documents); another
+        # municipality's relink does not wait for a large one's rebuild.
+        self._place_locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
         self._upgrade_lock = threading.Lock()
         self._upgrader: threading.Thread | None = None
 
@@ -232,10 +237,13 @@ class Tables:
         municipality per transaction; the last one also drops rows of keys no document has any more."""
         failed: set[str] = set()
         while self._current() and (left := {k: v for k, v in self._upgrades().items() if k not in failed}):
-            key = min(left)
+            metas = self.store.metas()
+            size = Counter(place_key(m, n) for n, m in metas.items())
+            # The smallest municipalities first: most of the table is current soonest.
+            key = min(left, key=lambda k: (size[k[len(UPGRADE) :]], k))
             place = key[len(UPGRADE) :]
             try:
-                with self._place_lock:
+                with self._place_lock(place):
                     metas = self.store.metas()
                     names = {n for n, m in metas.items() if place_key(m, n) == place}
                     rows = self._rows(names, {}, places={place})
@@ -263,12 +271,18 @@ class Tables:
         """The background job: recommendations of each queued municipality, over its documents now. A place
         queued again meanwhile stays queued (its stamp changed) and is done once more."""
         while self._current() and (queued := self._queued()):
-            with self._place_lock:
-                rows = self._rows(set(), {}, places={k.split(":", 1)[1] for k in queued})
-                with self._queue_lock:
-                    now = self._queued()
-                    rows.update({k: {"pending": []} for k, v in queued.items() if now.get(k) == v})
-                    self.store.put_tracker(rows, code=tracker_code())
+            for key, stamp in sorted(queued.items()):  # one municipality per transaction
+                place = key[len(RELINK) :]
+                with self._place_lock(place):
+                    rows = self._rows(set(), {}, places={place})
+                    with self._queue_lock:
+                        if self._queued().get(key) == stamp:
+                            rows[key] = {"pending": []}
+                        self.store.put_tracker(rows, code=tracker_code())
+
+    def _place_lock(self, place: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._place_locks.setdefault(place, threading.Lock())
 
     def _finish_pending(self) -> None:
         """Tracker rows a killed ingest left pending: computed now (per document; municipalities queued), if
@@ -351,8 +365,14 @@ def tracker_code() -> str:
 def place_key(meta: DocMeta, name: str) -> str:
     """Recommendations link within a municipality; a document whose municipality is unknown links to none,
     so it is its own group (else every such document would be rebuilt with each new one)."""
-    place = recommendations.place(meta.municipality)  # the same comparison the tracker links by
+    place = _place(meta.municipality)  # the same comparison the tracker links by
     return place if place else f"?{name}"
+
+
+@lru_cache(maxsize=65_536)
+def _place(municipality: str | None) -> str | None:
+    """`recommendations.place`, once per spelling (it is asked for every document at every relink)."""
+    return recommendations.place(municipality)
 
 
 def corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]:

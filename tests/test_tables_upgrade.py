@@ -46,7 +46,9 @@ def _as_old_code(idx: Path) -> None:
             "SELECT key, rows FROM tracker WHERE kind = 'recommendations' ORDER BY key LIMIT 1"
         ).fetchone()
         shaped = [{"rec_text": r["recommendation"]["text"]} for r in json.loads(rows)]  # no field this code reads
-        conn.execute("UPDATE tracker SET rows = ? WHERE key = ? AND kind = 'recommendations'", (json.dumps(shaped), key))
+        conn.execute(
+            "UPDATE tracker SET rows = ? WHERE key = ? AND kind = 'recommendations'", (json.dumps(shaped), key)
+        )
         conn.execute(
             "INSERT INTO tracker (key, kind, rows) VALUES ('place:old-key', 'recommendations', ?)",
             (json.dumps(json.loads(rows)[:1]),),
@@ -62,7 +64,11 @@ def test_tables_of_old_code_answer_at_once_and_are_rebuilt_in_the_background(bui
     idx = _copy(built, tmp_path)
     _as_old_code(idx)
     engine = Engine(hash_settings(idx))
-    with engine.tables._place_lock:  # the background cannot finish a municipality while we look
+    places = {place_key(m, n) for n, m in engine.store.metas().items()}
+    held = [engine.tables._place_lock(p) for p in sorted(places)]
+    for lock in held:  # the background cannot finish a municipality while we look
+        lock.acquire()
+    try:
         rows = _recs(engine)  # answered from the stored rows, without rebuilding them first
         assert rows and rows != built[1]  # the old-shaped municipality is left out, the old key's row is in
         state = engine.tables.state()
@@ -76,6 +82,9 @@ def test_tables_of_old_code_answer_at_once_and_are_rebuilt_in_the_background(bui
         answer = engine.ask(QUESTION)
         assert answer.notes["generator"] == "recommendations" and answer.notes["tracker_stale"] is True
         assert "byggs om" in answer.answer and "ofullständig" in answer.answer
+    finally:
+        for lock in held:
+            lock.release()
     assert engine.tables.wait_rebuilt(timeout=300)
     assert _recs(engine) == built[1]  # identical to a build over the corpus; the old key's row is gone
     assert [r.as_dict() for r in engine.responsibilities()] == built[2]
@@ -83,7 +92,9 @@ def test_tables_of_old_code_answer_at_once_and_are_rebuilt_in_the_background(bui
     assert "tracker_stale" not in engine.ask(QUESTION).notes
     with sqlite3.connect(idx / "granska.sqlite") as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'tracker_code'").fetchone()[0] == tracker_code()
-        assert not conn.execute("SELECT key FROM tracker WHERE key LIKE 'upgrade:%' OR key = 'place:old-key'").fetchall()
+        assert not conn.execute(
+            "SELECT key FROM tracker WHERE key LIKE 'upgrade:%' OR key = 'place:old-key'"
+        ).fetchall()
 
 
 def test_a_rebuild_cut_short_by_a_kill_resumes_in_the_next_process(built, tmp_path: Path):
@@ -97,9 +108,7 @@ def test_a_rebuild_cut_short_by_a_kill_resumes_in_the_next_process(built, tmp_pa
         stamp = json.dumps([1])
         for p in places[:2]:
             conn.execute("DELETE FROM tracker WHERE key = ?", (f"place:{p}",))
-            conn.execute(
-                "INSERT INTO tracker (key, kind, rows) VALUES (?, 'pending', ?)", (f"{UPGRADE}{p}", stamp)
-            )
+            conn.execute("INSERT INTO tracker (key, kind, rows) VALUES (?, 'pending', ?)", (f"{UPGRADE}{p}", stamp))
         conn.execute("INSERT INTO tracker (key, kind, rows) VALUES ('doc:gone.txt', 'responsibilities', '[]')")
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'tracker_version'")
     restarted = Engine(hash_settings(idx))
