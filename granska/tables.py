@@ -18,8 +18,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +25,13 @@ from granska.index import rows as tracker_rows
 from granska.index.search import section_matches
 from granska.index.store import Store
 from granska.index.vectors import Rerun
-from granska.qa import link_pool, rec_model, recommendations, responsibilities, tracker
+from granska.qa import link_pool, rec_model, rec_tables, recommendations, responsibilities, tracker
+from granska.qa.rec_tables import corpus_order, place_key
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
-from granska.text import language
 from granska.types import Answer, DocMeta, Document, Span
 
 PENDING_KEY = "journal:pending"  # tracker rows of documents committed but not yet computed
-# Answers made from the tables' rows, and the one made where the table had none (a report's list section).
-TABLE_GENERATORS = ("recommendations", "responses", "responsibilities", "recommendations-section")
 UPGRADE = "upgrade:"  # a municipality whose rows were made by other tracker code, queued for the rebuild
 RELINK = "relink:"  # a municipality whose recommendations wait for their links (a write touched it)
 
@@ -65,6 +61,7 @@ class Tables:
         self._lock = lock
         self._documents = documents
         self._cache: tuple[int, list[Recommendation], list[Responsibility]] | None = None
+        self._objects: dict[str, dict[str, tuple[list[Any], list[Any]]]] = {}  # kind -> key -> (stored, read)
         self._pending_checked = -1  # tracker version at which no tracker rows were pending
         self._queue_lock = threading.Lock()  # a municipality queued while the background relinks it stays queued
         self._relink = Rerun(self._relink_queued, name="granska-tracker")
@@ -119,13 +116,25 @@ class Tables:
             version = self.store.tracker_state()[1]
             if self._cache is None or self._cache[0] != version:
                 metas = self.store.metas()
-                recs = _loaded(Recommendation, self.store.tracker("recommendations"))
+                recs = self._loaded(Recommendation, "recommendations")
                 recs.sort(key=lambda r: corpus_order(r.recommendation, metas))
-                stored = _loaded(Responsibility, self.store.tracker("responsibilities"))
+                stored = self._loaded(Responsibility, "responsibilities")
                 # Stored per document; one statement repeated across documents is still one row.
                 resps = responsibilities.unique(sorted(stored, key=lambda r: r.source.doc))
                 self._cache = (version, recs, resps)
             return self._cache[1], self._cache[2]
+
+    def _loaded(self, cls: type[Any], kind: str) -> list[Any]:
+        """Every stored row of `kind` as `cls`. Only the keys whose rows changed since the last read are
+        turned into objects again (a background relink or rebuild rewrites one municipality at a time; the
+        rest are the objects read before)."""
+        kept = self._objects.setdefault(kind, {})
+        fresh: dict[str, tuple[list[Any], list[Any]]] = {}
+        for key, rows in self.store.tracker(kind):
+            old = kept.get(key)
+            fresh[key] = old if old is not None and old[0] == rows else (rows, rec_tables.loaded_rows(cls, rows))
+        self._objects[kind] = fresh
+        return [r for _, objects in fresh.values() for r in objects]
 
     def filtered(
         self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
@@ -172,22 +181,11 @@ class Tables:
 
     def caveat(self, answer: Answer) -> Answer:
         """A table's answer while the tables are rebuilt after a change of tracker code says it may be
-        incomplete (notes: `tracker_stale`, `tracker_rebuilding` municipalities left), instead of claiming a
-        complete list."""
-        if answer.notes.get("generator") not in TABLE_GENERATORS:
+        incomplete (`rec_tables.stale_caveat`), instead of claiming a complete list."""
+        if answer.notes.get("generator") not in rec_tables.TABLE_GENERATORS:
             return answer
         state = self.state()
-        if not state["stale"]:
-            return answer
-        n = state["rebuilding"]
-        note = (
-            f"(The tracker tables are being rebuilt after an upgrade, {n} municipalities left: this list may be"
-            " incomplete.)"
-            if language(answer.question) == "en"
-            else f"(Spårningstabellerna byggs om efter en uppgradering, {n} kommuner kvar: listan kan vara ofullständig.)"
-        )
-        notes = {**answer.notes, "tracker_stale": True, "tracker_rebuilding": n}
-        return replace(answer, answer=f"{answer.answer} {note}", notes=notes)
+        return rec_tables.stale_caveat(answer, state["rebuilding"]) if state["stale"] else answer
 
     # --- the background and the journal --------------------------------------------------------
     def _queued(self) -> dict[str, list[Any]]:
@@ -360,38 +358,6 @@ def tracker_code() -> str:
         h.update(module.read_bytes())
     h.update(rec_model.digest())
     return h.hexdigest()[:16]
-
-
-def place_key(meta: DocMeta, name: str) -> str:
-    """Recommendations link within a municipality; a document whose municipality is unknown links to none,
-    so it is its own group (else every such document would be rebuilt with each new one)."""
-    place = _place(meta.municipality)  # the same comparison the tracker links by
-    return place if place else f"?{name}"
-
-
-@lru_cache(maxsize=65_536)
-def _place(municipality: str | None) -> str | None:
-    """`recommendations.place`, once per spelling (it is asked for every document at every relink)."""
-    return recommendations.place(municipality)
-
-
-def corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]:
-    """The order the tables had when built over the whole corpus: reports before responses, then by name."""
-    meta = metas.get(span.doc)
-    return (meta is not None and meta.role == "response", span.doc, span.start)
-
-
-def _loaded(cls: type[Any], stored: list[tuple[str, list[Any]]]) -> list[Any]:
-    """Rows read back as `cls`; a row another code's version wrote in another shape is left out (it is
-    being rebuilt)."""
-    out = []
-    for _, rows in stored:
-        for r in rows:
-            try:
-                out.append(tracker_rows.load(cls, r))
-            except (TypeError, KeyError, AttributeError):
-                continue
-    return out
 
 
 def _in_section(docs: Mapping[str, Document], span: Span, values: list[str]) -> bool:
