@@ -288,6 +288,7 @@ class Engine:
             recs, resps = self._table_rows(parsed, self.searcher().metas)
             tabled = self._routed(resolved, asked, hits, recs, resps, parsed, k)
             if tabled is not None:
+                tabled = self.tables.caveat(tabled)  # while the tables are rebuilt after an upgrade, it says so
                 ordered = _citing_first(hits, tabled.citations, self.searcher())
                 # The table's own "intent" note (the tracker answered a question read otherwise) stands over the reader's.
                 notes: dict[str, Any] = {**seen, **tabled.notes, "path": tabled.notes.get("generator")}

@@ -3,13 +3,20 @@
 Responsibilities are computed per document; recommendations per municipality (they link within it), in a
 background thread, so a write returns when the document is searchable. The engine composes one `Tables`
 over its store and shares its locks with it (one writer at a time; the cached tables under the reader lock).
+
+Rows made by other tracker code (an upgrade) are rebuilt in the background too, one municipality at a time:
+the change of code is recorded together with one `upgrade:<place>` key per municipality, in one transaction,
+so a killed process resumes where it stopped; meanwhile the tables answer from the rows they have, and
+`state()` says they are being rebuilt.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,12 +25,17 @@ from granska.index import rows as tracker_rows
 from granska.index.search import section_matches
 from granska.index.store import Store
 from granska.index.vectors import Rerun
-from granska.qa import link_pool, rec_model, recommendations, responsibilities, tracker
+from granska.qa import link_pool, rec_model, rec_tables, recommendations, responsibilities, tracker
+from granska.qa.rec_tables import corpus_order, place_key
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
-from granska.types import DocMeta, Document, Span
+from granska.types import Answer, DocMeta, Document, Span
 
 PENDING_KEY = "journal:pending"  # tracker rows of documents committed but not yet computed
+UPGRADE = "upgrade:"  # a municipality whose rows were made by other tracker code, queued for the rebuild
+RELINK = "relink:"  # a municipality whose recommendations wait for their links (a write touched it)
+
+log = logging.getLogger(__name__)
 
 Rows = dict[str, dict[str, list[Any]]]
 
@@ -49,9 +61,17 @@ class Tables:
         self._lock = lock
         self._documents = documents
         self._cache: tuple[int, list[Recommendation], list[Responsibility]] | None = None
+        self._objects: dict[str, dict[str, tuple[list[Any], list[Any]]]] = {}  # kind -> key -> (stored, read)
         self._pending_checked = -1  # tracker version at which no tracker rows were pending
         self._queue_lock = threading.Lock()  # a municipality queued while the background relinks it stays queued
         self._relink = Rerun(self._relink_queued, name="granska-tracker")
+        # One municipality's rows are computed and written by one thread at a time (the relinking and the
+        # upgrade's rebuild both read its documents: the later writer read the later documents); another
+        # municipality's relink does not wait for a large one's rebuild.
+        self._place_locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+        self._upgrade_lock = threading.Lock()
+        self._upgrader: threading.Thread | None = None
 
     # --- writes --------------------------------------------------------------------------------
     def mark_pending(self, touched: dict[str, DocMeta | None]) -> None:
@@ -64,12 +84,13 @@ class Tables:
     def after_write(self, docs: set[str], old: dict[str, DocMeta]) -> None:
         """Tracker rows for the documents touched now; their municipalities' recommendations (which link
         across that municipality's documents, a cost growing with it) in the background."""
-        # Rows made by other code are rebuilt in full once; a fresh index starts with this code's rows.
-        if self._current() or not set(self.store.metas()) - docs:
-            rows = self._rows(docs, old, relink=False)
-            rows[PENDING_KEY] = {"pending": []}  # done: nothing pending
-            self.store.put_tracker(rows, code=tracker_code())
-            self._relink.kick()
+        # Rows made by other code are rebuilt in the background; a fresh index starts with this code's rows.
+        if not self._current() and set(self.store.metas()) - docs:
+            self._queue_upgrade(journal=False)  # the writer's own journal entries are settled just below
+        rows = self._rows(docs, old, relink=False)
+        rows[PENDING_KEY] = {"pending": []}  # done: nothing pending
+        self.store.put_tracker(rows, code=tracker_code())
+        self._relink.kick()
 
     def wait_relinked(self) -> None:
         """Block until the background relinking queued by this process is done."""
@@ -85,30 +106,35 @@ class Tables:
 
     # --- reads ---------------------------------------------------------------------------------
     def rows(self) -> tuple[list[Recommendation], list[Responsibility]]:
-        """The tables, read from the rows stored per document (built in full only when the code changed)."""
-        if not self._current() and self.store.exists():
-            self._rebuild()  # under the writer lock only: questions keep their own lock meanwhile
-        elif self.store.exists():
+        """The tables, read from the rows stored per document. After a change of tracker code: the rows there
+        are, at once, while the background rebuilds them (`state()`)."""
+        if self.store.exists():
+            if not self._current():
+                self._queue_upgrade(journal=True)
             self._finish_pending()
         with self._lock:
             version = self.store.tracker_state()[1]
             if self._cache is None or self._cache[0] != version:
                 metas = self.store.metas()
-                recs = [
-                    tracker_rows.load(Recommendation, r)
-                    for _, rows in self.store.tracker("recommendations")
-                    for r in rows
-                ]
+                recs = self._loaded(Recommendation, "recommendations")
                 recs.sort(key=lambda r: corpus_order(r.recommendation, metas))
-                stored = [
-                    tracker_rows.load(Responsibility, r)
-                    for _, rows in self.store.tracker("responsibilities")
-                    for r in rows
-                ]
+                stored = self._loaded(Responsibility, "responsibilities")
                 # Stored per document; one statement repeated across documents is still one row.
                 resps = responsibilities.unique(sorted(stored, key=lambda r: r.source.doc))
                 self._cache = (version, recs, resps)
             return self._cache[1], self._cache[2]
+
+    def _loaded(self, cls: type[Any], kind: str) -> list[Any]:
+        """Every stored row of `kind` as `cls`. Only the keys whose rows changed since the last read are
+        turned into objects again (a background relink or rebuild rewrites one municipality at a time; the
+        rest are the objects read before)."""
+        kept = self._objects.setdefault(kind, {})
+        fresh: dict[str, tuple[list[Any], list[Any]]] = {}
+        for key, rows in self.store.tracker(kind):
+            old = kept.get(key)
+            fresh[key] = old if old is not None and old[0] == rows else (rows, rec_tables.loaded_rows(cls, rows))
+        self._objects[kind] = fresh
+        return [r for _, objects in fresh.values() for r in objects]
 
     def filtered(
         self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
@@ -122,20 +148,139 @@ class Tables:
             resps = [r for r in resps if _in_section(docs, r.source, filters["section"])]
         return recs, resps
 
+    def state(self) -> dict[str, Any]:
+        """What the tables cover now: `stale` while rows made by other tracker code are being rebuilt
+        (`rebuilding`: municipalities left), `relinking`: municipalities whose links wait for the background
+        after a write; `places`: those municipalities' keys (a document's is `place_key`)."""
+        if not self.store.exists():
+            return {"stale": False, "rebuilding": 0, "relinking": 0, "places": {}}
+        queued = dict(self.store.tracker("pending"))
+        upgrading = {k[len(UPGRADE) :] for k in queued if k.startswith(UPGRADE)}
+        relinking = {k[len(RELINK) :] for k in queued if k.startswith(RELINK)}
+        stale = bool(upgrading) or not self._current()
+        places = {p: "rebuilding" for p in upgrading} | {p: "relinking" for p in relinking - upgrading}
+        return {"stale": stale, "rebuilding": len(upgrading), "relinking": len(relinking), "places": places}
+
+    def document_states(self, metas: Mapping[str, DocMeta]) -> dict[str, str]:
+        """Per document: "current", or "rebuilding"/"relinking" while its municipality's rows wait (docs list)."""
+        places = self.state()["places"]
+        return {n: places.get(place_key(m, n), "current") for n, m in metas.items()}
+
+    def wait_rebuilt(self, timeout: float | None = None) -> bool:
+        """Block until the background rebuild after a change of tracker code is done (False on timeout)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._upgrades() or not self._current():
+            self._kick_upgrade()
+            thread = self._upgrader
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            if thread is not None:
+                thread.join(min(left, 1.0) if left is not None else 1.0)
+        return True
+
+    def caveat(self, answer: Answer) -> Answer:
+        """A table's answer while the tables are rebuilt after a change of tracker code says it may be
+        incomplete (`rec_tables.stale_caveat`), instead of claiming a complete list."""
+        if answer.notes.get("generator") not in rec_tables.TABLE_GENERATORS:
+            return answer
+        state = self.state()
+        return rec_tables.stale_caveat(answer, state["rebuilding"]) if state["stale"] else answer
+
     # --- the background and the journal --------------------------------------------------------
     def _queued(self) -> dict[str, list[Any]]:
         """Municipalities whose recommendations wait for the background relinking: {key: [stamp]}."""
-        return {k: v for k, v in self.store.tracker("pending") if k.startswith("relink:")}
+        return {k: v for k, v in self.store.tracker("pending") if k.startswith(RELINK)}
+
+    def _upgrades(self) -> dict[str, list[Any]]:
+        """Municipalities whose rows were made by other tracker code, left for the rebuild: {key: [stamp]}."""
+        return {k: v for k, v in self.store.tracker("pending") if k.startswith(UPGRADE)}
+
+    def _queue_upgrade(self, *, journal: bool) -> None:
+        """Rows made by other code: every municipality queued for the background rebuild and this code
+        recorded, in one transaction (a kill resumes the queue). `journal`: a killed ingest's pending
+        documents are covered by the rebuild too, so their journal is cleared, unless a writer of this
+        engine is at work (its own entries are settled by its `after_write`)."""
+        with self._upgrade_lock:
+            if self._current() or not self.store.exists():
+                return
+            took = journal and self._write.acquire(blocking=False)
+            try:
+                metas = self.store.metas()
+                stamp = time.time_ns()
+                rows: Rows = {
+                    f"{UPGRADE}{p}": {"pending": [stamp]} for p in {place_key(m, n) for n, m in metas.items()}
+                }
+                if took:
+                    rows[PENDING_KEY] = {"pending": []}
+                self.store.put_tracker(rows, code=tracker_code())
+                log.info("tracker rows made by other code: %d municipalities queued for the rebuild", len(rows))
+            finally:
+                if took:
+                    self._write.release()
+        self._kick_upgrade()
+
+    def _kick_upgrade(self) -> None:
+        """Start the rebuild's thread if it is not running. A daemon: a CLI that asked one question exits,
+        and the next process resumes the queue (nothing half-written: one municipality per transaction)."""
+        with self._upgrade_lock:
+            if self._upgrader is None or not self._upgrader.is_alive():
+                self._upgrader = threading.Thread(
+                    target=self._upgrade_queued, name="granska-tracker-upgrade", daemon=True
+                )
+                self._upgrader.start()
+
+    def _upgrade_queued(self) -> None:
+        """The rebuild: each queued municipality's recommendations and its documents' responsibilities, one
+        municipality per transaction; the last one also drops rows of keys no document has any more."""
+        failed: set[str] = set()
+        while self._current() and (left := {k: v for k, v in self._upgrades().items() if k not in failed}):
+            metas = self.store.metas()
+            size = Counter(place_key(m, n) for n, m in metas.items())
+            # The smallest municipalities first: most of the table is current soonest.
+            key = min(left, key=lambda k: (size[k[len(UPGRADE) :]], k))
+            place = key[len(UPGRADE) :]
+            try:
+                with self._place_lock(place):
+                    metas = self.store.metas()
+                    names = {n for n, m in metas.items() if place_key(m, n) == place}
+                    rows = self._rows(names, {}, places={place})
+                    with self._queue_lock:
+                        if self._upgrades().get(key) == left[key]:
+                            rows[key] = {"pending": []}
+                        if len(left) == 1:
+                            rows.update(self._orphans(metas))
+                        self.store.put_tracker(rows, code=tracker_code())
+            except Exception:  # seen in the log; that municipality keeps its rows, the others go on
+                log.exception("tracker rebuild of %s failed", place)
+                failed.add(key)
+
+    def _orphans(self, metas: Mapping[str, DocMeta]) -> Rows:
+        """Stored rows under keys no committed document has (another code's keys, a municipality emptied)."""
+        want = {f"doc:{n}" for n in metas} | {f"place:{place_key(m, n)}" for n, m in metas.items()}
+        out: Rows = {}
+        for kind in ("recommendations", "responsibilities"):
+            for key, _ in self.store.tracker(kind):
+                if key not in want:
+                    out.setdefault(key, {})[kind] = []
+        return out
 
     def _relink_queued(self) -> None:
         """The background job: recommendations of each queued municipality, over its documents now. A place
         queued again meanwhile stays queued (its stamp changed) and is done once more."""
         while self._current() and (queued := self._queued()):
-            rows = self._rows(set(), {}, places={k.split(":", 1)[1] for k in queued})
-            with self._queue_lock:
-                now = self._queued()
-                rows.update({k: {"pending": []} for k, v in queued.items() if now.get(k) == v})
-                self.store.put_tracker(rows, code=tracker_code())
+            for key, stamp in sorted(queued.items()):  # one municipality per transaction
+                place = key[len(RELINK) :]
+                with self._place_lock(place):
+                    rows = self._rows(set(), {}, places={place})
+                    with self._queue_lock:
+                        if self._queued().get(key) == stamp:
+                            rows[key] = {"pending": []}
+                        self.store.put_tracker(rows, code=tracker_code())
+
+    def _place_lock(self, place: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._place_locks.setdefault(place, threading.Lock())
 
     def _finish_pending(self) -> None:
         """Tracker rows a killed ingest left pending: computed now (per document; municipalities queued), if
@@ -148,6 +293,8 @@ class Tables:
             self._pending_checked = version
             if self._queued() and not self._relink.busy():
                 self._relink.kick()  # a killed process's queue
+            if self._upgrades():
+                self._kick_upgrade()  # a killed process's rebuild
             return
         if not self._write.acquire(blocking=False):
             return
@@ -186,21 +333,17 @@ class Tables:
         if not relink:
             stamp = time.time_ns()
             with self._queue_lock:
-                out.update({f"relink:{p}": {"pending": [stamp]} for p in places})
+                out.update({f"{RELINK}{p}": {"pending": [stamp]} for p in places})
             return out
+        members: dict[str, list[str]] = {}
+        for n, m in metas.items():  # one pass over the metadata, not one per municipality
+            members.setdefault(place_key(m, n), []).append(n)
         for place in places:
-            group = {n: documents[n] for n, m in metas.items() if place_key(m, n) == place}
+            group = {n: documents[n] for n in members.get(place, [])}
             rows = recommendations.build(group) if group else []
             out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
         link_pool.release()  # the linking's analysed passages are not kept by a serving process
         return out
-
-    def _rebuild(self) -> None:
-        with self._write:
-            if self._current():
-                return
-            rows = self._rows(set(self.store.metas()), {})
-            self.store.put_tracker(rows, code=tracker_code(), replace=True)
 
     def _current(self) -> bool:
         """True when the stored tracker rows were made by this code (else they are rebuilt once, in full)."""
@@ -215,19 +358,6 @@ def tracker_code() -> str:
         h.update(module.read_bytes())
     h.update(rec_model.digest())
     return h.hexdigest()[:16]
-
-
-def place_key(meta: DocMeta, name: str) -> str:
-    """Recommendations link within a municipality; a document whose municipality is unknown links to none,
-    so it is its own group (else every such document would be rebuilt with each new one)."""
-    place = recommendations.place(meta.municipality)  # the same comparison the tracker links by
-    return place if place else f"?{name}"
-
-
-def corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]:
-    """The order the tables had when built over the whole corpus: reports before responses, then by name."""
-    meta = metas.get(span.doc)
-    return (meta is not None and meta.role == "response", span.doc, span.start)
 
 
 def _in_section(docs: Mapping[str, Document], span: Span, values: list[str]) -> bool:

@@ -12,19 +12,18 @@ dated `status_history` (`linking`).
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from granska.qa import addressees, bodies, linking, rec_model, rec_rules
+from granska.qa import addressees, bodies, linking, rec_index, rec_model, rec_rules
 from granska.qa.evidence import Weights
 from granska.qa.rec_features import features
 from granska.qa.rec_rules import Found
 from granska.qa.rec_units import Unit, segment
 
-from granska.text import content_words, fold, fold_keep
+from granska.text import fold, fold_keep
 from granska.types import Document, Span
 
 STATUSES = (
@@ -39,7 +38,7 @@ STATUSES = (
     "not_implemented",
     "in_progress",
 )
-SAME_AT = 0.65  # word-shape Jaccard above which two texts are the same recommendation
+SAME_AT = rec_index.SAME_AT  # word-shape Jaccard above which two texts are the same recommendation
 OVERLAP = 0.5  # share of a unit a rule hit must cover to be that unit
 
 
@@ -189,16 +188,6 @@ def _fill_addressees(doc: Document, folded: str, found: list[tuple[Unit | None, 
     return out
 
 
-def _shape(text: str) -> set[str]:
-    """Content words with vowel runs collapsed: an OCR'd quotation and its clean original look alike."""
-    return {re.sub(r"[aeiouy]+", "*", w) for w in content_words(text) if not w.isdigit()}
-
-
-def _same(a: str, b: str) -> bool:
-    sa, sb = _shape(a), _shape(b)
-    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= SAME_AT
-
-
 def place(municipality: str | None) -> str | None:
     """Comparable form of a municipality ("Borås Stad" == "Borås stad"; "Region Uppsala" != "Uppsala kommun")."""
     if not municipality:
@@ -217,22 +206,12 @@ def build(
     """The tracker over a corpus: de-duplicated recommendations, each linked to its response and follow-ups."""
     ordered = sorted(documents.values(), key=lambda d: (d.meta.role == "response", linking.is_follow_up(d), d.doc))
     found = [f for d in ordered for f in extract(d, model=model, method=method)]
-    groups: list[list[Found]] = []
-    for f in found:
-        home = next(
-            (
-                g
-                for g in groups
-                if place(g[0].doc.meta.municipality) == place(f.doc.meta.municipality)
-                and _same_body(g[0].addressee, f.addressee)
-                and _same(g[0].span.text, f.span.text)
-            ),
-            None,
-        )
-        if home is None:
-            groups.append([f])
-        else:
-            home.append(f)
+    places = _Places(documents)
+    groups = rec_index.group(
+        found,
+        place_of=lambda f: places.of(f.doc),
+        same_body=lambda g, f: _same_body(g.addressee, f.addressee),
+    )
     taken: dict[str, list[tuple[int, int]]] = {}
     for f in found:
         taken.setdefault(f.span.doc, []).append((f.span.start, f.span.end))
@@ -242,24 +221,45 @@ def build(
     by_place: dict[str, list[list[Found]]] = {}
     for g in groups:
         by_place.setdefault(_group_place(g), []).append(g)
-    siblings = {key: Weights([g[0].context for g in gs]) for key, gs in by_place.items()}
-    verdicts = _verdicts(groups, documents, taken)
-    return [_row(g, documents, taken, siblings[_group_place(g)], verdicts[i]) for i, g in enumerate(groups)]
+    siblings = {key: rec_index.Siblings([g[0].context for g in gs]) for key, gs in by_place.items()}
+    verdicts = _verdicts(groups, places, taken)
+    return [_row(g, documents, places, taken, siblings[_group_place(g)], verdicts[i]) for i, g in enumerate(groups)]
 
 
-def _follow_ups_of(documents: dict[str, Document], doc: Document) -> list[Document]:
-    here = place(doc.meta.municipality)
-    return [d for d in documents.values() if here and place(d.meta.municipality) == here and linking.is_follow_up(d)]
+class _Places:
+    """The corpus's documents by municipality, in corpus order, read once per build (a row asks for its
+    place's responses and follow-ups; scanning every document per row is quadratic in the place)."""
+
+    def __init__(self, documents: dict[str, Document]) -> None:
+        self._of: dict[str, str | None] = {}
+        self.members: dict[str, list[Document]] = {}
+        for d in documents.values():
+            here = self.of(d)
+            if here:
+                self.members.setdefault(here, []).append(d)
+        self.responses = {k: [d for d in ds if d.meta.role == "response"] for k, ds in self.members.items()}
+        self.follow_ups = {k: [d for d in ds if linking.is_follow_up(d)] for k, ds in self.members.items()}
+
+    def of(self, doc: Document) -> str | None:
+        m = doc.meta.municipality or ""
+        if m not in self._of:
+            self._of[m] = place(doc.meta.municipality)
+        return self._of[m]
+
+
+def _follow_ups_of(places: _Places, doc: Document) -> list[Document]:
+    here = places.of(doc)
+    return places.follow_ups.get(here, []) if here else []
 
 
 def _verdicts(
-    groups: list[list[Found]], documents: dict[str, Document], taken: dict[str, list[tuple[int, int]]]
+    groups: list[list[Found]], places: _Places, taken: dict[str, list[tuple[int, int]]]
 ) -> list[list[tuple[str, Span]]]:
     """Each group's follow-up verdicts: those on the recommendation itself (by its words); where there are none,
     the verdict on its audit as a whole (by the audit's title), unless that passage is the verdict another
     recommendation of the place has by its own words. A follow-up that goes through an audit's recommendations one
     by one shares the audit's title words with every verdict line; the title would give each the first one's."""
-    later = [_follow_ups_of(documents, g[0].doc) for g in groups]
+    later = [_follow_ups_of(places, g[0].doc) for g in groups]
     own = [linking.follow_ups(g[0], docs, taken) if docs else [] for g, docs in zip(groups, later, strict=True)]
     claimed: dict[str, set[tuple[str, int]]] = {}
     for g, vs in zip(groups, own, strict=True):
@@ -286,15 +286,15 @@ def _title(doc: Document) -> str:
 def _row(
     g: list[Found],
     documents: dict[str, Document],
+    places: _Places,
     taken: dict[str, list[tuple[int, int]]],
     siblings: Weights,
     verdicts: list[tuple[str, Span]],
 ) -> Recommendation:
     first = g[0]
     meta = first.doc.meta
-    here = place(meta.municipality)
-    mine = [d for d in documents.values() if here and place(d.meta.municipality) == here]
-    responses = [d for d in mine if d.meta.role == "response"]
+    here = places.of(first.doc)
+    responses = places.responses.get(here, []) if here else []
     own = {f.span.doc for f in g}
     response, status = linking.best_response(first, responses, taken, siblings, own)
     history: list[dict[str, Any]] = []

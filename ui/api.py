@@ -145,11 +145,20 @@ def router(engine: Engine) -> APIRouter:
     def documents() -> dict[str, Any]:
         status = engine.document_status()  # chunk counts kept per document: no scan of every passage
         counts = {n: int(s["chunks"]) for n, s in status.items()}
+        docs = engine.documents()
+        tables = engine.tables.document_states({n: d.meta for n, d in docs.items()}) if status else {}
         return {
             "documents": [
-                {"doc": n, "sha256": d.doc_sha256, "chunks": counts.get(n, 0), **d.meta.as_dict()}
-                for n, d in sorted(engine.documents().items())
-            ]
+                {
+                    "doc": n,
+                    "sha256": d.doc_sha256,
+                    "chunks": counts.get(n, 0),
+                    "tracker": tables.get(n, "current"),
+                    **d.meta.as_dict(),
+                }
+                for n, d in sorted(docs.items())
+            ],
+            "tracker": _tracker_state(engine),
         }
 
     @api.post("/api/documents", responses={202: {"description": "Queued (wait=false): the job, to poll"}})
@@ -200,7 +209,8 @@ def router(engine: Engine) -> APIRouter:
         q=TEXT searches the rows' text and responses (best first)."""
         filters = _query_filters(request)
         q = " ".join(filters.pop("q", [])) or None
-        return {"recommendations": [r.as_dict() for r in engine.recommendations(filters=filters, search=q)]}
+        rows = [r.as_dict() for r in engine.recommendations(filters=filters, search=q)]
+        return {"recommendations": rows, "tracker": _tracker_state(engine)}
 
     @api.get("/api/responsibilities")
     def responsibilities(request: Request) -> dict[str, Any]:
@@ -251,6 +261,12 @@ def _finished(job: Any) -> dict[str, Any]:
     if job.exception is not None:
         raise job.exception
     return dict(job.report or {})
+
+
+def _tracker_state(engine: Engine) -> dict[str, Any]:
+    """Whether the tracker tables cover every document: `stale` while they are rebuilt after an upgrade."""
+    state = engine.tables.state()
+    return {k: state[k] for k in ("stale", "rebuilding", "relinking")}
 
 
 def _query_filters(request: Request) -> dict[str, list[str]]:

@@ -73,10 +73,16 @@ def docs_list(
         shown = [[r[0], r[1], r[2], role_label(r[3]), r[4], r[5]] for r in rows]
         reports.rich_rows(headers, shown, [3, 5, 2, 2, 2, 1])
         return
+    tables = engine.tables.document_states(metas) if status else {}
+    if any(v != "current" for v in tables.values()):  # the tracker tables lag behind: said once, on stderr
+        state = engine.tables.state()
+        typer.echo(f"tracker tables: {state['rebuilding']} municipalities being rebuilt, "
+                   f"{state['relinking']} being relinked", err=True)  # fmt: skip
     for name, st in sorted(status.items()):
         m = metas[name]
         if as_json:
-            emit({"doc": name, "sha256": st["sha256"], "chunks": st["chunks"], "vectors": st["vectors"], **m.as_dict()})
+            emit({"doc": name, "sha256": st["sha256"], "chunks": st["chunks"], "vectors": st["vectors"],
+                  "tracker": tables.get(name, "current"), **m.as_dict()})  # fmt: skip
         else:
             # Which documents take part in dense search (vectors are computed only when it is on).
             vectors = " (vectors)" if st["vectors"] else " (vectors pending)" if engine.dense_on() else ""

@@ -1,0 +1,61 @@
+"""What the tracker's stored tables need from the tracker: the key a document's rows are kept under, the
+order rows are shown in, rows read back tolerantly, and the caveat an answer carries while they are rebuilt."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from granska.index import rows as tracker_rows
+from granska.qa import recommendations
+
+from granska.text import language
+from granska.types import Answer, DocMeta, Span
+
+# Answers made from the tables' rows, and the one made where the table had none (a report's list section).
+TABLE_GENERATORS = ("recommendations", "responses", "responsibilities", "recommendations-section")
+
+
+def stale_caveat(answer: Answer, left: int) -> Answer:
+    """The answer with a sentence saying the tables are being rebuilt after an upgrade (`left` municipalities
+    to go) so the list may be incomplete; notes `tracker_stale` and `tracker_rebuilding`."""
+    note = (
+        f"(The tracker tables are being rebuilt after an upgrade, {left} municipalities left: this list may be"
+        " incomplete.)"
+        if language(answer.question) == "en"
+        else f"(Spårningstabellerna byggs om efter en uppgradering, {left} kommuner kvar: listan kan vara ofullständig.)"
+    )
+    notes = {**answer.notes, "tracker_stale": True, "tracker_rebuilding": left}
+    return replace(answer, answer=f"{answer.answer} {note}", notes=notes)
+
+
+def place_key(meta: DocMeta, name: str) -> str:
+    """Recommendations link within a municipality; a document whose municipality is unknown links to none,
+    so it is its own group (else every such document would be rebuilt with each new one)."""
+    place = _place(meta.municipality)  # the same comparison the tracker links by
+    return place if place else f"?{name}"
+
+
+@lru_cache(maxsize=65_536)
+def _place(municipality: str | None) -> str | None:
+    """`recommendations.place`, once per spelling (it is asked for every document at every relink)."""
+    return recommendations.place(municipality)
+
+
+def corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]:
+    """The order the tables had when built over the whole corpus: reports before responses, then by name."""
+    meta = metas.get(span.doc)
+    return (meta is not None and meta.role == "response", span.doc, span.start)
+
+
+def loaded_rows(cls: type[Any], rows: list[Any]) -> list[Any]:
+    """Rows read back as `cls`; a row another code's version wrote in another shape is left out (it is
+    being rebuilt)."""
+    out = []
+    for r in rows:
+        try:
+            out.append(tracker_rows.load(cls, r))
+        except (TypeError, KeyError, AttributeError):
+            continue
+    return out
