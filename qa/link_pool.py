@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,7 +28,10 @@ from granska.text import char_tokens, fold
 from granska.types import Document
 
 POOLS = 2  # municipalities' pools kept between calls (one build links one municipality at a time)
-Vocab = dict[str, int]  # a pool's terms, one column id each (both kinds share the id space)
+# Response documents' analysed units kept between relinks (a relink after one new document analyses only it),
+# bounded by their units: about 1 kB each with their texts, so at most ~100 MB in a serving process.
+FEATURE_UNITS = 100_000
+Vocab = dict[str, int]  # terms, one column id each (both kinds share the id space)
 
 
 def _ids(vocab: Vocab, terms: list[str]) -> list[int]:
@@ -49,15 +53,17 @@ class DocFeatures:
     overall: np.ndarray  # the answer's overall stance ("välkomnar rapporten")
     form: np.ndarray  # the answer-form score where it does not depend on the recommendation
     refers: dict[int, str]  # units naming the recommendations they answer by topic: unit -> folded text
-    grams: tuple[np.ndarray, np.ndarray]  # text_grams of the units: (unit, column id) pairs
+    grams: tuple[np.ndarray, np.ndarray]  # text_grams of the units: (unit, term id) pairs
     chars: tuple[np.ndarray, np.ndarray, np.ndarray]  # character n-gram counts of answerable units: (unit, id, n)
     norms: np.ndarray  # per unit, the norm of its character n-gram counts as `_cosine` takes it
+    terms: list[str]  # the document's own term ids: a pool renumbers them into its columns
     speaking: dict[int, str | None] = field(default_factory=dict)  # body key of the speaker, by unit
 
 
-def features(doc: Document, vocab: Vocab, patterns: dict[str, re.Pattern[str]], cue_bonus: float) -> DocFeatures:
-    """Analyse every unit of `doc` once, its terms numbered in the pool's `vocab` (patterns: the linking
-    module's RESTATES, NAMED, RESPONDS, OVERALL, REFERS)."""
+def features(doc: Document, patterns: dict[str, re.Pattern[str]], cue_bonus: float) -> DocFeatures:
+    """Analyse every unit of `doc` once, its terms numbered per document (patterns: the linking module's
+    RESTATES, NAMED, RESPONDS, OVERALL, REFERS)."""
+    vocab: Vocab = {}
     units = segment(doc)
     texts = [doc.text[u.start : u.end] for u in units]
     n = len(units)
@@ -101,16 +107,21 @@ def features(doc: Document, vocab: Vocab, patterns: dict[str, re.Pattern[str]], 
     starts = np.array([u.start for u in units], np.int64)
     labelled = [i for i, u in enumerate(units) if u.label or named[i]]
     return DocFeatures(
-        doc, units, texts, starts, labelled, answerable, named, cue, overall, form, refers, grams, chars, norms
-    )
+        doc, units, texts, starts, labelled, answerable, named, cue, overall, form, refers, grams, chars, norms,
+        list(vocab),
+    )  # fmt: skip
 
 
 class Pool:
     """All units of a municipality's response documents, in order, as sparse term columns."""
 
-    def __init__(self, docs: list[DocFeatures], vocab: Vocab) -> None:
+    def __init__(self, docs: list[DocFeatures]) -> None:
         self.docs = docs
-        self.vocab = vocab
+        self.vocab: Vocab = {}
+        vocab = self.vocab
+        # Each document's term ids into the pool's columns (which id a term has changes no score: columns
+        # are looked up by term, their rows kept in order).
+        remap = [np.array([vocab.setdefault(t, len(vocab)) for t in d.terms], np.int32) for d in docs]
         sizes = [len(d.units) for d in docs]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.n = int(self.offsets[-1])
@@ -121,14 +132,14 @@ class Pool:
         docs_, at = docs, self.offsets[:-1]
         self._g = _csc(
             np.concatenate([d.grams[0] + o for d, o in zip(docs_, at, strict=True)]),
-            np.concatenate([d.grams[1] for d in docs_]),
+            np.concatenate([m[d.grams[1]] for d, m in zip(docs_, remap, strict=True)]),
             None,
             self.n,
             self.cols,
         )
         self._c = _csc(
             np.concatenate([d.chars[0] + o for d, o in zip(docs_, at, strict=True)]),
-            np.concatenate([d.chars[1] for d in docs_]),
+            np.concatenate([m[d.chars[1]] for d, m in zip(docs_, remap, strict=True)]),
             np.concatenate([d.chars[2] for d in docs_]),
             self.n,
             self.cols,
@@ -213,22 +224,48 @@ def _csc(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray | None, n: int, m:
     return mat
 
 
-_POOLS: dict[tuple[tuple[str, str, int, str | None], ...], Pool] = {}
+DocKey = tuple[str, str, int, str | None]
+_POOLS: dict[tuple[DocKey, ...], Pool] = {}
+_FEATURES: OrderedDict[DocKey, DocFeatures] = OrderedDict()
+_feature_units = 0
+_features_lock = threading.Lock()  # the relinking thread and the upgrade's rebuild may both analyse
 
 
-def pool_of(responses: list[Document], analyse: Callable[[Document, Vocab], DocFeatures]) -> Pool:
-    """The pool of these response documents (the last few municipalities' pools are kept until `release`)."""
-    key = tuple((d.doc, d.doc_sha256, hash(d.text), d.meta.role) for d in responses)
+def _key(d: Document) -> DocKey:
+    return (d.doc, d.doc_sha256, hash(d.text), d.meta.role)
+
+
+def pool_of(responses: list[Document], analyse: Callable[[Document], DocFeatures]) -> Pool:
+    """The pool of these response documents (the last few municipalities' pools are kept until `release`;
+    each document's analysis is kept longer, bounded by FEATURE_UNITS)."""
+    key = tuple(_key(d) for d in responses)
     got = _POOLS.get(key)
     if got is None:
         while len(_POOLS) >= POOLS:
             _POOLS.pop(next(iter(_POOLS)))
-        vocab: Vocab = {}
-        got = _POOLS[key] = Pool([analyse(d, vocab) for d in responses], vocab)
+        got = _POOLS[key] = Pool([_analysed(d, analyse) for d in responses])
+    return got
+
+
+def _analysed(doc: Document, analyse: Callable[[Document], DocFeatures]) -> DocFeatures:
+    global _feature_units
+    key = _key(doc)
+    with _features_lock:
+        got = _FEATURES.get(key)
+        if got is not None:
+            _FEATURES.move_to_end(key)
+            return got
+    got = analyse(doc)
+    with _features_lock:
+        if key not in _FEATURES:
+            _FEATURES[key] = got
+            _feature_units += len(got.units)
+        while _feature_units > FEATURE_UNITS and len(_FEATURES) > 1:
+            _feature_units -= len(_FEATURES.popitem(last=False)[1].units)
     return got
 
 
 def release() -> None:
     """Drop the kept pools (their matrices are a few hundred bytes per passage): a serving process that has
-    relinked keeps no memory for it."""
+    relinked keeps only the bounded per-document analyses."""
     _POOLS.clear()

@@ -244,8 +244,8 @@ def _passage(pool: link_pool.Pool, k: int) -> Passage:
 _PATTERNS = {"restates": _RESTATES, "named": _NAMED, "responds": _RESPONDS, "overall": _OVERALL, "refers": _REFERS}
 
 
-def _features(doc: Document, vocab: link_pool.Vocab) -> link_pool.DocFeatures:
-    return link_pool.features(doc, vocab, _PATTERNS, RESPONSE_CUE_BONUS)
+def _features(doc: Document) -> link_pool.DocFeatures:
+    return link_pool.features(doc, _PATTERNS, RESPONSE_CUE_BONUS)
 
 
 def _section(p: Passage) -> Passage:
@@ -271,17 +271,27 @@ def _span(p: Passage) -> Span:
 
 
 def follow_ups(
-    rec: Found, docs: list[Document], taken: dict[str, list[tuple[int, int]]], *, title: str = ""
+    rec: Found,
+    docs: list[Document],
+    taken: dict[str, list[tuple[int, int]]],
+    *,
+    title: str = "",
+    pools: dict[str, list[Passage]] | None = None,
 ) -> list[tuple[str, Span]]:
     """(verdict, passage) from each later follow-up that rules on `rec` or on the audit it came from (its title).
 
     Words are weighted by their rarity among the follow-up's passages, so "granskning" or "rekommendationer",
-    present in every verdict, decide nothing; the audit's topic words do."""
+    present in every verdict, decide nothing; the audit's topic words do. `pools`: each follow-up's verdict
+    passages kept across the calls of one build (they depend on the document and `taken` only)."""
     out = []
     for doc in docs:
         if doc.meta.date and rec.doc.meta.date and doc.meta.date[:4] < rec.doc.meta.date[:4]:
             continue  # a follow-up written before the audit cannot rule on it
-        pool = [p for p in passages(doc, taken.get(doc.doc, []), 0) if verdict_of(p.text)]
+        pool = pools.get(doc.doc) if pools is not None else None
+        if pool is None:
+            pool = [p for p in passages(doc, taken.get(doc.doc, []), 0) if verdict_of(p.text)]
+            if pools is not None:
+                pools[doc.doc] = pool
         if not pool:
             continue
         idf = _doc_weights(doc.text)

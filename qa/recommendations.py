@@ -260,14 +260,18 @@ def _verdicts(
     recommendation of the place has by its own words. A follow-up that goes through an audit's recommendations one
     by one shares the audit's title words with every verdict line; the title would give each the first one's."""
     later = [_follow_ups_of(places, g[0].doc) for g in groups]
-    own = [linking.follow_ups(g[0], docs, taken) if docs else [] for g, docs in zip(groups, later, strict=True)]
+    pools: dict[str, list[linking.Passage]] = {}  # each follow-up's verdict passages, read once per build
+    own = [
+        linking.follow_ups(g[0], docs, taken, pools=pools) if docs else []
+        for g, docs in zip(groups, later, strict=True)
+    ]
     claimed: dict[str, set[tuple[str, int]]] = {}
     for g, vs in zip(groups, own, strict=True):
         claimed.setdefault(_group_place(g), set()).update((sp.doc, sp.start) for _, sp in vs)
     out = []
     for g, docs, vs in zip(groups, later, own, strict=True):
         if not vs and docs:
-            by_title = linking.follow_ups(g[0], docs, taken, title=_title(g[0].doc))
+            by_title = linking.follow_ups(g[0], docs, taken, title=_title(g[0].doc), pools=pools)
             vs = [(v, sp) for v, sp in by_title if (sp.doc, sp.start) not in claimed[_group_place(g)]]
         out.append(vs)
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from granska.eval.scale import write_corpus
 from granska.eval.tracker_eval import load_folder
-from granska.qa import rec_index, recommendations
+from granska.qa import link_pool, linking, rec_index, recommendations
 from granska.qa.evidence import Weights
 from granska.qa.rec_rules import Found
 
@@ -111,3 +111,22 @@ def test_random_adds_and_removals_keep_the_table_equal_to_a_build_from_scratch(t
         docs = dict(engine.documents())
         want = sorted(json.dumps(r.as_dict(), sort_keys=True) for r in recommendations.build(docs))
         assert _table(engine) == want
+
+
+def test_a_relink_reuses_each_response_documents_analysis(audit_docs: dict) -> None:
+    """A relink after one new document analyses only that one: the others' analysed units are kept (bounded)
+    across the release of the pools, and the rows are the same."""
+    first = [r.as_dict() for r in recommendations.build(audit_docs)]
+    link_pool.release()
+    linked = {recommendations.place(r["municipality"]) for r in first} - {None}  # places whose rows were linked
+    responses = [
+        d
+        for d in audit_docs.values()
+        if d.meta.role == "response" and recommendations.place(d.meta.municipality) in linked
+    ]
+    kept = [link_pool._FEATURES.get(link_pool._key(d)) for d in responses]
+    assert responses and all(k is not None for k in kept)
+    assert [r.as_dict() for r in recommendations.build(audit_docs)] == first
+    pool = link_pool.pool_of(responses, linking._features)
+    assert all(a is b for a, b in zip(pool.docs, kept, strict=True))  # the same objects: nothing analysed again
+    link_pool.release()
