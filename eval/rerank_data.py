@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from granska.eval.fitdata import split_engine
+from granska.eval.fitdata import SHARED, split_engine
 from granska.eval.metrics import Item, covers
+from granska.eval.run import read_dataset
 from granska.qa import rerank
 
-from granska.engine import Engine
+from granska.engine import BUNDLED_CORPUS, Engine
 from granska.settings import EmbedderSettings, Settings
 from granska.types import Hit
 
@@ -37,13 +38,38 @@ class Split:
     groups: np.ndarray  # per question: the evidence's document
 
 
+# Audit-domain dev sets (never fitted on): checked with the same features, to see whether a ranker fitted on
+# short encyclopaedic texts carries over to long audit documents.
+DOMAIN = {
+    "eval-dev": (SHARED / "eval" / "dev.jsonl", BUNDLED_CORPUS),
+    "audits": (SHARED / "datasets" / "audits" / "questions.jsonl", SHARED / "datasets" / "audits" / "docs"),
+    "dev_en": (Path(__file__).resolve().parent / "data" / "dev_en.jsonl", BUNDLED_CORPUS),
+    "audits_en": (
+        Path(__file__).resolve().parent / "data" / "audits_en.jsonl",
+        SHARED / "datasets" / "audits" / "docs",
+    ),
+}
+
+
+def _engine(work: Path, name: str) -> tuple[Engine, list[Item]]:
+    """The split's engine as it answers: the default fusion (no dense, so no embedder)."""
+    if name in DOMAIN:
+        dataset, docs = DOMAIN[name]
+        corpus = "audits" if docs != BUNDLED_CORPUS else "bundled"
+        engine = Engine(Settings(index_dir=work / f"{corpus}-index", embedder=EmbedderSettings(model="hash")))
+        if not engine.has_index():
+            engine.ingest([docs])
+        items = [i for i in read_dataset(dataset) if i.evidence and i.type != "claim"]
+        return engine, items
+    built, items = split_engine(work, name, dense=False)
+    return Engine(Settings(index_dir=built.settings.index_dir, embedder=EmbedderSettings(model="hash"))), items
+
+
 def _dump(work: Path, name: str) -> tuple[list[Item], list[list[Hit]]]:
     path = work / f"{name}-hits.pkl"
     if path.is_file():
         return pickle.loads(path.read_bytes())
-    built, items = split_engine(work, name, dense=False)
-    # Search as the engine answers: the default fusion (no dense, so no embedder), not the fitting index's.
-    engine = Engine(Settings(index_dir=built.settings.index_dir, embedder=EmbedderSettings(model="hash")))
+    engine, items = _engine(work, name)
     searcher = engine.searcher()
     hits = [searcher.search(engine.resolve(i.question, None), k=rerank.POOL) for i in items]
     path.write_bytes(pickle.dumps((items, hits)))
@@ -101,7 +127,10 @@ def misses(split: Split) -> dict[str, float]:
         "gold 6-20": (in20 - in5) / n,
         "gold 21-pool": (inpool - in20) / n,
         "gold not in pool": (n - inpool) / n,
-        "char-BM25 hit@1": sum(bool(len(g) and g[int(np.argmax(x[:, 1]))]) for g, x in zip(split.gold, split.x, strict=True)) / n,
+        "char-BM25 hit@1": sum(
+            bool(len(g) and g[int(np.argmax(x[:, 1]))]) for g, x in zip(split.gold, split.x, strict=True)
+        )
+        / n,
     }
 
 
@@ -109,7 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True, help="folder for the split indexes and the caches")
     args = parser.parse_args()
-    for name in ("train", "dev"):
+    for name in ("train", "dev", *DOMAIN):
         split = load(args.work, name)
         print(name, {k: round(v, 3) for k, v in misses(split).items()})
 

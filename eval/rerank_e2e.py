@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from granska.eval.fit_rerank import fit, folds
+from granska.eval.fit_rerank import fit, folds, scored
 from granska.eval.metrics import covers
 from granska.eval.rerank_data import hit_at, load
 from granska.qa import rerank
@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="questions per fold (quick run)")
     args = parser.parse_args()
     shipped = json.loads(rerank.MODEL_PATH.read_text(encoding="utf-8"))
-    c, pool = float(shipped["C"]), int(shipped["pool"])
+    c, pool, mode = float(shipped["C"]), int(shipped["pool"]), str(shipped.get("mode", "passage"))
     train = load(args.work, "train")
     engine = Engine(Settings(index_dir=args.work / "train-index-lexical", embedder=EmbedderSettings(model="hash")))
     shown = ranked = 0
@@ -41,7 +41,7 @@ def main() -> None:
     for held in folds(train):
         held = held[: args.limit]
         rest = sorted(set(range(len(train.x))) - set(held))
-        model = rerank.Reranker(fit(train, rest, c=c, pool=pool), pool)
+        model = rerank.Reranker(fit(train, rest, c=c, pool=pool), pool, mode)
         rerank._load.cache_clear()
         original = rerank.shipped
         rerank.shipped = lambda path=None, m=model: m  # type: ignore[assignment]
@@ -50,10 +50,14 @@ def main() -> None:
                 item = train.items[n]
                 got = engine.ask(item.question)
                 first = got.passages[0] if got.passages else None
-                span = None if first is None else {"doc": first.chunk.doc, "start": first.chunk.start, "end": first.chunk.end}
+                span = (
+                    None
+                    if first is None
+                    else {"doc": first.chunk.doc, "start": first.chunk.start, "end": first.chunk.end}
+                )
                 shown += bool(span and covers(span, item.evidence))
-                s = model.model.logits(train.x[n])
-                ranked += bool(len(s) and train.gold[n][int(np.argmax(s[:pool]))])
+                s = scored(train, model.model, [n], pool=pool, mode=mode)[0]
+                ranked += bool(len(s) and train.gold[n][int(np.argmax(s))])
                 asked.append(n)
         finally:
             rerank.shipped = original  # type: ignore[assignment]

@@ -78,7 +78,8 @@ def _positions(question_words: Sequence[str], ws: Sequence[str]) -> dict[int, li
 def _min_window(found: dict[int, list[int]]) -> int:
     """The fewest consecutive passage words that hold one occurrence of every found question word."""
     events = sorted((p, i) for i, ps in found.items() for p in ps)
-    need, have, best, lo = len(found), {}, 10**9, 0
+    have: dict[int, int] = {}  # question word -> its occurrences inside the window
+    need, best, lo = len(found), 10**9, 0
     for p, i in events:
         have[i] = have.get(i, 0) + 1
         while len(have) == need:
@@ -127,7 +128,9 @@ def layout(text: str) -> tuple[tuple[str, ...], np.ndarray, int]:
     return tuple(ws), np.searchsorted(ends, np.array(at, dtype=np.int64), side="right"), len(spans)
 
 
-def _sentence_cover(of_word: np.ndarray, n_sent: int, found: dict[int, list[int]], share: list[float]) -> tuple[float, float]:
+def _sentence_cover(
+    of_word: np.ndarray, n_sent: int, found: dict[int, list[int]], share: list[float]
+) -> tuple[float, float]:
     """The best sentence's and the best two neighbouring sentences' share of the question's weight, from the
     word positions of `found` (a sentence holds the words whose positions fall inside it)."""
     if not n_sent or not len(of_word):
@@ -214,6 +217,7 @@ class Reranker:
 
     model: Linear
     pool: int
+    mode: str = "passage"  # one of MODES (see `order`)
 
 
 @lru_cache(maxsize=2)
@@ -222,7 +226,7 @@ def _load(path: str) -> Reranker | None:
     if not p.is_file():
         return None
     d = json.loads(p.read_text(encoding="utf-8"))
-    return Reranker(Linear.from_dict(d["ranker"]), int(d["pool"]))
+    return Reranker(Linear.from_dict(d["ranker"]), int(d["pool"]), str(d.get("mode", "passage")))
 
 
 def shipped(path: Path | None = None) -> Reranker | None:
@@ -230,12 +234,39 @@ def shipped(path: Path | None = None) -> Reranker | None:
     return _load(str(path or MODEL_PATH))
 
 
-def rerank(question: str, hits: list[Hit], model: Linear, *, pool: int = POOL) -> list[Hit]:
-    """The first `pool` hits reordered by the model's score (ties keep fused order); the rest follow."""
-    head = hits[:pool]
+MODES = ("passage", "document", "lead")
+
+
+def order(docs: Sequence[str], logits: np.ndarray, *, mode: str) -> list[int]:
+    """Candidate positions best first, by mode:
+
+    - "passage": by the model's score;
+    - "document": documents by their best passage's score, fused order inside a document;
+    - "lead": the first fused passage of the model's best document leads, the rest keep fused order.
+
+    Fitted on short single-topic texts, the model tells the right text well, but its choice between
+    neighbouring passages of one long report was measured not to carry over (docs/answers.md, Session 20),
+    hence the modes that leave the order inside a document to the fusion."""
+    n = len(logits)
+    if mode == "passage":
+        return sorted(range(n), key=lambda i: -logits[i])  # stable: ties keep fused order
+    best: dict[str, float] = {}
+    for d, v in zip(docs, logits, strict=True):
+        best[d] = max(best.get(d, -math.inf), float(v))
+    by_doc = sorted(range(n), key=lambda i: -best[docs[i]])  # stable: fused order inside a document
+    if mode == "document":
+        return by_doc
+    lead = by_doc[0]
+    return [lead, *(i for i in range(n) if i != lead)]
+
+
+def rerank(question: str, hits: list[Hit], model: Reranker) -> list[Hit]:
+    """The first `model.pool` hits reordered by the model (`parts["rerank"]` holds the score the order used);
+    the rest follow in fused order."""
+    head = hits[: model.pool]
     if len(head) < 2:
         return hits
-    x = features(question, head)
-    logits = model.logits(x)
-    order = sorted(range(len(head)), key=lambda i: -logits[i])
-    return [replace(head[i], parts={**head[i].parts, "rerank": float(logits[i])}) for i in order] + hits[pool:]
+    logits = model.model.logits(features(question, head))
+    docs = [h.chunk.doc for h in head]
+    got = order(docs, logits, mode=model.mode)
+    return [replace(head[i], parts={**head[i].parts, "rerank": float(logits[i])}) for i in got] + hits[model.pool :]
