@@ -24,7 +24,7 @@ from granska.qa import rerank
 from granska.qa.scorer import Linear
 
 C_GRID = (0.01, 0.1)  # 1.0 gave the figures of 0.1 to the third decimal (first run)
-POOLS = (5, 10, 20, 30)
+POOLS = (5, 10, 20)
 MODES = ("lead", "document", "passage")
 FOLDS = 5
 

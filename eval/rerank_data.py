@@ -83,6 +83,7 @@ def _code_hash() -> str:
 def load(work: Path, name: str) -> Split:
     """The split's cached candidates and features (computed and cached on first use)."""
     items, hits = _dump(work, name)
+    hits = [hs[: rerank.POOL] for hs in hits]  # the engine's search gives the reranker its first 20
     gold = [
         np.array([covers({"doc": h.chunk.doc, "start": h.chunk.start, "end": h.chunk.end}, i.evidence) for h in hs])
         for i, hs in zip(items, hits, strict=True)
@@ -92,7 +93,7 @@ def load(work: Path, name: str) -> Split:
         z = np.load(fpath)
         x = [z[f"q{n}"] for n in range(len(items))]
     else:
-        x = [rerank.features(i.question, hs) for i, hs in zip(items, hits, strict=True)]
+        x = [rerank.features(i.question, hs[: rerank.POOL]) for i, hs in zip(items, hits, strict=True)]
         np.savez_compressed(fpath, **{f"q{n}": v for n, v in enumerate(x)})
     groups = np.array([i.evidence[0]["doc"] for i in items])
     return Split(items, hits, gold, x, groups)

@@ -27,7 +27,7 @@ from granska.text import content_words, fold, for_matching, sentence_spans
 from granska.types import Hit
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "rerank.json"
-POOL = 30  # fused passages the reranker reorders; the answer step reads the first 20 of them
+POOL = 20  # fused passages the features are read over (the engine's first 20); the model reorders the first `pool`
 
 # One row per candidate passage; the names are the JSON's contract with `features`.
 FEATURES = (
@@ -266,7 +266,8 @@ def rerank(question: str, hits: list[Hit], model: Reranker) -> list[Hit]:
     head = hits[: model.pool]
     if len(head) < 2:
         return hits
-    logits = model.model.logits(features(question, head))
+    # Features over the first POOL passages, as in fitting (IDF, gaps and ranks are read among them).
+    logits = model.model.logits(features(question, hits[:POOL]))[: len(head)]
     docs = [h.chunk.doc for h in head]
     got = order(docs, logits, mode=model.mode)
     return [replace(head[i], parts={**head[i].parts, "rerank": float(logits[i])}) for i in got] + hits[model.pool :]
