@@ -343,7 +343,7 @@ class Engine:
         # quoted sentence leads; the rule selector's open answers keep retrieval order (reordering those was
         # measured to lose first-passage hits on SweQUAD-MC dev; the learned selector's reordering was not).
         reranked = bool(kind) or self.settings.answer.scorer == "learned"
-        if ranker is not None and result.citations and result.citations[0].doc != hits[0].chunk.doc:
+        if ranker is not None and hits and result.citations and result.citations[0].doc != hits[0].chunk.doc:
             reranked = False  # the reranker's first document leads over a quote from another (docs/answers.md)
         shown = _citing_first(hits, result.citations, self.searcher()) if reranked and not result.abstained else hits
         return Answer(question, text, result.abstained, result.citations, shown[:k], qid, resolved, notes)
