@@ -56,6 +56,11 @@ class SearchSettings(_Section):
     w_word: float = Field(0.738, ge=0, description="Weight of BM25 over Swedish-stemmed folded words.")
     w_dense: float = Field(0.0, ge=0, description="Weight of the dense (embedding) similarity.")
     dense_candidates: int = Field(100, ge=1, description="Dense neighbours fetched before fusion.")
+    rerank: bool = Field(
+        True,
+        description="Reorder the first fused passages of an answer by the learned reranker shipped in "
+        "qa/models/rerank.json (fitted on SweQUAD-MC train: docs/answers.md, Session 20); false = fused order.",
+    )
 
 
 class AnswerSettings(_Section):

@@ -1,0 +1,148 @@
+"""Candidate passages of every SweQUAD-MC question, searched once and cached, so trying a ranker costs seconds.
+
+    python -m granska.eval.rerank_data --work /tmp/rrk            # dump (cached) and print where first passages miss
+
+For each question of a split (train, dev) the engine's search is run once (`POOL` fused passages, as
+`Engine.ask` draws them) and the hits are pickled to WORK/SPLIT-hits.pkl; the reranker's feature rows are
+cached beside them (WORK/SPLIT-features-<hash of qa/rerank.py>.npz), recomputed only when the feature code
+changes. Groups are the question's text (document), so cross-validation never splits a text's questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from granska.eval.fitdata import SHARED, split_engine
+from granska.eval.metrics import Item, covers
+from granska.eval.run import read_dataset
+from granska.qa import rerank
+
+from granska.engine import BUNDLED_CORPUS, Engine
+from granska.settings import EmbedderSettings, Settings
+from granska.types import Hit
+
+
+@dataclass(slots=True)
+class Split:
+    """One split's questions, their candidate passages (fused order) and the reranker's features."""
+
+    items: list[Item]
+    hits: list[list[Hit]]
+    gold: list[np.ndarray]  # per question: bool per candidate, covers the evidence
+    x: list[np.ndarray]  # per question: feature rows
+    groups: np.ndarray  # per question: the evidence's document
+
+
+# Audit-domain dev sets (never fitted on): checked with the same features, to see whether a ranker fitted on
+# short encyclopaedic texts carries over to long audit documents.
+DOMAIN = {
+    "eval-dev": (SHARED / "eval" / "dev.jsonl", BUNDLED_CORPUS),
+    "audits": (SHARED / "datasets" / "audits" / "questions.jsonl", SHARED / "datasets" / "audits" / "docs"),
+    "dev_en": (Path(__file__).resolve().parent / "data" / "dev_en.jsonl", BUNDLED_CORPUS),
+    "audits_en": (
+        Path(__file__).resolve().parent / "data" / "audits_en.jsonl",
+        SHARED / "datasets" / "audits" / "docs",
+    ),
+}
+
+
+def _engine(work: Path, name: str) -> tuple[Engine, list[Item]]:
+    """The split's engine as it answers: the default fusion (no dense, so no embedder)."""
+    if name in DOMAIN:
+        dataset, docs = DOMAIN[name]
+        corpus = "audits" if docs != BUNDLED_CORPUS else "bundled"
+        engine = Engine(Settings(index_dir=work / f"{corpus}-index", embedder=EmbedderSettings(model="hash")))
+        if not engine.has_index():
+            engine.ingest([docs])
+        items = [i for i in read_dataset(dataset) if i.evidence and i.type != "claim"]
+        return engine, items
+    built, items = split_engine(work, name, dense=False)
+    return Engine(Settings(index_dir=built.settings.index_dir, embedder=EmbedderSettings(model="hash"))), items
+
+
+def _dump(work: Path, name: str) -> tuple[list[Item], list[list[Hit]]]:
+    path = work / f"{name}-hits.pkl"
+    if path.is_file():
+        return pickle.loads(path.read_bytes())
+    engine, items = _engine(work, name)
+    searcher = engine.searcher()
+    hits = [searcher.search(engine.resolve(i.question, None), k=rerank.POOL) for i in items]
+    path.write_bytes(pickle.dumps((items, hits)))
+    return items, hits
+
+
+def _code_hash() -> str:
+    return hashlib.sha256(Path(rerank.__file__).read_bytes()).hexdigest()[:12]
+
+
+def load(work: Path, name: str) -> Split:
+    """The split's cached candidates and features (computed and cached on first use)."""
+    items, hits = _dump(work, name)
+    hits = [hs[: rerank.POOL] for hs in hits]  # the engine's search gives the reranker its first 20
+    gold = [
+        np.array([covers({"doc": h.chunk.doc, "start": h.chunk.start, "end": h.chunk.end}, i.evidence) for h in hs])
+        for i, hs in zip(items, hits, strict=True)
+    ]
+    fpath = work / f"{name}-features-{_code_hash()}.npz"
+    if fpath.is_file():
+        z = np.load(fpath)
+        x = [z[f"q{n}"] for n in range(len(items))]
+    else:
+        x = [rerank.features(i.question, hs[: rerank.POOL]) for i, hs in zip(items, hits, strict=True)]
+        np.savez_compressed(fpath, **{f"q{n}": v for n, v in enumerate(x)})
+    groups = np.array([i.evidence[0]["doc"] for i in items])
+    return Split(items, hits, gold, x, groups)
+
+
+def hit_at(split: Split, scores: list[np.ndarray] | None, *, at: int = 1, limit: int | None = None) -> float:
+    """Share of questions whose gold passage is in the top `at` when candidates are ordered by `scores`
+    (None: fused order), the reorder confined to the first `limit` candidates."""
+    got = 0
+    for n, g in enumerate(split.gold):
+        if scores is None:
+            order = np.arange(len(g))
+        else:
+            lim = len(g) if limit is None else min(limit, len(g))
+            head = sorted(range(lim), key=lambda i: -scores[n][i])
+            order = np.array(head + list(range(lim, len(g))), dtype=int)
+        got += bool(len(g) and g[order[:at]].any())
+    return got / max(len(split.gold), 1)
+
+
+def misses(split: Split) -> dict[str, float]:
+    """Where the fused first passage misses: gold lower in the pool, or in no candidate at all."""
+    n = len(split.gold)
+    first = sum(bool(len(g) and g[0]) for g in split.gold)
+    in5 = sum(bool(g[:5].any()) for g in split.gold)
+    in20 = sum(bool(g[:20].any()) for g in split.gold)
+    inpool = sum(bool(g.any()) for g in split.gold)
+    return {
+        "questions": n,
+        "hit@1": first / n,
+        "gold 2-5": (in5 - first) / n,
+        "gold 6-20": (in20 - in5) / n,
+        "gold 21-pool": (inpool - in20) / n,
+        "gold not in pool": (n - inpool) / n,
+        "char-BM25 hit@1": sum(
+            bool(len(g) and g[int(np.argmax(x[:, 1]))]) for g, x in zip(split.gold, split.x, strict=True)
+        )
+        / n,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True, help="folder for the split indexes and the caches")
+    args = parser.parse_args()
+    for name in ("train", "dev", *DOMAIN):
+        split = load(args.work, name)
+        print(name, {k: round(v, 3) for k, v in misses(split).items()})
+
+
+if __name__ == "__main__":
+    main()
