@@ -182,17 +182,18 @@ class Engine:
         """Delete a document and all of its chunks and vectors; returns how many chunks went (`tables_later`:
         as for `ingest`)."""
         with self._write:
-            status = self.document_status()
-            if doc not in status:
+            # The metadata the writer keeps (carried over its own commits), not a status read of every document.
+            meta = self.store.metas().get(doc) if self.has_index() else None
+            if meta is None:
                 raise UnknownDocumentError(f"no document named {doc!r} in the index (see `granska docs list`)")
-            meta = self.store.metas()[doc]
+            chunks = len(self.store.doc_chunks(doc))
             self.tables.mark_pending({doc: meta})
             self.store.apply(upserts=[], deletes=[doc], fingerprint=self.store.fingerprint())
             self._after_write({doc}, {doc: meta})
             self.original_path(doc).unlink(missing_ok=True)
             if not tables_later:
                 self.tables.wait_relinked()
-            return int(status[doc]["chunks"])
+            return chunks
 
     def documents(self) -> Mapping[str, Document]:
         """The indexed documents, each with its outline (derived from the stored text, cached per file hash);
