@@ -188,13 +188,17 @@ class Tables:
         return rec_tables.stale_caveat(answer, state["rebuilding"]) if state["stale"] else answer
 
     # --- the background and the journal --------------------------------------------------------
+    def _journal(self, prefix: str) -> dict[str, list[Any]]:
+        """The journal's entries under `prefix`: {key: [stamp]}."""
+        return {k: v for k, v in self.store.tracker("pending") if k.startswith(prefix)}
+
     def _queued(self) -> dict[str, list[Any]]:
         """Municipalities whose recommendations wait for the background relinking: {key: [stamp]}."""
-        return {k: v for k, v in self.store.tracker("pending") if k.startswith(RELINK)}
+        return self._journal(RELINK)
 
     def _upgrades(self) -> dict[str, list[Any]]:
         """Municipalities whose rows were made by other tracker code, left for the rebuild: {key: [stamp]}."""
-        return {k: v for k, v in self.store.tracker("pending") if k.startswith(UPGRADE)}
+        return self._journal(UPGRADE)
 
     def _queue_upgrade(self, *, journal: bool) -> None:
         """Rows made by other code: every municipality queued for the background rebuild and this code

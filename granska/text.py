@@ -72,6 +72,11 @@ def fold(text: str) -> str:
     return _OCR_DIGIT.sub("o", text)
 
 
+def folded_words(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return _WORD.findall(fold(text))
+
+
 def words(text: str) -> list[str]:
     """Folded words, plus the joined form of every word pair split by a line break."""
     folded = fold(text)

@@ -23,6 +23,7 @@ OUTLINES = (
     "CREATE TABLE IF NOT EXISTS outlines "
     "(name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, code TEXT NOT NULL, outline TEXT NOT NULL)"
 )
+PUT_OUTLINE = "INSERT OR REPLACE INTO outlines (name, sha256, code, outline) VALUES (?, ?, ?, ?)"
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -157,10 +158,7 @@ class Database:
 
     # --- outlines ------------------------------------------------------------------------------
     def put_outline(self, name: str, sha256: str, code: str, outline: str) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO outlines (name, sha256, code, outline) VALUES (?, ?, ?, ?)",
-            (name, sha256, code, outline),
-        )
+        self.conn.execute(PUT_OUTLINE, (name, sha256, code, outline))
 
     def outline(self, name: str, code: str, sha256: str | None = None) -> tuple[str, str] | None:
         """(sha256, outline) stored for `name` by the code `code`: of that version of the document, or of
@@ -302,10 +300,7 @@ def keep_outline(path: Path, name: str, sha256: str, code: str, outline: str) ->
         return
     try:
         conn.execute(OUTLINES)
-        conn.execute(
-            "INSERT OR REPLACE INTO outlines (name, sha256, code, outline) VALUES (?, ?, ?, ?)",
-            (name, sha256, code, outline),
-        )
+        conn.execute(PUT_OUTLINE, (name, sha256, code, outline))
     except sqlite3.OperationalError as exc:  # "database is locked", "attempt to write a readonly database"
         log.debug("outline of %s not kept: %s", name, exc)
     finally:

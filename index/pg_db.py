@@ -23,7 +23,13 @@ POOL_MAX = 8  # connections per process: a server's request threads share them
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CHUNK_COLS = 'row, chunk_id, doc, doc_sha256, start, "end", page, text'
 
-SCHEMA = """
+# The outlines table; a write also creates it on a schema made before outlines were stored.
+OUTLINES = (
+    "CREATE TABLE IF NOT EXISTS outlines "
+    "(name text PRIMARY KEY, sha256 text NOT NULL, code text NOT NULL, outline text NOT NULL)"
+)
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
   name text PRIMARY KEY, sha256 text NOT NULL, text text NOT NULL, page_starts text, meta text NOT NULL,
@@ -48,7 +54,7 @@ CREATE TABLE IF NOT EXISTS stats (
 );
 INSERT INTO stats VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING;
 -- Per document: its outline (granska.index.outlines), by the outline code `code`, of the text of version sha256.
-CREATE TABLE IF NOT EXISTS outlines (name text PRIMARY KEY, sha256 text NOT NULL, code text NOT NULL, outline text NOT NULL);
+{OUTLINES};
 CREATE TABLE IF NOT EXISTS tracker (key text NOT NULL, kind text NOT NULL, rows text NOT NULL, PRIMARY KEY (key, kind));
 """
 
@@ -174,13 +180,6 @@ def bump(conn: Any, key: str) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text",
         (key,),
     )
-
-
-# --- outlines ----------------------------------------------------------------------------------------
-OUTLINES = (
-    "CREATE TABLE IF NOT EXISTS outlines "
-    "(name text PRIMARY KEY, sha256 text NOT NULL, code text NOT NULL, outline text NOT NULL)"
-)
 
 
 def get_outline(conn: Any, name: str, code: str, sha256: str | None) -> tuple[str, str] | None:

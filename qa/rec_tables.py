@@ -4,7 +4,6 @@ order rows are shown in, rows read back tolerantly, and the caveat an answer car
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from granska.index import rows as tracker_rows
@@ -33,14 +32,8 @@ def stale_caveat(answer: Answer, left: int) -> Answer:
 def place_key(meta: DocMeta, name: str) -> str:
     """Recommendations link within a municipality; a document whose municipality is unknown links to none,
     so it is its own group (else every such document would be rebuilt with each new one)."""
-    place = _place(meta.municipality)  # the same comparison the tracker links by
+    place = recommendations.place(meta.municipality)  # the same comparison the tracker links by
     return place if place else f"?{name}"
-
-
-@lru_cache(maxsize=65_536)
-def _place(municipality: str | None) -> str | None:
-    """`recommendations.place`, once per spelling (it is asked for every document at every relink)."""
-    return recommendations.place(municipality)
 
 
 def corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]:

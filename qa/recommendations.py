@@ -15,6 +15,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from granska.qa import addressees, bodies, linking, rec_index, rec_model, rec_rules
@@ -188,6 +189,7 @@ def _fill_addressees(doc: Document, folded: str, found: list[tuple[Unit | None, 
     return out
 
 
+@lru_cache(maxsize=65_536)  # asked for every document at every relink; a pure function of the spelling
 def place(municipality: str | None) -> str | None:
     """Comparable form of a municipality ("Borås Stad" == "Borås stad"; "Region Uppsala" != "Uppsala kommun")."""
     if not municipality:
@@ -231,7 +233,6 @@ class _Places:
     place's responses and follow-ups; scanning every document per row is quadratic in the place)."""
 
     def __init__(self, documents: dict[str, Document]) -> None:
-        self._of: dict[str, str | None] = {}
         self.members: dict[str, list[Document]] = {}
         for d in documents.values():
             here = self.of(d)
@@ -241,10 +242,7 @@ class _Places:
         self.follow_ups = {k: [d for d in ds if linking.is_follow_up(d)] for k, ds in self.members.items()}
 
     def of(self, doc: Document) -> str | None:
-        m = doc.meta.municipality or ""
-        if m not in self._of:
-            self._of[m] = place(doc.meta.municipality)
-        return self._of[m]
+        return place(doc.meta.municipality)
 
 
 def _follow_ups_of(places: _Places, doc: Document) -> list[Document]:

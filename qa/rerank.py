@@ -23,7 +23,7 @@ from granska.index.lexical import context_line
 from granska.qa.evidence import Weights, answer_type, gives_answer_type, match, text_grams
 from granska.qa.scorer import Linear
 
-from granska.text import content_words, fold, for_matching, sentence_spans
+from granska.text import content_words, folded_words, for_matching, sentence_spans
 from granska.types import Hit
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "rerank.json"
@@ -105,12 +105,11 @@ def _bigram(found: dict[int, list[int]], n: int) -> float:
 
 
 _TOKEN = re.compile(r"\w+")
-_WORD = re.compile(r"[a-z0-9]+")  # as granska.text.words reads a folded word
 
 
 @lru_cache(maxsize=4096)
 def _folded(token: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(fold(token)))
+    return tuple(folded_words(token))
 
 
 @lru_cache(maxsize=4096)
