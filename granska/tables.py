@@ -1,51 +1,80 @@
 """The tracker's tables kept per document: rows stored beside the index, updated when a document comes or goes.
 
-Responsibilities are computed per document; recommendations per municipality (they link within it), in a
-background thread, so a write returns when the document is searchable. The engine composes one `Tables`
-over its store and shares its locks with it (one writer at a time; the cached tables under the reader lock).
+Responsibilities are computed per document; recommendations per municipality (they link within it), in the
+background, so a write returns when the document is searchable. The engine composes one `Tables` over its
+store and shares its locks with it (one writer at a time; the cached tables under the reader lock).
 
-Rows made by other tracker code (an upgrade) are rebuilt in the background too, one municipality at a time:
-the change of code is recorded together with one `upgrade:<place>` key per municipality, in one transaction,
-so a killed process resumes where it stopped; meanwhile the tables answer from the rows they have, and
-`state()` says they are being rebuilt.
+What the background has left to do is a journal stored beside the rows (`qa/rec_work.py`): municipalities to
+relink after a write, documents whose own rows a killed ingest left pending (done in batches), and, after a
+change of tracker code (an upgrade), every municipality to rebuild. Each entry is done and cleared in one
+transaction, so a killed process resumes where it stopped; meanwhile the tables answer from the rows they
+have, and `state()` says what is missing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
-from granska.index import rows as tracker_rows
 from granska.index.search import section_matches
 from granska.index.store import Store
-from granska.index.vectors import Rerun
-from granska.qa import link_pool, rec_model, rec_tables, recommendations, responsibilities, tracker
+from granska.qa import rec_tables, rec_work, responsibilities, tracker
 from granska.qa.rec_tables import corpus_order, place_key
+from granska.qa.rec_work import PENDING_KEY, RELINK, RESPOND, UPGRADE, Rows, tracker_code
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.types import Answer, DocMeta, Document, Span
 
-PENDING_KEY = "journal:pending"  # tracker rows of documents committed but not yet computed
-UPGRADE = "upgrade:"  # a municipality whose rows were made by other tracker code, queued for the rebuild
-RELINK = "relink:"  # a municipality whose recommendations wait for their links (a write touched it)
+__all__ = ["PENDING_KEY", "RELINK", "RESPOND", "UPGRADE", "Tables", "place_key", "tracker_code"]
+WAIT_POLL_S = 0.05  # how often a wait for the background looks at the journal
 
 log = logging.getLogger(__name__)
 
-Rows = dict[str, dict[str, list[Any]]]
+
+class Background:
+    """One daemon thread that runs `job` until no `kick()` came in while it ran. A daemon: a CLI that asked
+    one question exits, and the next process resumes the journal (nothing is half-written)."""
+
+    def __init__(self, job: Callable[[], None], *, name: str) -> None:
+        self._job = job
+        self._name = name
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._thread: threading.Thread | None = None
+
+    def kick(self) -> None:
+        with self._lock:
+            self._dirty = True
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+
+    def busy(self) -> bool:
+        with self._lock:
+            return self._dirty or (self._thread is not None and self._thread.is_alive())
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    self._thread = None
+                    return
+                self._dirty = False
+            try:
+                self._job()
+            except Exception:  # seen in the log; the journal keeps what is left
+                log.exception("background job %s failed", self._name)
 
 
 class Tables:
     """Recommendation and responsibility rows of one store, maintained per document.
 
-    write: the engine's writer lock (a rebuild or a killed ingest's pending rows are written under it);
-    lock: the engine's reader lock, which guards the cached tables; documents: the engine's documents view
-    (with outlines, for the section filter).
+    write: the engine's writer lock (a killed ingest's pending rows are handed over under it); lock: the
+    engine's reader lock, which guards the cached tables; documents: the engine's documents view (with
+    outlines, for the section filter).
     """
 
     def __init__(
@@ -63,23 +92,19 @@ class Tables:
         self._cache: tuple[int, list[Recommendation], list[Responsibility]] | None = None
         self._objects: dict[str, dict[str, tuple[list[Any], list[Any]]]] = {}  # kind -> key -> (stored, read)
         self._pending_checked = -1  # tracker version at which no tracker rows were pending
-        self._queue_lock = threading.Lock()  # a municipality queued while the background relinks it stays queued
-        self._relink = Rerun(self._relink_queued, name="granska-tracker")
-        # One municipality's rows are computed and written by one thread at a time (the relinking and the
-        # upgrade's rebuild both read its documents: the later writer read the later documents); another
-        # municipality's relink does not wait for a large one's rebuild.
-        self._place_locks: dict[str, threading.Lock] = {}
-        self._locks_lock = threading.Lock()
         self._upgrade_lock = threading.Lock()
-        self._upgrader: threading.Thread | None = None
+        self._worker = rec_work.Worker(store)
+        self._runner = Background(self._work, name="granska-tracker")
 
     # --- writes --------------------------------------------------------------------------------
     def mark_pending(self, touched: dict[str, DocMeta | None]) -> None:
         """Journal the documents whose tracker rows are not computed yet (a kill before the end of an ingest
-        leaves them pending; the next table answer computes them)."""
+        leaves them pending; the next table read hands them to the background). Entries another writer left
+        (a killed process) are handed to the background in the same transaction, not dropped."""
+        rows: Rows = self._handed_over(exclude=set(touched))
         pending = [{"doc": n, "place": place_key(m, n) if m is not None else None} for n, m in touched.items()]
-        code = self.store.tracker_state()[0] or tracker_code()
-        self.store.put_tracker({PENDING_KEY: {"pending": pending}}, code=code)
+        rows[PENDING_KEY] = {"pending": pending}
+        self.store.put_tracker(rows, code=self.store.tracker_state()[0] or tracker_code())
 
     def after_write(self, docs: set[str], old: dict[str, DocMeta]) -> None:
         """Tracker rows for the documents touched now; their municipalities' recommendations (which link
@@ -87,22 +112,41 @@ class Tables:
         # Rows made by other code are rebuilt in the background; a fresh index starts with this code's rows.
         if not self._current() and set(self.store.metas()) - docs:
             self._queue_upgrade(journal=False)  # the writer's own journal entries are settled just below
-        rows = self._rows(docs, old, relink=False)
+        metas = self.store.metas()
+        rows = rec_work.responsibility_rows(self.store, docs)
+        places = {place_key(metas[n], n) for n in docs if n in metas} | {place_key(m, n) for n, m in old.items()}
+        rows.update(rec_work.entries(RELINK, places))
+        busy = self.store.tracker("pending")
+        if any(k.startswith(UPGRADE) for k, _ in busy) or any(rec_work.target(k, RESPOND) in docs
+                                                              for k, _ in busy if k.startswith(RESPOND)):  # fmt: skip
+            # The background may be computing these documents from what they were before: it does them again.
+            rows.update(rec_work.entries(RESPOND, docs))
+        rows.update(self._handed_over(exclude=docs))
         rows[PENDING_KEY] = {"pending": []}  # done: nothing pending
         self.store.put_tracker(rows, code=tracker_code())
-        self._relink.kick()
+        self._kick()
 
-    def wait_relinked(self) -> None:
-        """Block until the background relinking queued by this process is done."""
-        self._relink.wait()
+    def wait_relinked(self, timeout: float | None = None) -> bool:
+        """Block until the background has relinked every municipality and computed every document's rows
+        (not the upgrade's rebuild: that is what `state()["stale"]` says); False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        kicked = False
+        while self.store.exists() and self._current() and (self._journal(RELINK) or self._journal(RESPOND)):
+            if not self._worker_busy():
+                if kicked:  # the worker went through the journal and left these: their work failed (the log)
+                    return True
+                self._kick()
+                kicked = True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(WAIT_POLL_S)
+        return True
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the stored tracker rows cover every committed document (the background relinking);
         False when `timeout` seconds went by first."""
         self._finish_pending()
-        if self.store.exists() and self._current() and self._queued():
-            self._relink.kick()
-        return self._relink.wait(timeout)
+        return self.wait_relinked(timeout)
 
     # --- reads ---------------------------------------------------------------------------------
     def rows(self) -> tuple[list[Recommendation], list[Responsibility]]:
@@ -150,55 +194,73 @@ class Tables:
 
     def state(self) -> dict[str, Any]:
         """What the tables cover now: `stale` while rows made by other tracker code are being rebuilt
-        (`rebuilding`: municipalities left), `relinking`: municipalities whose links wait for the background
+        (`rebuilding`: municipalities left) or documents' own rows wait for the background (`pending`:
+        documents a killed ingest left); `relinking`: municipalities whose links wait for the background
         after a write; `places`: those municipalities' keys (a document's is `place_key`)."""
         if not self.store.exists():
-            return {"stale": False, "rebuilding": 0, "relinking": 0, "places": {}}
-        queued = dict(self.store.tracker("pending"))
+            return {"stale": False, "rebuilding": 0, "relinking": 0, "pending": 0, "places": {}}
+        queued = [k for k, _ in self.store.tracker("pending")]
         upgrading = {k[len(UPGRADE) :] for k in queued if k.startswith(UPGRADE)}
-        relinking = {k[len(RELINK) :] for k in queued if k.startswith(RELINK)}
-        stale = bool(upgrading) or not self._current()
+        relinking = {rec_work.target(k, RELINK) for k in queued if k.startswith(RELINK)}
+        waiting = {rec_work.target(k, RESPOND) for k in queued if k.startswith(RESPOND)}
+        stale = bool(upgrading) or bool(waiting) or not self._current()
         places = {p: "rebuilding" for p in upgrading} | {p: "relinking" for p in relinking - upgrading}
-        return {"stale": stale, "rebuilding": len(upgrading), "relinking": len(relinking), "places": places}
+        return {
+            "stale": stale,
+            "rebuilding": len(upgrading),
+            "relinking": len(relinking),
+            "pending": len(waiting),
+            "places": places,
+        }
 
     def document_states(self, metas: Mapping[str, DocMeta]) -> dict[str, str]:
-        """Per document: "current", or "rebuilding"/"relinking" while its municipality's rows wait (docs list)."""
+        """Per document: "current", or "pending" (its own rows wait for the background), "rebuilding" /
+        "relinking" while its municipality's rows wait (docs list)."""
         places = self.state()["places"]
-        return {n: places.get(place_key(m, n), "current") for n, m in metas.items()}
+        waiting = {rec_work.target(k, RESPOND) for k in self._journal(RESPOND)}
+        return {n: "pending" if n in waiting else places.get(place_key(m, n), "current") for n, m in metas.items()}
 
     def wait_rebuilt(self, timeout: float | None = None) -> bool:
         """Block until the background rebuild after a change of tracker code is done (False on timeout)."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self._upgrades() or not self._current():
-            self._kick_upgrade()
-            thread = self._upgrader
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
+        while self._journal(UPGRADE) or not self._current():
+            if not self._current():
+                self._queue_upgrade(journal=True)
+            if not self._worker_busy():
+                self._kick()
+            if deadline is not None and time.monotonic() >= deadline:
                 return False
-            if thread is not None:
-                thread.join(min(left, 1.0) if left is not None else 1.0)
+            time.sleep(WAIT_POLL_S)
         return True
 
     def caveat(self, answer: Answer) -> Answer:
-        """A table's answer while the tables are rebuilt after a change of tracker code says it may be
-        incomplete (`rec_tables.stale_caveat`), instead of claiming a complete list."""
+        """A table's answer while the tables are rebuilt after a change of tracker code, or while documents'
+        rows wait for the background, says it may be incomplete (`rec_tables.stale_caveat`), instead of
+        claiming a complete list."""
         if answer.notes.get("generator") not in rec_tables.TABLE_GENERATORS:
             return answer
         state = self.state()
-        return rec_tables.stale_caveat(answer, state["rebuilding"]) if state["stale"] else answer
+        if not state["stale"]:
+            return answer
+        return rec_tables.stale_caveat(answer, state["rebuilding"], pending=state["pending"])
 
     # --- the background and the journal --------------------------------------------------------
     def _journal(self, prefix: str) -> dict[str, list[Any]]:
         """The journal's entries under `prefix`: {key: [stamp]}."""
-        return {k: v for k, v in self.store.tracker("pending") if k.startswith(prefix)}
+        return rec_work.journal(self.store, prefix)
 
-    def _queued(self) -> dict[str, list[Any]]:
-        """Municipalities whose recommendations wait for the background relinking: {key: [stamp]}."""
-        return self._journal(RELINK)
-
-    def _upgrades(self) -> dict[str, list[Any]]:
-        """Municipalities whose rows were made by other tracker code, left for the rebuild: {key: [stamp]}."""
-        return self._journal(UPGRADE)
+    def _handed_over(self, *, exclude: set[str]) -> Rows:
+        """A killed writer's pending documents as entries for the background (their own rows, their
+        municipalities' links), and that writer's journal cleared: what the next writer or reader writes."""
+        left = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
+        left = [r for r in left if str(r["doc"]) not in exclude]
+        if not left:
+            return {}
+        stamp = time.time_ns()
+        rows = rec_work.entries(RESPOND, {str(r["doc"]) for r in left}, stamp)
+        rows.update(rec_work.entries(RELINK, {str(r["place"]) for r in left if r.get("place")}, stamp))
+        log.info("tracker rows of %d documents left pending: handed to the background", len(left))
+        return rows
 
     def _queue_upgrade(self, *, journal: bool) -> None:
         """Rows made by other code: every municipality queued for the background rebuild and this code
@@ -222,146 +284,44 @@ class Tables:
             finally:
                 if took:
                     self._write.release()
-        self._kick_upgrade()
-
-    def _kick_upgrade(self) -> None:
-        """Start the rebuild's thread if it is not running. A daemon: a CLI that asked one question exits,
-        and the next process resumes the queue (nothing half-written: one municipality per transaction)."""
-        with self._upgrade_lock:
-            if self._upgrader is None or not self._upgrader.is_alive():
-                self._upgrader = threading.Thread(
-                    target=self._upgrade_queued, name="granska-tracker-upgrade", daemon=True
-                )
-                self._upgrader.start()
-
-    def _upgrade_queued(self) -> None:
-        """The rebuild: each queued municipality's recommendations and its documents' responsibilities, one
-        municipality per transaction; the last one also drops rows of keys no document has any more."""
-        failed: set[str] = set()
-        while self._current() and (left := {k: v for k, v in self._upgrades().items() if k not in failed}):
-            metas = self.store.metas()
-            size = Counter(place_key(m, n) for n, m in metas.items())
-            # The smallest municipalities first: most of the table is current soonest.
-            key = min(left, key=lambda k: (size[k[len(UPGRADE) :]], k))
-            place = key[len(UPGRADE) :]
-            try:
-                with self._place_lock(place):
-                    metas = self.store.metas()
-                    names = {n for n, m in metas.items() if place_key(m, n) == place}
-                    rows = self._rows(names, {}, places={place})
-                    with self._queue_lock:
-                        if self._upgrades().get(key) == left[key]:
-                            rows[key] = {"pending": []}
-                        if len(left) == 1:
-                            rows.update(self._orphans(metas))
-                        self.store.put_tracker(rows, code=tracker_code())
-            except Exception:  # seen in the log; that municipality keeps its rows, the others go on
-                log.exception("tracker rebuild of %s failed", place)
-                failed.add(key)
-
-    def _orphans(self, metas: Mapping[str, DocMeta]) -> Rows:
-        """Stored rows under keys no committed document has (another code's keys, a municipality emptied)."""
-        want = {f"doc:{n}" for n in metas} | {f"place:{place_key(m, n)}" for n, m in metas.items()}
-        out: Rows = {}
-        for kind in ("recommendations", "responsibilities"):
-            for key, _ in self.store.tracker(kind):
-                if key not in want:
-                    out.setdefault(key, {})[kind] = []
-        return out
-
-    def _relink_queued(self) -> None:
-        """The background job: recommendations of each queued municipality, over its documents now. A place
-        queued again meanwhile stays queued (its stamp changed) and is done once more."""
-        while self._current() and (queued := self._queued()):
-            for key, stamp in sorted(queued.items()):  # one municipality per transaction
-                place = key[len(RELINK) :]
-                with self._place_lock(place):
-                    rows = self._rows(set(), {}, places={place})
-                    with self._queue_lock:
-                        if self._queued().get(key) == stamp:
-                            rows[key] = {"pending": []}
-                        self.store.put_tracker(rows, code=tracker_code())
-
-    def _place_lock(self, place: str) -> threading.Lock:
-        with self._locks_lock:
-            return self._place_locks.setdefault(place, threading.Lock())
+        self._kick()
 
     def _finish_pending(self) -> None:
-        """Tracker rows a killed ingest left pending: computed now (per document; municipalities queued), if
-        no writer of this engine is at work."""
+        """Tracker rows a killed ingest left pending: handed to the background in one transaction (if no
+        writer of this engine is at work), which computes them in batches; a killed process's queue resumed."""
         version = self.store.tracker_state()[1]
         if version == self._pending_checked or not self.store.exists():
             return
         pending = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
-        if not pending:
+        if pending and self._write.acquire(blocking=False):
+            try:
+                rows = self._handed_over(exclude=set())
+                if rows and self._current():
+                    rows[PENDING_KEY] = {"pending": []}
+                    self.store.put_tracker(rows, code=tracker_code())
+            finally:
+                self._write.release()
+        elif not pending:
             self._pending_checked = version
-            if self._queued() and not self._relink.busy():
-                self._relink.kick()  # a killed process's queue
-            if self._upgrades():
-                self._kick_upgrade()  # a killed process's rebuild
-            return
-        if not self._write.acquire(blocking=False):
-            return
-        try:
-            pending = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
-            if pending and self._current():
-                names = {str(r["doc"]) for r in pending}
-                places = {str(r["place"]) for r in pending if r.get("place")}
-                rows = self._rows(names, {}, places=places, relink=False)
-                rows[PENDING_KEY] = {"pending": []}
-                self.store.put_tracker(rows, code=tracker_code())
-                self._relink.kick()
-        finally:
-            self._write.release()
+        if any(k.startswith((RESPOND, RELINK, UPGRADE)) for k, _ in self.store.tracker("pending")):
+            self._kick()  # a killed process's queue, or what was just handed over
 
-    def _rows(
-        self,
-        docs: set[str],
-        old: dict[str, DocMeta],
-        *,
-        places: frozenset[str] | set[str] = frozenset(),
-        relink: bool = True,
-    ) -> Rows:
-        """Responsibilities per document; recommendations per municipality (they link within it), or with
-        relink=False those municipalities queued for the background. `places`: more municipalities to
-        rebuild (where a document was before it changed)."""
-        metas = self.store.metas()
-        documents = self.store.documents()
-        out: Rows = {}
-        for name in docs:
-            rows = responsibilities.build({name: documents[name]}) if name in metas else []
-            out[f"doc:{name}"] = {"responsibilities": [tracker_rows.dump(r) for r in rows]}
-        places = (
-            {place_key(metas[n], n) for n in docs if n in metas} | {place_key(m, n) for n, m in old.items()} | places
-        )
-        if not relink:
-            stamp = time.time_ns()
-            with self._queue_lock:
-                out.update({f"{RELINK}{p}": {"pending": [stamp]} for p in places})
-            return out
-        members: dict[str, list[str]] = {}
-        for n, m in metas.items():  # one pass over the metadata, not one per municipality
-            members.setdefault(place_key(m, n), []).append(n)
-        for place in places:
-            group = {n: documents[n] for n in members.get(place, [])}
-            rows = recommendations.build(group) if group else []
-            out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
-        link_pool.release()  # the linking's analysed passages are not kept by a serving process
-        return out
+    def _kick(self) -> None:
+        """Run the background worker over the journal (one at a time; it stops when nothing is left)."""
+        self._runner.kick()
+
+    def _worker_busy(self) -> bool:
+        return self._runner.busy()
+
+    def _work(self) -> None:
+        """One pass of the background worker: the journal worked off, one transaction at a time; one worker per
+        index at a time (a file lock in the index folder), so two processes on one index do not both work."""
+        with rec_work.worker_lock(self.store):
+            self._worker.run()
 
     def _current(self) -> bool:
         """True when the stored tracker rows were made by this code (else they are rebuilt once, in full)."""
-        return self.store.tracker_state()[0] == tracker_code()
-
-
-def tracker_code() -> str:
-    """A hash of the code and the fitted classifier that compute tracker rows: stored rows made by other code
-    or another model are rebuilt (a refit that changes only the model must not leave stale rows)."""
-    h = hashlib.sha256()
-    for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
-        h.update(module.read_bytes())
-    h.update(rec_model.digest())
-    return h.hexdigest()[:16]
+        return rec_work.current(self.store)
 
 
 def _in_section(docs: Mapping[str, Document], span: Span, values: list[str]) -> bool:

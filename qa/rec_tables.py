@@ -16,16 +16,25 @@ from granska.types import Answer, DocMeta, Span
 TABLE_GENERATORS = ("recommendations", "responses", "responsibilities", "recommendations-section")
 
 
-def stale_caveat(answer: Answer, left: int) -> Answer:
-    """The answer with a sentence saying the tables are being rebuilt after an upgrade (`left` municipalities
-    to go) so the list may be incomplete; notes `tracker_stale` and `tracker_rebuilding`."""
-    note = (
-        f"(The tracker tables are being rebuilt after an upgrade, {left} municipalities left: this list may be"
-        " incomplete.)"
-        if language(answer.question) == "en"
-        else f"(Spårningstabellerna byggs om efter en uppgradering, {left} kommuner kvar: listan kan vara ofullständig.)"
-    )
-    notes = {**answer.notes, "tracker_stale": True, "tracker_rebuilding": left}
+def stale_caveat(answer: Answer, left: int, *, pending: int = 0) -> Answer:
+    """The answer with a sentence saying the list may be incomplete: the tables are being rebuilt after an
+    upgrade (`left` municipalities to go), or `pending` documents' rows wait for the background (an ingest
+    stopped before it computed them); notes `tracker_stale`, `tracker_rebuilding`, `tracker_pending`."""
+    en = language(answer.question) == "en"
+    if left:
+        note = (
+            f"(The tracker tables are being rebuilt after an upgrade, {left} municipalities left: this list may be"
+            " incomplete.)"
+            if en
+            else f"(Spårningstabellerna byggs om efter en uppgradering, {left} kommuner kvar: listan kan vara ofullständig.)"
+        )
+    else:
+        note = (
+            f"(The tracker tables are still being computed for {pending} documents: this list may be incomplete.)"
+            if en
+            else f"(Spårningstabellerna beräknas ännu för {pending} dokument: listan kan vara ofullständig.)"
+        )
+    notes = {**answer.notes, "tracker_stale": True, "tracker_rebuilding": left, "tracker_pending": pending}
     return replace(answer, answer=f"{answer.answer} {note}", notes=notes)
 
 

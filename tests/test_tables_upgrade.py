@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from granska.ui.cli import app
 from typer.testing import CliRunner
 
 from granska.engine import BUNDLED_CORPUS, Engine
+from granska.qa.rec_work import LOCK_FILE
 from granska.tables import UPGRADE, place_key, tracker_code
 from tests.conftest import hash_settings
 
@@ -56,6 +60,17 @@ def _as_old_code(idx: Path) -> None:
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'tracker_version'")
 
 
+@contextlib.contextmanager
+def held(idx: Path) -> Iterator[None]:
+    """The index's background worker lock, held: no worker (thread or process) can write while it is."""
+    with open(idx / LOCK_FILE, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def _recs(engine: Engine) -> list[str]:
     return sorted(json.dumps(r.as_dict(), sort_keys=True) for r in engine.recommendations())
 
@@ -64,11 +79,7 @@ def test_tables_of_old_code_answer_at_once_and_are_rebuilt_in_the_background(bui
     idx = _copy(built, tmp_path)
     _as_old_code(idx)
     engine = Engine(hash_settings(idx))
-    places = {place_key(m, n) for n, m in engine.store.metas().items()}
-    held = [engine.tables._place_lock(p) for p in sorted(places)]
-    for lock in held:  # the background cannot finish a municipality while we look
-        lock.acquire()
-    try:
+    with held(idx):  # the background cannot finish a municipality while we look
         rows = _recs(engine)  # answered from the stored rows, without rebuilding them first
         assert rows and rows != built[1]  # the old-shaped municipality is left out, the old key's row is in
         state = engine.tables.state()
@@ -82,9 +93,6 @@ def test_tables_of_old_code_answer_at_once_and_are_rebuilt_in_the_background(bui
         answer = engine.ask(QUESTION)
         assert answer.notes["generator"] == "recommendations" and answer.notes["tracker_stale"] is True
         assert "byggs om" in answer.answer and "ofullständig" in answer.answer
-    finally:
-        for lock in held:
-            lock.release()
     assert engine.tables.wait_rebuilt(timeout=300)
     assert _recs(engine) == built[1]  # identical to a build over the corpus; the old key's row is gone
     assert [r.as_dict() for r in engine.responsibilities()] == built[2]
@@ -117,4 +125,4 @@ def test_a_rebuild_cut_short_by_a_kill_resumes_in_the_next_process(built, tmp_pa
     assert restarted.tables.wait_rebuilt(timeout=300)
     assert _recs(restarted) == built[1]
     assert [r.as_dict() for r in restarted.responsibilities()] == built[2]
-    assert restarted.tables.state() == {"stale": False, "rebuilding": 0, "relinking": 0, "places": {}}
+    assert restarted.tables.state() == {"stale": False, "rebuilding": 0, "relinking": 0, "pending": 0, "places": {}}

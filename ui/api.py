@@ -264,9 +264,10 @@ def _finished(job: Any) -> dict[str, Any]:
 
 
 def _tracker_state(engine: Engine) -> dict[str, Any]:
-    """Whether the tracker tables cover every document: `stale` while they are rebuilt after an upgrade."""
+    """Whether the tracker tables cover every document: `stale` while they are rebuilt after an upgrade or
+    documents' rows wait for the background (`pending` documents)."""
     state = engine.tables.state()
-    return {k: state[k] for k in ("stale", "rebuilding", "relinking")}
+    return {k: state[k] for k in ("stale", "rebuilding", "relinking", "pending")}
 
 
 def _query_filters(request: Request) -> dict[str, list[str]]:

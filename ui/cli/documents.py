@@ -77,7 +77,7 @@ def docs_list(
     if any(v != "current" for v in tables.values()):  # the tracker tables lag behind: said once, on stderr
         state = engine.tables.state()
         typer.echo(f"tracker tables: {state['rebuilding']} municipalities being rebuilt, "
-                   f"{state['relinking']} being relinked", err=True)  # fmt: skip
+                   f"{state['relinking']} being relinked, {state['pending']} documents pending", err=True)  # fmt: skip
     for name, st in sorted(status.items()):
         m = metas[name]
         if as_json:

@@ -1,0 +1,216 @@
+"""The tracker tables' background work, driven by the journal stored beside the rows.
+
+Three kinds of entries (kind "pending") say what is left to do; each is done and cleared in one transaction:
+- `respond:<doc>@<stamp>`: a document whose own rows (responsibilities) are not computed yet (an ingest
+  killed after its commit left them); done in batches of at most BATCH_DOCS documents or BATCH_SECONDS;
+- `relink:<place>@<stamp>`: a municipality whose recommendations wait for their links (a write touched it);
+- `upgrade:<place>`: a municipality whose rows were made by other tracker code.
+
+A worker deletes exactly the entries it saw before it read the documents, never a newer one: a write that
+queues the same document or municipality again meanwhile adds an entry under another stamp, which stays and
+is done once more. So the work may run in another thread or another process (a kill of either side leaves
+the journal, and the next worker resumes it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from granska.index import rows as tracker_rows
+from granska.index.store import Store
+from granska.qa import link_pool, rec_model, recommendations, responsibilities
+from granska.qa.rec_tables import place_key
+from granska.types import DocMeta
+
+PENDING_KEY = "journal:pending"  # tracker rows of documents a writer committed but has not computed yet
+UPGRADE = "upgrade:"  # a municipality whose rows were made by other tracker code, queued for the rebuild
+RELINK = "relink:"  # a municipality whose recommendations wait for their links (a write touched it)
+RESPOND = "respond:"  # a document whose own rows wait for the background (a killed ingest left them)
+BATCH_DOCS = 200  # documents' rows per transaction of the background
+LOCK_FILE = "tracker.lock"  # held by the one worker of an index folder
+BATCH_SECONDS = 3.0  # ... or this long, whichever comes first (a kill loses at most one batch's work)
+
+log = logging.getLogger(__name__)
+
+Rows = dict[str, dict[str, list[Any]]]
+
+
+def tracker_code() -> str:
+    """A hash of the code and the fitted classifier that compute tracker rows: stored rows made by other code
+    or another model are rebuilt (a refit that changes only the model must not leave stale rows)."""
+    h = hashlib.sha256()
+    for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
+        h.update(module.read_bytes())
+    h.update(rec_model.digest())
+    return h.hexdigest()[:16]
+
+
+def current(store: Store) -> bool:
+    """True when the stored tracker rows were made by this code."""
+    return store.tracker_state()[0] == tracker_code()
+
+
+def journal(store: Store, prefix: str) -> dict[str, list[Any]]:
+    """The journal's entries under `prefix`: {key: [stamp]}."""
+    return {k: v for k, v in store.tracker("pending") if k.startswith(prefix)}
+
+
+def target(key: str, prefix: str) -> str:
+    """The document or municipality an entry names (`relink:<place>@<stamp>`; an older `relink:<place>`)."""
+    rest = key[len(prefix) :]
+    head, at, stamp = rest.rpartition("@")
+    return head if at and stamp.isdigit() else rest
+
+
+def entries(prefix: str, names: Iterable[str], stamp: int | None = None) -> Rows:
+    """New journal entries for `names` under `prefix`, each under this stamp (a key no worker has seen)."""
+    stamp = time.time_ns() if stamp is None else stamp
+    return {f"{prefix}{n}@{stamp}": {"pending": [stamp]} for n in names}
+
+
+def cleared(keys: Iterable[str]) -> Rows:
+    return {k: {"pending": []} for k in keys}
+
+
+def responsibility_rows(store: Store, names: Iterable[str]) -> Rows:
+    """Each document's own rows (an empty list for a document no longer committed)."""
+    metas = store.metas()
+    documents = store.documents()
+    out: Rows = {}
+    for name in names:
+        rows = responsibilities.build({name: documents[name]}) if name in metas else []
+        out[f"doc:{name}"] = {"responsibilities": [tracker_rows.dump(r) for r in rows]}
+    return out
+
+
+def recommendation_rows(store: Store, places: Iterable[str]) -> Rows:
+    """Each municipality's recommendations over its committed documents (they link within it)."""
+    metas = store.metas()
+    documents = store.documents()
+    members: dict[str, list[str]] = {}
+    for n, m in metas.items():  # one pass over the metadata, not one per municipality
+        members.setdefault(place_key(m, n), []).append(n)
+    out: Rows = {}
+    for place in places:
+        group = {n: documents[n] for n in members.get(place, [])}
+        rows = recommendations.build(group) if group else []
+        out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
+    link_pool.release()  # the linking's analysed passages are not kept by a serving process
+    return out
+
+
+def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
+    """Stored rows under keys no committed document has (another code's keys, a municipality emptied)."""
+    want = {f"doc:{n}" for n in metas} | {f"place:{place_key(m, n)}" for n, m in metas.items()}
+    out: Rows = {}
+    for kind in ("recommendations", "responsibilities"):
+        for key, _ in store.tracker(kind):
+            if key not in want:
+                out.setdefault(key, {})[kind] = []
+    return out
+
+
+@contextlib.contextmanager
+def worker_lock(store: Store) -> Iterator[None]:
+    """One worker per index folder at a time (a file lock, so also across processes); a store without a
+    folder (PostgreSQL) has none: its workers' transactions are each exact on their own (see the docstring)."""
+    root = getattr(store, "root", None)
+    if root is None or not Path(root).is_dir():
+        yield
+        return
+    with open(Path(root) / LOCK_FILE, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+class Worker:
+    """Works the journal off until nothing is left (or only entries whose work failed): documents' own rows
+    first (the tables say they are incomplete), then relinks (a write waits for them), then the upgrade's
+    rebuild, one municipality per transaction, so a relink waits for at most one municipality's rebuild."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.failed: set[str] = set()  # entries whose work raised: seen in the log, left in the journal
+
+    def run(self, *, alive: Any = None) -> None:
+        """`alive`: a callable; the work stops between transactions when it returns False (its parent went)."""
+        while current(self.store) and (alive is None or alive()):
+            if not (self.respond_batch() or self.relink_one() or self.upgrade_one()):
+                return
+
+    def _left(self, prefix: str) -> dict[str, list[Any]]:
+        return {k: v for k, v in journal(self.store, prefix).items() if k not in self.failed}
+
+    def respond_batch(self) -> bool:
+        """One transaction of documents' own rows (at most BATCH_DOCS documents or BATCH_SECONDS)."""
+        left = self._left(RESPOND)
+        if not left:
+            return False
+        start = time.monotonic()
+        rows: Rows = {}
+        done: list[str] = []
+        by_doc: dict[str, list[str]] = {}
+        for key in sorted(left):
+            by_doc.setdefault(target(key, RESPOND), []).append(key)
+        for name, keys in list(by_doc.items())[:BATCH_DOCS]:
+            try:
+                rows.update(responsibility_rows(self.store, [name]))
+            except Exception:  # seen in the log; that document keeps its journal entry, the others go on
+                log.exception("tracker rows of %s failed", name)
+                self.failed.update(keys)
+                continue
+            done.extend(keys)
+            if time.monotonic() - start >= BATCH_SECONDS:
+                break
+        self.store.put_tracker(rows | cleared(done), code=tracker_code())
+        return True
+
+    def relink_one(self) -> bool:
+        """One municipality's recommendations over its documents now, and its entries seen so far cleared."""
+        left = self._left(RELINK)
+        if not left:
+            return False
+        place = target(min(left), RELINK)
+        keys = [k for k in left if target(k, RELINK) == place]
+        try:
+            rows = recommendation_rows(self.store, [place])
+        except Exception:
+            log.exception("tracker relink of %s failed", place)
+            self.failed.update(keys)
+            return True
+        self.store.put_tracker(rows | cleared(keys), code=tracker_code())
+        return True
+
+    def upgrade_one(self) -> bool:
+        """One municipality rebuilt after a change of tracker code (the smallest first: most of the table is
+        current soonest); the last one also drops rows of keys no document has any more."""
+        left = self._left(UPGRADE)
+        if not left:
+            return False
+        metas = self.store.metas()
+        size = Counter(place_key(m, n) for n, m in metas.items())
+        key = min(left, key=lambda k: (size[k[len(UPGRADE) :]], k))
+        place = key[len(UPGRADE) :]
+        try:
+            names = {n for n, m in metas.items() if place_key(m, n) == place}
+            rows = responsibility_rows(self.store, names) | recommendation_rows(self.store, [place])
+        except Exception:  # that municipality keeps its rows, the others go on
+            log.exception("tracker rebuild of %s failed", place)
+            self.failed.add(key)
+            return True
+        rows[key] = {"pending": []}
+        if len(left) == 1:
+            rows.update(orphans(self.store, metas))
+        self.store.put_tracker(rows, code=tracker_code())
+        return True
