@@ -1,7 +1,7 @@
 """The tracker's tables kept per document: rows stored beside the index, updated when a document comes or goes.
 
 Responsibilities are computed per document; recommendations per municipality (they link within it), in the
-background, so a write returns when the document is searchable. The engine composes one `Tables` over its
+background (a child process, `qa/rec_process.py`), so a write returns when the document is searchable. The engine composes one `Tables` over its
 store and shares its locks with it (one writer at a time; the cached tables under the reader lock).
 
 What the background has left to do is a journal stored beside the rows (`qa/rec_work.py`): municipalities to
@@ -21,7 +21,7 @@ from typing import Any
 
 from granska.index.search import section_matches
 from granska.index.store import Store
-from granska.qa import rec_tables, rec_work, responsibilities, tracker
+from granska.qa import rec_process, rec_tables, rec_work, responsibilities, tracker
 from granska.qa.rec_tables import corpus_order, place_key
 from granska.qa.rec_work import PENDING_KEY, RELINK, RESPOND, UPGRADE, Rows, tracker_code
 from granska.qa.recommendations import Recommendation
@@ -32,41 +32,6 @@ __all__ = ["PENDING_KEY", "RELINK", "RESPOND", "UPGRADE", "Tables", "place_key",
 WAIT_POLL_S = 0.05  # how often a wait for the background looks at the journal
 
 log = logging.getLogger(__name__)
-
-
-class Background:
-    """One daemon thread that runs `job` until no `kick()` came in while it ran. A daemon: a CLI that asked
-    one question exits, and the next process resumes the journal (nothing is half-written)."""
-
-    def __init__(self, job: Callable[[], None], *, name: str) -> None:
-        self._job = job
-        self._name = name
-        self._lock = threading.Lock()
-        self._dirty = False
-        self._thread: threading.Thread | None = None
-
-    def kick(self) -> None:
-        with self._lock:
-            self._dirty = True
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                self._thread.start()
-
-    def busy(self) -> bool:
-        with self._lock:
-            return self._dirty or (self._thread is not None and self._thread.is_alive())
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._dirty:
-                    self._thread = None
-                    return
-                self._dirty = False
-            try:
-                self._job()
-            except Exception:  # seen in the log; the journal keeps what is left
-                log.exception("background job %s failed", self._name)
 
 
 class Tables:
@@ -93,8 +58,11 @@ class Tables:
         self._objects: dict[str, dict[str, tuple[list[Any], list[Any]]]] = {}  # kind -> key -> (stored, read)
         self._pending_checked = -1  # tracker version at which no tracker rows were pending
         self._upgrade_lock = threading.Lock()
+        # The background work runs in a child process (`qa/rec_process.py`): it does not share the interpreter
+        # lock with questions; a store that names no location is worked in a daemon thread instead.
+        self._location = rec_process.location_of(store)
         self._worker = rec_work.Worker(store)
-        self._runner = Background(self._work, name="granska-tracker")
+        self._thread = rec_process.Background(self._work, name="granska-tracker")
 
     # --- writes --------------------------------------------------------------------------------
     def mark_pending(self, touched: dict[str, DocMeta | None]) -> None:
@@ -257,8 +225,12 @@ class Tables:
         if not left:
             return {}
         stamp = time.time_ns()
-        rows = rec_work.entries(RESPOND, {str(r["doc"]) for r in left}, stamp)
-        rows.update(rec_work.entries(RELINK, {str(r["place"]) for r in left if r.get("place")}, stamp))
+        names = {str(r["doc"]) for r in left}
+        metas = self.store.metas()
+        # The municipalities the documents were in before (journalled) and are in now (their metadata).
+        places = {str(r["place"]) for r in left if r.get("place")} | {place_key(metas[n], n) for n in names & set(metas)}
+        rows = rec_work.entries(RESPOND, names, stamp)
+        rows.update(rec_work.entries(RELINK, places, stamp))
         log.info("tracker rows of %d documents left pending: handed to the background", len(left))
         return rows
 
@@ -307,15 +279,18 @@ class Tables:
             self._kick()  # a killed process's queue, or what was just handed over
 
     def _kick(self) -> None:
-        """Run the background worker over the journal (one at a time; it stops when nothing is left)."""
-        self._runner.kick()
+        """Have the background work the journal (one worker per index at a time; it stops when nothing is
+        left). The parent only notices the rows it writes: the cached tables reload at the next read."""
+        if self._location is not None:
+            rec_process.CHILD.kick(self._location)
+        else:
+            self._thread.kick()
 
     def _worker_busy(self) -> bool:
-        return self._runner.busy()
+        return rec_process.CHILD.busy(self._location) if self._location is not None else self._thread.busy()
 
     def _work(self) -> None:
-        """One pass of the background worker: the journal worked off, one transaction at a time; one worker per
-        index at a time (a file lock in the index folder), so two processes on one index do not both work."""
+        """The thread's pass over the journal (a store with no location)."""
         with rec_work.worker_lock(self.store):
             self._worker.run()
 
