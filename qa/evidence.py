@@ -107,13 +107,29 @@ def text_grams(text: str) -> frozenset[str]:
 
 
 def match(word: str, grams: frozenset[str]) -> float:
-    whole, stem, skeleton = _grams(word)
-    share = len(whole & grams) / len(whole)
-    if len(word) >= 7 and stem:
-        share = max(share, 0.9 * len(stem & grams) / len(stem))
-    if len(word) >= 6:
-        share = max(share, 0.85 * len(skeleton & grams) / len(skeleton))
+    whole, stem, skeleton = parts = _grams(word)
+    # Only the intersections `gram_share` reads are taken (this runs for every word of every passage read).
+    held = (
+        len(whole & grams),
+        len(stem & grams) if len(word) >= 7 and stem else 0,
+        len(skeleton & grams) if len(word) >= 6 else 0,
+    )
+    share = gram_share(word, parts, held)
     return share if share >= MATCH_AT else 0.0
+
+
+def gram_share(
+    word: str, parts: tuple[frozenset[str], frozenset[str], frozenset[str]], held: tuple[int, int, int]
+) -> float:
+    """How much of `word` a text holds, from how many of its (whole, stem, skeleton) character n-grams
+    (`_grams`) the text holds: the one definition `match` and the siblings' n-gram index both use."""
+    whole, stem, skeleton = parts
+    share = held[0] / len(whole)
+    if len(word) >= 7 and stem:
+        share = max(share, 0.9 * held[1] / len(stem))
+    if len(word) >= 6:
+        share = max(share, 0.85 * held[2] / len(skeleton))
+    return share
 
 
 class Weights:

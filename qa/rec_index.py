@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from granska.qa.evidence import MATCH_AT, Weights, _grams, match
+from granska.qa.evidence import MATCH_AT, Weights, _grams, gram_share, match
 from granska.qa.rec_rules import Found
 
 from granska.text import content_words
@@ -63,7 +63,7 @@ def group(
 class Siblings(Weights):
     """`Weights` over a municipality's recommendations, each word's document frequency counted through a
     character n-gram index: a text can match a word only if it holds one of the word's n-grams, and the
-    share is computed from the same integer counts as `evidence.match`."""
+    share is `evidence.gram_share` of the same integer counts, as in `evidence.match`."""
 
     def __init__(self, passages: list[str]) -> None:
         super().__init__(passages)
@@ -85,15 +85,12 @@ class Siblings(Weights):
                 for gram in grams:
                     postings.setdefault(gram, []).append(i)
             self._postings = postings
-        counts = [_counts(self._postings, part) for part in (whole, stem, skeleton)]
+        parts = (whole, stem, skeleton)
+        counts = [_counts(self._postings, part) for part in parts]
         n = 0
         for i in set(counts[0]) | set(counts[1]) | set(counts[2]):
-            share = counts[0].get(i, 0) / len(whole)
-            if len(word) >= 7 and stem:
-                share = max(share, 0.9 * counts[1].get(i, 0) / len(stem))
-            if len(word) >= 6:
-                share = max(share, 0.85 * counts[2].get(i, 0) / len(skeleton))
-            n += share >= MATCH_AT
+            held = (counts[0].get(i, 0), counts[1].get(i, 0), counts[2].get(i, 0))
+            n += gram_share(word, parts, held) >= MATCH_AT
         return n
 
 
