@@ -9,7 +9,8 @@ one new document analyses only that one.
 
 Protocol: one JSON line per kick on the child's stdin, {"location": index folder or PostgreSQL URL}; one JSON
 line back on its stdout, {"done": location}, when a pass over that store's journal has ended. The child ends
-when its stdin closes or its parent is gone. A store that names no location (built in memory by a caller) is
+when its stdin closes or its parent is gone. It runs at a lower CPU priority (`GRANSKA_TRACKER_NICE`, default
+5: questions first). A store that names no location (built in memory by a caller) is
 worked in a daemon thread of the parent instead.
 """
 
@@ -27,6 +28,9 @@ from typing import IO
 
 from granska.index.store import Store, open_store
 from granska.qa import rec_work
+
+NICE_ENV = "GRANSKA_TRACKER_NICE"  # how much lower the child's CPU priority is than the server's
+DEFAULT_NICE = 5
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +177,8 @@ def serve(lines: IO[bytes], out: IO[bytes], parent: int) -> None:
 
 def main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.WARNING, format="granska tracker worker: %(message)s")
+    # Questions come first: the background yields the cores to the server when both want them.
+    os.nice(int(os.environ.get(NICE_ENV, DEFAULT_NICE)))
     parent = int(argv[0]) if argv else os.getppid()
     serve(sys.stdin.buffer, sys.stdout.buffer, parent)
 
