@@ -17,6 +17,7 @@ Every time is given as wall and CPU seconds, with the load average: the machine 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -97,9 +98,15 @@ def _questions() -> list[str]:
 
 
 # --- children: each step in its own process -------------------------------------------------------
-# Stores the benchmark can run against: "local" (the embedded store, the default) and whatever another store
-# registers here as {scheme: opener(spec, index_dir) -> Store} (e.g. "postgresql" for the PostgreSQL store).
-STORES: dict[str, Callable[[str, Path], Any]] = {"local": lambda spec, index: None}
+# Stores the benchmark can run against, {scheme: opener(spec, index_dir) -> Store}: "local" (the embedded store,
+# the default) and "postgresql" (spec `postgresql` starts a local server for the run, `postgresql://…` uses one).
+def _pg_store(spec: str, index: Path) -> Any:
+    from granska.eval import pg_bench
+
+    return pg_bench.open_at(spec, index)
+
+
+STORES: dict[str, Callable[[str, Path], Any]] = {"local": lambda spec, index: None, "postgresql": _pg_store}
 
 
 def _engine(index: Path, spec: str = "local") -> Any:
@@ -195,7 +202,7 @@ def child_serve(index: str, spec: str = "local") -> dict[str, Any]:
         engine.search(q, k=20)
         walls.append(time.perf_counter() - t)
         cpus.append(time.process_time() - c)
-    disk = sum(p.stat().st_size for p in Path(index).rglob("*") if p.is_file())
+    disk = engine.store.disk_bytes()  # the index folder's files, or a PostgreSQL schema's tables and indexes
     return {
         "query_p50_ms": 1000 * statistics.median(walls),
         "query_p95_ms": 1000 * _p(walls, 0.95),
@@ -293,40 +300,68 @@ def _child(step: str, *args: str) -> dict[str, Any]:
 def run(sizes: list[int], *, work: Path | None = None, stores: tuple[str, ...] = ("local",)) -> dict[str, Any]:
     """One row per store and size; the floors once per run (the same machine, the same load)."""
     rows = []
-    with tempfile.TemporaryDirectory(prefix="granska-scale-", dir=work) as tmp:
+    with tempfile.TemporaryDirectory(prefix="granska-scale-", dir=work) as tmp, contextlib.ExitStack() as stack:
         base = Path(tmp)
+        base.chmod(0o755)  # a local PostgreSQL started for the run runs as another user when this runs as root
+        specs = {_label(s): _resolve(s, base, stack) for s in stores}
         extra = base / "extra"
         write_corpus(extra, PASSAGES_PER_DOC, seed=999, prefix="extra")
         floors: dict[str, Any] = {**_child("imports"), **_child("encode", str(extra))}
-        for spec in stores:
+        for label, spec in specs.items():
             # The same document added to and removed from an empty index: what "proportional" is measured against.
-            empty = str(base / f"index-empty-{_slug(spec)}")
-            floors[f"empty:{spec}"] = {
-                **_child("add", empty, str(extra), spec),
-                **_child("remove", empty, str(extra), spec),
+            empty = str(base / f"index-empty-{label}")
+            floors[f"empty:{label}"] = {
+                **_timed(spec, "add", empty, str(extra)),
+                **_timed(spec, "remove", empty, str(extra)),
             }
         for n in sizes:
             corpus = base / f"corpus-{n}"
             write_corpus(corpus, n, seed=n)
-            for spec in stores:
-                index = base / f"index-{n}-{_slug(spec)}"
-                row: dict[str, Any] = {"size": n, "store": spec, **_child("build", str(index), str(corpus), spec)}
+            for label, spec in specs.items():
+                index = base / f"index-{n}-{label}"
+                row: dict[str, Any] = {"size": n, "store": label, **_timed(spec, "build", str(index), str(corpus))}
                 row["ingest_passages_per_s"] = row["passages"] / row["build_s"]
                 row["ingest_passages_per_cpu_s"] = row["passages"] / max(row["build_cpu_s"], 1e-9)
-                for step in ("add", "remove"):
-                    row.update(_child(step, str(index), str(extra), spec))
-                row.update(_child("first", str(index), spec))
-                row.update(_child("serve", str(index), spec))
+                for step in ("add", "remove", "first", "serve"):
+                    row.update(_timed(spec, step, str(index), *((str(extra),) if step in ("add", "remove") else ())))
                 rows.append(row)
             if n <= BASELINE_MAX:
-                for row in rows[-len(stores) :]:
-                    row["baseline"] = _child("baseline", str(corpus))
-                    break
+                rows[-len(specs)]["baseline"] = _child("baseline", str(corpus))
     return {"date": time.strftime("%Y-%m-%d"), "floors": floors, "rows": rows}
 
 
-def _slug(spec: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", spec.lower()).strip("-")[:40]
+def _label(spec: str) -> str:
+    """The store's name in the table: its scheme (`postgresql` for any PostgreSQL address)."""
+    scheme = spec.split(":", 1)[0]
+    return "postgresql" if scheme in ("postgresql", "postgres") else scheme
+
+
+def _resolve(spec: str, base: Path, stack: contextlib.ExitStack) -> str:
+    """The spec the children get: `postgresql` alone starts a local server for the run (stopped at its end);
+    a server given by address gets the run's schemas dropped at the end."""
+    if _label(spec) not in STORES:
+        raise ValueError(f"unknown store {spec!r} for the scale benchmark (known: {', '.join(STORES)})")
+    if _label(spec) != "postgresql":
+        return spec
+    from granska.eval import pg_bench
+
+    if spec == "postgresql":
+        return stack.enter_context(pg_bench.local_server(base))
+    stack.callback(lambda: pg_bench.drop_schemas(spec, [p for p in base.iterdir() if p.name.startswith("index-")]))
+    return spec
+
+
+def _timed(spec: str, step: str, *args: str) -> dict[str, Any]:
+    """One child step; for a PostgreSQL store also the CPU seconds its server spent meanwhile."""
+    if _label(spec) != "postgresql":
+        return _child(step, *args, spec)
+    from granska.eval import pg_bench
+
+    clock = pg_bench.server_clock(spec)
+    before = clock()
+    out = _child(step, *args, spec)
+    out[f"{step}_server_cpu_s"] = clock() - before
+    return out
 
 
 def table(results: dict[str, Any]) -> str:
@@ -352,7 +387,7 @@ def table(results: dict[str, Any]) -> str:
             f"| {r['peak_rss'] / 1e9:.2f} GB | {r['serving_rss'] / 1e9:.3f} GB ({served / 1e9:.3f} GB) "
             f"| {r['disk_bytes'] / 1e9:.3f} GB | {r.get('load', 0):.1f} | {r.get('store', 'local')} |"
         )
-    lines += ["", *_ratios(results)]
+    lines += ["", *_ratios(results), *_server_cpu(results)]
     base = [r for r in results["rows"] if "baseline" in r]
     if base:
         lines += [
@@ -402,6 +437,19 @@ def _ratios(results: dict[str, Any]) -> list[str]:
             f"| {r['serving_rss'] / r['disk_bytes']:.1f}x ({served / r['disk_bytes']:.1f}x) "
             f"| {_lag(r, 'build_tracker')} / {_lag(r, 'add_tracker')} (empty index: {_lag(empty, 'add_tracker')}) |"
         )
+    return lines
+
+
+def _server_cpu(results: dict[str, Any]) -> list[str]:
+    """The database server's CPU seconds per step (a store whose server works beside the Python process)."""
+    steps = ("build", "add", "remove", "first", "serve")
+    rows = [r for r in results["rows"] if "build_server_cpu_s" in r]
+    if not rows:
+        return []
+    lines = ["", "| store | passages | server CPU: " + " | ".join(steps) + " |", "|---|---|" + "---|" * len(steps)]
+    for r in rows:
+        cells = " | ".join(f"{r.get(f'{s}_server_cpu_s', float('nan')):.2f} s" for s in steps)
+        lines.append(f"| {r['store']} | {r['passages']:,} | {cells} |")
     return lines
 
 

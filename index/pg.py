@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from granska.index import bm25, outlines, pg_db
+from granska.index import bm25, outlines, pg_db, pg_write
 from granska.index import pg_lexical as lex
 from granska.index.db import Documents, document_of
-from granska.index.lexical import CANDIDATES, indexed_text
+from granska.index.lexical import CANDIDATES
 from granska.index.store import FORMAT, Upsert
 
 from granska.errors import IndexMissingError
@@ -42,6 +42,7 @@ class PgStore:
         self.url = url
         self._db = pg_db.Database(url)
         self._metas: tuple[int, dict[str, DocMeta]] = (-1, {})
+        self._outlines_made = False  # this process has made sure the outlines table exists
         self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
 
     def __repr__(self) -> str:
@@ -172,7 +173,7 @@ class PgStore:
         """Top-k (row, inner product) by pgvector; HNSW when unfiltered, exact over `allowed` otherwise."""
         if not self._has_vectors() or (allowed is not None and len(allowed) == 0):
             return []
-        q = _vector_text(np.asarray(query, dtype=np.float32).reshape(-1))
+        q = pg_write.vector_text(np.asarray(query, dtype=np.float32).reshape(-1))
         with self._db.read() as conn, conn.transaction():
             conn.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, int(k))}")
             if allowed is None:
@@ -226,8 +227,10 @@ class PgStore:
         try:
             with self._db.read() as conn, conn.transaction():
                 conn.execute(f"SET LOCAL lock_timeout = '{OUTLINE_LOCK_WAIT}'")
-                conn.execute(pg_db.OUTLINES)
+                if not self._outlines_made:  # once per process: a schema made before outlines gains the table
+                    conn.execute(pg_db.OUTLINES)
                 pg_db.put_outline(conn, doc, sha256, code, outlines.encode(outline))
+            self._outlines_made = True
         except psycopg.Error as exc:  # a writer holds the row, a read-only role, or a concurrent CREATE
             log.debug("outline of %s not kept: %s", doc, exc)
 
@@ -253,13 +256,10 @@ class PgStore:
     # --- writing -------------------------------------------------------------------------------
     def apply(self, *, upserts: list[Upsert], deletes: list[str], fingerprint: dict[str, Any]) -> None:
         """Replace/insert `upserts` and delete `deletes` in one transaction (all or nothing)."""
-        prepared = [(u, _analyse(u)) for u in upserts]  # outside the lock: the analysis is the slow part
+        prepared = [(u, pg_write.analyse(u)) for u in upserts]  # outside the lock: the analysis is the slow part
         with self._db.write() as conn:
-            conn.execute(pg_db.OUTLINES)  # a schema made before outlines were stored gains their table
-            for name in {*deletes, *(u.document.doc for u in upserts)}:
-                _delete_document(conn, name)
-            for u, passages in prepared:
-                _insert_document(conn, u, passages)
+            pg_write.delete_documents(conn, sorted({*deletes, *(u.document.doc for u in upserts)}))
+            pg_write.insert_documents(conn, prepared)
             pg_db.put(conn, "format", str(FORMAT))
             pg_db.put(conn, "fingerprint", json.dumps(fingerprint, sort_keys=True))
             pg_db.bump(conn, "version")
@@ -271,7 +271,7 @@ class PgStore:
             rows = [r[0] for r in conn.execute("SELECT row FROM chunks WHERE doc = %s ORDER BY start", (doc,))]
             if got is None or got[0] != sha256 or len(rows) != len(vectors):
                 return False
-            _put_vectors(conn, doc, rows, vectors)
+            pg_write.put_vectors(conn, doc, rows, vectors)
             pg_db.bump(conn, "version")
         return True
 
@@ -293,98 +293,3 @@ class PgStore:
                         conn.execute("DELETE FROM tracker WHERE key = %s AND kind = %s", (key, kind))
             pg_db.put(conn, "tracker_code", code)
             pg_db.bump(conn, "tracker_version")
-
-
-_Passages = list[tuple[Chunk, dict[str, int], dict[str, list[str]]]]
-
-
-def _analyse(u: Upsert) -> _Passages:
-    """Per chunk: its folded word counts (document context line included) and each field's distinct terms."""
-    out: _Passages = []
-    for c in u.chunks:
-        counts = dict(bm25.word_counts(indexed_text(c, u.document.meta)))
-        out.append((c, counts, lex.passage_terms(counts)))
-    return out
-
-
-def _insert_document(conn: Any, u: Upsert, passages: _Passages) -> None:
-    d = u.document
-    pages = json.dumps(list(d.page_starts)) if d.page_starts is not None else None
-    conn.execute(
-        "INSERT INTO docs (name, sha256, text, page_starts, meta, chunks, vectors, origin) "
-        "VALUES (%s, %s, %s, %s, %s, %s, false, %s)",
-        (d.doc, d.doc_sha256, d.text, pages, pg_db.meta_json(d), len(u.chunks), d.origin),
-    )
-    if d.outline is not None and u.outline_code is not None:
-        pg_db.put_outline(conn, d.doc, d.doc_sha256, u.outline_code, outlines.encode(d.outline))
-    if not passages:
-        return
-    # Rows are never reused: a rolled-back transaction's sequence values are simply skipped.
-    got = conn.execute("SELECT nextval('chunk_rows') FROM generate_series(1, %s)", (len(passages),)).fetchall()
-    rows = [int(r[0]) for r in got]
-    lengths = [bm25.lengths(counts) for _, counts, _ in passages]
-    with conn.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO chunks ({pg_db.CHUNK_COLS}, dl_char, dl_word, words, tsv_char, tsv_word) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))",
-            [
-                (
-                    r,
-                    c.chunk_id,
-                    c.doc,
-                    c.doc_sha256,
-                    c.start,
-                    c.end,
-                    c.page,
-                    c.text,
-                    dl[0],
-                    dl[1],
-                    bm25.encode(counts),
-                    terms["char"],
-                    terms["word"],
-                )
-                for r, (c, counts, terms), dl in zip(rows, passages, lengths, strict=True)
-            ],
-        )
-    lex.apply_df(conn, lex.df_delta((t for _, _, t in passages), +1))
-    conn.execute(
-        "UPDATE stats SET n = n + %s, total_char = total_char + %s, total_word = total_word + %s",
-        (len(rows), sum(dl[0] for dl in lengths), sum(dl[1] for dl in lengths)),
-    )
-    if u.vectors is not None:
-        _put_vectors(conn, d.doc, rows, u.vectors)
-
-
-def _delete_document(conn: Any, name: str) -> None:
-    """Remove a document, its passages and vectors, and take its passages out of the corpus statistics."""
-    gone = conn.execute("DELETE FROM chunks WHERE doc = %s RETURNING row, dl_char, dl_word, words", (name,)).fetchall()
-    if gone:
-        terms = (lex.passage_terms(bm25.decode(bytes(w))) for _, _, _, w in gone)
-        lex.apply_df(conn, lex.df_delta(terms, -1))
-        conn.execute(
-            "UPDATE stats SET n = n - %s, total_char = total_char - %s, total_word = total_word - %s",
-            (len(gone), sum(g[1] for g in gone), sum(g[2] for g in gone)),
-        )
-        if conn.execute("SELECT to_regclass('vectors')").fetchone()[0] is not None:
-            conn.execute("DELETE FROM vectors WHERE row = ANY(%s::bigint[])", ([g[0] for g in gone],))
-    conn.execute("DELETE FROM outlines WHERE name = %s", (name,))
-    conn.execute("DELETE FROM docs WHERE name = %s", (name,))
-
-
-def _vector_text(v: np.ndarray) -> str:
-    return "[" + ",".join(f"{x:.7g}" for x in v.tolist()) + "]"
-
-
-def _put_vectors(conn: Any, doc: str, rows: Sequence[int], vectors: np.ndarray) -> None:
-    """pgvector rows (the table and its HNSW index are made with the first vectors: their size fixes the type)."""
-    vecs = np.asarray(vectors, dtype=np.float32)
-    dim = int(vecs.shape[1])
-    conn.execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public")
-    conn.execute(f"CREATE TABLE IF NOT EXISTS vectors (row bigint PRIMARY KEY, vec vector({dim}) NOT NULL)")
-    conn.execute("CREATE INDEX IF NOT EXISTS vectors_hnsw ON vectors USING hnsw (vec vector_ip_ops)")
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO vectors (row, vec) VALUES (%s, %s::vector) ON CONFLICT (row) DO UPDATE SET vec = EXCLUDED.vec",
-            [(int(r), _vector_text(vecs[i])) for i, r in enumerate(rows)],
-        )
-    conn.execute("UPDATE docs SET vectors = true WHERE name = %s", (doc,))

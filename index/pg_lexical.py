@@ -15,8 +15,7 @@ embedded store decides the order of Tantivy's candidates.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -37,34 +36,8 @@ def passage_terms(counts: dict[str, int]) -> dict[str, list[str]]:
     return {f: sorted({t for t in fields[f].split() if len(t) <= MAX_TERM}) for f in FIELDS}
 
 
-def df_delta(per_passage: Iterable[dict[str, list[str]]], sign: int) -> tuple[list[str], list[str], list[int]]:
-    """(fields, terms, +/- counts) to add to the df table for these passages."""
-    total: Counter[tuple[str, str]] = Counter()
-    for terms in per_passage:
-        for f in FIELDS:
-            total.update((f, t) for t in terms[f])
-    keys = sorted(total)
-    return [f for f, _ in keys], [t for _, t in keys], [sign * total[k] for k in keys]
-
-
-def apply_df(conn: Any, delta: tuple[list[str], list[str], list[int]]) -> None:
-    fields, terms, counts = delta
-    if not terms:
-        return
-    conn.execute(
-        "INSERT INTO df (field, term, df) SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) "
-        "ON CONFLICT (field, term) DO UPDATE SET df = df.df + EXCLUDED.df",
-        (fields, terms, counts),
-    )
-    if min(counts) < 0:
-        conn.execute(
-            "DELETE FROM df WHERE (field, term) IN (SELECT * FROM unnest(%s::text[], %s::text[])) AND df <= 0",
-            (fields, terms),
-        )
-
-
-def _lexeme(term: str) -> str:
-    """A term as a quoted tsquery operand (taken as is: no parsing, no lower-casing, no stopwords)."""
+def lexeme(term: str) -> str:
+    """A term as a quoted tsquery / tsvector lexeme (taken as is: no parsing, no lower-casing, no stopwords)."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
@@ -117,7 +90,7 @@ def candidates(
     sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY sum(w) DESC, row LIMIT %s"
     params: list[Any] = []
     for term, idf in weighted:
-        params.extend((idf, max(avgdl, 1e-9), _lexeme(term)))
+        params.extend((idf, max(avgdl, 1e-9), lexeme(term)))
         if docs is not None:
             params.append(list(docs))
     params.append(pool)
