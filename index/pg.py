@@ -6,17 +6,19 @@ PostgreSQL full-text search over the embedded store's analysed terms, rescored w
 (granska.index.pg_lexical); vectors, when the fusion uses them, are pgvector columns with an HNSW index.
 
 Consistency: every change (an ingest batch, a delete, a document's vectors, tracker rows) is one
-transaction under a writer lock, and bumps a counter that readers compare at each query (`version()`), so
-an ingest on one server is answered by the others at their next question; nothing is cached across a
-version change.
+transaction under a writer lock, and bumps a counter that readers compare at each query (`version()`, read
+at most every VERSION_TTL_S), so an ingest on one server is answered by the others at their next question;
+nothing is cached across a version change.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from granska.types import Chunk, DocMeta, Document, Outline
 
 OUTLINE_LOCK_WAIT = "50ms"  # a reader keeping an outline never waits longer for a writer
 log = logging.getLogger("granska")
+VERSION_TTL_S = 0.1  # another server's commit is seen this much later at most (well within "seconds")
 HNSW_EF_SEARCH = 100  # neighbours HNSW keeps while searching (pgvector's default 40 is below dense_candidates)
 
 
@@ -43,6 +46,8 @@ class PgStore:
         self._db = pg_db.Database(url)
         self._metas: tuple[int, dict[str, DocMeta]] = (-1, {})
         self._outlines_made = False  # this process has made sure the outlines table exists
+        self._exists = False
+        self._version: tuple[float, int] = (-math.inf, 0)  # (monotonic time read, counter)
         self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
 
     def __repr__(self) -> str:
@@ -53,10 +58,15 @@ class PgStore:
 
     # --- reading -------------------------------------------------------------------------------
     def exists(self) -> bool:
+        """True once an ingest committed (remembered: nothing removes the fingerprint; a search asks this per
+        passage, each a round trip to the server otherwise)."""
+        if self._exists:
+            return True
         if not self._db.has_tables():
             return False
         with self._db.read() as conn:
-            return pg_db.get(conn, "fingerprint") is not None
+            self._exists = pg_db.get(conn, "fingerprint") is not None
+        return self._exists
 
     def _need(self) -> None:
         if not self.exists():
@@ -68,11 +78,22 @@ class PgStore:
             return dict(json.loads(pg_db.get(conn, "fingerprint") or "{}"))
 
     def version(self) -> int:
-        """Grows with every commit from any server: one indexed read per call."""
+        """Grows with every commit from any server: one indexed read, at most every VERSION_TTL_S (a search
+        asks for it once per passage; this process's own commits are seen at once)."""
+        now = time.monotonic()
+        at, seen = self._version
+        if now - at < VERSION_TTL_S:
+            return seen
         if not self._db.has_tables():
             return 0
         with self._db.read() as conn:
-            return int(pg_db.get(conn, "version") or 0)
+            seen = int(pg_db.get(conn, "version") or 0)
+        self._version = (now, seen)
+        return seen
+
+    def _committed(self) -> None:
+        """After a commit of this process: the next version() reads the counter."""
+        self._version = (-math.inf, 0)
 
     def metas(self) -> dict[str, DocMeta]:
         if not self._db.has_tables():
@@ -81,8 +102,13 @@ class PgStore:
         if self._metas[0] != v:
             with self._db.read() as conn:
                 found = {n: DocMeta(**json.loads(m)) for n, m in conn.execute("SELECT name, meta FROM docs")}
-            self._metas = (v, found)
+            self._metas = (v, _Metas(self._meta_of, found))
         return self._metas[1]
+
+    def _meta_of(self, name: str) -> DocMeta | None:
+        with self._db.read() as conn:
+            got = conn.execute("SELECT meta FROM docs WHERE name = %s", (name,)).fetchone()
+        return None if got is None else DocMeta(**json.loads(got[0]))
 
     def documents(self) -> Mapping[str, Document]:
         """Every document by name; texts are read when a document is looked at, not all at once."""
@@ -154,19 +180,17 @@ class PgStore:
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Each field's top-k rows by exact BM25 among full-text candidates (plus `also`), with both scores."""
         self._need()
-        with self._db.snapshot() as conn:
-            # The planner prices a tsvector by its heap row, not by the TOAST read of every one a scan
-            # touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
-            conn.execute("SET LOCAL enable_seqscan = off")
-            n, total_c, total_w = conn.execute("SELECT n, total_char, total_word FROM stats").fetchone()
-            dfs = lex.doc_freqs(conn, terms)
-            avgdl = {"char": int(total_c) / max(int(n), 1), "word": int(total_w) / max(int(n), 1)}
-            pool: set[int] = {int(r) for r in also}
-            for f in ("char", "word"):
-                weighted = lex.selective(dfs[f], int(n))
-                pool.update(lex.candidates(conn, f, weighted, docs, avgdl=avgdl[f], pool=max(lex.POOL, k)))
-            found = lex.stored(conn, sorted(pool))
-        rows, scores = bm25.rescore(terms, found, (int(n), int(total_c), int(total_w)), dfs)
+        with self._db.snapshot(seqscan=False) as conn:
+            # seqscan off: the planner prices a tsvector by its heap row, not by the TOAST read of every one a
+            # scan touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
+            (n, total_c, total_w), dfs = lex.corpus(conn, terms)
+            avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
+            pools = [
+                lex.candidates(f, lex.selective(dfs[f], n), docs, avgdl=avgdl[f], pool=max(lex.POOL, k))
+                for f in ("char", "word")
+            ]
+            found = lex.stored(conn, pools, also)
+        rows, scores = bm25.rescore(terms, found, (n, total_c, total_w), dfs)
         return lex.shortlist(rows, scores, k, also)
 
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
@@ -235,11 +259,12 @@ class PgStore:
             log.debug("outline of %s not kept: %s", doc, exc)
 
     def tracker_state(self) -> tuple[str | None, int]:
-        """(code that made the stored tracker rows, a counter that grows when they change)."""
+        """(code that made the stored tracker rows, a counter that grows when they change): one statement."""
         if not self._db.has_tables():
             return None, 0
         with self._db.read() as conn:
-            return pg_db.get(conn, "tracker_code"), int(pg_db.get(conn, "tracker_version") or 0)
+            got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('tracker_code', 'tracker_version')"))
+        return got.get("tracker_code"), int(got.get("tracker_version") or 0)
 
     def disk_bytes(self) -> int:
         """Bytes of this store's tables and indexes in the database."""
@@ -263,6 +288,7 @@ class PgStore:
             pg_db.put(conn, "format", str(FORMAT))
             pg_db.put(conn, "fingerprint", json.dumps(fingerprint, sort_keys=True))
             pg_db.bump(conn, "version")
+        self._committed()
 
     def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool:
         """Attach a document's vectors (computed after its text went in); False when it changed meanwhile."""
@@ -273,6 +299,7 @@ class PgStore:
                 return False
             pg_write.put_vectors(conn, doc, rows, vectors)
             pg_db.bump(conn, "version")
+        self._committed()
         return True
 
     def put_tracker(self, rows: dict[str, dict[str, list[Any]]], *, code: str, replace: bool = False) -> None:
@@ -293,3 +320,19 @@ class PgStore:
                         conn.execute("DELETE FROM tracker WHERE key = %s AND kind = %s", (key, kind))
             pg_db.put(conn, "tracker_code", code)
             pg_db.bump(conn, "tracker_version")
+
+
+class _Metas(dict[str, DocMeta]):
+    """Every document's metadata at one version; a name committed since (by another server, between this
+    read and a search that found its passages) is read when asked for, not a KeyError."""
+
+    def __init__(self, load: Callable[[str], DocMeta | None], found: dict[str, DocMeta]) -> None:
+        super().__init__(found)
+        self._load = load
+
+    def __missing__(self, name: str) -> DocMeta:
+        got = self._load(name)
+        if got is None:
+            raise KeyError(name)
+        self[name] = got
+        return got
