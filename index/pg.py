@@ -308,16 +308,22 @@ class PgStore:
         with self._db.write() as conn:
             if replace:
                 conn.execute("DELETE FROM tracker")
-            for key, kinds in rows.items():
-                for kind, items in kinds.items():
-                    if items:
-                        conn.execute(
-                            "INSERT INTO tracker (key, kind, rows) VALUES (%s, %s, %s) "
-                            "ON CONFLICT (key, kind) DO UPDATE SET rows = EXCLUDED.rows",
-                            (key, kind, json.dumps(items, ensure_ascii=False)),
-                        )
-                    else:
-                        conn.execute("DELETE FROM tracker WHERE key = %s AND kind = %s", (key, kind))
+            put = [
+                (k, kind, json.dumps(items, ensure_ascii=False))
+                for k, kinds in rows.items()
+                for kind, items in kinds.items()
+                if items
+            ]
+            gone = [(k, kind) for k, kinds in rows.items() for kind, items in kinds.items() if not items]
+            with conn.cursor() as cur:  # executemany pipelines its statements: one wait, not one per key
+                if put:
+                    cur.executemany(
+                        "INSERT INTO tracker (key, kind, rows) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (key, kind) DO UPDATE SET rows = EXCLUDED.rows",
+                        put,
+                    )
+                if gone:
+                    cur.executemany("DELETE FROM tracker WHERE key = %s AND kind = %s", gone)
             pg_db.put(conn, "tracker_code", code)
             pg_db.bump(conn, "tracker_version")
 
