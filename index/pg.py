@@ -48,6 +48,7 @@ class PgStore:
         self._outlines_made = False  # this process has made sure the outlines table exists
         self._exists = False
         self._version: tuple[float, int] = (-math.inf, 0)  # (monotonic time read, counter)
+        self._tracker: tuple[float, tuple[str | None, int]] = (-math.inf, (None, 0))
         self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
 
     def __repr__(self) -> str:
@@ -259,12 +260,18 @@ class PgStore:
             log.debug("outline of %s not kept: %s", doc, exc)
 
     def tracker_state(self) -> tuple[str | None, int]:
-        """(code that made the stored tracker rows, a counter that grows when they change): one statement."""
+        """(code that made the stored tracker rows, a counter that grows when they change): one statement, at
+        most every VERSION_TTL_S (an answer asks three times), at once after this process's tracker writes."""
+        now = time.monotonic()
+        if now - self._tracker[0] < VERSION_TTL_S:
+            return self._tracker[1]
         if not self._db.has_tables():
             return None, 0
         with self._db.read() as conn:
             got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('tracker_code', 'tracker_version')"))
-        return got.get("tracker_code"), int(got.get("tracker_version") or 0)
+        state = (got.get("tracker_code"), int(got.get("tracker_version") or 0))
+        self._tracker = (now, state)
+        return state
 
     def disk_bytes(self) -> int:
         """Bytes of this store's tables and indexes in the database."""
@@ -326,6 +333,7 @@ class PgStore:
                     cur.executemany("DELETE FROM tracker WHERE key = %s AND kind = %s", gone)
             pg_db.put(conn, "tracker_code", code)
             pg_db.bump(conn, "tracker_version")
+        self._tracker = (-math.inf, (None, 0))
 
 
 class _Metas(dict[str, DocMeta]):
