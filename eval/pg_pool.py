@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from granska.index import bm25
 from granska.index import pg_lexical as lex
 from granska.index.lexical import FIELDS, query_terms
 from granska.index.pg import PgStore
@@ -29,17 +30,16 @@ def pool_recall(store: PgStore, questions: list[str], pools: list[int]) -> dict[
     got: dict[int, list[float]] = {p: [] for p in pools}
     for q in questions:
         terms = query_terms(q)
-        with db.snapshot() as conn:
-            conn.execute("SET LOCAL enable_seqscan = off")
-            n, tc, tw = (int(x) for x in conn.execute("SELECT n, total_char, total_word FROM stats").fetchone())
-            dfs = lex.doc_freqs(conn, terms)
-            rows, scores = lex.rescore(terms, lex.stored(conn, every), (n, tc, tw), dfs)
+        with db.snapshot(seqscan=False) as conn:
+            (n, tc, tw), dfs = lex.corpus(conn, terms)
+            rows, scores = bm25.rescore(terms, lex.stored(conn, [], every), (n, tc, tw), dfs)
             for f in FIELDS:
                 s = scores[f]
                 top = {rows[i] for i in np.argsort(-s, kind="stable")[:TOP] if s[i] > 0}
                 avgdl = (tc if f == "char" else tw) / max(n, 1)
                 for p in pools:
-                    pool = set(lex.candidates(conn, f, lex.selective(dfs[f], n), None, avgdl=avgdl, pool=p))
+                    query = lex.candidates(f, lex.selective(dfs[f], n), None, avgdl=avgdl, pool=p)
+                    pool = {int(r[0]) for r in conn.execute(*query)} if query else set()
                     got[p].append(len(top & pool) / max(len(top), 1))
     return {p: float(np.mean(v)) for p, v in got.items()}
 

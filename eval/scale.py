@@ -17,6 +17,7 @@ Every time is given as wall and CPU seconds, with the load average: the machine 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -97,9 +98,15 @@ def _questions() -> list[str]:
 
 
 # --- children: each step in its own process -------------------------------------------------------
-# Stores the benchmark can run against: "local" (the embedded store, the default) and whatever another store
-# registers here as {scheme: opener(spec, index_dir) -> Store} (e.g. "postgresql" for the PostgreSQL store).
-STORES: dict[str, Callable[[str, Path], Any]] = {"local": lambda spec, index: None}
+# Stores the benchmark can run against, {scheme: opener(spec, index_dir) -> Store}: "local" (the embedded store,
+# the default) and "postgresql" (spec `postgresql` starts a local server for the run, `postgresql://…` uses one).
+def _pg_store(spec: str, index: Path) -> Any:
+    from granska.eval import pg_bench
+
+    return pg_bench.open_at(spec, index)
+
+
+STORES: dict[str, Callable[[str, Path], Any]] = {"local": lambda spec, index: None, "postgresql": _pg_store}
 
 
 def _engine(index: Path, spec: str = "local") -> Any:
@@ -195,7 +202,7 @@ def child_serve(index: str, spec: str = "local") -> dict[str, Any]:
         engine.search(q, k=20)
         walls.append(time.perf_counter() - t)
         cpus.append(time.process_time() - c)
-    disk = sum(p.stat().st_size for p in Path(index).rglob("*") if p.is_file())
+    disk = engine.store.disk_bytes()  # the index folder's files, or a PostgreSQL schema's tables and indexes
     return {
         "query_p50_ms": 1000 * statistics.median(walls),
         "query_p95_ms": 1000 * _p(walls, 0.95),
@@ -293,153 +300,84 @@ def _child(step: str, *args: str) -> dict[str, Any]:
 def run(sizes: list[int], *, work: Path | None = None, stores: tuple[str, ...] = ("local",)) -> dict[str, Any]:
     """One row per store and size; the floors once per run (the same machine, the same load)."""
     rows = []
-    with tempfile.TemporaryDirectory(prefix="granska-scale-", dir=work) as tmp:
+    with tempfile.TemporaryDirectory(prefix="granska-scale-", dir=work) as tmp, contextlib.ExitStack() as stack:
         base = Path(tmp)
+        base.chmod(0o755)  # a local PostgreSQL started for the run runs as another user when this runs as root
+        specs = {_label(s): _resolve(s, base, stack) for s in stores}
         extra = base / "extra"
         write_corpus(extra, PASSAGES_PER_DOC, seed=999, prefix="extra")
         floors: dict[str, Any] = {**_child("imports"), **_child("encode", str(extra))}
-        for spec in stores:
+        for label, spec in specs.items():
             # The same document added to and removed from an empty index: what "proportional" is measured against.
-            empty = str(base / f"index-empty-{_slug(spec)}")
-            floors[f"empty:{spec}"] = {
-                **_child("add", empty, str(extra), spec),
-                **_child("remove", empty, str(extra), spec),
+            empty = str(base / f"index-empty-{label}")
+            floors[f"empty:{label}"] = {
+                **_timed(spec, "add", empty, str(extra)),
+                **_timed(spec, "remove", empty, str(extra)),
             }
         for n in sizes:
             corpus = base / f"corpus-{n}"
             write_corpus(corpus, n, seed=n)
-            for spec in stores:
-                index = base / f"index-{n}-{_slug(spec)}"
-                row: dict[str, Any] = {"size": n, "store": spec, **_child("build", str(index), str(corpus), spec)}
+            for label, spec in specs.items():
+                index = base / f"index-{n}-{label}"
+                row: dict[str, Any] = {"size": n, "store": label, **_timed(spec, "build", str(index), str(corpus))}
                 row["ingest_passages_per_s"] = row["passages"] / row["build_s"]
                 row["ingest_passages_per_cpu_s"] = row["passages"] / max(row["build_cpu_s"], 1e-9)
-                for step in ("add", "remove"):
-                    row.update(_child(step, str(index), str(extra), spec))
-                row.update(_child("first", str(index), spec))
-                row.update(_child("serve", str(index), spec))
+                for step in ("add", "remove", "first", "serve"):
+                    row.update(_timed(spec, step, str(index), *((str(extra),) if step in ("add", "remove") else ())))
                 rows.append(row)
             if n <= BASELINE_MAX:
-                for row in rows[-len(stores) :]:
-                    row["baseline"] = _child("baseline", str(corpus))
-                    break
+                rows[-len(specs)]["baseline"] = _child("baseline", str(corpus))
     return {"date": time.strftime("%Y-%m-%d"), "floors": floors, "rows": rows}
 
 
-def _slug(spec: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", spec.lower()).strip("-")[:40]
+def _label(spec: str) -> str:
+    """The store's name in the table: its scheme (`postgresql` for any PostgreSQL address)."""
+    scheme = spec.split(":", 1)[0]
+    return "postgresql" if scheme in ("postgresql", "postgres") else scheme
 
 
+def _resolve(spec: str, base: Path, stack: contextlib.ExitStack) -> str:
+    """The spec the children get: `postgresql` alone starts a local server for the run (stopped at its end);
+    a server given by address gets the run's schemas dropped at the end."""
+    if _label(spec) not in STORES:
+        raise ValueError(f"unknown store {spec!r} for the scale benchmark (known: {', '.join(STORES)})")
+    if _label(spec) != "postgresql":
+        return spec
+    from granska.eval import pg_bench
+
+    if spec == "postgresql":
+        return stack.enter_context(pg_bench.local_server(base))
+    stack.callback(lambda: pg_bench.drop_schemas(spec, [p for p in base.iterdir() if p.name.startswith("index-")]))
+    return spec
+
+
+def _timed(spec: str, step: str, *args: str) -> dict[str, Any]:
+    """One child step; for a PostgreSQL store also the CPU seconds its server spent meanwhile."""
+    if _label(spec) != "postgresql":
+        return _child(step, *args, spec)
+    from granska.eval import pg_bench
+
+    clock = pg_bench.server_clock(spec)
+    before = clock()
+    out = _child(step, *args, spec)
+    out[f"{step}_server_cpu_s"] = clock() - before
+    return out
+
+
+# The report (table, plot, files) lives in granska.eval.scale_report; these names stay here for callers.
 def table(results: dict[str, Any]) -> str:
-    floors = results.get("floors", {})
-    lines = [
-        (
-            "| passages | ingest passages/s | per CPU s | add one doc (CPU) | remove one doc (CPU) "
-            "| first answer (CPU) | query p50 / p95 (CPU p50 / p95) | peak RSS (build) | serving RSS (minus imports) "
-            "| on disk | load | store |"
-        ),
-        "|" + "---|" * 12,
-    ]
-    for r in results["rows"]:
-        served = r["serving_rss"] - floors.get("imports_rss", 0)
-        lines.append(
-            f"| {r['passages']:,} "
-            f"| {r['ingest_passages_per_s']:.0f} | {r.get('ingest_passages_per_cpu_s', 0):.0f} "
-            f"| {r['add_one_s']:.2f} s ({r.get('add_one_cpu_s', 0):.2f} s) "
-            f"| {r['remove_one_s']:.2f} s ({r.get('remove_one_cpu_s', 0):.2f} s) "
-            f"| {r['first_answer_s']:.2f} s ({r.get('first_answer_cpu_s', 0):.2f} s) "
-            f"| {r['query_p50_ms']:.1f} / {r['query_p95_ms']:.1f} ms "
-            f"({r.get('query_cpu_p50_ms', 0):.1f} / {r.get('query_cpu_p95_ms', 0):.1f} ms) "
-            f"| {r['peak_rss'] / 1e9:.2f} GB | {r['serving_rss'] / 1e9:.3f} GB ({served / 1e9:.3f} GB) "
-            f"| {r['disk_bytes'] / 1e9:.3f} GB | {r.get('load', 0):.1f} | {r.get('store', 'local')} |"
-        )
-    lines += ["", *_ratios(results)]
-    base = [r for r in results["rows"] if "baseline" in r]
-    if base:
-        lines += [
-            "",
-            "| passages | vs baseline: add one doc | query p50 | query p95 | peak RSS |",
-            "|---|---|---|---|---|",
-        ]
-        for r in base:
-            b = r["baseline"]
-            lines.append(
-                f"| {r['passages']:,} | {r['add_one_s'] / b['rebuild_s']:.3f}x ({b['rebuild_s']:.1f} s rebuild) "
-                f"| {r['query_p50_ms'] / b['query_p50_ms']:.2f}x ({b['query_p50_ms']:.1f} ms) "
-                f"| {r['query_p95_ms'] / b['query_p95_ms']:.2f}x ({b['query_p95_ms']:.1f} ms) "
-                f"| {r['peak_rss'] / b['peak_rss']:.2f}x ({b['peak_rss'] / 1e9:.2f} GB) |"
-            )
-    return "\n".join(lines)
+    from granska.eval import scale_report
 
-
-def _ratios(results: dict[str, Any]) -> list[str]:
-    """Each figure against its floor from the same run: the empty index, the raw encoder, the bytes on disk."""
-    floors = results.get("floors", {})
-    enc = floors.get("encode_passages", 0) / max(floors.get("encode_s", 0), 1e-9)
-    enc_cpu = floors.get("encode_passages", 0) / max(floors.get("encode_cpu_s", 0), 1e-9)
-    lines = [
-        (
-            f"Floors (same run): raw encode {enc:.1f} passages/s ({enc_cpu:.1f} per CPU s); imports-only process "
-            f"{floors.get('imports_rss', 0) / 1e9:.3f} GB RSS."
-        ),
-        "",
-        (
-            "| store | passages | add one / empty index (CPU) | remove one / empty (CPU) | ingest / raw encode "
-            "| serving RSS / on disk (minus imports) | tables current: after build / after add (CPU) |"
-        ),
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in results["rows"]:
-        empty = floors.get(f"empty:{r.get('store', 'local')}")
-        if empty is None:
-            continue
-        served = r["serving_rss"] - floors.get("imports_rss", 0)
-        lines.append(
-            f"| {r.get('store', 'local')} | {r['passages']:,} "
-            f"| {r['add_one_s'] / empty['add_one_s']:.2f}x ({r['add_one_cpu_s'] / empty['add_one_cpu_s']:.2f}x) "
-            f"| {r['remove_one_s'] / empty['remove_one_s']:.2f}x "
-            f"({r['remove_one_cpu_s'] / max(empty['remove_one_cpu_s'], 1e-9):.2f}x) "
-            f"| {r['ingest_passages_per_s'] / max(enc, 1e-9):.2f}x "
-            f"| {r['serving_rss'] / r['disk_bytes']:.1f}x ({served / r['disk_bytes']:.1f}x) "
-            f"| {_lag(r, 'build_tracker')} / {_lag(r, 'add_tracker')} (empty index: {_lag(empty, 'add_tracker')}) |"
-        )
-    return lines
-
-
-def _lag(r: dict[str, Any], name: str) -> str:
-    wall, cpu = r.get(f"{name}_s"), r.get(f"{name}_cpu_s")
-    return f"> {TRACKER_BUDGET_S:.0f} s" if wall is None else f"{wall:.1f} s ({cpu:.1f} s)"
+    return scale_report.table(results)
 
 
 def plot(results: dict[str, Any], path: Path) -> Path:
-    import matplotlib
+    from granska.eval import scale_report
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
-    for spec in sorted({r.get("store", "local") for r in results["rows"]}):
-        rows = [r for r in results["rows"] if r.get("store", "local") == spec]
-        n = [r["passages"] for r in rows]
-        tag = "" if spec == "local" else f" ({spec.split(':', 1)[0]})"
-        axes[0].plot(n, [r["query_p50_ms"] for r in rows], "o-", label="p50" + tag)
-        axes[0].plot(n, [r["query_p95_ms"] for r in rows], "s--", label="p95" + tag)
-        axes[1].plot(n, [r["add_one_s"] for r in rows], "o-", label="add one doc" + tag)
-        axes[1].plot(n, [r["remove_one_s"] for r in rows], "s--", label="remove one doc" + tag)
-        axes[1].plot(n, [r["first_answer_s"] for r in rows], "^:", label="first answer" + tag)
-        axes[2].plot(n, [r["peak_rss"] / 1e9 for r in rows], "o-", label="peak RSS (build)" + tag)
-        axes[2].plot(n, [r["serving_rss"] / 1e9 for r in rows], "s--", label="serving RSS" + tag)
-        axes[2].plot(n, [r["disk_bytes"] / 1e9 for r in rows], "^:", label="on disk" + tag)
-    for ax, title in zip(axes, ("query latency (ms, wall)", "seconds (wall)", "GB"), strict=True):
-        ax.set(title=title, xscale="log", xlabel="passages")
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return scale_report.plot(results, path)
 
 
 def write(results: dict[str, Any], out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scale.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    (out / "scale.md").write_text(table(results) + "\n", encoding="utf-8")
-    return [out / "scale.json", out / "scale.md", plot(results, out / "scale.png")]
+    from granska.eval import scale_report
+
+    return scale_report.write(results, out)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from granska.errors import IndexMismatchError, IndexMissingError, UnknownDocumentError, UnreadableFileError
 from granska.index import originals
+from granska.index.db import with_outlines
 from granska.index.embedders import Embedder, Locked, embedder_fingerprint, get_embedder
 from granska.index.outlines import Outlines
 from granska.index.search import Searcher, parse_filters
@@ -198,7 +198,7 @@ class Engine:
     def documents(self) -> Mapping[str, Document]:
         """The indexed documents, each with its outline (derived from the stored text, cached per file hash);
         a lazy view: a document's text and outline are read only when it is looked up."""
-        return _WithOutlines(self.store.documents() if self.has_index() else {}, self.outline)
+        return with_outlines(self.store.documents() if self.has_index() else {}, self.outline)
 
     def _outline_of(self, name: str) -> Outline | None:
         """A passage's document outline, for the searcher: stored at ingest, read without the document's text."""
@@ -424,24 +424,3 @@ def _progress(items: Any, on: bool, label: str, total: int | None = None) -> Any
     return tqdm(
         items, desc=label, total=total, unit="batch" if label == "embedding" else "file", file=sys.stderr, leave=False
     )
-
-
-class _WithOutlines(Mapping[str, Document]):
-    """The store's documents, each given its outline when it is looked up."""
-
-    def __init__(self, docs: Mapping[str, Document], outline: Callable[[Document], Outline]) -> None:
-        self._docs = docs
-        self._outline = outline
-
-    def __getitem__(self, name: str) -> Document:
-        d = self._docs[name]
-        return d if d.outline is not None else replace(d, outline=self._outline(d))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._docs)
-
-    def __len__(self) -> int:
-        return len(self._docs)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._docs

@@ -12,12 +12,13 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from granska.types import Chunk, DocMeta, Document
+from granska.types import Chunk, DocMeta, Document, Outline
 
 OUTLINES = (
     "CREATE TABLE IF NOT EXISTS outlines "
@@ -308,12 +309,20 @@ def keep_outline(path: Path, name: str, sha256: str, code: str, outline: str) ->
 
 
 class Documents(Mapping[str, Document]):
-    """A read-only view of the documents that loads each one's text when asked for it."""
+    """A read-only view of the documents that loads each one's text when asked for it, and, given `outline`,
+    its outline then (the engine's view: see `with_outlines`)."""
 
-    def __init__(self, load: Callable[[str], Document | None], names: list[str]) -> None:
+    def __init__(
+        self,
+        load: Callable[[str], Document | None],
+        names: list[str],
+        *,
+        outline: Callable[[Document], Outline] | None = None,
+    ) -> None:
         self._load = load  # one document by name, None if gone (each store reads it its own way)
         self._names = names
         self._known = set(names)
+        self._outline = outline
         self._cache: dict[str, Document] = {}
 
     def __getitem__(self, name: str) -> Document:
@@ -321,6 +330,8 @@ class Documents(Mapping[str, Document]):
             d = self._load(name) if name in self._known else None
             if d is None:
                 raise KeyError(name)
+            if self._outline is not None and d.outline is None:
+                d = replace(d, outline=self._outline(d))
             self._cache[name] = d
         return self._cache[name]
 
@@ -332,6 +343,13 @@ class Documents(Mapping[str, Document]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._known
+
+
+def with_outlines(docs: Mapping[str, Document], outline: Callable[[Document], Outline]) -> Documents:
+    """The same documents, each given its outline when it is looked up (one view, not a view of a view)."""
+    if isinstance(docs, Documents):
+        return Documents(docs._load, docs._names, outline=outline)
+    return Documents(docs.get, list(docs), outline=outline)
 
 
 def document_of(row: Sequence[Any]) -> Document:

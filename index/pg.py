@@ -6,25 +6,27 @@ PostgreSQL full-text search over the embedded store's analysed terms, rescored w
 (granska.index.pg_lexical); vectors, when the fusion uses them, are pgvector columns with an HNSW index.
 
 Consistency: every change (an ingest batch, a delete, a document's vectors, tracker rows) is one
-transaction under a writer lock, and bumps a counter that readers compare at each query (`version()`), so
-an ingest on one server is answered by the others at their next question; nothing is cached across a
-version change.
+transaction under a writer lock, and bumps a counter that readers compare at each query (`version()`, read
+at most every VERSION_TTL_S), so an ingest on one server is answered by the others at their next question;
+nothing is cached across a version change.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from granska.index import bm25, outlines, pg_db
+from granska.index import bm25, outlines, pg_db, pg_write
 from granska.index import pg_lexical as lex
 from granska.index.db import Documents, document_of
-from granska.index.lexical import CANDIDATES, indexed_text
+from granska.index.lexical import CANDIDATES
 from granska.index.store import FORMAT, Upsert
 
 from granska.errors import IndexMissingError
@@ -32,6 +34,7 @@ from granska.types import Chunk, DocMeta, Document, Outline
 
 OUTLINE_LOCK_WAIT = "50ms"  # a reader keeping an outline never waits longer for a writer
 log = logging.getLogger("granska")
+VERSION_TTL_S = 0.1  # another server's commit is seen this much later at most (well within "seconds")
 HNSW_EF_SEARCH = 100  # neighbours HNSW keeps while searching (pgvector's default 40 is below dense_candidates)
 
 
@@ -42,6 +45,10 @@ class PgStore:
         self.url = url
         self._db = pg_db.Database(url)
         self._metas: tuple[int, dict[str, DocMeta]] = (-1, {})
+        self._outlines_made = False  # this process has made sure the outlines table exists
+        self._exists = False
+        self._version: tuple[float, int] = (-math.inf, 0)  # (monotonic time read, counter)
+        self._tracker: tuple[float, tuple[str | None, int]] = (-math.inf, (None, 0))
         self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
 
     def __repr__(self) -> str:
@@ -52,10 +59,15 @@ class PgStore:
 
     # --- reading -------------------------------------------------------------------------------
     def exists(self) -> bool:
+        """True once an ingest committed (remembered: nothing removes the fingerprint; a search asks this per
+        passage, each a round trip to the server otherwise)."""
+        if self._exists:
+            return True
         if not self._db.has_tables():
             return False
         with self._db.read() as conn:
-            return pg_db.get(conn, "fingerprint") is not None
+            self._exists = pg_db.get(conn, "fingerprint") is not None
+        return self._exists
 
     def _need(self) -> None:
         if not self.exists():
@@ -67,11 +79,22 @@ class PgStore:
             return dict(json.loads(pg_db.get(conn, "fingerprint") or "{}"))
 
     def version(self) -> int:
-        """Grows with every commit from any server: one indexed read per call."""
+        """Grows with every commit from any server: one indexed read, at most every VERSION_TTL_S (a search
+        asks for it once per passage; this process's own commits are seen at once)."""
+        now = time.monotonic()
+        at, seen = self._version
+        if now - at < VERSION_TTL_S:
+            return seen
         if not self._db.has_tables():
             return 0
         with self._db.read() as conn:
-            return int(pg_db.get(conn, "version") or 0)
+            seen = int(pg_db.get(conn, "version") or 0)
+        self._version = (now, seen)
+        return seen
+
+    def _committed(self) -> None:
+        """After a commit of this process: the next version() reads the counter."""
+        self._version = (-math.inf, 0)
 
     def metas(self) -> dict[str, DocMeta]:
         if not self._db.has_tables():
@@ -80,8 +103,13 @@ class PgStore:
         if self._metas[0] != v:
             with self._db.read() as conn:
                 found = {n: DocMeta(**json.loads(m)) for n, m in conn.execute("SELECT name, meta FROM docs")}
-            self._metas = (v, found)
+            self._metas = (v, _Metas(self._meta_of, found))
         return self._metas[1]
+
+    def _meta_of(self, name: str) -> DocMeta | None:
+        with self._db.read() as conn:
+            got = conn.execute("SELECT meta FROM docs WHERE name = %s", (name,)).fetchone()
+        return None if got is None else DocMeta(**json.loads(got[0]))
 
     def documents(self) -> Mapping[str, Document]:
         """Every document by name; texts are read when a document is looked at, not all at once."""
@@ -153,26 +181,24 @@ class PgStore:
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Each field's top-k rows by exact BM25 among full-text candidates (plus `also`), with both scores."""
         self._need()
-        with self._db.snapshot() as conn:
-            # The planner prices a tsvector by its heap row, not by the TOAST read of every one a scan
-            # touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
-            conn.execute("SET LOCAL enable_seqscan = off")
-            n, total_c, total_w = conn.execute("SELECT n, total_char, total_word FROM stats").fetchone()
-            dfs = lex.doc_freqs(conn, terms)
-            avgdl = {"char": int(total_c) / max(int(n), 1), "word": int(total_w) / max(int(n), 1)}
-            pool: set[int] = {int(r) for r in also}
-            for f in ("char", "word"):
-                weighted = lex.selective(dfs[f], int(n))
-                pool.update(lex.candidates(conn, f, weighted, docs, avgdl=avgdl[f], pool=max(lex.POOL, k)))
-            found = lex.stored(conn, sorted(pool))
-        rows, scores = bm25.rescore(terms, found, (int(n), int(total_c), int(total_w)), dfs)
+        with self._db.snapshot(seqscan=False) as conn:
+            # seqscan off: the planner prices a tsvector by its heap row, not by the TOAST read of every one a
+            # scan touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
+            (n, total_c, total_w), dfs = lex.corpus(conn, terms)
+            avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
+            pools = [
+                lex.candidates(f, lex.selective(dfs[f], n), docs, avgdl=avgdl[f], pool=max(lex.POOL, k))
+                for f in ("char", "word")
+            ]
+            found = lex.stored(conn, pools, also)
+        rows, scores = bm25.rescore(terms, found, (n, total_c, total_w), dfs)
         return lex.shortlist(rows, scores, k, also)
 
     def dense_search(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         """Top-k (row, inner product) by pgvector; HNSW when unfiltered, exact over `allowed` otherwise."""
         if not self._has_vectors() or (allowed is not None and len(allowed) == 0):
             return []
-        q = _vector_text(np.asarray(query, dtype=np.float32).reshape(-1))
+        q = pg_write.vector_text(np.asarray(query, dtype=np.float32).reshape(-1))
         with self._db.read() as conn, conn.transaction():
             conn.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, int(k))}")
             if allowed is None:
@@ -226,17 +252,26 @@ class PgStore:
         try:
             with self._db.read() as conn, conn.transaction():
                 conn.execute(f"SET LOCAL lock_timeout = '{OUTLINE_LOCK_WAIT}'")
-                conn.execute(pg_db.OUTLINES)
+                if not self._outlines_made:  # once per process: a schema made before outlines gains the table
+                    conn.execute(pg_db.OUTLINES)
                 pg_db.put_outline(conn, doc, sha256, code, outlines.encode(outline))
+            self._outlines_made = True
         except psycopg.Error as exc:  # a writer holds the row, a read-only role, or a concurrent CREATE
             log.debug("outline of %s not kept: %s", doc, exc)
 
     def tracker_state(self) -> tuple[str | None, int]:
-        """(code that made the stored tracker rows, a counter that grows when they change)."""
+        """(code that made the stored tracker rows, a counter that grows when they change): one statement, at
+        most every VERSION_TTL_S (an answer asks three times), at once after this process's tracker writes."""
+        now = time.monotonic()
+        if now - self._tracker[0] < VERSION_TTL_S:
+            return self._tracker[1]
         if not self._db.has_tables():
             return None, 0
         with self._db.read() as conn:
-            return pg_db.get(conn, "tracker_code"), int(pg_db.get(conn, "tracker_version") or 0)
+            got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('tracker_code', 'tracker_version')"))
+        state = (got.get("tracker_code"), int(got.get("tracker_version") or 0))
+        self._tracker = (now, state)
+        return state
 
     def disk_bytes(self) -> int:
         """Bytes of this store's tables and indexes in the database."""
@@ -253,16 +288,14 @@ class PgStore:
     # --- writing -------------------------------------------------------------------------------
     def apply(self, *, upserts: list[Upsert], deletes: list[str], fingerprint: dict[str, Any]) -> None:
         """Replace/insert `upserts` and delete `deletes` in one transaction (all or nothing)."""
-        prepared = [(u, _analyse(u)) for u in upserts]  # outside the lock: the analysis is the slow part
+        prepared = [(u, pg_write.analyse(u)) for u in upserts]  # outside the lock: the analysis is the slow part
         with self._db.write() as conn:
-            conn.execute(pg_db.OUTLINES)  # a schema made before outlines were stored gains their table
-            for name in {*deletes, *(u.document.doc for u in upserts)}:
-                _delete_document(conn, name)
-            for u, passages in prepared:
-                _insert_document(conn, u, passages)
+            pg_write.delete_documents(conn, sorted({*deletes, *(u.document.doc for u in upserts)}))
+            pg_write.insert_documents(conn, prepared)
             pg_db.put(conn, "format", str(FORMAT))
             pg_db.put(conn, "fingerprint", json.dumps(fingerprint, sort_keys=True))
             pg_db.bump(conn, "version")
+        self._committed()
 
     def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool:
         """Attach a document's vectors (computed after its text went in); False when it changed meanwhile."""
@@ -271,8 +304,9 @@ class PgStore:
             rows = [r[0] for r in conn.execute("SELECT row FROM chunks WHERE doc = %s ORDER BY start", (doc,))]
             if got is None or got[0] != sha256 or len(rows) != len(vectors):
                 return False
-            _put_vectors(conn, doc, rows, vectors)
+            pg_write.put_vectors(conn, doc, rows, vectors)
             pg_db.bump(conn, "version")
+        self._committed()
         return True
 
     def put_tracker(self, rows: dict[str, dict[str, list[Any]]], *, code: str, replace: bool = False) -> None:
@@ -281,110 +315,38 @@ class PgStore:
         with self._db.write() as conn:
             if replace:
                 conn.execute("DELETE FROM tracker")
-            for key, kinds in rows.items():
-                for kind, items in kinds.items():
-                    if items:
-                        conn.execute(
-                            "INSERT INTO tracker (key, kind, rows) VALUES (%s, %s, %s) "
-                            "ON CONFLICT (key, kind) DO UPDATE SET rows = EXCLUDED.rows",
-                            (key, kind, json.dumps(items, ensure_ascii=False)),
-                        )
-                    else:
-                        conn.execute("DELETE FROM tracker WHERE key = %s AND kind = %s", (key, kind))
+            put = [
+                (k, kind, json.dumps(items, ensure_ascii=False))
+                for k, kinds in rows.items()
+                for kind, items in kinds.items()
+                if items
+            ]
+            gone = [(k, kind) for k, kinds in rows.items() for kind, items in kinds.items() if not items]
+            with conn.cursor() as cur:  # executemany pipelines its statements: one wait, not one per key
+                if put:
+                    cur.executemany(
+                        "INSERT INTO tracker (key, kind, rows) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (key, kind) DO UPDATE SET rows = EXCLUDED.rows",
+                        put,
+                    )
+                if gone:
+                    cur.executemany("DELETE FROM tracker WHERE key = %s AND kind = %s", gone)
             pg_db.put(conn, "tracker_code", code)
             pg_db.bump(conn, "tracker_version")
+        self._tracker = (-math.inf, (None, 0))
 
 
-_Passages = list[tuple[Chunk, dict[str, int], dict[str, list[str]]]]
+class _Metas(dict[str, DocMeta]):
+    """Every document's metadata at one version; a name committed since (by another server, between this
+    read and a search that found its passages) is read when asked for, not a KeyError."""
 
+    def __init__(self, load: Callable[[str], DocMeta | None], found: dict[str, DocMeta]) -> None:
+        super().__init__(found)
+        self._load = load
 
-def _analyse(u: Upsert) -> _Passages:
-    """Per chunk: its folded word counts (document context line included) and each field's distinct terms."""
-    out: _Passages = []
-    for c in u.chunks:
-        counts = dict(bm25.word_counts(indexed_text(c, u.document.meta)))
-        out.append((c, counts, lex.passage_terms(counts)))
-    return out
-
-
-def _insert_document(conn: Any, u: Upsert, passages: _Passages) -> None:
-    d = u.document
-    pages = json.dumps(list(d.page_starts)) if d.page_starts is not None else None
-    conn.execute(
-        "INSERT INTO docs (name, sha256, text, page_starts, meta, chunks, vectors, origin) "
-        "VALUES (%s, %s, %s, %s, %s, %s, false, %s)",
-        (d.doc, d.doc_sha256, d.text, pages, pg_db.meta_json(d), len(u.chunks), d.origin),
-    )
-    if d.outline is not None and u.outline_code is not None:
-        pg_db.put_outline(conn, d.doc, d.doc_sha256, u.outline_code, outlines.encode(d.outline))
-    if not passages:
-        return
-    # Rows are never reused: a rolled-back transaction's sequence values are simply skipped.
-    got = conn.execute("SELECT nextval('chunk_rows') FROM generate_series(1, %s)", (len(passages),)).fetchall()
-    rows = [int(r[0]) for r in got]
-    lengths = [bm25.lengths(counts) for _, counts, _ in passages]
-    with conn.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO chunks ({pg_db.CHUNK_COLS}, dl_char, dl_word, words, tsv_char, tsv_word) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))",
-            [
-                (
-                    r,
-                    c.chunk_id,
-                    c.doc,
-                    c.doc_sha256,
-                    c.start,
-                    c.end,
-                    c.page,
-                    c.text,
-                    dl[0],
-                    dl[1],
-                    bm25.encode(counts),
-                    terms["char"],
-                    terms["word"],
-                )
-                for r, (c, counts, terms), dl in zip(rows, passages, lengths, strict=True)
-            ],
-        )
-    lex.apply_df(conn, lex.df_delta((t for _, _, t in passages), +1))
-    conn.execute(
-        "UPDATE stats SET n = n + %s, total_char = total_char + %s, total_word = total_word + %s",
-        (len(rows), sum(dl[0] for dl in lengths), sum(dl[1] for dl in lengths)),
-    )
-    if u.vectors is not None:
-        _put_vectors(conn, d.doc, rows, u.vectors)
-
-
-def _delete_document(conn: Any, name: str) -> None:
-    """Remove a document, its passages and vectors, and take its passages out of the corpus statistics."""
-    gone = conn.execute("DELETE FROM chunks WHERE doc = %s RETURNING row, dl_char, dl_word, words", (name,)).fetchall()
-    if gone:
-        terms = (lex.passage_terms(bm25.decode(bytes(w))) for _, _, _, w in gone)
-        lex.apply_df(conn, lex.df_delta(terms, -1))
-        conn.execute(
-            "UPDATE stats SET n = n - %s, total_char = total_char - %s, total_word = total_word - %s",
-            (len(gone), sum(g[1] for g in gone), sum(g[2] for g in gone)),
-        )
-        if conn.execute("SELECT to_regclass('vectors')").fetchone()[0] is not None:
-            conn.execute("DELETE FROM vectors WHERE row = ANY(%s::bigint[])", ([g[0] for g in gone],))
-    conn.execute("DELETE FROM outlines WHERE name = %s", (name,))
-    conn.execute("DELETE FROM docs WHERE name = %s", (name,))
-
-
-def _vector_text(v: np.ndarray) -> str:
-    return "[" + ",".join(f"{x:.7g}" for x in v.tolist()) + "]"
-
-
-def _put_vectors(conn: Any, doc: str, rows: Sequence[int], vectors: np.ndarray) -> None:
-    """pgvector rows (the table and its HNSW index are made with the first vectors: their size fixes the type)."""
-    vecs = np.asarray(vectors, dtype=np.float32)
-    dim = int(vecs.shape[1])
-    conn.execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public")
-    conn.execute(f"CREATE TABLE IF NOT EXISTS vectors (row bigint PRIMARY KEY, vec vector({dim}) NOT NULL)")
-    conn.execute("CREATE INDEX IF NOT EXISTS vectors_hnsw ON vectors USING hnsw (vec vector_ip_ops)")
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO vectors (row, vec) VALUES (%s, %s::vector) ON CONFLICT (row) DO UPDATE SET vec = EXCLUDED.vec",
-            [(int(r), _vector_text(vecs[i])) for i, r in enumerate(rows)],
-        )
-    conn.execute("UPDATE docs SET vectors = true WHERE name = %s", (doc,))
+    def __missing__(self, name: str) -> DocMeta:
+        got = self._load(name)
+        if got is None:
+            raise KeyError(name)
+        self[name] = got
+        return got

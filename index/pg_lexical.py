@@ -15,8 +15,7 @@ embedded store decides the order of Tantivy's candidates.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,13 @@ POOL = 60  # candidates per field before exact rescoring: holds 97.5 % of the ex
 SELECTIVE = 96  # at most this many of the query's rarest terms generate candidates, per field
 COMMON = 0.25  # terms in more than this share of passages do not generate candidates (unless too few remain)
 MIN_TERMS = 8  # ... but at least this many of the rarest terms do
+# Postings per field the candidate probes may read. Each costs a heap visit (the passage's row id and length:
+# GIN has no index-only scans), ~8 us measured (docs/postgres.md), and a question's selective terms hold about
+# 4 postings per passage: 11k at 2.7k passages, so unbounded the probes grow with the corpus (a second per
+# question by ~100k passages). The rarest terms whose passage counts sum to this draw the candidates (never
+# fewer than MIN_TERMS); every query term still scores the pool exactly. It is at least SELECTIVE x COMMON x 406
+# (9,744), so on SweQUAD-MC dev's 406 passages no question reaches it: the pool there is as before.
+POSTINGS = 10_000
 MAX_TERM = 200  # longer "terms" (runs of digits, broken OCR) are not indexed in the tsvector
 _COL = {"char": "tsv_char", "word": "tsv_word"}
 
@@ -37,78 +43,65 @@ def passage_terms(counts: dict[str, int]) -> dict[str, list[str]]:
     return {f: sorted({t for t in fields[f].split() if len(t) <= MAX_TERM}) for f in FIELDS}
 
 
-def df_delta(per_passage: Iterable[dict[str, list[str]]], sign: int) -> tuple[list[str], list[str], list[int]]:
-    """(fields, terms, +/- counts) to add to the df table for these passages."""
-    total: Counter[tuple[str, str]] = Counter()
-    for terms in per_passage:
-        for f in FIELDS:
-            total.update((f, t) for t in terms[f])
-    keys = sorted(total)
-    return [f for f, _ in keys], [t for _, t in keys], [sign * total[k] for k in keys]
-
-
-def apply_df(conn: Any, delta: tuple[list[str], list[str], list[int]]) -> None:
-    fields, terms, counts = delta
-    if not terms:
-        return
-    conn.execute(
-        "INSERT INTO df (field, term, df) SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) "
-        "ON CONFLICT (field, term) DO UPDATE SET df = df.df + EXCLUDED.df",
-        (fields, terms, counts),
-    )
-    if min(counts) < 0:
-        conn.execute(
-            "DELETE FROM df WHERE (field, term) IN (SELECT * FROM unnest(%s::text[], %s::text[])) AND df <= 0",
-            (fields, terms),
-        )
-
-
-def _lexeme(term: str) -> str:
-    """A term as a quoted tsquery operand (taken as is: no parsing, no lower-casing, no stopwords)."""
+def lexeme(term: str) -> str:
+    """A term as a quoted tsquery / tsvector lexeme (taken as is: no parsing, no lower-casing, no stopwords)."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def doc_freqs(conn: Any, terms: dict[str, list[str]]) -> dict[str, dict[str, int]]:
-    """Passages holding each query term, per field, from the shared df table (0 for unknown terms)."""
+def corpus(conn: Any, terms: dict[str, list[str]]) -> tuple[tuple[int, int, int], dict[str, dict[str, int]]]:
+    """(passages, total char length, total word length) and each query term's passage count per field (0 for
+    unknown terms), from the shared stats and df tables in one statement."""
     out: dict[str, dict[str, int]] = {f: {t: 0 for t in set(terms.get(f, []))} for f in FIELDS}
     fields = [f for f in FIELDS for _ in out[f]]
     words = [t for f in FIELDS for t in out[f]]
-    if words:
-        cur = conn.execute(
-            "SELECT d.field, d.term, d.df FROM df d JOIN unnest(%s::text[], %s::text[]) q(field, term) "
-            "ON d.field = q.field AND d.term = q.term",
-            (fields, words),
-        )
-        for f, t, n in cur:
+    cur = conn.execute(
+        "SELECT NULL::text, NULL::text, n, total_char, total_word FROM stats UNION ALL "
+        "SELECT d.field, d.term, d.df, 0, 0 FROM df d JOIN unnest(%s::text[], %s::text[]) q(field, term) "
+        "ON d.field = q.field AND d.term = q.term",
+        (fields, words),
+    )
+    stats = (0, 0, 0)
+    for f, t, n, total_c, total_w in cur:
+        if f is None:
+            stats = (int(n), int(total_c), int(total_w))
+        else:
             out[f][t] = int(n)
-    return out
+    return stats, out
 
 
 def selective(dfs: dict[str, int], n: int) -> list[tuple[str, float]]:
-    """(term, idf) of the terms that generate candidates: the rarest known ones, common ones left out."""
+    """(term, idf) of the terms that generate candidates: the rarest known ones, common ones left out, while
+    their passage counts fit in POSTINGS."""
     known = sorted((df, t) for t, df in dfs.items() if df > 0 and len(t) <= MAX_TERM)
     keep = [(df, t) for df, t in known if df <= COMMON * n] or []
     if len(keep) < MIN_TERMS:
         keep = known[:MIN_TERMS]
-    return [(t, bm25.idf(df, n)) for df, t in keep[:SELECTIVE]]
+    drawn: list[tuple[str, float]] = []
+    spent = 0
+    for df, t in keep[:SELECTIVE]:  # rarest first
+        if spent + df > POSTINGS and len(drawn) >= MIN_TERMS:
+            break
+        drawn.append((t, bm25.idf(df, n)))
+        spent += df
+    return drawn
 
 
 def candidates(
-    conn: Any,
     field: str,
     weighted: list[tuple[str, float]],
     docs: Sequence[str] | None,
     *,
     avgdl: float,
     pool: int = POOL,
-) -> list[int]:
-    """The pool passages with the highest BM25 over these terms counting each term once (a passage's term
-    frequencies are not in the index, its length is): full-text search, one GIN probe per term.
+) -> tuple[str, list[Any]] | None:
+    """(SQL, parameters) of the pool passages with the highest BM25 over these terms counting each term once
+    (a passage's term frequencies are not in the index, its length is): full-text search, one GIN probe per
+    term. None when there is nothing to look for.
 
     One branch per term, each with its own constant tsquery: the planner then reads each term's posting list
     from the GIN index (a join against an array of terms is planned as a scan of every tsvector instead)."""
     if not weighted or pool <= 0:
-        return []
+        return None
     col = _COL[field]
     where = "" if docs is None else " AND doc = ANY(%s::text[])"
     dl = f"dl_{field}"
@@ -117,18 +110,28 @@ def candidates(
     sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY sum(w) DESC, row LIMIT %s"
     params: list[Any] = []
     for term, idf in weighted:
-        params.extend((idf, max(avgdl, 1e-9), _lexeme(term)))
+        params.extend((idf, max(avgdl, 1e-9), lexeme(term)))
         if docs is not None:
             params.append(list(docs))
     params.append(pool)
-    return [int(r[0]) for r in conn.execute(sql, params)]
+    return sql, params
 
 
-def stored(conn: Any, rows: Sequence[int]) -> dict[int, tuple[int, int, bytes]]:
-    """(char length, word length, encoded word counts) of live passages, by row."""
-    if not rows:
+def stored(
+    conn: Any, pools: list[tuple[str, list[Any]] | None], also: Sequence[int]
+) -> dict[int, tuple[int, int, bytes]]:
+    """(char length, word length, encoded word counts) by row of the live passages in any of the candidate
+    pools or in `also`: one statement (each pool a subquery), one round trip to the server."""
+    parts = [(f"({sql})", params) for sql, params in (p for p in pools if p is not None)]
+    if also:
+        parts.append(("(SELECT unnest(%s::bigint[]))", [[int(r) for r in also]]))
+    if not parts:
         return {}
-    cur = conn.execute("SELECT row, dl_char, dl_word, words FROM chunks WHERE row = ANY(%s::bigint[])", (list(rows),))
+    union = " UNION ".join(sql for sql, _ in parts)
+    cur = conn.execute(
+        f"SELECT row, dl_char, dl_word, words FROM chunks WHERE row IN ({union})",
+        [x for _, params in parts for x in params],
+    )
     return {int(r): (int(c), int(w), bytes(b)) for r, c, w, b in cur}
 
 

@@ -230,3 +230,44 @@ def test_outlines_are_stored_beside_the_documents(postgres: pg_server.LocalPostg
     assert again.store.outline(name, code()) == (docs[name].doc_sha256, outline(docs[name]))
     again.remove(name)  # the next write finds (or makes) the table, and takes the outline with the document
     assert again.store.outline(name, code()) is None and again._outline_of(name) is None
+
+
+def test_a_search_is_a_few_round_trips_and_the_probes_keep_to_their_budget(
+    postgres: pg_server.LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each statement waits on the server (over a network, a round trip): a search of 20 passages makes a
+    handful, not one per passage (it made ~70 before). The candidate probes read the rarest terms only while
+    their passage counts fit the postings budget, and the best passage is still found with a small one."""
+    import psycopg
+    from granska.index import pg_lexical as lex
+    from granska.index.lexical import query_terms
+
+    engine = _pg_engine(postgres.url() + "?schema=bundled", tmp_path)
+    if not engine.has_index():  # the first test made it when the whole file runs
+        engine.ingest([BUNDLED_CORPUS])
+    questions = [it["question"] for it in dev_items()[:6]]
+    best = {q: engine.search(q, k=20)[0].chunk.chunk_id for q in questions}
+    statements = 0
+    execute = psycopg.Cursor.execute
+
+    def counted(self: psycopg.Cursor, *args: object, **kw: object) -> object:
+        nonlocal statements
+        statements += 1
+        return execute(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    for q in questions:
+        engine.search(q, k=20)
+    assert statements <= 8 * len(questions), statements / len(questions)
+    monkeypatch.setattr(lex, "POSTINGS", 40)
+    store = engine.store
+    assert isinstance(store, PgStore)
+    with store._db.snapshot() as conn:
+        (n, _, _), dfs = lex.corpus(conn, query_terms(questions[0]))
+    drawn = lex.selective(dfs["char"], n)
+    known = sorted(df for df in dfs["char"].values() if df > 0)
+    assert len(drawn) >= lex.MIN_TERMS and len(drawn) < len(known)
+    assert len(drawn) == lex.MIN_TERMS or sum(dfs["char"][t] for t, _ in drawn) <= lex.POSTINGS
+    assert sorted(dfs["char"][t] for t, _ in drawn) == known[: len(drawn)]  # the rarest ones
+    hits = sum(engine.search(q, k=20)[0].chunk.chunk_id == best[q] for q in questions)
+    assert hits >= len(questions) - 1, hits
