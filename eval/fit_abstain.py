@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from granska.eval.fit_answer import FOLDS, _fit_linear
+from granska.eval.fit_answer import _fit_linear
 from granska.eval.fit_threshold import DOMAIN_DEV, MAX_FALSE_ABSTAIN, abstention, threshold_for
-from granska.eval.fitdata import split_engine
+from granska.eval.fitdata import FOLDS, fold_of, split_engine
 from granska.eval.run import read_dataset
 from granska.index.search import Searcher
 from granska.qa import abstain
@@ -94,9 +94,8 @@ def rule(x: np.ndarray, y: np.ndarray, below: float) -> dict[str, float]:
 
 def cross_validated(train: list[_Asked], rows: Rows, c: float, t: float) -> dict[str, float]:
     x, y, _ = rows
-    docs = sorted({a.query.doc for a in train})
-    fold_of = {d: i % FOLDS for i, d in enumerate(docs)}
-    fold = np.array([fold_of[a.query.doc] for a in train])
+    of = fold_of(a.query.doc for a in train)
+    fold = np.array([of[a.query.doc] for a in train])
     p = np.zeros(len(train))
     for f in range(FOLDS):
         held = fold == f

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from granska.eval import fit_fusion
 from granska.eval.fit_threshold import _probs, abstention, pooled_threshold, threshold_for
-from granska.eval.fitdata import Query, queries, rows_without, signals, split_engine
+from granska.eval.fitdata import FOLDS, Query, fold_of, queries, rows_without, signals, split_engine
 from granska.eval.metrics import covers
 from granska.index.search import Searcher
 from granska.qa.evidence import Scored, Weights, candidates, question_features, rank_by
@@ -35,7 +35,6 @@ from granska.engine import Engine
 from granska.text import for_matching
 
 C_GRID = (0.01, 0.1, 1.0, 10.0)
-FOLDS = 5
 
 
 @dataclass(slots=True)
@@ -127,10 +126,9 @@ def _question_rows(asked: list[Asked], selector: Linear) -> tuple[np.ndarray, np
 
 
 def _folds(asked: list[Asked]) -> list[tuple[list[Asked], list[Asked]]]:
-    docs = sorted({a.query.doc for a in asked})
-    fold_of = {d: i % FOLDS for i, d in enumerate(docs)}
+    fold = fold_of(a.query.doc for a in asked)
     return [
-        ([a for a in asked if fold_of[a.query.doc] != f], [a for a in asked if fold_of[a.query.doc] == f])
+        ([a for a in asked if fold[a.query.doc] != f], [a for a in asked if fold[a.query.doc] == f])
         for f in range(FOLDS)
     ]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from granska.eval.fitdata import Query
+from granska.eval.fitdata import Query, fold_of
 
 SIGNALS = ("char", "word", "dense")
 CANDIDATES = 30  # per signal: the passages a ranker must order are those some signal puts near the top
@@ -72,12 +72,11 @@ def ranking(queries: Sequence[Query], w: dict[str, float]) -> dict[str, float]:
 
 def cross_validated(queries: Sequence[Query], subset: Sequence[str], c: float, *, folds: int = 5) -> dict[str, float]:
     """Train-split figures where each question is ranked by weights fitted without its document."""
-    docs = sorted({q.doc for q in queries})
-    fold_of = {d: i % folds for i, d in enumerate(docs)}
+    fold = fold_of((q.doc for q in queries), folds=folds)
     scored: list[tuple[int, dict[str, float]]] = []
     for f in range(folds):
-        held = [q for q in queries if fold_of[q.doc] == f]
-        rest = [q for q in queries if fold_of[q.doc] != f]
+        held = [q for q in queries if fold[q.doc] == f]
+        rest = [q for q in queries if fold[q.doc] != f]
         if held and rest:
             scored.append((len(held), ranking(held, fit(rest, subset, c))))
     total = sum(n for n, _ in scored) or 1

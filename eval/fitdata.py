@@ -8,6 +8,7 @@ both over the whole split ("answerable") and over the split without the question
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,18 @@ SPLITS = {
     "train": (SWEQUAD / "train" / "train.jsonl", SWEQUAD / "train" / "docs"),
     "dev": (SWEQUAD / "dev.jsonl", SWEQUAD / "docs"),
 }
+
+FOLDS = 5  # cross-validation folds of every fit (grouped by document)
+
+
+def fold_of(groups: Iterable[str], *, folds: int = FOLDS, seed: int | None = None) -> dict[str, int]:
+    """Each group's (document's) fold, so a document's questions never straddle folds: the sorted groups dealt
+    round-robin, after a seeded shuffle when `seed` is given. One helper, so every fit's folds are the same
+    function of its data."""
+    docs = sorted(set(groups))
+    if seed is not None:
+        docs = np.random.default_rng(seed).permutation(docs).tolist()
+    return {d: i % folds for i, d in enumerate(docs)}
 
 
 @dataclass(frozen=True, slots=True)

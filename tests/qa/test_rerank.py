@@ -90,3 +90,20 @@ def test_engine_reorders_only_with_the_setting(bundled_engine: Engine) -> None:
     off = off_engine.ask(question)
     assert any("rerank" in h.parts for h in on.passages)
     assert not any("rerank" in h.parts for h in off.passages)
+
+
+def test_folds_group_by_document(dev_split: Split) -> None:
+    """Every fit's cross-validation folds come from one helper: a document's questions share a fold, every
+    fold but the last few holds a document, and the seeded shuffle is reproducible (the shipped models'
+    figures depend on it)."""
+    from granska.eval.fit_rerank import folds
+    from granska.eval.fitdata import fold_of
+
+    docs = dev_split.groups.tolist()
+    plain, shuffled = fold_of(docs), fold_of(docs, seed=0)
+    assert set(plain) == set(docs) and plain == fold_of(reversed(docs))
+    assert shuffled == fold_of(docs, seed=0) and sorted(shuffled.values()) == sorted(plain.values())
+    held = folds(dev_split)
+    assert sorted(n for f in held for n in f) == list(range(len(docs)))
+    for f in held:
+        assert {shuffled[docs[n]] for n in f} <= {held.index(f)}
