@@ -9,8 +9,8 @@ one new document analyses only that one.
 
 Protocol: one JSON line per kick on the child's stdin, {"location": index folder or PostgreSQL URL}; one JSON
 line back on its stdout, {"done": location}, when a pass over that store's journal has ended. The child ends
-when its stdin closes or its parent is gone. It runs at a lower CPU priority (`GRANSKA_TRACKER_NICE`, default
-5: questions first). A store that names no location (built in memory by a caller) is
+when its stdin closes or its parent is gone. Under `granska serve` it runs at a lower CPU priority
+(`GRANSKA_TRACKER_NICE`, default 5 there, 0 elsewhere: a CLI ingest waits for it). A store that names no location (built in memory by a caller) is
 worked in a daemon thread of the parent instead.
 """
 
@@ -29,8 +29,9 @@ from typing import IO
 from granska.index.store import Store, open_store
 from granska.qa import rec_work
 
-NICE_ENV = "GRANSKA_TRACKER_NICE"  # how much lower the child's CPU priority is than the server's
-DEFAULT_NICE = 5
+NICE_ENV = "GRANSKA_TRACKER_NICE"  # how much lower the child's CPU priority is than its parent's
+DEFAULT_NICE = 0  # a CLI ingest waits for the child: full speed
+SERVER_NICE = 5  # `granska serve` sets this default: the questions first
 
 log = logging.getLogger(__name__)
 
