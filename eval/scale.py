@@ -303,13 +303,15 @@ def run(sizes: list[int], *, work: Path | None = None, stores: tuple[str, ...] =
     with tempfile.TemporaryDirectory(prefix="granska-scale-", dir=work) as tmp, contextlib.ExitStack() as stack:
         base = Path(tmp)
         base.chmod(0o755)  # a local PostgreSQL started for the run runs as another user when this runs as root
-        specs = {_label(s): _resolve(s, base, stack) for s in stores}
+        used: list[Path] = []  # every index folder of the run (a PostgreSQL store's are schemas)
+        specs = {_label(s): _resolve(s, base, stack, used) for s in stores}
         extra = base / "extra"
         write_corpus(extra, PASSAGES_PER_DOC, seed=999, prefix="extra")
         floors: dict[str, Any] = {**_child("imports"), **_child("encode", str(extra))}
         for label, spec in specs.items():
             # The same document added to and removed from an empty index: what "proportional" is measured against.
-            empty = str(base / f"index-empty-{label}")
+            used.append(base / f"index-empty-{label}")
+            empty = str(used[-1])
             floors[f"empty:{label}"] = {
                 **_timed(spec, "add", empty, str(extra)),
                 **_timed(spec, "remove", empty, str(extra)),
@@ -319,6 +321,7 @@ def run(sizes: list[int], *, work: Path | None = None, stores: tuple[str, ...] =
             write_corpus(corpus, n, seed=n)
             for label, spec in specs.items():
                 index = base / f"index-{n}-{label}"
+                used.append(index)
                 row: dict[str, Any] = {"size": n, "store": label, **_timed(spec, "build", str(index), str(corpus))}
                 row["ingest_passages_per_s"] = row["passages"] / row["build_s"]
                 row["ingest_passages_per_cpu_s"] = row["passages"] / max(row["build_cpu_s"], 1e-9)
@@ -336,9 +339,9 @@ def _label(spec: str) -> str:
     return "postgresql" if scheme in ("postgresql", "postgres") else scheme
 
 
-def _resolve(spec: str, base: Path, stack: contextlib.ExitStack) -> str:
+def _resolve(spec: str, base: Path, stack: contextlib.ExitStack, used: list[Path]) -> str:
     """The spec the children get: `postgresql` alone starts a local server for the run (stopped at its end);
-    a server given by address gets the run's schemas dropped at the end."""
+    a server given by address gets the schemas of the run's index folders (`used`) dropped at the end."""
     if _label(spec) not in STORES:
         raise ValueError(f"unknown store {spec!r} for the scale benchmark (known: {', '.join(STORES)})")
     if _label(spec) != "postgresql":
@@ -347,7 +350,7 @@ def _resolve(spec: str, base: Path, stack: contextlib.ExitStack) -> str:
 
     if spec == "postgresql":
         return stack.enter_context(pg_bench.local_server(base))
-    stack.callback(lambda: pg_bench.drop_schemas(spec, [p for p in base.iterdir() if p.name.startswith("index-")]))
+    stack.callback(lambda: pg_bench.drop_schemas(spec, list(used)))  # IF EXISTS: a local index has none
     return spec
 
 

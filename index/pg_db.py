@@ -112,12 +112,14 @@ class Database:
     @contextlib.contextmanager
     def snapshot(self, *, seqscan: bool = True) -> Iterator[Any]:
         """Several reads that see one committed state (a read-only repeatable-read transaction). Its BEGIN and
-        settings go in one round trip (a query makes few statements: each costs a wait on a remote server)."""
+        settings go in one round trip (a query makes few statements: each costs a wait on a remote server).
+        seqscan=False (the lexical search): index probes only, and a prepared statement keeps its one generic
+        plan (the candidate probes' shapes are few: granska.index.pg_lexical.SHAPES)."""
         with self.pool.connection() as conn:
             # No parallel workers: a query of the store reads a few thousand rows, and starting two workers
             # cost more than it saved (measured: 82 GIN probes, 12 ms of work per worker, 69 ms with them).
             setting = "; SET LOCAL max_parallel_workers_per_gather = 0" + (
-                "" if seqscan else "; SET LOCAL enable_seqscan = off"
+                "" if seqscan else "; SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_generic_plan"
             )
             conn.execute(f"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY{setting}")
             try:

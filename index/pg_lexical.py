@@ -35,6 +35,11 @@ MIN_TERMS = 8  # ... but at least this many of the rarest terms do
 POSTINGS = 10_000
 MAX_TERM = 200  # longer "terms" (runs of digits, broken OCR) are not indexed in the tsvector
 _COL = {"char": "tsv_char", "word": "tsv_word"}
+# A query's probes are padded to one of these counts with a lexeme no passage holds (longer than MAX_TERM), so
+# a few statement shapes serve every question: each is prepared once per connection and planned once (a
+# generic plan), where planning ~80 one-term branches took 10-24 ms per question (measured, docs/postgres.md).
+SHAPES = (8, 16, 32, 64, SELECTIVE)
+_NOTHING = "~" * (MAX_TERM + 1)
 
 
 def passage_terms(counts: dict[str, int]) -> dict[str, list[str]]:
@@ -102,12 +107,14 @@ def candidates(
     from the GIN index (a join against an array of terms is planned as a scan of every tsvector instead)."""
     if not weighted or pool <= 0:
         return None
+    weighted = _padded(weighted)
     col = _COL[field]
     where = "" if docs is None else " AND doc = ANY(%s::text[])"
     dl = f"dl_{field}"
     norm = f"(1 + {bm25.K1} * (1 - {bm25.B} + {bm25.B} * {dl} / %s::float8))"
     branch = f"SELECT row, %s::float8 / {norm} AS w FROM chunks WHERE {col} @@ %s::tsquery{where}"
-    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY sum(w) DESC, row LIMIT %s"
+    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY round(sum(w)::numeric, 9) DESC, row LIMIT %s"
+    # (rounded: the sum's last bits depend on the order the plan adds the branches in; ties go by row)
     params: list[Any] = []
     for term, idf in weighted:
         params.extend((idf, max(avgdl, 1e-9), lexeme(term)))
@@ -115,6 +122,12 @@ def candidates(
             params.append(list(docs))
     params.append(pool)
     return sql, params
+
+
+def _padded(weighted: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The probes, padded with weightless probes of a lexeme no passage holds up to the next of SHAPES."""
+    size = next((n for n in SHAPES if n >= len(weighted)), len(weighted))
+    return weighted + [(_NOTHING, 0.0)] * (size - len(weighted))
 
 
 def stored(
@@ -131,6 +144,7 @@ def stored(
     cur = conn.execute(
         f"SELECT row, dl_char, dl_word, words FROM chunks WHERE row IN ({union})",
         [x for _, params in parts for x in params],
+        prepare=True,  # one of a few shapes (SHAPES): planned once per connection
     )
     return {int(r): (int(c), int(w), bytes(b)) for r, c, w, b in cur}
 
