@@ -133,7 +133,7 @@ def cosines(work: Path, name: str, *, batch: int = 16, embed: bool = True) -> li
                 for t, v in zip(part, embedder.encode(part, query=query), strict=True):
                     vecs[key(t, query)] = v
                 if (b // batch) % 10 == 9 or b + batch >= len(todo):
-                    np.savez(path, **vecs)
+                    np.savez_compressed(path, **vecs)  # type: ignore[arg-type]  # numpy stubs: **kwds read as allow_pickle
                     print(f"{name}: {'questions' if query else 'passages'} {b + len(part)}/{len(todo)}", flush=True)
     have = set(vecs)
     return [

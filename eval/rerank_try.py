@@ -19,6 +19,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,11 @@ def fit_lambdarank(split: Split, idx: list[int], *, leaves: int = 7, pool: int =
         n_jobs=1,
         verbose=-1,
     ).fit(np.vstack(xs), np.concatenate(ys), group=groups)
-    return lambda x: model.predict(x) if len(x) else np.zeros(0)
+
+    def scores(x: np.ndarray) -> np.ndarray:
+        return np.asarray(model.predict(x), dtype=np.float64) if len(x) else np.zeros(0)
+
+    return scores
 
 
 def _scored(split: Split, model: Scorer, idx: list[int], *, pool: int, mode: str) -> list[np.ndarray]:
@@ -106,8 +111,8 @@ def evaluate(train: Split, devs: dict[str, Split], fitter: Fitter, *, label: str
     }
     model, ok = fitter(train, every), True
     for name, d in devs.items():
-        s = _scored(d, model, list(range(len(d.x))), pool=pool, mode=mode)
-        got = (hit_at(d, s, limit=pool), hit_at(d, s, at=5, limit=pool))
+        dev_scores = _scored(d, model, list(range(len(d.x))), pool=pool, mode=mode)
+        got = (hit_at(d, dev_scores, limit=pool), hit_at(d, dev_scores, at=5, limit=pool))
         ok &= got[0] >= hit_at(d, None) - 1e-9 and got[1] >= hit_at(d, None, at=5) - 1e-9
         row[name] = [round(v, 3) for v in got]
     row["dev_ok"], row["cpu_s"] = ok, round(time.process_time() - cpu, 1)
@@ -227,13 +232,14 @@ def main() -> None:
     train = load(args.work, "train")
     devs = {n: load(args.work, n) for n in ("dev", *DOMAIN)}
     print(json.dumps({"fused": {n: round(hit_at(d, None), 3) for n, d in {"train": train, **devs}.items()}}))
-    logistic: Fitter = lambda s, i: fit_logistic(s, i)
+    logistic: Fitter = fit_logistic
     if args.what == "lgb":
         for mode in ("lead", "document", "passage"):
             evaluate(train, devs, logistic, label="logistic C 0.01", mode=mode)
             for leaves in (3, 7, 15):
-                fitter: Fitter = lambda s, i, n=leaves: fit_lambdarank(s, i, leaves=n)
-                evaluate(train, devs, fitter, label=f"lambdarank {leaves} leaves", mode=mode)
+                evaluate(
+                    train, devs, partial(fit_lambdarank, leaves=leaves), label=f"lambdarank {leaves} leaves", mode=mode
+                )
         return
     if args.what == "extra":
         ex = {
@@ -266,8 +272,7 @@ def main() -> None:
         ds = {n: _with(d, [dense_columns(c)[:, cols] for c in cos[n]]) for n, d in devs.items()}
         for mode in ("lead", "passage"):
             for c in (0.01, 0.1):
-                fitter = lambda s, i, c=c: fit_logistic(s, i, c=c)
-                evaluate(tr, ds, fitter, label=f"{label}, C {c}", mode=mode)
+                evaluate(tr, ds, partial(fit_logistic, c=c), label=f"{label}, C {c}", mode=mode)
 
 
 if __name__ == "__main__":
