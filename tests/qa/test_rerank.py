@@ -94,8 +94,8 @@ def test_engine_reorders_only_with_the_setting(bundled_engine: Engine) -> None:
 
 def test_folds_group_by_document(dev_split: Split) -> None:
     """Every fit's cross-validation folds come from one helper: a document's questions share a fold, every
-    fold but the last few holds a document, and the seeded shuffle is reproducible (the shipped models'
-    figures depend on it)."""
+    question is in exactly one fold, the assignment does not depend on the order the documents come in, and the
+    seeded shuffle is reproducible (the shipped models' figures depend on it)."""
     from granska.eval.fit_rerank import folds
     from granska.eval.fitdata import fold_of
 
