@@ -84,9 +84,10 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     stop_server(s)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's Chromium (/usr/bin/chromium) through Playwright: never a browser Playwright downloaded."""
+    """Debian's Chromium (/usr/bin/chromium) through Playwright: never a browser Playwright downloaded. One per
+    session (per xdist worker): each test opens its own context or page, so nothing is shared between tests."""
     from granska.ui.screenshot import launch
     from playwright.sync_api import sync_playwright
 
