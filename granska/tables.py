@@ -228,7 +228,9 @@ class Tables:
         names = {str(r["doc"]) for r in left}
         metas = self.store.metas()
         # The municipalities the documents were in before (journalled) and are in now (their metadata).
-        places = {str(r["place"]) for r in left if r.get("place")} | {place_key(metas[n], n) for n in names & set(metas)}
+        places = {str(r["place"]) for r in left if r.get("place")} | {
+            place_key(metas[n], n) for n in names & set(metas)
+        }
         rows = rec_work.entries(RESPOND, names, stamp)
         rows.update(rec_work.entries(RELINK, places, stamp))
         log.info("tracker rows of %d documents left pending: handed to the background", len(left))

@@ -28,6 +28,7 @@ from granska.index import rows as tracker_rows
 from granska.index.store import Store
 from granska.qa import link_pool, rec_model, recommendations, responsibilities
 from granska.qa.rec_tables import place_key
+
 from granska.types import DocMeta
 
 PENDING_KEY = "journal:pending"  # tracker rows of documents a writer committed but has not computed yet

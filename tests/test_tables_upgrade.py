@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from granska.qa import recommendations, responsibilities
+from granska.qa.rec_work import LOCK_FILE
 from granska.ui.cli import app
 from typer.testing import CliRunner
 
 from granska.engine import BUNDLED_CORPUS, Engine
-from granska.qa.rec_work import LOCK_FILE
 from granska.tables import UPGRADE, place_key, tracker_code
 from tests.conftest import hash_settings
 
