@@ -21,6 +21,7 @@ from typing import Any
 
 from granska.index.search import section_matches
 from granska.index.store import Store
+from granska.index.vectors import Rerun
 from granska.qa import rec_process, rec_tables, rec_work, responsibilities, tracker
 from granska.qa.rec_tables import corpus_order, place_key
 from granska.qa.rec_work import PENDING_KEY, RELINK, RESPOND, UPGRADE, Rows, tracker_code
@@ -62,7 +63,7 @@ class Tables:
         # lock with questions; a store that names no location is worked in a daemon thread instead.
         self._location = rec_process.location_of(store)
         self._worker = rec_work.Worker(store)
-        self._thread = rec_process.Background(self._work, name="granska-tracker")
+        self._thread = Rerun(self._work, name="granska-tracker", daemon=True)
 
     # --- writes --------------------------------------------------------------------------------
     def mark_pending(self, touched: dict[str, DocMeta | None]) -> None:

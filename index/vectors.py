@@ -74,11 +74,13 @@ class Worker:
 
 class Rerun:
     """One background thread that runs `job` until no `kick()` came in while it ran (the embedding worker, the
-    tracker's relinking: work kept off the writer's path). Not a daemon: a CLI exits when it is done."""
+    tracker's relinking: work kept off the writer's path). Not a daemon by default: a CLI exits when it is
+    done; `daemon=True` for work a journal resumes in the next process, so a CLI need not wait for it."""
 
-    def __init__(self, job: Callable[[], None], *, name: str) -> None:
+    def __init__(self, job: Callable[[], None], *, name: str, daemon: bool = False) -> None:
         self._job = job
         self._name = name
+        self._daemon = daemon
         self._lock = threading.Lock()
         self._dirty = False
         self._thread: threading.Thread | None = None
@@ -87,7 +89,7 @@ class Rerun:
         with self._lock:
             self._dirty = True
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=False)
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=self._daemon)
                 self._thread.start()
 
     def busy(self) -> bool:

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import IO
 
 from granska.index.store import Store, open_store
@@ -43,41 +42,6 @@ def location_of(store: Store) -> str | None:
         if value is not None:
             return str(value)
     return None
-
-
-class Background:
-    """One daemon thread that runs `job` until no `kick()` came in while it ran (the fallback for a store
-    with no location). A daemon: a CLI that asked one question exits, and the next process resumes."""
-
-    def __init__(self, job: Callable[[], None], *, name: str) -> None:
-        self._job = job
-        self._name = name
-        self._lock = threading.Lock()
-        self._dirty = False
-        self._thread: threading.Thread | None = None
-
-    def kick(self) -> None:
-        with self._lock:
-            self._dirty = True
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                self._thread.start()
-
-    def busy(self) -> bool:
-        with self._lock:
-            return self._dirty or (self._thread is not None and self._thread.is_alive())
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._dirty:
-                    self._thread = None
-                    return
-                self._dirty = False
-            try:
-                self._job()
-            except Exception:  # seen in the log; the journal keeps what is left
-                log.exception("background job %s failed", self._name)
 
 
 class Child:
