@@ -9,27 +9,22 @@ import time
 from pathlib import Path
 
 import pytest
-from granska.qa import rec_work, recommendations, responsibilities
+from granska.qa import rec_work
 from granska.ui.cli import app
 from typer.testing import CliRunner
 
-from granska.engine import BUNDLED_CORPUS, Engine
+from granska.engine import Engine
 from granska.tables import PENDING_KEY, RESPOND
 from tests.conftest import hash_settings
-from tests.test_tables_upgrade import QUESTION, held
+from tests.test_tables_upgrade import QUESTION, bundled_with_tables, held
 
 DB = "granska.sqlite"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], list[dict]]:
-    """An index of the bundled corpus with current tables, and those tables (rows sorted as JSON)."""
-    idx = tmp_path_factory.mktemp("pending") / "idx"
-    engine = Engine(hash_settings(idx))
-    engine.ingest([BUNDLED_CORPUS])
-    docs = dict(engine.documents())
-    recs = sorted(json.dumps(r.as_dict(), sort_keys=True) for r in recommendations.build(docs))
-    return idx, recs, [r.as_dict() for r in responsibilities.build(docs)]
+    """The bundled corpus indexed once for this module, with its tables."""
+    return bundled_with_tables(tmp_path_factory.mktemp("pending") / "idx")
 
 
 def _killed_after_commit(built: tuple[Path, list[str], list[dict]], tmp_path: Path) -> Path:

@@ -22,15 +22,19 @@ from tests.conftest import hash_settings
 QUESTION = "Vilka kommuner har fått rekommendationer om integration?"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], list[dict]]:
-    """An index of the bundled corpus with current tables, and those tables (rows sorted as JSON)."""
-    idx = tmp_path_factory.mktemp("upgrade") / "idx"
+def bundled_with_tables(idx: Path) -> tuple[Path, list[str], list[dict]]:
+    """An index of the bundled corpus with current tables at `idx`, and those tables (rows sorted as JSON)."""
     engine = Engine(hash_settings(idx))
     engine.ingest([BUNDLED_CORPUS])
     docs = dict(engine.documents())
     recs = sorted(json.dumps(r.as_dict(), sort_keys=True) for r in recommendations.build(docs))
     return idx, recs, [r.as_dict() for r in responsibilities.build(docs)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], list[dict]]:
+    """The bundled corpus indexed once for this module, with its tables."""
+    return bundled_with_tables(tmp_path_factory.mktemp("upgrade") / "idx")
 
 
 def _copy(built: tuple[Path, list[str], list[dict]], tmp_path: Path) -> Path:
