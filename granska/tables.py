@@ -100,7 +100,7 @@ class Tables:
         (not the upgrade's rebuild: that is what `state()["stale"]` says); False on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         kicked = False
-        while self.store.exists() and self._current() and (self._journal(RELINK) or self._journal(RESPOND)):
+        while self.store.exists() and self._current() and self._journal((RELINK, RESPOND)):
             if not self._worker_busy():
                 if kicked:  # the worker went through the journal and left these: their work failed (the log)
                     return True
@@ -214,8 +214,8 @@ class Tables:
         return rec_tables.stale_caveat(answer, state["rebuilding"], pending=state["pending"])
 
     # --- the background and the journal --------------------------------------------------------
-    def _journal(self, prefix: str) -> dict[str, list[Any]]:
-        """The journal's entries under `prefix`: {key: [stamp]}."""
+    def _journal(self, prefix: str | tuple[str, ...]) -> dict[str, list[Any]]:
+        """The journal's entries under `prefix` (or any of several): {key: [stamp]}."""
         return rec_work.journal(self.store, prefix)
 
     def _handed_over(self, *, exclude: set[str]) -> Rows:

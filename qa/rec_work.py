@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import logging
 import time
@@ -29,7 +30,7 @@ from granska.index.store import Store
 from granska.qa import link_pool, rec_model, recommendations, responsibilities
 from granska.qa.rec_tables import place_key
 
-from granska.types import DocMeta
+from granska.types import DocMeta, Document
 
 PENDING_KEY = "journal:pending"  # tracker rows of documents a writer committed but has not computed yet
 UPGRADE = "upgrade:"  # a municipality whose rows were made by other tracker code, queued for the rebuild
@@ -44,9 +45,12 @@ log = logging.getLogger(__name__)
 Rows = dict[str, dict[str, list[Any]]]
 
 
+@functools.cache
 def tracker_code() -> str:
     """A hash of the code and the fitted classifier that compute tracker rows: stored rows made by other code
-    or another model are rebuilt (a refit that changes only the model must not leave stale rows)."""
+    or another model are rebuilt (a refit that changes only the model must not leave stale rows). Computed
+    once per process (it read every qa module, 1.7 ms, at each table answer and each wait's poll): a running
+    process computes rows with the code and the model it loaded, whatever is on disk later."""
     h = hashlib.sha256()
     for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
         h.update(module.read_bytes())
@@ -59,8 +63,8 @@ def current(store: Store) -> bool:
     return store.tracker_state()[0] == tracker_code()
 
 
-def journal(store: Store, prefix: str) -> dict[str, list[Any]]:
-    """The journal's entries under `prefix`: {key: [stamp]}."""
+def journal(store: Store, prefix: str | tuple[str, ...]) -> dict[str, list[Any]]:
+    """The journal's entries under `prefix` (or any of several): {key: [stamp]}."""
     return {k: v for k, v in store.tracker("pending") if k.startswith(prefix)}
 
 
@@ -85,11 +89,13 @@ def responsibility_rows(store: Store, names: Iterable[str]) -> Rows:
     """Each document's own rows (an empty list for a document no longer committed)."""
     metas = store.metas()
     documents = store.documents()
-    out: Rows = {}
-    for name in names:
-        rows = responsibilities.build({name: documents[name]}) if name in metas else []
-        out[f"doc:{name}"] = {"responsibilities": [tracker_rows.dump(r) for r in rows]}
-    return out
+    return {f"doc:{name}": own_rows(name, metas, documents) for name in names}
+
+
+def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Document]) -> dict[str, list[Any]]:
+    """One document's own rows, given the store's metadata and documents read once for a batch."""
+    rows = responsibilities.build({name: documents[name]}) if name in metas else []
+    return {"responsibilities": [tracker_rows.dump(r) for r in rows]}
 
 
 def recommendation_rows(store: Store, places: Iterable[str]) -> Rows:
@@ -164,9 +170,11 @@ class Worker:
         by_doc: dict[str, list[str]] = {}
         for key in sorted(left):
             by_doc.setdefault(target(key, RESPOND), []).append(key)
+        metas = self.store.metas()  # once per batch, not once per document
+        documents = self.store.documents()
         for name, keys in list(by_doc.items())[:BATCH_DOCS]:
             try:
-                rows.update(responsibility_rows(self.store, [name]))
+                rows[f"doc:{name}"] = own_rows(name, metas, documents)
             except Exception:  # seen in the log; that document keeps its journal entry, the others go on
                 log.exception("tracker rows of %s failed", name)
                 self.failed.update(keys)
