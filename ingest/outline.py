@@ -201,7 +201,8 @@ def _headings(text: str) -> list[tuple[int, int, str, int]]:
             continue
         found[s] = (s, e, text[s:e], _depth(text[s:e]))
     for m in _TOC_ANYWHERE.finditer(folded):  # "2 Kommunens LSS-verksamhet Innehållsförteckning 1. …"
-        if not any(a <= m.start() < b for a, b, _, _ in found.values()):
+        # A contents heading is capitalised: "vilket innehåll som ska tas upp" is prose.
+        if text[m.start()].isupper() and not any(a <= m.start() < b for a, b, _, _ in found.values()):
             found[m.start()] = (m.start(), m.end(), text[m.start() : m.end()], 0)
     heads = sorted(found.values())
     return _drop_toc_entries(text, heads)
@@ -270,9 +271,9 @@ def _toc_end(text: str, after: int) -> int:
     first heading)."""
     newline = text.find("\n", after)
     if newline == -1:
-        return len(text)
-    if newline - after > 60:
-        return newline
+        newline = len(text)
+    if newline - after > 60 or newline == len(text):
+        return _flat_toc_end(text, after, newline)
     first: str | None = None
     for m in re.finditer(r"[^\n]+", text[newline:]):
         line = m.group().strip()
@@ -282,6 +283,63 @@ def _toc_end(text: str, after: int) -> int:
         if key and first is None:
             first = key
     return len(text)
+
+
+# A word of a flattened contents: its start, the word, and whether a sentence ends right after it.
+_WORD = re.compile(r"\S+")
+# A sentence ends in "?" / "!", or in "." after a word of two letters or more that is not a dot leader or a
+# numbering ("1.", "2.1."), before a capital or the end ("… konsulttjänster? Vilka …", "… 2011. Granskningen").
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{2})[?!.](?=\s+[^\W\d_]*[A-ZÅÄÖ]|\s*$)(?<!\.\.)")
+MIN_SENTENCE_WORDS = 4  # a contents entry ending in "?" is a question heading of four words or more, a sentence
+
+
+def _flat_toc_end(text: str, after: int, line_end: int) -> int:
+    """Where a table of contents flattened onto one line ends: at the line's end, unless before it the body's
+    first heading repeats the first entry ("Innehåll 1. Inledning 3 2. Resultat 5 1. Inledning Granskningen …")
+    or the entries turn into sentences ("… Våra iakttagelser Hur stora är kostnaderna …? Hur …?"): contents
+    entries are short titles, never sentences."""
+    words = [(m.start() + after, m.group()) for m in _WORD.finditer(text[after:line_end])]
+    end = line_end
+    first = _first_entry(words)
+    if first:
+        key, n = first
+        for i in range(n + 1, len(words) - len(key)):
+            if [fold_keep(w) for _, w in words[i : i + len(key)]] == key and i + len(key) < len(words):
+                number = i > 0 and re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*\.?", words[i - 1][1])
+                end = words[i - 1][0] if number else words[i][0]
+                break
+    stop = _SENTENCE_END.search(text, after, end)
+    while stop is not None:
+        start = _sentence_start(text, after, stop.start())
+        if start is not None:
+            return start
+        stop = _SENTENCE_END.search(text, stop.end(), end)
+    return end
+
+
+def _first_entry(words: list[tuple[int, str]]) -> tuple[list[str], int] | None:
+    """The first entry of a flattened contents as folded words, and the index of the word that opens it: its
+    capitalised first word and the lower-case words after it (the next capital or number starts the next)."""
+    for i, (_, w) in enumerate(words[1:], start=1):
+        if w[:1].isupper():
+            key = [fold_keep(w)]
+            for _, nxt in words[i + 1 :]:
+                if not nxt[:1].islower():
+                    break
+                key.append(fold_keep(nxt))
+            return key, i
+    return None
+
+
+def _sentence_start(text: str, lo: int, stop: int) -> int | None:
+    """The start of the sentence that ends at stop: the nearest capitalised word (not an acronym) before it
+    that leaves the sentence at least MIN_SENTENCE_WORDS words; None when the words after lo are too few."""
+    words = [(m.start() + lo, m.group()) for m in _WORD.finditer(text[lo : stop + 1])]
+    for k in range(len(words) - MIN_SENTENCE_WORDS, -1, -1):
+        w = words[k][1]
+        if w[:1].isupper() and not w.isupper():
+            return words[k][0]
+    return None
 
 
 def _entry_key(line: str) -> str:
