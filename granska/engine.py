@@ -52,6 +52,7 @@ class Engine:
         self._outlines = Outlines(self.store, code=outlining.code(), compute=outlining.outline)
         # The tracker's tables, maintained per document; they share the engine's writer and reader locks.
         self.tables = Tables(self.store, write=self._write, lock=self._lock, documents=self.documents)
+        self._places: tuple[object, list[str]] = (None, [])  # (the store's metadata it was read from, places)
 
     # --- identity ------------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
@@ -269,6 +270,16 @@ class Engine:
         metas = {n: d.meta for n, d in self.documents().items()}
         return self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[1]
 
+    def places(self) -> list[str]:
+        """The municipalities of every document, sorted: read once per store version (the store hands out one
+        metadata dict per version), not once per question over every document."""
+        metas = self.searcher().metas
+        seen, places = self._places
+        if seen is not metas:
+            places = sorted({m.municipality for m in metas.values() if m.municipality})
+            self._places = (metas, places)
+        return places
+
     def ask(
         self,
         question: str,
@@ -284,8 +295,7 @@ class Engine:
         ranker = rerank.shipped() if self.settings.search.rerank else None
         if ranker is not None:
             hits = rerank.rerank(resolved, hits, ranker)
-        places = sorted({m.municipality for m in self.searcher().metas.values() if m.municipality})
-        asked = intent.read(resolved, places=places)
+        asked = intent.read(resolved, places=self.places())
         seen = {"intent": asked.kind, "targets": asked.as_dict()}
         if hits:
             # The searcher already holds every document's metadata: no second copy on this hot path.
