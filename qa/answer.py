@@ -5,9 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from granska.index.lexical import context_line
 from granska.qa import abstain, scorer
 from granska.qa.answer_quantity import about_the_asked, asked_terms
-from granska.qa.evidence import Scored, Weights, answer_type, answerable, gives_answer_type, sentences
+from granska.qa.evidence import (
+    Scored,
+    Weights,
+    answer_type,
+    answerable,
+    gives_answer_type,
+    match,
+    sentences,
+    text_grams,
+)
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language
@@ -74,13 +84,20 @@ def answer(
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
+    ranked = _title_after_content(ranked, matched, weights)
     # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
     leads = [s for s in ranked if not fragment(s.span.text)]
+    intro = _list_intro_of_asked(question, leads, hits) if lists else None
+    if intro is not None:  # "Vilka granskningar …?" — "De granskningar som följts upp är:" and its items
+        leads = [intro, *(s for s in leads if s is not intro)]
+        ranked = [intro, *(s for s in ranked if s is not intro)]
     if confined:
         leads = [s for s in leads if s.hit.meta.role in roles or _kind_at(outlines, s) in sections]
     # The coverage rule reads the best coverage (the learned selector may rank a less-covering sentence first).
     best = (leads[0].coverage if model is None else max(s.coverage for s in leads)) if leads else 0.0
+    if intro is not None and intro.coverage >= LIST_INTRO_FLOOR * settings.abstain_below:
+        best = max(best, settings.abstain_below)  # the list the question names is the evidence, not its wording
     if silent or not leads or best < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
@@ -163,7 +180,7 @@ def _choose(
         (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
         key=lambda s: s.span.start,
     )
-    if _LIST_INTRO.search(best.span.text) and (items := _bullets(after)):
+    if _LIST_INTRO.search(best.span.text) and (items := _bullets(after) or _line_items(best, after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
         return [best, *items]
     if lists and _LIST_INTRO.search(best.span.text) and (items := _paragraph(best, after)):
@@ -190,6 +207,23 @@ def _bullets(following: list[Scored]) -> list[Scored]:
         if not _BULLET.match(s.span.text):
             break
         items.append(s)
+    return items
+
+
+def _line_items(intro: Scored, following: list[Scored]) -> list[Scored]:
+    """After an introduction ending in ':', the items that stand one to a line without a bullet (the glyph lost in
+    extraction): the sentences right after it that each open a line and end in no full stop, at most LIST_ITEMS."""
+    if not intro.span.text.rstrip().endswith(":"):
+        return []
+    items: list[Scored] = []
+    end = intro.span.end
+    for s in following[:LIST_ITEMS]:
+        before = s.hit.chunk.text[: s.span.start - s.hit.chunk.start]
+        gap = s.span.start - end
+        if gap > 6 or "\n" not in before[len(before) - gap :] or re.search(r"[.!?]\W*$", s.span.text):
+            break
+        items.append(s)
+        end = s.span.end
     return items
 
 
@@ -241,6 +275,75 @@ def _title_line(s: Scored) -> bool:
 def fragment(text: str) -> bool:
     """A heading, cover or page-header line rather than a sentence: short, few words, no closing stop."""
     return len(text) < 60 and len(text.split()) < 6 and not re.search(r"[.!?:]\W*$", text)
+
+
+# A list introduction that names what a "vilka/which" question asks for answers with a share of the coverage
+# an answer otherwise needs: the question's other words ("ingick", "oktober") describe the list, its items
+# rarely repeat them.
+LIST_INTRO_FLOOR = 0.5
+_ASKED_NOUN = re.compile(r"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+)?)?(\w{4,})")
+INTRO_HEAD_WORDS = 4  # the asked noun stands among the introduction's first words ("De granskningar som …")
+
+
+def _list_intro_of_asked(question: str, leads: list[Scored], hits: list[Hit]) -> Scored | None:
+    """In the first passage's document, a sentence ending in ':' that names the asked noun in its first words
+    and is followed by bulleted items: the introduction of the list the question asks for."""
+    m = _ASKED_NOUN.search(fold(question))
+    if m is None or not hits:
+        return None
+    # Read as the question is matched ("Which audits" -> "granskningar"): its last word is the asked noun.
+    noun, home = (fold(for_matching(m.group(0))).split() or [m.group(1)])[-1], hits[0].chunk.doc
+    for s in leads:
+        head = " ".join(s.span.text.split()[:INTRO_HEAD_WORDS])
+        if s.span.doc != home or not s.span.text.rstrip().endswith(":") or match(noun, text_grams(head)) < 1.0:
+            continue
+        after = sorted(
+            (x for x in leads if x.span.doc == home and 0 < x.span.start - s.span.end < LIST_REACH),
+            key=lambda x: x.span.start,
+        )
+        if _bullets(after) or _line_items(s, after):
+            return s
+    return None
+
+
+TITLE_SHARE = 0.6  # of the title's content words, for a question to name its document by the title
+
+
+def _repeats_title(s: Scored) -> bool:
+    """The sentence holds the document's whole title as written (a cover line, a page header)."""
+    title = " ".join(fold(s.hit.meta.title or "").split())
+    return len(content_words(title)) >= 3 and title in " ".join(fold(s.span.text).split())
+
+
+def _title_after_content(ranked: list[Scored], question: str, weights: Weights) -> list[Scored]:
+    """A question that names its document by its title ("… i granskningen av konsultanvändningen i X?") is
+    answered by what the document says about the question's *other* words: the title's words only say which
+    document (every sentence of it holds them through its context line). When they put a sentence repeating
+    the title (a cover line) first, that document's sentences are ordered by how much of the other words they
+    cover (the previous order breaks ties)."""
+    if not ranked:
+        return ranked
+    words = content_words(question)
+    lead = ranked[0]
+    if not _repeats_title(lead):  # the order is the selector's unless the title's words put a cover line first
+        return ranked
+    title = content_words(lead.hit.meta.title or "")
+    q_grams = text_grams(" ".join(words))
+    if len(title) < 3 or sum(match(w, q_grams) > 0 for w in title) < TITLE_SHARE * len(title):
+        return ranked
+    ctx = text_grams(context_line(lead.hit.meta))
+    idf = {w: weights.idf(w) for w in words if match(w, ctx) == 0.0}
+    if not idf:
+        return ranked
+
+    def rest_cov(x: Scored) -> float:
+        grams = text_grams(x.span.text)
+        return sum(v * match(w, grams) for w, v in idf.items())
+
+    home = [x for x in ranked if x.span.doc == lead.span.doc]
+    order = {id(x): i for i, x in enumerate(home)}
+    home.sort(key=lambda x: (-rest_cov(x), order[id(x)]))
+    return [*home, *(x for x in ranked if x.span.doc != lead.span.doc)]
 
 
 def _cued_first(ranked: list[Scored], cue: re.Pattern[str], floor: float, *, share: float) -> list[Scored]:
