@@ -303,7 +303,7 @@ class Engine:
             hits,
             self.settings.answer,
             qid=qid,
-            cue=routes.CUES.get(kind) if kind else None,
+            cue=routes.cue_for(kind, resolved),
             sections=routes.SECTIONS.get(kind, set()) if kind else set(),
             lists=asked.plural or asked.kind == "recommendations",
             # Only the passages' documents: reading every outline per question would cost the whole corpus.
@@ -361,7 +361,7 @@ class Engine:
         across = tracker.asks_across(question) and asked.kind in (*ROW_INTENTS, "response")
         if across and (found := tracker.recommendations_answer(question, recs, hits[:k])):
             return found
-        if asked.kind == "response" and (found := routes.response_answer(question, asked, recs, hits[:k])):
+        if asked.kind == "response" and (found := routes.response_answer(question, asked, recs, hits[:k], documents=docs)):
             return found
         # A table answer must come from a document the passages point to: a list from another municipality's
         # report is no answer, however well its rows match.

@@ -36,8 +36,11 @@ _PERIOD = re.compile(
     r"|\bgranskningar\w* (?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b"
 )
 # Roles that stand beside a signatory's name. The longest forms first, so "Vice ordförande" wins over "Ordförande".
+# "ordförande" as OCR reads it too ("ordférande", "ordforande"), after the body it chairs ("Kommunstyrelsens
+# ordförande": a genitive word before the role).
+_CHAIR = r"(?:[a-z]+(?:ens|ets|nas|ges|des|tes) )?(?:(?:2:a |andre |forste |1:e |2:e )?vice )?ord[a-z]{1,2}rande"
 _ROLES = (
-    r"(?:2:a |andre |forste |1:e |2:e )?vice ordforande|ordforande|"
+    rf"{_CHAIR}|"
     r"(?:cert(?:ifierad)?\.? )?(?:kommunal )?revisor|auktoriserad revisor|revisionskonsult|revisionsdirektor|"
     r"(?:projekt- och )?uppdragsledare|projektledare|uppdragsansvarig|kundansvarig|handlaggare|kommundirektor|"
     r"stadsdirektor|regiondirektor|forvaltningschef|sekreterare|nämndsekreterare|kommunalrad|controller|utredare|"
@@ -45,6 +48,7 @@ _ROLES = (
 )
 # "Genomförd av: Revisionsenheten Kari Aartojärvi": who did the work, named after the phrase (and a unit).
 _DONE_BY = r"(?:genomford|utford|upprattad|granskad|skriven) av:?(?: [a-z]+(?:enheten|kontoret|revisionen))?"
+ROLES = _ROLES  # the role vocabulary, for the questions that ask for a role (granska.qa.routes)
 _ROLE_RE = re.compile(rf"\b(?:{_ROLES})\b")
 _CAP = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-\s?[A-ZÅÄÖ]?[a-zåäöé]+)?"
 _NAME = re.compile(rf"(?<![\w-])({_CAP} {_CAP})(?![\w-])(?! (?:kommun|stad|region|landsting|l[aä]n)\b)")

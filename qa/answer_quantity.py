@@ -60,8 +60,19 @@ def asked_terms(question: str) -> tuple[str, ...]:
             return tuple(terms)
         if english:  # the documents are Swedish: the counted noun as the glossary renders it
             word = fold(for_matching(f"how many {word}")).strip() or word
-        terms += [_stem(w) for w in re.split(r"[\s-]+", word) if len(w) >= 3]
+        terms += _with_synonyms([_stem(w) for w in re.split(r"[\s-]+", word) if len(w) >= 3])
     return tuple(terms)
+
+
+# People counted at work go by several nouns ("anställda", "medarbetare", "personal", "årsarbetare", "tjänster"):
+# a question that counts one is answered by a number beside any of them. General Swedish, no document's word.
+_STAFF = ("anstal", "medarb", "personal", "arsarb", "sysselsatt")
+
+
+def _with_synonyms(terms: list[str]) -> list[str]:
+    if any(t.startswith(w) or w.startswith(t) for t in terms for w in _STAFF):
+        terms = terms + [w for w in _STAFF if w not in terms]
+    return terms
 
 
 def _stem(word: str) -> str:

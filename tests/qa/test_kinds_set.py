@@ -42,4 +42,7 @@ def test_forms_match_the_audits_set() -> None:
         else:
             assert row["evidence"] and row["keys"], row["id"]
             for key in row["keys"]:
-                assert key_found(key, row["answer"]) or any(key_found(key, e["quote"]) for e in row["evidence"]), (row["id"], key)
+                assert key_found(key, row["answer"]) or any(key_found(key, e["quote"]) for e in row["evidence"]), (
+                    row["id"],
+                    key,
+                )
