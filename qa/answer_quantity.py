@@ -85,9 +85,24 @@ def _related(stem: str, word: str) -> bool:
     return stem in word or (len(word) >= 5 and _stem(word) in stem)
 
 
+# "Vilket datum …", "On what date …", "By which date …": a day is asked, and a sentence without one (a year alone,
+# "för verksamhetsåret 2022") does not answer. A plain "När …" may be answered otherwise ("vid årsskiftet").
+_ASKS_DAY = re.compile(r"\b(?:vilket datum|(?:what|which) date|datum (?:for|da))\b")
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_DAY = re.compile(rf"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b|\b\d{{1,2}}(?::[ae])? (?:{_MONTHS})\b|\b[0-3]?\d/[01]?\d\b")
+
+
+def asks_day(question: str) -> bool:
+    """The question asks for a date, a day ("vilket datum", "what date")."""
+    return bool(_ASKS_DAY.search(fold(question)))
+
+
 def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None = None) -> bool:
     """True when the question names no measured thing, or a number of `text` has that thing's word within
-    NEAR words (for a cost also "för 100 kr"). `text` is the sentence as read for its quantities."""
+    NEAR words (for a cost also "för 100 kr"); a question for a date is answered only by a text with a day in it.
+    `text` is the sentence as read for its quantities."""
+    if asks_day(question) and not _DAY.search(fold(text)):
+        return False
     terms = asked_terms(question) if terms is None else terms
     if not terms:
         return True

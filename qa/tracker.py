@@ -23,7 +23,10 @@ from granska.types import Answer, DocMeta, Document, Hit, Span
 
 Row = TypeVar("Row", Recommendation, Responsibility)
 _ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)
-_ASKS_RESP = re.compile(r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*)", re.IGNORECASE)
+_ASKS_RESP = re.compile(
+    r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*|tar hand om|sköter|takes care of|handles)",
+    re.IGNORECASE,
+)
 _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
 _ASKS_AUDITORS = re.compile(
     r"\b(vilka|vilken|vem|which|who)\b.*\b(revisionsbyr\w*|revisionsf[öo]retag\w*|konsult\w*|audit firms?|auditing firms?)",
@@ -41,6 +44,12 @@ _INTENT_WORDS = {
     "responsible",
     "responsibility",
     "has",
+    "tar",
+    "hand",
+    "sköter",
+    "takes",
+    "care",
+    "handles",
 }
 
 

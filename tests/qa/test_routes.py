@@ -232,3 +232,17 @@ def test_not_acted_on_prefers_what_was_not_done_at_all(engine: Engine):
     )
     assert a.notes["intent"] == "status" and not a.abstained
     assert "bisysslor" in a.citations[0].text, a.answer
+
+
+def test_responsibility_of_a_body_named_in_the_sentence_before(engine: Engine):
+    # "Omsorgs- och socialnämnden ansvarar för … Nämnden ger även stöd … samt ansvarar för mottagning av nyanlända"
+    a = engine.ask("Vilken nämnd på Lidingö tar hand om mottagandet av nyanlända?")
+    assert a.notes["path"] == "responsibilities", a.notes
+    assert a.answer.startswith("Omsorgs- och socialnämnden"), a.answer
+    exact(engine, a)
+
+
+def test_a_date_question_is_not_answered_by_a_sentence_without_a_day(engine: Engine):
+    # The decision's date is not in the documents; the sentence about the remark gives only a year.
+    a = engine.ask("Vilket datum godkände regionfullmäktige i Västra Götalandsregionen regionstyrelsens förklaring?")
+    assert a.abstained, a.answer
