@@ -62,7 +62,7 @@ _NOT_NAME_PART = re.compile(
 # … or the whole word.
 _NOT_NAME_WORD = frozenset(
     f"{_MONTHS.replace('|', ' ')} till for fran med och den det har vid pa av dnr svar sida cert vice mote "
-    "ansvar kapitel lag tabell figur ar nr enligt inom under efter".split()
+    "ansvar kapitel lag tabell figur ar nr enligt inom under efter de dem vi ni som att en ett".split()
 )
 
 
@@ -194,6 +194,11 @@ def signatories(text: str, folded: str) -> list[Fact]:
     for f in sorted(out.values(), key=lambda f: f.start):
         unique.setdefault((f.value, f.role), f)
     return list(unique.values())
+
+
+def person_names(text: str) -> list[str]:
+    """The two-word personal names in a text ("Sigge Tjernlund"), by the signatories' name shape."""
+    return [m.group(1) for m in _names(text)]
 
 
 def _names(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:

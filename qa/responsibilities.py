@@ -18,6 +18,7 @@ from granska.qa import bodies
 from granska.text import fold, fold_keep, sentence_spans
 from granska.types import Document, Span
 
+_ORG = r"(?:landstinget|regionen|kommunen|staten|lansstyrelsen|forsakringskassan|arbetsformedlingen)"
 _GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt Borås Stads styr- och …")
 _PATTERNS = [
     re.compile(p.replace(" ", r"\s+"))
@@ -33,6 +34,9 @@ _PATTERNS = [
         rf"(?P<body>{bodies.BODY}) foljer upp (?P<what>[^.;]+)",
         # "<body> ger stöd åt … samt ansvarar för X": the responsibility as the second of coordinated verbs.
         rf"(?P<body>{bodies.UNIT}) (?:[\w\-.,]+ ){{1,15}}?(?:samt|och) (?:ansvarar|svarar) for (?P<what>[^.;]+)",
+        # "Hemsjukvården var tidigare landstingets ansvar": X is the genitive's responsibility (a body or an
+        # organisation of the public sector).
+        rf"^\W*(?P<what>[^.;]{{3,80}}?) (?:var|ar|blev) (?:tidigare |numera |formellt |ytterst )?(?P<body>{bodies.UNIT}|{_ORG})s ansvar\b",
         # "Nämnden … ansvarar för X" after a sentence naming the body: the body is the one named before.
         r"^\W*(?P<anaphor>namnden|styrelsen) (?:[\w\-.,]+ ){0,15}?(?:(?:samt|och) )?(?:ansvarar|svarar) for (?P<what>[^.;]+)",
     )
@@ -40,7 +44,20 @@ _PATTERNS = [
 # A word each pattern spells out literally (in the same order as _PATTERNS): a sentence without it cannot
 # match, so the pattern is not tried (most sentences hold none of them; trying all nine, each starting
 # with a body name that can begin anywhere, was most of the cost of ingest). The result is unchanged.
-_NEEDS = ("ansvar", "ansvar", "svarar", "roll", "roll", "arbetar", "ansvaret", "uppdrag", "foljer", "svarar", "svarar")
+_NEEDS = (
+    "ansvar",
+    "ansvar",
+    "svarar",
+    "roll",
+    "roll",
+    "arbetar",
+    "ansvaret",
+    "uppdrag",
+    "foljer",
+    "svarar",
+    "s ansvar",
+    "svarar",
+)
 _BODY_RE = re.compile(bodies.BODY)
 ANAPHOR_SENTENCES = 2  # "Nämnden" refers to a body named at most this many sentences before
 _SINCE = re.compile(

@@ -166,6 +166,15 @@ def _has_role(doc: Document, f: Fact, role: str) -> bool:
     return role in f"{own} {fold(doc.text[f.end : f.end + ROLE_WINDOW])}"
 
 
+def names_no_one(intent: Intent, found: Answer) -> bool:
+    """A question for who signed or who holds a role, answered by passages that name no person: no answer."""
+    return (
+        intent.kind == "signed_by"
+        and not found.abstained
+        and not any(facts.person_names(c.text) for c in found.citations)
+    )
+
+
 def _sentence_text(doc: Document, f: Fact) -> str:
     s, e = _sentence_of(doc, f.start, f.end)
     return doc.text[s:e]

@@ -246,3 +246,16 @@ def test_a_date_question_is_not_answered_by_a_sentence_without_a_day(engine: Eng
     # The decision's date is not in the documents; the sentence about the remark gives only a year.
     a = engine.ask("Vilket datum godkände regionfullmäktige i Västra Götalandsregionen regionstyrelsens förklaring?")
     assert a.abstained, a.answer
+
+
+def test_genitive_responsibility(engine: Engine):
+    # "Hemsjukvården var tidigare landstingets ansvar och övertogs av kommunen …"
+    a = engine.ask("Vem hade ansvaret för hemsjukvården i Härnösand innan kommunen tog över den?")
+    assert a.notes["path"] == "responsibilities" and a.answer.startswith("Landstinget"), (a.notes, a.answer)
+    exact(engine, a)
+
+
+def test_who_chaired_abstains_when_no_passage_names_a_person(engine: Engine):
+    # No document names the chair of Kävlinge's social committee; the passages found name no one.
+    a = engine.ask("Vem var ordförande i socialnämnden i Kävlinge när yttrandet om barn som far illa lämnades?")
+    assert a.notes["intent"] == "signed_by" and a.abstained, a.answer
