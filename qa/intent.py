@@ -59,6 +59,7 @@ _Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad)"
 OPEN = (
     r"\b(?:inte|ej|not|never)\b(?: \w+){0,3} (?:besvara\w*|svarat|answered|responded to|addressed)\b"
     r"|\b(?:besvara\w*|answered)\b (?:\w+ )?(?:inte|ej|not)\b|\bobesvarad\w*|\bunanswered\b|\b(?:saknar|utan) svar\b"
+    r"|\b(?:still|remain(?:s|ing)?) (?:open|outstanding)\b|\bfortfarande (?:oppna|obesvarade)\b"
 )
 # (intent, pattern on the folded question), first match wins.
 _RULES: list[tuple[str, str]] = [
@@ -77,6 +78,7 @@ _RULES: list[tuple[str, str]] = [
     ("signed_by", r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|carried out|conducted|wrote|performed)\b"),
     ("auditor", r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?)\b"),
     ("auditor", r"\b(?:vilket foretag|which (?:firm|company))\b"),
+    ("auditor", r"^\W*(?:vem|vilka|who)\b (?:har |has )?(?:granskade|granskat|audited|reviewed)\b"),
     (
         "issuer",
         r"\b(?:vem|vilka|who)\b.{0,20}\b(?:gav|ger|har gett)\b.{0,40}\buppdrag\b|\bcommissioned\b|pa uppdrag av vem",
@@ -88,6 +90,8 @@ _RULES: list[tuple[str, str]] = [
     ("when", r"^\W*(?:nar|senast nar|when)\b"),
     # "… har inte besvarat", "besvaras inte", "saknar svar", "not been answered": which are still open (status).
     ("status", OPEN),
+    # "Har nämnden besvarat rekommendationerna?", "Has the board answered …?": whether they were answered.
+    ("status", r"^\W*(?:har|has|have)\b.{0,60}\b(?:besvarat|answered|responded to)\b"),
     # "Hur långt har man kommit med åtgärderna?", "Has the board acted on …?", "taken action": how far it got.
     (
         "status",
@@ -103,6 +107,14 @@ _RULES: list[tuple[str, str]] = [
     (
         "response",
         r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b|\bhow (?:did|does|has)\b.{0,90}\b(?:answer|respond|reply)\b",
+    ),
+    (
+        "response",
+        (
+            r"\b(?:vad|hur)\b (?:\w+ )?(?:sager|tycker|skriver)\b (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b"
+            r"|\bwhat (?:does|did) the (?:\w+ ){0,3}(?:board|committee|council|executive)\b.{0,20}\b(?:say|think|write)\b"
+            r"|\b(?:hur|how)\b.{0,40}\b(?:hanterat|hanterar|hanterade|omhandertagit|handled|dealt with)\b.{0,40}\b(?:recommend|rekommend)"
+        ),
     ),
     ("response", r"\bhur staller sig\b|\bwhat (?:is|was) (?:the )?\w+(?: \w+)?'?s? (?:position|stance)\b"),
     ("response", r"\bwhat did\b.{0,40}\b(?:answer|respond|reply|say)\b|\b(?:response|reply|answer) to\b"),
@@ -146,7 +158,7 @@ _RULES: list[tuple[str, str]] = [
         "findings",
         (
             r"\b(?:visade|visar|framkom|framgar|konstater\w*|kritiser\w*|iakttag\w*|brister|findings?|found|criticis\w*"
-            r"|anmarkning\w*|vad anser|find|fann|funnit)\b|\bkom\w* (?:\w+ )?fram till\b"
+            r"|anmarkning\w*|vad anser|find|fann|funnit|hittade|shortcomings?|deficienc\w*|weakness\w*|identif\w*)\b|\bkom\w* (?:\w+ )?fram till\b"
             r"|\bbehover\b.{0,40}\b(?:forstarkas|forbattras|utvecklas|atgardas)\b"
         ),
     ),
