@@ -202,7 +202,8 @@ _PLACE = re.compile(
 _INTENT_WORDS = frozenset(
     """vem vilka vilken vilket vad hur nar who which what how when rekommendation rekommendationer rekommenderade
     rekommenderas svar svarade svara besvarade granskning granskningen granskningens revisorerna revisorer
-    revisionen kommun kommunen stad region""".split()  # noqa: SIM905 - a word list reads best as words
+    revisionen kommun kommunen stad region rekommendationen rekommendationerna sager tycker anser hanterat hanterade
+    omhandertagit svarat besvarat""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
 

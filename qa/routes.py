@@ -89,6 +89,14 @@ def _docs_in_order(hits: list[Hit], documents: dict[str, Document]) -> list[Docu
     return [documents[n] for n in seen if n in documents]
 
 
+def _of_the_place(question: str, intent: Intent, docs: list[Document]) -> list[Document]:
+    """The documents of the municipality the question names (none when it names one no passage's document is
+    from: another municipality's signatories or dates are no answer); all of them when it names none."""
+    if not intent.municipality:
+        return docs
+    return [d for d in docs if tracker.mentions_place(question, d.meta.municipality)]
+
+
 def _span(doc: Document, start: int, end: int, score: float = 1.0) -> Span:
     return Span(doc.doc, start, end, doc.page_at(start), doc.text[start:end], score)
 
@@ -116,7 +124,7 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
         kinds = {"issuer": ["issuer"], "reference": ["diarienummer"], "period": ["period"]}.get(intent.kind, [])
     if not kinds:
         return None
-    for doc in _docs_in_order(hits, documents)[:FACT_DOCS]:
+    for doc in _of_the_place(question, intent, _docs_in_order(hits, documents))[:FACT_DOCS]:
         if doc.outline is None:
             continue
         primary = doc.outline.facts_of(kinds[0])
@@ -225,27 +233,51 @@ def response_answer(
     """'Hur svarade nämnden på rekommendationen om X?': the response linked to the recommendation about X, quoted
     by its answering sentences (read on in the document, up to the next linked response, when given)."""
     linked = [r for r in rows if r.response is not None]
+    # A recommendation no answer responds to: "no answer to it" is said only of a named municipality's rows.
+    unanswered = [r for r in rows if r.response is None and r.status in tracker.OPEN_STATUSES]
     words = [w for w in intent.topic if len(w) > 2]
-    if not linked or not words:
+    if not words:
         return None
     if intent.municipality:
         # A question about one municipality's answer: another municipality's row is no answer, however well it matches.
-        places, linked = tracker.only_places_named(question, linked)
-        if not places:
-            return None
+        linked = _named_place_rows(question, linked)
+        unanswered = _named_place_rows(question, unanswered)
+    else:
+        unanswered = []
+    if not linked and not unanswered:
+        return None
     weights = {w: 1.0 for w in words}
     scored = [
         (coverage(words, weights, r.recommendation.text + " " + " ".join(q.text for q in r.quoted_in), ""), r)
-        for r in linked
+        for r in linked + unanswered
     ]
     if intent.number:
         scored = [(c + 0.5, r) for c, r in scored if _numbered(r, intent.number)] or scored
-    best_cov, best = max(scored, key=lambda x: x[0])
-    if best_cov < RESPONSE_AT or best.response is None:
+    best_cov, best = max(scored, key=lambda x: (x[0], x[1].response is not None))
+    if best_cov < RESPONSE_AT:
         return None
     notes = {"generator": "responses", "status": best.status}
+    if best.response is None:
+        return _no_answer(question, best, best_cov, hits, notes)
     s = _answering_part(_read_on(best.response, linked, documents or {}), words)
     return quoted_answer(question, str(best.addressee), s, best_cov, hits, notes, quote=_oneline(s.text))
+
+
+def _named_place_rows(question: str, rows: list[Recommendation]) -> list[Recommendation]:
+    places, kept = tracker.only_places_named(question, rows)
+    return kept if places else []
+
+
+def _no_answer(question: str, row: Recommendation, score: float, hits: list[Hit], notes: dict) -> Answer:
+    """The recommendation asked about, cited, and that the documents hold no answer to it."""
+    said = (
+        "no answer to this recommendation in the documents"
+        if language(question) == "en"
+        else "inget svar på den rekommendationen i dokumenten"
+    )
+    return quoted_answer(
+        question, f"{row.addressee or ''} – {said}".strip(" –"), row.recommendation, score, hits, notes
+    )
 
 
 QUOTE_CHARS = 300  # a linked response longer than this is quoted by its answering sentences

@@ -70,6 +70,7 @@ def _only_places_named(question: str, rows: list[Row]) -> tuple[set[str], list[R
     return places, [r for r in rows if r.municipality in places] if places else rows
 
 
+mentions_place = _mentions_place  # public: the facts route keeps the documents of the place a question names
 only_places_named = _only_places_named  # public: the response route keeps the rows of the places a question names
 
 

@@ -259,3 +259,16 @@ def test_who_chaired_abstains_when_no_passage_names_a_person(engine: Engine):
     # No document names the chair of Kävlinge's social committee; the passages found name no one.
     a = engine.ask("Vem var ordförande i socialnämnden i Kävlinge när yttrandet om barn som far illa lämnades?")
     assert a.notes["intent"] == "signed_by" and a.abstained, a.answer
+
+
+def test_facts_come_from_the_municipality_asked_about(engine: Engine):
+    # Motala's documents name no chair; Härnösand's missive does, and must not answer for Motala.
+    a = engine.ask("Vem var ordförande i kommunstyrelsen i Motala?")
+    assert "Tjernlund" not in a.answer, a.answer
+
+
+def test_response_to_a_recommendation_no_answer_responds_to(engine: Engine):
+    a = engine.ask("Vad säger socialnämnden i Kävlinge om rekommendationen om delegationsordningen?")
+    assert a.notes["intent"] == "response" and a.notes["path"] == "responses", a.notes
+    assert "inget svar" in a.answer and "delegationsordning" in a.citations[0].text, a.answer
+    exact(engine, a)
