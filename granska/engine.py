@@ -6,6 +6,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -313,7 +314,7 @@ class Engine:
             hits,
             self.settings.answer,
             qid=qid,
-            cue=routes.CUES.get(kind) if kind else None,
+            cue=routes.cue_for(kind, resolved),
             sections=routes.SECTIONS.get(kind, set()) if kind else set(),
             lists=asked.plural or asked.kind == "recommendations",
             # Only the passages' documents: reading every outline per question would cost the whole corpus.
@@ -324,6 +325,8 @@ class Engine:
             purpose=asked.kind == "purpose",
             confined=asked.kind == "response",
         )
+        if routes.names_no_one(asked, result):  # "Vem undertecknade …" is answered by a person's name or not at all
+            result = replace(result, abstained=True, citations=[])
         notes = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:
             try:
@@ -371,7 +374,9 @@ class Engine:
         across = tracker.asks_across(question) and asked.kind in (*ROW_INTENTS, "response")
         if across and (found := tracker.recommendations_answer(question, recs, hits[:k])):
             return found
-        if asked.kind == "response" and (found := routes.response_answer(question, asked, recs, hits[:k])):
+        if asked.kind == "response" and (
+            found := routes.response_answer(question, asked, recs, hits[:k], documents=docs)
+        ):
             return found
         # A table answer must come from a document the passages point to: a list from another municipality's
         # report is no answer, however well its rows match.

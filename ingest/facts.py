@@ -36,8 +36,11 @@ _PERIOD = re.compile(
     r"|\bgranskningar\w* (?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b"
 )
 # Roles that stand beside a signatory's name. The longest forms first, so "Vice ordförande" wins over "Ordförande".
+# "ordförande" as OCR reads it too ("ordférande", "ordforande"), after the body it chairs ("Kommunstyrelsens
+# ordförande": a genitive word before the role).
+_CHAIR = r"(?:[a-z]+(?:ens|ets|nas|ges|des|tes) )?(?:(?:2:a |andre |forste |1:e |2:e )?vice )?ord[a-z]{1,2}rande"
 _ROLES = (
-    r"(?:2:a |andre |forste |1:e |2:e )?vice ordforande|ordforande|"
+    rf"{_CHAIR}|"
     r"(?:cert(?:ifierad)?\.? )?(?:kommunal )?revisor|auktoriserad revisor|revisionskonsult|revisionsdirektor|"
     r"(?:projekt- och )?uppdragsledare|projektledare|uppdragsansvarig|kundansvarig|handlaggare|kommundirektor|"
     r"stadsdirektor|regiondirektor|forvaltningschef|sekreterare|nämndsekreterare|kommunalrad|controller|utredare|"
@@ -45,6 +48,7 @@ _ROLES = (
 )
 # "Genomförd av: Revisionsenheten Kari Aartojärvi": who did the work, named after the phrase (and a unit).
 _DONE_BY = r"(?:genomford|utford|upprattad|granskad|skriven) av:?(?: [a-z]+(?:enheten|kontoret|revisionen))?"
+ROLES = _ROLES  # the role vocabulary, for the questions that ask for a role (granska.qa.routes)
 _ROLE_RE = re.compile(rf"\b(?:{_ROLES})\b")
 _CAP = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-\s?[A-ZÅÄÖ]?[a-zåäöé]+)?"
 _NAME = re.compile(rf"(?<![\w-])({_CAP} {_CAP})(?![\w-])(?! (?:kommun|stad|region|landsting|l[aä]n)\b)")
@@ -58,7 +62,7 @@ _NOT_NAME_PART = re.compile(
 # … or the whole word.
 _NOT_NAME_WORD = frozenset(
     f"{_MONTHS.replace('|', ' ')} till for fran med och den det har vid pa av dnr svar sida cert vice mote "
-    "ansvar kapitel lag tabell figur ar nr enligt inom under efter".split()
+    "ansvar kapitel lag tabell figur ar nr enligt inom under efter de dem vi ni som att en ett".split()
 )
 
 
@@ -190,6 +194,11 @@ def signatories(text: str, folded: str) -> list[Fact]:
     for f in sorted(out.values(), key=lambda f: f.start):
         unique.setdefault((f.value, f.role), f)
     return list(unique.values())
+
+
+def person_names(text: str) -> list[str]:
+    """The two-word personal names in a text ("Sigge Tjernlund"), by the signatories' name shape."""
+    return [m.group(1) for m in _names(text)]
 
 
 def _names(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:

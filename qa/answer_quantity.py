@@ -60,8 +60,19 @@ def asked_terms(question: str) -> tuple[str, ...]:
             return tuple(terms)
         if english:  # the documents are Swedish: the counted noun as the glossary renders it
             word = fold(for_matching(f"how many {word}")).strip() or word
-        terms += [_stem(w) for w in re.split(r"[\s-]+", word) if len(w) >= 3]
+        terms += _with_synonyms([_stem(w) for w in re.split(r"[\s-]+", word) if len(w) >= 3])
     return tuple(terms)
+
+
+# People counted at work go by several nouns ("anställda", "medarbetare", "personal", "årsarbetare", "tjänster"):
+# a question that counts one is answered by a number beside any of them. General Swedish, no document's word.
+_STAFF = ("anstal", "medarb", "personal", "arsarb", "sysselsatt")
+
+
+def _with_synonyms(terms: list[str]) -> list[str]:
+    if any(t.startswith(w) or w.startswith(t) for t in terms for w in _STAFF):
+        terms = terms + [w for w in _STAFF if w not in terms]
+    return terms
 
 
 def _stem(word: str) -> str:
@@ -74,9 +85,37 @@ def _related(stem: str, word: str) -> bool:
     return stem in word or (len(word) >= 5 and _stem(word) in stem)
 
 
+# "Vilket datum …", "On what date …", "By which date …": a day is asked, and a sentence without one (a year alone,
+# "för verksamhetsåret 2022") does not answer. A plain "När …" may be answered otherwise ("vid årsskiftet").
+_ASKS_DAY = re.compile(r"\b(?:vilket datum|(?:what|which) date|datum (?:for|da))\b")
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_DAY = re.compile(rf"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b|\b\d{{1,2}}(?::[ae])? (?:{_MONTHS})\b|\b[0-3]?\d/[01]?\d\b")
+
+
+# "Senast när ska nämnden svara?", "When must the board reply?": a deadline, given as a day, a month or a term.
+_ASKS_DEADLINE = re.compile(
+    r"\bsenast nar\b|\bby when\b|\bdeadline\b"
+    r"|\bwhen (?:must|should|shall|is|are|was|were)\b.{0,60}\b(?:reply|respond|answer|submit\w*|due)\b"
+)
+_TERM = re.compile(rf"{_DAY.pattern}|\b(?:{_MONTHS}) (?:19|20)\d\d\b|\binom \w+ (?:dagar|veckor|manader|ar)\b")
+
+
+def asks_day(question: str) -> bool:
+    """The question asks for a date, a day ("vilket datum", "what date")."""
+    return bool(_ASKS_DAY.search(fold(question)))
+
+
+def gives_deadline(question: str, text: str) -> bool:
+    """False when the question asks for a deadline and the text gives no day, month or term for one."""
+    return not _ASKS_DEADLINE.search(fold(question)) or bool(_TERM.search(fold(text)))
+
+
 def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None = None) -> bool:
     """True when the question names no measured thing, or a number of `text` has that thing's word within
-    NEAR words (for a cost also "för 100 kr"). `text` is the sentence as read for its quantities."""
+    NEAR words (for a cost also "för 100 kr"); a question for a date is answered only by a text with a day in it.
+    `text` is the sentence as read for its quantities."""
+    if (asks_day(question) and not _DAY.search(fold(text))) or not gives_deadline(question, text):
+        return False
     terms = asked_terms(question) if terms is None else terms
     if not terms:
         return True

@@ -55,23 +55,48 @@ PATHS = {
     "purpose": "section",
 }
 _Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad)"
+# A question about the recommendations still without an answer (on folded text; the tracker lists those rows).
+OPEN = (
+    r"\b(?:inte|ej|not|never)\b(?: \w+){0,3} (?:besvara\w*|svarat|answered|responded to|addressed)\b"
+    r"|\b(?:besvara\w*|answered)\b (?:\w+ )?(?:inte|ej|not)\b|\bobesvarad\w*|\bunanswered\b|\b(?:saknar|utan) svar\b"
+    r"|\b(?:still|remain(?:s|ing)?) (?:open|outstanding)\b|\bfortfarande (?:oppna|obesvarade)\b"
+)
 # (intent, pattern on the folded question), first match wins.
 _RULES: list[tuple[str, str]] = [
     (
         "signed_by",
-        r"\b(?:undertecknade?|undertecknat|signerade?|signed|signatur\w*|star angivna?|angivna? pa|named on|listed on)\b",
+        (
+            r"\b(?:undertecknade?|undertecknat|signerade?|signed|signatur\w*|star angivna?|angivna? pa|named on|listed on"
+            r"|skrivit under|skrev under|skrivs under|signerat)\b"
+        ),
     ),
+    # "Who chairs the auditors?", "Vem är ordförande för revisorerna?": a role on the document's signature.
+    ("signed_by", r"\b(?:who|vem)\b.{0,12}\b(?:chairs?|chaired|is (?:the )?chair\w*|ar ordforande|var ordforande)\b"),
+    ("signed_by", r"\b(?:vem|vilka|who)\b.{0,15}\b(?:godkant|godkande|approved)\b"),  # "Godkänt av:" signs
     ("signed_by", r"\b(?:uppdragsansvarig|uppdragsledare|projektledare|kontaktperson|handlaggare)\b"),
     ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
     ("signed_by", r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|carried out|conducted|wrote|performed)\b"),
     ("auditor", r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?)\b"),
     ("auditor", r"\b(?:vilket foretag|which (?:firm|company))\b"),
+    ("auditor", r"^\W*(?:vem|vilka|who)\b (?:har |has )?(?:granskade|granskat|audited|reviewed)\b"),
     (
         "issuer",
         r"\b(?:vem|vilka|who)\b.{0,20}\b(?:gav|ger|har gett)\b.{0,40}\buppdrag\b|\bcommissioned\b|pa uppdrag av vem",
     ),
     ("reference", r"\b(?:diarienummer|diarienr|dnr|arendenummer|reference number|case number|registration number)\b"),
     ("status", r"\bforeslas\b.{0,60}\bbesluta\b"),
+    # A question that opens with "När"/"When" asks for a time, whatever else it names ("När beslutade nämnden …");
+    # "Sedan när har X ansvaret …" stays with the responsibilities, whose rows carry the date since.
+    ("when", r"^\W*(?:nar|senast nar|when)\b"),
+    # "… har inte besvarat", "besvaras inte", "saknar svar", "not been answered": which are still open (status).
+    ("status", OPEN),
+    # "Har nämnden besvarat rekommendationerna?", "Has the board answered …?": whether they were answered.
+    ("status", r"^\W*(?:har|has|have)\b.{0,60}\b(?:besvarat|answered|responded to)\b"),
+    # "Hur långt har man kommit med åtgärderna?", "Has the board acted on …?", "taken action": how far it got.
+    (
+        "status",
+        r"\bhur langt\b|\bhow far\b|\bacted on\b|\btaken (?:any )?(?:action|measures|steps)\b|\bbeen (?:implemented|acted on)\b",
+    ),
     ("when", r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum)\b"),
     # "Vilken fråga ville revisorerna ha styrelsens svar på?" asks for the question put, not for the answer.
     ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+)?(?:fraga|fragor|questions?)\b"),
@@ -83,9 +108,33 @@ _RULES: list[tuple[str, str]] = [
         "response",
         r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b|\bhow (?:did|does|has)\b.{0,90}\b(?:answer|respond|reply)\b",
     ),
+    (
+        "response",
+        (
+            r"\b(?:vad|hur)\b (?:\w+ )?(?:sager|tycker|skriver)\b (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b"
+            r"|\bwhat (?:does|did) the (?:\w+ ){0,3}(?:board|committee|council|executive)\b.{0,20}\b(?:say|think|write)\b"
+            r"|\b(?:hur|how)\b.{0,40}\b(?:hanterat|hanterar|hanterade|omhandertagit|handled|dealt with)\b.{0,40}\b(?:recommend|rekommend)"
+        ),
+    ),
+    ("response", r"\bhur staller sig\b|\bwhat (?:is|was) (?:the )?\w+(?: \w+)?'?s? (?:position|stance)\b"),
     ("response", r"\bwhat did\b.{0,40}\b(?:answer|respond|reply|say)\b|\b(?:response|reply|answer) to\b"),
     ("response", r"\bvad anser (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b"),
+    # "På vilket sätt tänker kommunstyrelsen omhänderta …", "Hur avser nämnden …", "How will the board …": the
+    # answer's actions. "Hur ser nämnden på …" is its view; "Hur ser revisorerna på …" their assessment (below).
+    (
+        "response",
+        (
+            r"\b(?:hur|pa vilket satt)\b.{0,40}\b(?:tanker|avser|planerar)\b(?! \w*revisor)"
+            r"|\bhur ser (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b.{0,30}\bpa\b"
+            r"|\bhow (?:will|does|do|did)\b.{0,60}\b(?:intend|plan)\b"
+        ),
+    ),
+    (
+        "assessment",
+        r"\bhur ser (?:\w+ ){0,2}\w*(?:revisor\w*|granskning\w*)\b.{0,30}\bpa\b|\bhow do the auditors (?:view|see)\b",
+    ),
     ("responsible", r"\b(?:ansvar(?:et|ar|ig|iga)?|huvudansvar\w*|responsib\w*|in charge)\b"),
+    ("responsible", r"\b(?:vem|vilken|vilka|who|which)\b.{0,40}\b(?:tar hand om|skoter|takes care of|handles)\b"),
     (
         "status",
         (
@@ -109,10 +158,14 @@ _RULES: list[tuple[str, str]] = [
         "findings",
         (
             r"\b(?:visade|visar|framkom|framgar|konstater\w*|kritiser\w*|iakttag\w*|brister|findings?|found|criticis\w*"
-            r"|anmarkning\w*|vad anser|find|fann|funnit)\b"
+            r"|anmarkning\w*|vad anser|find|fann|funnit|hittade|shortcomings?|deficienc\w*|weakness\w*|identif\w*)\b|\bkom\w* (?:\w+ )?fram till\b"
+            r"|\bbehover\b.{0,40}\b(?:forstarkas|forbattras|utvecklas|atgardas)\b"
         ),
     ),
-    ("period", r"\b(?:vilken period|vilket ar avsag|vilka ar|period\w*|rakenskapsar\w*|which years?|what period)\b"),
+    (
+        "period",
+        r"\b(?:vilken period|vilket ar avsag|vilka ars?|(?:tids)?period\w*|rakenskapsar\w*|which years?|what period|(?:financial|fiscal) year)\b",
+    ),
     (
         "when",
         r"^\W*(?:nar|sedan nar|senast nar|when|since when)\b|\b(?:vilket datum|datum|what date|which date|by what date|deadline)\b",
@@ -126,7 +179,13 @@ _RULES: list[tuple[str, str]] = [
         "definition",
         r"^\W*(?:vad (?:ar|betyder|innebar|menas med)|what (?:is|are|does)\b.{0,40}\bmean|define|definiera)\b",
     ),
-    ("yes_no", r"^\W*(?:har|ar|finns|fanns|kan|ska|skall|blev|gjorde|fick|did|does|do|is|are|has|have|was|were|can)\b"),
+    (
+        "yes_no",
+        (
+            r"^\W*(?:har|ar|finns|fanns|kan|ska|skall|blev|gjorde|fick|ingick|ingar|omfattade|omfattar"
+            r"|did|does|do|is|are|has|have|was|were|can)\b"
+        ),
+    ),
     ("other", r"\b(?:vem|vilken|vilka|vilket|vad|hur|var|who|which|what|how|where)\b"),
 ]
 _RULE_RES = [(k, re.compile(p)) for k, p in _RULES]
@@ -143,7 +202,8 @@ _PLACE = re.compile(
 _INTENT_WORDS = frozenset(
     """vem vilka vilken vilket vad hur nar who which what how when rekommendation rekommendationer rekommenderade
     rekommenderas svar svarade svara besvarade granskning granskningen granskningens revisorerna revisorer
-    revisionen kommun kommunen stad region""".split()  # noqa: SIM905 - a word list reads best as words
+    revisionen kommun kommunen stad region rekommendationen rekommendationerna sager tycker anser hanterat hanterade
+    omhandertagit svarat besvarat""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
 
@@ -166,6 +226,14 @@ class Intent:
             "number": self.number,
             "topic": list(self.topic),
         }
+
+
+def asks_open(question: str) -> bool:
+    """The question asks which recommendations are still without an answer."""
+    return bool(_OPEN_RE.search(fold(question)))
+
+
+_OPEN_RE = re.compile(OPEN)
 
 
 def rule_kind(question: str) -> str:

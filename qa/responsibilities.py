@@ -18,6 +18,7 @@ from granska.qa import bodies
 from granska.text import fold, fold_keep, sentence_spans
 from granska.types import Document, Span
 
+_ORG = r"(?:landstinget|regionen|kommunen|staten|lansstyrelsen|forsakringskassan|arbetsformedlingen)"
 _GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt Borås Stads styr- och …")
 _PATTERNS = [
     re.compile(p.replace(" ", r"\s+"))
@@ -31,12 +32,34 @@ _PATTERNS = [
         rf"ansvaret for (?P<what>[^.;]+?) (?:ligger hos|ligger pa|har) (?P<body>{bodies.UNIT})",
         rf"(?P<body>{bodies.UNIT}) {_GAP}sitt uppdrag att (?P<what>[^.;]+)",
         rf"(?P<body>{bodies.BODY}) foljer upp (?P<what>[^.;]+)",
+        # "<body> ger stöd åt … samt ansvarar för X": the responsibility as the second of coordinated verbs.
+        rf"(?P<body>{bodies.UNIT}) (?:[\w\-.,]+ ){{1,15}}?(?:samt|och) (?:ansvarar|svarar) for (?P<what>[^.;]+)",
+        # "Hemsjukvården var tidigare landstingets ansvar": X is the genitive's responsibility (a body or an
+        # organisation of the public sector).
+        rf"^\W*(?P<what>[^.;]{{3,80}}?) (?:var|ar|blev) (?:tidigare |numera |formellt |ytterst )?(?P<body>{bodies.UNIT}|{_ORG})s ansvar\b",
+        # "Nämnden … ansvarar för X" after a sentence naming the body: the body is the one named before.
+        r"^\W*(?P<anaphor>namnden|styrelsen) (?:[\w\-.,]+ ){0,15}?(?:(?:samt|och) )?(?:ansvarar|svarar) for (?P<what>[^.;]+)",
     )
 ]
 # A word each pattern spells out literally (in the same order as _PATTERNS): a sentence without it cannot
 # match, so the pattern is not tried (most sentences hold none of them; trying all nine, each starting
 # with a body name that can begin anywhere, was most of the cost of ingest). The result is unchanged.
-_NEEDS = ("ansvar", "ansvar", "svarar", "roll", "roll", "arbetar", "ansvaret", "uppdrag", "foljer")
+_NEEDS = (
+    "ansvar",
+    "ansvar",
+    "svarar",
+    "roll",
+    "roll",
+    "arbetar",
+    "ansvaret",
+    "uppdrag",
+    "foljer",
+    "svarar",
+    "s ansvar",
+    "svarar",
+)
+_BODY_RE = re.compile(bodies.BODY)
+ANAPHOR_SENTENCES = 2  # "Nämnden" refers to a body named at most this many sentences before
 _SINCE = re.compile(
     r"\b(?:sedan|fran och med|fr\.?o\.?m\.?)\s+(?:den\s+)?(?:\d{1,2}\s+[a-z]+\s+\d{4}|[a-z]+\s+\d{4}|\d{4}(?:-\d\d-\d\d)?)"
 )
@@ -66,12 +89,20 @@ class Responsibility:
 def extract(doc: Document) -> list[Responsibility]:
     out: list[Responsibility] = []
     folded = fold_keep(doc.text)
-    for s, e in sentence_spans(doc.text):
+    named: list[tuple[int, str]] = []  # (sentence number, body) of the bodies named so far, for "Nämnden …"
+    for i, (s, e) in enumerate(sentence_spans(doc.text)):
         f = folded[s:e]
         m = next((m for p, w in zip(_PATTERNS, _NEEDS, strict=True) if w in f and (m := p.search(f))), None)
-        if m is None:
+        if m is not None and "anaphor" in m.groupdict():
+            before = [b for n, b in named if i - n <= ANAPHOR_SENTENCES]
+            body = before[-1] if before else None
+        elif m is not None:
+            body = bodies.display(doc.text[s + m.start("body") : s + m.end("body")])
+        if body_m := list(_BODY_RE.finditer(f)):
+            named.append((i, doc.text[s + body_m[-1].start() : s + body_m[-1].end()]))
+        if m is None or body is None:
             continue
-        body = bodies.display(doc.text[s + m.start("body") : s + m.end("body")])
+        body = bodies.display(body)
         what = re.sub(r"\s+", " ", doc.text[s + m.start("what") : s + m.end("what")]).strip(" ,")
         what = re.sub(r"-\s+(?=[a-zåäö])", "", what)
         what = re.split(r"\s+(?:är|ar|dr|&r) det\b|,|\s+vilket\b|\s+men\b", what)[0]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from granska.ingest import facts
+from granska.qa import tracker
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
 from granska.qa.recommendations import Recommendation
@@ -36,6 +38,27 @@ CUES: dict[str, re.Pattern[str]] = {
     "status": re.compile(r"\b(?:genomfor\w*|vidtag\w*|atgard\w*|implementer\w*|pagar|beslut\w*|oversand\w*)"),
     "addressee": re.compile(r"\b(?:rekommenderar|riktas|riktad\w*|till)\b"),
 }
+# "Which … has the board *not* acted on?": the status sentences that say nothing was done ("ej har vidtagit",
+# "inte genomförts") answer, not "inte helt" (partly done) unless the question asks about partly.
+_NEGATED = re.compile(r"\b(?:inte|ej|icke|not|never|no)\b")
+_PARTLY = re.compile(r"\b(?:helt|fullt|delvis|fully|partly|partially|completely)\b")
+NOT_DONE = re.compile(
+    r"\b(?:ej|inte|icke)\b(?! (?:helt|fullt|fullstandigt|tillrackligt))(?: \w+){0,3} "
+    r"(?:vidtag\w*|genomfor\w*|atgard\w*|implementer\w*|paborja\w*)"
+)
+
+
+def cue_for(kind: str | None, question: str) -> re.Pattern[str] | None:
+    """The sentence cue of an intent, read for the question's negation: a status question that asks what was not
+    done is answered by the sentences that say it was not done at all."""
+    if kind is None:
+        return None
+    q = fold(question)
+    if kind == "status" and _NEGATED.search(q) and not _PARTLY.search(q):
+        return NOT_DONE
+    return CUES.get(kind)
+
+
 # A cued sentence leads when it covers at least this share of what the best sentence covers. A response
 # restates the question's words less than the sentence that introduces it ("Nämnden har svarat på …").
 CUED_SHARE = {"default": 0.6, "response": 0.35}
@@ -66,6 +89,14 @@ def _docs_in_order(hits: list[Hit], documents: dict[str, Document]) -> list[Docu
     return [documents[n] for n in seen if n in documents]
 
 
+def _of_the_place(question: str, intent: Intent, docs: list[Document]) -> list[Document]:
+    """The documents of the municipality the question names (none when it names one no passage's document is
+    from: another municipality's signatories or dates are no answer); all of them when it names none."""
+    if not intent.municipality:
+        return docs
+    return [d for d in docs if tracker.mentions_place(question, d.meta.municipality)]
+
+
 def _span(doc: Document, start: int, end: int, score: float = 1.0) -> Span:
     return Span(doc.doc, start, end, doc.page_at(start), doc.text[start:end], score)
 
@@ -93,12 +124,19 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
         kinds = {"issuer": ["issuer"], "reference": ["diarienummer"], "period": ["period"]}.get(intent.kind, [])
     if not kinds:
         return None
-    for doc in _docs_in_order(hits, documents)[:FACT_DOCS]:
+    for doc in _of_the_place(question, intent, _docs_in_order(hits, documents))[:FACT_DOCS]:
         if doc.outline is None:
             continue
         primary = doc.outline.facts_of(kinds[0])
+        if kinds[0] == "signatory" and (role := asked_role(q)) is not None:
+            primary = [f for f in primary if _has_role(doc, f, role)]
         if not primary:
             continue
+        if kinds[0] == "period" and len(primary) > 1:
+            # "För vilket räkenskapsår …": the period whose sentence says what the question names, first on a tie.
+            words = [w for w in topic_words(question) if len(w) > 2]
+            weights = {w: 1.0 for w in words}
+            primary = sorted(primary, key=lambda f: -coverage(words, weights, _sentence_text(doc, f), ""))
         if kinds[0] != "signatory" and not (kinds[0] == "auditor" and intent.plural):
             primary = primary[:1]  # one date, one diarienummer, one firm per document
         extra = [f for k in kinds[1:] for f in doc.outline.facts_of(k)][:3]
@@ -111,6 +149,45 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
     return None
 
 
+# A role the question asks for ("Vem undertecknade som ordförande …", "Who chairs …", "uppdragsansvarig"): the
+# ingest's role vocabulary, and "chair" for its English. The vice chair is not the chair.
+_ROLE_ASKED = re.compile(rf"\b(?:{facts.ROLES})\b|\bchair\w*")
+ROLE_WINDOW = 80  # characters after a name where its role may stand ("Kjell Pettersson Certifierad … Uppdragsansvarig")
+
+
+def asked_role(folded_question: str) -> str | None:
+    """The role the question asks for (folded; "chair" for any ordförande), or None."""
+    if not (m := _ROLE_ASKED.search(folded_question)):
+        return None
+    word = m.group(0).split()[-1]
+    return "chair" if word.startswith("chair") or _CHAIR.search(word) else word[:8]
+
+
+_CHAIR = re.compile(r"ord[a-z]{1,2}rande")
+
+
+def _has_role(doc: Document, f: Fact, role: str) -> bool:
+    """The signatory's role, or the text right after the name, is the role asked; the chair is not a vice chair."""
+    own = fold(f.role or "")
+    if role == "chair":
+        return bool(_CHAIR.search(own)) and not re.search(r"\b(?:vice|2:a|andre)\b", own)
+    return role in f"{own} {fold(doc.text[f.end : f.end + ROLE_WINDOW])}"
+
+
+def names_no_one(intent: Intent, found: Answer) -> bool:
+    """A question for who signed or who holds a role, answered by passages that name no person: no answer."""
+    return (
+        intent.kind == "signed_by"
+        and not found.abstained
+        and not any(facts.person_names(c.text) for c in found.citations)
+    )
+
+
+def _sentence_text(doc: Document, f: Fact) -> str:
+    s, e = _sentence_of(doc, f.start, f.end)
+    return doc.text[s:e]
+
+
 def _facts_text(question: str, doc: Document, found: list[Fact], intent: Intent) -> Answer:
     en = language(question) == "en"
     parts: list[str] = []
@@ -120,7 +197,7 @@ def _facts_text(question: str, doc: Document, found: list[Fact], intent: Intent)
             cites.append(_span(doc, f.start, f.end))
             parts.append(f"{f.value} ({f.role})" if f.role else f.value)
         else:
-            s, e = _sentence_of(doc, f.start, f.end) if f.kind in ("auditor", "issuer") else (f.start, f.end)
+            s, e = _sentence_of(doc, f.start, f.end) if f.kind in ("auditor", "issuer", "period") else (f.start, f.end)
             cites.append(_span(doc, s, e))
             parts.append(f.value)
     listed = ", ".join(f"{p} [{i}]" for i, p in enumerate(parts, 1))
@@ -133,7 +210,9 @@ def _facts_text(question: str, doc: Document, found: list[Fact], intent: Intent)
         "period": "Period",
     }[found[0].kind]
     quotes = ""
-    if found[0].kind in ("auditor", "issuer") and cites[0].end - cites[0].start > len(found[0].value) + 5:
+    # A firm, an issuer or a period is quoted in its sentence ("avgränsat till … under 2018 med en tillbakablick på
+    # åren 2016-2017"): the bare value leaves out what the sentence says around it.
+    if found[0].kind in ("auditor", "issuer", "period") and cites[0].end - cites[0].start > len(found[0].value) + 5:
         quotes = f": ”{_oneline(cites[0].text)}”"
     text = (
         f"{label}: {listed}{quotes}"
@@ -143,25 +222,112 @@ def _facts_text(question: str, doc: Document, found: list[Fact], intent: Intent)
     return Answer(question, text, False, cites, [], notes={"generator": "facts", "facts": [f.kind for f in found]})
 
 
-def response_answer(question: str, intent: Intent, rows: list[Recommendation], hits: list[Hit]) -> Answer | None:
-    """'Hur svarade nämnden på rekommendationen om X?': the response linked to the recommendation about X."""
+def response_answer(
+    question: str,
+    intent: Intent,
+    rows: list[Recommendation],
+    hits: list[Hit],
+    *,
+    documents: dict[str, Document] | None = None,
+) -> Answer | None:
+    """'Hur svarade nämnden på rekommendationen om X?': the response linked to the recommendation about X, quoted
+    by its answering sentences (read on in the document, up to the next linked response, when given)."""
     linked = [r for r in rows if r.response is not None]
+    # A recommendation no answer responds to: "no answer to it" is said only of a named municipality's rows.
+    unanswered = [r for r in rows if r.response is None and r.status in tracker.OPEN_STATUSES]
     words = [w for w in intent.topic if len(w) > 2]
-    if not linked or not words:
+    if not words:
+        return None
+    if intent.municipality:
+        # A question about one municipality's answer: another municipality's row is no answer, however well it matches.
+        linked = _named_place_rows(question, linked)
+        unanswered = _named_place_rows(question, unanswered)
+    else:
+        unanswered = []
+    if not linked and not unanswered:
         return None
     weights = {w: 1.0 for w in words}
     scored = [
         (coverage(words, weights, r.recommendation.text + " " + " ".join(q.text for q in r.quoted_in), ""), r)
-        for r in linked
+        for r in linked + unanswered
     ]
     if intent.number:
         scored = [(c + 0.5, r) for c, r in scored if _numbered(r, intent.number)] or scored
-    best_cov, best = max(scored, key=lambda x: x[0])
-    if best_cov < RESPONSE_AT or best.response is None:
+    best_cov, best = max(scored, key=lambda x: (x[0], x[1].response is not None))
+    if best_cov < RESPONSE_AT:
         return None
     notes = {"generator": "responses", "status": best.status}
-    s = best.response
+    if best.response is None:
+        return _no_answer(question, best, best_cov, hits, notes)
+    s = _answering_part(_read_on(best.response, linked, documents or {}), words)
     return quoted_answer(question, str(best.addressee), s, best_cov, hits, notes, quote=_oneline(s.text))
+
+
+def _named_place_rows(question: str, rows: list[Recommendation]) -> list[Recommendation]:
+    places, kept = tracker.only_places_named(question, rows)
+    return kept if places else []
+
+
+def _no_answer(question: str, row: Recommendation, score: float, hits: list[Hit], notes: dict) -> Answer:
+    """The recommendation asked about, cited, and that the documents hold no answer to it."""
+    said = (
+        "no answer to this recommendation in the documents"
+        if language(question) == "en"
+        else "inget svar på den rekommendationen i dokumenten"
+    )
+    return quoted_answer(
+        question, f"{row.addressee or ''} – {said}".strip(" –"), row.recommendation, score, hits, notes
+    )
+
+
+QUOTE_CHARS = 300  # a linked response longer than this is quoted by its answering sentences
+READ_ON = 1500  # characters of the document after a linked response's start where its answering sentences may stand
+
+
+def _read_on(s: Span, rows: list[Recommendation], documents: dict[str, Document]) -> Span:
+    """The linked response as the document continues it: to the end of its section, the next linked response,
+    or READ_ON characters, whichever comes first (a response's span may stop before the sentence that answers,
+    "Kommunstyrelsen delar därför revisionens syn …", when the answer opens with the recommendation restated)."""
+    doc = documents.get(s.doc)
+    if doc is None:
+        return s
+    end = min(len(doc.text), s.start + READ_ON)
+    if doc.outline is not None and (sec := doc.outline.section_at(s.start)) is not None:
+        end = min(end, max(sec.end, s.end))
+    later = [
+        r.response.start
+        for r in rows
+        if r.response is not None and r.response.doc == s.doc and r.response.start > s.start
+    ]
+    end = min([end, *later])
+    return s if end <= s.end else _span(doc, s.start, end, s.score)
+
+
+def _answering_part(s: Span, words: list[str]) -> Span:
+    """The sentences of a long linked response that answer: those with a response's wording ("delar", "anser",
+    "kommer att"), the best covering the question's topic first (the earliest on a tie), with the next one while
+    the quote stays short. An opening that only restates the recommendation has no such wording and gives way;
+    a letterhead line (e-mail, telephone) never answers."""
+    if len(s.text) <= QUOTE_CHARS:
+        return s
+    spans = [(a, b) for a, b in sentence_spans(s.text) if b - a <= QUOTE_CHARS and not _LETTERHEAD.search(s.text[a:b])]
+    cue = CUES["response"]
+    weights = {w: 1.0 for w in words}
+    cued = [
+        (coverage(words, weights, s.text[a:b], ""), -i, a, b)
+        for i, (a, b) in enumerate(spans)
+        if cue.search(fold(s.text[a:b]))
+    ]
+    if not cued:
+        return s
+    _, neg_i, a, b = max(cued)
+    nxt = spans[-neg_i + 1 : -neg_i + 2]
+    if nxt and nxt[0][1] - a <= QUOTE_CHARS and cue.search(fold(s.text[nxt[0][0] : nxt[0][1]])):
+        b = nxt[0][1]
+    return Span(s.doc, s.start + a, s.start + b, s.page, s.text[a:b], s.score)
+
+
+_LETTERHEAD = re.compile(r"@|\b\d{2,4}-\d{2,3} ?\d{2} ?\d{2}\b|\bwww\.")
 
 
 def _numbered(row: Recommendation, number: str) -> bool:

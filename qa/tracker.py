@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from granska.index.search import meta_matches
-from granska.qa import addressees, bodies
+from granska.qa import addressees, bodies, intent
 from granska.qa.evidence import coverage
 from granska.qa.recommend_search import holds_every_word, search_rows  # engine, tests: tracker.search_rows
 from granska.qa.recommendations import Recommendation
@@ -23,7 +23,10 @@ from granska.types import Answer, DocMeta, Document, Hit, Span
 
 Row = TypeVar("Row", Recommendation, Responsibility)
 _ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)
-_ASKS_RESP = re.compile(r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*)", re.IGNORECASE)
+_ASKS_RESP = re.compile(
+    r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*|tar hand om|sköter|takes care of|handles)",
+    re.IGNORECASE,
+)
 _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
 _ASKS_AUDITORS = re.compile(
     r"\b(vilka|vilken|vem|which|who)\b.*\b(revisionsbyr\w*|revisionsf[öo]retag\w*|konsult\w*|audit firms?|auditing firms?)",
@@ -41,6 +44,12 @@ _INTENT_WORDS = {
     "responsible",
     "responsibility",
     "has",
+    "tar",
+    "hand",
+    "sköter",
+    "takes",
+    "care",
+    "handles",
 }
 
 
@@ -59,6 +68,10 @@ def _only_places_named(question: str, rows: list[Row]) -> tuple[set[str], list[R
     """The municipalities the question names, and the rows from them (all rows when it names none)."""
     places = {r.municipality for r in rows if r.municipality and _mentions_place(question, r.municipality)}
     return places, [r for r in rows if r.municipality in places] if places else rows
+
+
+mentions_place = _mentions_place  # public: the facts route keeps the documents of the place a question names
+only_places_named = _only_places_named  # public: the response route keeps the rows of the places a question names
 
 
 def filter_rows(
@@ -112,6 +125,8 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     if across:
         return _across_answer(question, rows, hits, dated=dated or not asked_year)
     en = language(question) == "en"
+    if intent.asks_open(question):
+        return _open_answer(question, rows, hits, en=en)
     who = (
         rows[0].addressee
         if rows[0].addressee and len({bodies.key(r.addressee or "") for r in rows}) == 1
@@ -151,6 +166,35 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
             " ".join(parts) if parts else ("none in the documents." if en else "inga i dokumenten.")
         )
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations"})
+
+
+OPEN_STATUSES = ("not_answered", "no_response_in_corpus")  # rows no answer responds to
+
+
+def _open_answer(question: str, rows: list[Recommendation], hits: list[Hit], *, en: bool) -> Answer:
+    """The rows no answer in the documents responds to, each cited; when every row has one, that is the answer,
+    with the answers cited (a list of the answered rows passed off as open would be wrong)."""
+    open_rows = [r for r in rows if r.status in OPEN_STATUSES]
+    who = rows[0].addressee if len({bodies.key(r.addressee or "") for r in rows}) == 1 and rows[0].addressee else None
+    who = who or ("the bodies" if en else "nämnderna")
+    n = len(rows)
+    if not open_rows:
+        cites = [_cite(r.response) for r in rows if r.response is not None]
+        head = (
+            f"All {n} recommendations to {who} have an answer in the documents:"
+            if en
+            else f"Alla {n} rekommendationer till {who} har svar i dokumenten:"
+        )
+        body = " ".join(f"”{_oneline(c.text)[:200]}” [{i}]" for i, c in enumerate(cites, 1))
+        return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations-open"})
+    cites = [_cite(r.recommendation) for r in open_rows]
+    head = (
+        f"{len(open_rows)} of {n} recommendations to {who} have no answer in the documents:"
+        if en
+        else f"{len(open_rows)} av {n} rekommendationer till {who} saknar svar i dokumenten:"
+    )
+    body = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations-open"})
 
 
 def _cite(s: Span | dict[str, Any]) -> Span:

@@ -45,3 +45,39 @@ def test_targets_body_municipality_number():
     assert "forhandsbedomningar" in i.topic and "socialnamnden" not in i.topic
     known = read("Vem ansvarar för integrationen i Motala?", places=["Motala kommun"])
     assert known.municipality == "Motala kommun" and known.kind == "responsible"
+
+
+@pytest.mark.parametrize(
+    ("question", "want"),
+    [
+        # Phrasings officials use (eval/data/kinds.jsonl), beyond the test phrasings above.
+        ("Vem har skrivit under kommunstyrelsens svar på revisionsrapporten?", "signed_by"),
+        ("Who chairs the auditors of the municipality?", "signed_by"),
+        ("Vilka har godkänt kommunstyrelsens synpunkter på granskningen?", "signed_by"),
+        ("Vilka av rekommendationerna har nämnden inte besvarat i yttrandet?", "status"),
+        ("Vilka rekommendationer besvaras inte av kommunstyrelsens synpunkter?", "status"),
+        ("Hur långt har man kommit med åtgärderna efter granskningarna?", "status"),
+        ("Has the executive board acted on the recommendations?", "status"),
+        ("På vilket sätt tänker kommunstyrelsen omhänderta rekommendationerna?", "response"),
+        ("Hur ställer sig regionstyrelsen till kritiken om uppsikten?", "response"),
+        ("Hur ser revisorerna på den interna kontrollen?", "assessment"),
+        ("Vad kom revisorerna fram till om styrdokumenten?", "findings"),
+        ("Vilken nämnd tar hand om mottagandet av nyanlända?", "responsible"),
+        ("När beslutade nämnden att arbeta med förbättringsområdena?", "when"),
+        ("Vilken tidsperiod avgränsades granskningen till?", "period"),
+        ("For which financial year were the accounts audited?", "period"),
+        ("Ingick sjukhusstyrelsen i granskningen?", "yes_no"),
+        ("Vad säger nämnden om rekommendation 2?", "response"),
+        ("What does the executive board think of the criticism?", "response"),
+        ("Hur har nämnden hanterat rekommendationerna?", "response"),
+        ("Which recommendations are still open?", "status"),
+        ("Has the board answered the recommendations?", "status"),
+        ("What shortcomings did the auditors identify?", "findings"),
+        ("Vem granskade kommunens årsredovisning?", "auditor"),
+        ("Vilken rekommendation gav revisorerna om rutiner?", "recommendations"),
+        # unchanged: "Sedan när har X ansvaret" stays with the responsibilities (their rows carry the date since)
+        ("Sedan när har kommunstyrelsen det övergripande ansvaret för integrationsfrågorna?", "responsible"),
+    ],
+)
+def test_official_phrasings(question: str, want: str):
+    assert kind(question) == want

@@ -185,3 +185,90 @@ def test_docs_show_prints_outline_and_facts(engine: Engine):
         env=env,
     )
     assert bad.returncode == 1 and bad.stderr.startswith("error: no document named 'nope.txt'")
+
+
+def test_who_chairs_gives_the_chair_not_the_vice_chairs(engine: Engine):
+    a = engine.ask("Who chairs the auditors of Härnösand municipality?")
+    assert a.notes["intent"] == "signed_by" and a.notes["path"] == "facts", a.notes
+    assert key_found("Sigge Tjernlund", a.answer) and "Ingrid Flodin" not in a.answer, a.answer
+    exact(engine, a)
+
+
+def test_signatories_of_an_ocr_damaged_answer(engine: Engine):
+    a = engine.ask(
+        "Vem har skrivit under kommunstyrelsens svar på revisionsrapporten om integration och etablering i Borås?"
+    )
+    assert a.notes["intent"] == "signed_by" and a.notes["path"] == "facts", a.notes
+    assert key_found("Ulf Olsson", a.answer) and key_found("ordförande", a.answer), a.answer
+    exact(engine, a)
+
+
+def test_unanswered_recommendations_lists_only_the_open_rows(engine: Engine):
+    a = engine.ask("Vilka av rekommendationerna om barn som far illa har socialnämnden i Kävlinge inte besvarat?")
+    assert a.notes["intent"] == "status" and a.notes["path"] == "recommendations-open", a.notes
+    assert key_found("delegationsordning", a.answer) and key_found("standardformuleringar", a.answer)
+    assert "kvalitetsgranskning" not in a.answer, a.answer  # the one the answer responds to is not open
+    exact(engine, a)
+
+
+def test_response_quotes_the_sentence_that_answers(engine: Engine):
+    # The linked answer opens by restating the recommendation; the sentence that answers stands further on.
+    a = engine.ask(
+        "Vad svarade kommunstyrelsen i Motala på rekommendationen om att se över ansvarsområdena för integration?"
+    )
+    assert a.notes["path"] == "responses", a.notes
+    assert key_found("delar", a.answer) and key_found("översyn", a.answer) and len(a.answer) <= 300, a.answer
+    exact(engine, a)
+
+
+def test_a_count_of_staff_is_answered_by_any_word_for_staff(engine: Engine):
+    a = engine.ask("Hur många anställda hade socialförvaltningen på Lidingö innan förvaltningarna slogs ihop?")
+    assert not a.abstained and key_found("45", a.answer), a.answer
+
+
+def test_not_acted_on_prefers_what_was_not_done_at_all(engine: Engine):
+    a = engine.ask(
+        "I vilken av de uppföljda granskningarna har kommunstyrelsen i Uppsala inte vidtagit några åtgärder alls?"
+    )
+    assert a.notes["intent"] == "status" and not a.abstained
+    assert "bisysslor" in a.citations[0].text, a.answer
+
+
+def test_responsibility_of_a_body_named_in_the_sentence_before(engine: Engine):
+    # "Omsorgs- och socialnämnden ansvarar för … Nämnden ger även stöd … samt ansvarar för mottagning av nyanlända"
+    a = engine.ask("Vilken nämnd på Lidingö tar hand om mottagandet av nyanlända?")
+    assert a.notes["path"] == "responsibilities", a.notes
+    assert a.answer.startswith("Omsorgs- och socialnämnden"), a.answer
+    exact(engine, a)
+
+
+def test_a_date_question_is_not_answered_by_a_sentence_without_a_day(engine: Engine):
+    # The decision's date is not in the documents; the sentence about the remark gives only a year.
+    a = engine.ask("Vilket datum godkände regionfullmäktige i Västra Götalandsregionen regionstyrelsens förklaring?")
+    assert a.abstained, a.answer
+
+
+def test_genitive_responsibility(engine: Engine):
+    # "Hemsjukvården var tidigare landstingets ansvar och övertogs av kommunen …"
+    a = engine.ask("Vem hade ansvaret för hemsjukvården i Härnösand innan kommunen tog över den?")
+    assert a.notes["path"] == "responsibilities" and a.answer.startswith("Landstinget"), (a.notes, a.answer)
+    exact(engine, a)
+
+
+def test_who_chaired_abstains_when_no_passage_names_a_person(engine: Engine):
+    # No document names the chair of Kävlinge's social committee; the passages found name no one.
+    a = engine.ask("Vem var ordförande i socialnämnden i Kävlinge när yttrandet om barn som far illa lämnades?")
+    assert a.notes["intent"] == "signed_by" and a.abstained, a.answer
+
+
+def test_facts_come_from_the_municipality_asked_about(engine: Engine):
+    # Motala's documents name no chair; Härnösand's missive does, and must not answer for Motala.
+    a = engine.ask("Vem var ordförande i kommunstyrelsen i Motala?")
+    assert "Tjernlund" not in a.answer, a.answer
+
+
+def test_response_to_a_recommendation_no_answer_responds_to(engine: Engine):
+    a = engine.ask("Vad säger socialnämnden i Kävlinge om rekommendationen om delegationsordningen?")
+    assert a.notes["intent"] == "response" and a.notes["path"] == "responses", a.notes
+    assert "inget svar" in a.answer and "delegationsordning" in a.citations[0].text, a.answer
+    exact(engine, a)
