@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from granska.qa.display import repair_word
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
 
 from granska.text import content_words, fold, for_matching, language
@@ -78,13 +79,17 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         return Verdict(
             claim, "not_found", f"Dokumenten nämner inte {missing}, som påståendet handlar om.", [], hits, id=qid
         )
-    ranked = sentences(matched, hits, Weights([h.chunk.text for h in hits[:20]]), passages=8)
-    candidates = [s for s in ranked if _aligned(matched, s)] or ranked
+    # What the sentence must say: the claim without the place its documents are about (the passage's context
+    # names it, a finding's sentence rarely does) and without its degree words (compared below, not matched).
+    # The reading whose best sentence covers more decides (a claim about who did an audit needs its place).
+    weights = Weights([h.chunk.text for h in hits[:20]])
+    readings = [sentences(q, hits, weights, passages=8) for q in dict.fromkeys([_focus(matched, hits), matched])]
+    ranked, candidates = max((_aligned_first(matched, r) for r in readings), key=lambda rc: _top(rc[1]))
     candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
         return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
-    best = candidates[0]
-    reason = _conflict(matched, best)
+    best = _subject_first(matched, candidates)
+    reason = _other_body(matched, best) or _conflict(matched, best)
     if reason is None and (firms := _other_firm(claim, best, hits)):
         # The verdict rests on where the document names its firm: that sentence is the citation.
         reason = f"den anger {', '.join(sorted(t.upper() if len(t) <= 4 else t.capitalize() for t in firms))}"
@@ -109,6 +114,83 @@ def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
         if parts and not any(all(match(p, g) > 0 for p in parts) for g in grams):
             return subject
     return None
+
+
+def _aligned_first(claim: str, ranked: list[Scored]) -> tuple[list[Scored], list[Scored]]:
+    """(every sentence, the candidates: those speaking of the claim's body, else all)."""
+    return ranked, [s for s in ranked if _aligned(claim, s)] or ranked
+
+
+def _top(candidates: list[Scored]) -> float:
+    return candidates[0].coverage if candidates else 0.0
+
+
+def _focus(claim: str, hits: list[Hit]) -> str:
+    """The claim's words a source sentence should share: its capitalised words naming the municipality of the
+    passages searched (their context, from the metadata) and its degree words left out."""
+    places = {p for h in hits[:_NAMES_SEEN_IN] for p in re.split(r"[^a-z0-9]+", fold(h.meta.municipality or "")) if p}
+
+    def place(m: re.Match[str]) -> str:
+        return "" if fold(m.group()).removesuffix("s") in places or fold(m.group()) in places else m.group()
+
+    out = re.sub(r"(?<=\w )[A-ZÅÄÖ][\wåäöé-]+", place, claim)
+    for _, pattern in _DEGREES:
+        out = _unfold_sub(pattern, out)
+    return out if content_words(out) else claim
+
+
+def _unfold_sub(pattern: re.Pattern[str], text: str) -> str:
+    """`text` without the words `pattern` (written for folded text) matches; folding keeps word positions."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    for m in reversed(list(pattern.finditer(folded))):
+        text = text[: m.start()] + text[m.end() :]
+    return text
+
+
+def _subject(claim: str) -> str | None:
+    """The body a claim is about: the first it names, the auditors aside."""
+    return next((b for b in _bodies(claim) if not b.startswith("revision")), None)
+
+
+def _specific(body: str) -> bool:
+    """A named body ("arbetslivsnämnden", "kommunstyrelsen"), not a bare "nämnden" or "styrelsen"."""
+    return bool(re.match(r"[a-z]{3,}(?:n[a-z]{1,3}mnd|styrels|fullm)", body))
+
+
+def _names_subject(claim: str, s: Scored) -> bool:
+    subject = _subject(claim)
+    return subject is not None and any(match(subject, text_grams(t)) > 0 for t in _bodies(s.span.text))
+
+
+def _subject_first(claim: str, candidates: list[Scored]) -> Scored:
+    """The best sentence, or a nearly as good one that names the claim's body when the best does not."""
+    best = candidates[0]
+    if _names_subject(claim, best):
+        return best
+    near = [s for s in candidates if s.coverage >= CANDIDATE_SHARE * best.coverage and _names_subject(claim, s)]
+    return near[0] if near else best
+
+
+def _other_body(claim: str, s: Scored) -> str | None:
+    """'Kommunstyrelsen ska …' where the sentence has another named body do it and never names the claim's."""
+    subject = _subject(claim)
+    if subject is None or _names_subject(claim, s):
+        return None
+    theirs = [b for b in _bodies(s.span.text) if _specific(b) and not b.startswith("revision")]
+    if not theirs or any(match(theirs[0], text_grams(b)) > 0 for b in _bodies(claim)):
+        return None
+    return f"den anger {_shown(theirs[0], s.span.text)}, inte {_shown(subject, claim)}"
+
+
+def _shown(body: str, text: str) -> str:
+    """A body as the text writes it (OCR readings repaired for display), found by its folded form."""
+    folded = fold(text)
+    at = folded.find(body)
+    if at < 0 or len(folded) != len(text):
+        return body
+    return repair_word(text[at : at + len(body)], damaged=True)
 
 
 def _degree(text: str) -> str | None:

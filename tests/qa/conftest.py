@@ -1,4 +1,5 @@
-"""The audits development set loaded once for every tracker test (loading and building it takes seconds)."""
+"""The audits development set loaded once for every tracker test, and indexed once for the answering tests
+(loading, building and indexing it take seconds)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 from granska.eval.tracker_eval import load_folder
 from granska.qa.recommendations import Recommendation, build
 
-from tests.conftest import SHARED
+from granska.engine import Engine
+from tests.conftest import SHARED, hash_settings
 
 AUDITS = SHARED / "datasets" / "audits"
 
@@ -19,3 +21,12 @@ def audit_docs() -> dict:
 @pytest.fixture(scope="session")
 def audit_rows(audit_docs: dict) -> list[Recommendation]:
     return build(audit_docs)
+
+
+@pytest.fixture(scope="session")
+def audits_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The audits documents indexed with the hash embedder: search is lexical by default (w_dense=0), so it
+    answers exactly as the real model does. Tests must not write into it."""
+    engine = Engine(hash_settings(tmp_path_factory.mktemp("audits-index")))
+    assert not engine.ingest([AUDITS / "docs"]).skipped
+    return engine

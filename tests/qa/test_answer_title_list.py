@@ -8,17 +8,15 @@ from __future__ import annotations
 import pytest
 
 from granska.engine import Engine
-from tests.conftest import SHARED, hash_settings
+from tests.conftest import SHARED
 
 AUDITS = SHARED / "datasets" / "audits" / "docs"
 COVER = "Genomförd av: Revisionsenheten"  # the cover line of the consultancy report, which repeats its title
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    e = Engine(hash_settings(tmp_path_factory.mktemp("title-list-index")))
-    assert not e.ingest([AUDITS]).skipped
-    return e
+def engine(audits_engine: Engine) -> Engine:
+    return audits_engine
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,15 @@ def test_dev_claims_reach_ninety_percent_with_reasons(bundled_engine: Engine):
             "contradicted",
         ),
         ("Kiruna kommun har byggt en ny simhall för nyanlända.", "not_found"),
+        # Who does it: the sentence has the labour-market board, never the executive board, propose the programme.
+        (
+            "Arbetslivsnämnden i Borås ska senast 2022 ge kommunfullmäktige ett förslag på reviderat program.",
+            "supported",
+        ),
+        (
+            "Kommunstyrelsen i Borås ska senast 2022 ge kommunfullmäktige ett förslag på reviderat program.",
+            "contradicted",
+        ),
     ],
 )
 def test_constructed_claims(bundled_engine: Engine, claim: str, verdict: str):
@@ -59,3 +68,15 @@ def test_the_passage_holding_the_verdicts_evidence_comes_first(bundled_engine: E
     )
     c, first = v.citations[0], v.passages[0].chunk
     assert v.verdict == "supported" and first.doc == c.doc and first.start <= c.start < first.end
+
+
+def test_degree_is_compared_where_the_sentence_does_not_name_the_place(audits_engine: Engine):
+    """A finding's sentence seldom names its municipality (the passage's context does) nor the claim's degree
+    word: both are left out of what the sentence must cover, then the degree is compared."""
+    mostly = audits_engine.verify("Revisorerna i Skellefteå bedömer att den interna kontrollen är helt tillräcklig.")
+    assert mostly.verdict == "contradicted" and "i huvudsak" in mostly.explanation
+    assert "övervägande del" in mostly.citations[0].text
+    same = audits_engine.verify(
+        "Revisorerna i Skellefteå bedömer att den interna kontrollen till övervägande del är tillräcklig."
+    )
+    assert same.verdict == "supported"
