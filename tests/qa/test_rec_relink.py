@@ -63,10 +63,10 @@ def _walk(group: dict[str, Document], seed: int, steps: int) -> rec_relink.Memo:
 def test_random_adds_and_removes_in_one_municipality_equal_a_build_from_scratch(
     synthetic: dict[str, Document],
 ) -> None:
-    memo = _walk(_largest(synthetic), seed=3, steps=6)
+    memo = _walk(_largest(synthetic), seed=3, steps=4)
     # A small municipality (13 documents, one or two of them changing at each step) moves many bounds; still a
     # good part of the links were proven, not recomputed (on the 9k corpus's largest, ~90%: docs/tracker.md).
-    assert memo.stats["reused"] > 20
+    assert memo.stats["reused"] > 15
     assert memo.stats["computed: new"] > 0  # and the new documents' recommendations were linked in full
 
 
@@ -98,10 +98,10 @@ def test_a_kept_units_score_is_the_pools_under_other_siblings(audit_docs: dict[s
 
 
 def test_updated_sibling_counts_equal_counting_afresh(synthetic: dict[str, Document]) -> None:
-    contexts = [f.context for d in synthetic.values() for f in recommendations.extract(d)]
+    contexts = [f.context for d in _largest(synthetic).values() for f in recommendations.extract(d)]
     assert len(contexts) > 20
     old = rec_index.Siblings(contexts[: len(contexts) * 3 // 4])
-    words = sorted({w for c in contexts for w in content_words(c)})
+    words = sorted({w for c in contexts for w in content_words(c)})[::3]  # a third of the words: enough to differ
     for w in words:
         old.df(w)
     now = contexts[len(contexts) // 8 :]  # some texts went, others came
