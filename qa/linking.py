@@ -224,10 +224,20 @@ def refers_words(pool: link_pool.Pool, at: np.ndarray) -> set[str]:
     """The words of the topics named by the units of `at` that name the recommendations they answer
     (`_answer_form` weighs them by the siblings' rarity)."""
     out: set[str] = set()
-    for k in np.intersect1d(pool.refers, at):
+    for k in _refers_at(pool, at):
         for item in _refers_items(fold(_passage(pool, int(k)).text)) or []:
             out.update(item)
     return out
+
+
+def _refers_at(pool: link_pool.Pool, at: np.ndarray) -> np.ndarray:
+    """The units of `at` that name the recommendations they answer, in pool order: `np.intersect1d` of the two
+    without its sort of `at` (tens of thousands of units per recommendation in a large municipality)."""
+    if not len(pool.refers):
+        return pool.refers
+    mask = np.zeros(pool.n, bool)
+    mask[at] = True
+    return pool.refers[mask[pool.refers]]
 
 
 def _refers_items(f: str) -> list[list[str]] | None:
@@ -264,7 +274,7 @@ def _parts(
     norms = na * pool.norms
     chars = np.divide(pool.dots(grams), norms, out=np.zeros(pool.n), where=norms != 0)
     form = pool.form.copy()
-    for k in np.intersect1d(pool.refers, at):  # naming the recommendations it answers: depends on this one
+    for k in _refers_at(pool, at):  # naming the recommendations it answers: depends on this one
         form[k] = _answer_form(_passage(pool, int(k)), rec.context, siblings)
     return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + pool.cue + ANSWER_FORM_BONUS * form, chars, form
 
