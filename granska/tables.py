@@ -166,27 +166,32 @@ class Tables:
         (`rebuilding`: municipalities left) or documents' own rows wait for the background (`pending`:
         documents a killed ingest left); `relinking`: municipalities whose links wait for the background
         after a write; `places`: those municipalities' keys (a document's is `place_key`)."""
+        return self._state()[0]
+
+    def _state(self) -> tuple[dict[str, Any], set[str]]:
+        """`state()` and the documents whose own rows wait, from one read of the journal."""
         if not self.store.exists():
-            return {"stale": False, "rebuilding": 0, "relinking": 0, "pending": 0, "places": {}}
+            return {"stale": False, "rebuilding": 0, "relinking": 0, "pending": 0, "places": {}}, set()
         queued = [k for k, _ in self.store.tracker("pending")]
         upgrading = {k[len(UPGRADE) :] for k in queued if k.startswith(UPGRADE)}
         relinking = {rec_work.target(k, RELINK) for k in queued if k.startswith(RELINK)}
         waiting = {rec_work.target(k, RESPOND) for k in queued if k.startswith(RESPOND)}
         stale = bool(upgrading) or bool(waiting) or not self._current()
         places = {p: "rebuilding" for p in upgrading} | {p: "relinking" for p in relinking - upgrading}
-        return {
+        state = {
             "stale": stale,
             "rebuilding": len(upgrading),
             "relinking": len(relinking),
             "pending": len(waiting),
             "places": places,
         }
+        return state, waiting
 
     def document_states(self, metas: Mapping[str, DocMeta]) -> dict[str, str]:
         """Per document: "current", or "pending" (its own rows wait for the background), "rebuilding" /
-        "relinking" while its municipality's rows wait (docs list)."""
-        places = self.state()["places"]
-        waiting = {rec_work.target(k, RESPOND) for k in self._journal(RESPOND)}
+        "relinking" while its municipality's rows wait (docs list). One read of the journal."""
+        state, waiting = self._state()
+        places = state["places"]
         return {n: "pending" if n in waiting else places.get(place_key(m, n), "current") for n, m in metas.items()}
 
     def wait_rebuilt(self, timeout: float | None = None) -> bool:

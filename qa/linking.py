@@ -120,12 +120,10 @@ def _answer_form(p: Passage, rec_text: str, siblings: Weights) -> float:
     list the answer introduces with its own decision ("… anser X att det är lämpligt att omhänderta
     rekommendationerna på följande sätt:"): 1."""
     f = fold(p.text)
-    if m := _REFERS.search(f):
-        topic = re.split(r"[.;:]", f[m.end() :], maxsplit=1)[0]
+    if (items := _refers_items(f)) is not None:
         grams = text_grams(rec_text)
         best = 0.0
-        for item in re.split(r",|\bsamt\b|\boch\b", topic):
-            words_ = content_words(item)
+        for words_ in items:
             w = {x: siblings.idf(x) for x in words_}
             total = sum(w.values())
             if total > 0:
@@ -157,10 +155,34 @@ def best_response(
     """The response passage that answers `rec` and its status, or (None, not_answered/no_response_in_corpus).
 
     Scored against every passage of the responses at once (`link_pool`: each passage analysed once per
-    municipality); the same scores, order and ties as scoring passage by passage (`_score`)."""
+    municipality); the same scores, order and ties as scoring passage by passage (`_score`). The steps are
+    `scan` (by label, else which passages may answer), `_scores` (by topic), `fallback` (the overall stance):
+    `rec_relink` composes them to re-examine only what a change can move."""
     if not responses:
         return None, "no_response_in_corpus"
     pool = link_pool.pool_of(responses, _features)
+    label, eligible = scan(rec, pool, taken)
+    if label is not None:
+        return _span(label), status_of(label.text)
+    at = np.flatnonzero(eligible)
+    if len(at):
+        score = _scores(rec, pool, siblings, at)
+        top = int(at[np.argmax(score[at])])  # the first of equal scores, as passage by passage
+        if score[top] >= LINK_AT:
+            best = _section(_passage(pool, top))
+            return _span(best), status_of(best.text)
+        if (k := fallback(rec, pool, at)) is not None:
+            overall = _passage(pool, k)
+            return _span(overall), status_of(overall.text)
+    return None, unanswered(responses, own)
+
+
+def scan(
+    rec: Found, pool: link_pool.Pool, taken: dict[str, list[tuple[int, int]]]
+) -> tuple[Passage | None, np.ndarray]:
+    """The first passage (in pool order) under the recommendation's label, if any document answers it by label;
+    else the units that may answer it by topic. Each document decides on its own (a document answering others by
+    their labels answers none of this one's by topic), so a pool of some of the documents gives their part."""
     eligible = np.zeros(pool.n, bool)
     for i, feats in enumerate(pool.docs):
         spans = taken.get(feats.doc.doc, [])
@@ -172,33 +194,70 @@ def best_response(
             continue
         if rec.label:
             if (hit := _labelled_at(rec, feats, free, mine)) is not None:
-                return _span(hit), status_of(hit.text)
+                return hit, eligible
             if any(
                 feats.units[k].label and feats.units[k].marker == rec_marker(rec) for k in feats.labelled if free[k]
             ):
                 continue  # answers go by label here, and none carries this one's: the others' answers are not its
         eligible[pool.offsets[i] : pool.offsets[i + 1]] = mine
-    at = np.flatnonzero(eligible)
-    if len(at):
-        score = _scores(rec, pool, siblings, at)
-        top = int(at[np.argmax(score[at])])  # the first of equal scores, as passage by passage
-        if score[top] >= LINK_AT:
-            best = _section(_passage(pool, top))
-            return _span(best), status_of(best.text)
-        keys = {bodies.key(n) for n in addressees.names(rec.addressee)} if rec.addressee else set()
-        for k in at[pool.overall[at]]:
-            i = int(pool.doc_of[k])
-            speaking = pool.speaking(i, int(k - pool.offsets[i]))
-            if speaking is None or not rec.addressee or speaking in keys:
-                overall = _passage(pool, int(k))
-                return _span(overall), status_of(overall.text)
-    # A separate answer that says nothing about it: not answered; only its own document: no answer in the corpus.
-    others = [d for d in responses if d.doc not in own]
-    return None, "not_answered" if others else "no_response_in_corpus"
+    return None, eligible
+
+
+def fallback(rec: Found, pool: link_pool.Pool, at: np.ndarray) -> int | None:
+    """The first unit of `at` stating the answer's overall stance ("välkomnar rapporten") that may answer `rec`
+    (no speaker named, or its addressee speaking), when no passage answers it by topic."""
+    keys = {bodies.key(n) for n in addressees.names(rec.addressee)} if rec.addressee else set()
+    for k in at[pool.overall[at]]:
+        i = int(pool.doc_of[k])
+        speaking = pool.speaking(i, int(k - pool.offsets[i]))
+        if speaking is None or not rec.addressee or speaking in keys:
+            return int(k)
+    return None
+
+
+def unanswered(responses: list[Document], own: set[str]) -> str:
+    """A separate answer that says nothing about it: not answered; only its own document: no answer in the corpus."""
+    return "not_answered" if any(d.doc not in own for d in responses) else "no_response_in_corpus"
+
+
+def refers_words(pool: link_pool.Pool, at: np.ndarray) -> set[str]:
+    """The words of the topics named by the units of `at` that name the recommendations they answer
+    (`_answer_form` weighs them by the siblings' rarity)."""
+    out: set[str] = set()
+    for k in _refers_at(pool, at):
+        for item in _refers_items(fold(_passage(pool, int(k)).text)) or []:
+            out.update(item)
+    return out
+
+
+def _refers_at(pool: link_pool.Pool, at: np.ndarray) -> np.ndarray:
+    """The units of `at` that name the recommendations they answer, in pool order: `np.intersect1d` of the two
+    without its sort of `at` (tens of thousands of units per recommendation in a large municipality)."""
+    if not len(pool.refers):
+        return pool.refers
+    mask = np.zeros(pool.n, bool)
+    mask[at] = True
+    return pool.refers[mask[pool.refers]]
+
+
+def _refers_items(f: str) -> list[list[str]] | None:
+    """The content words of each topic a folded passage names ("rekommendationerna rörande X, Y och Z")."""
+    m = _REFERS.search(f)
+    if m is None:
+        return None
+    topic = re.split(r"[.;:]", f[m.end() :], maxsplit=1)[0]
+    return [content_words(item) for item in re.split(r",|\bsamt\b|\boch\b", topic)]
 
 
 def _scores(rec: Found, pool: link_pool.Pool, siblings: Weights, at: np.ndarray) -> np.ndarray:
     """`_score` of `rec` against every unit of the pool (meaningful at `at`), with its arithmetic."""
+    return _parts(rec, pool, siblings, at)[0]
+
+
+def _parts(
+    rec: Found, pool: link_pool.Pool, siblings: Weights, at: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The scores of `_scores`, with the character cosine and the answer-form part of each unit."""
     words_ = content_words(rec.context)
     total = np.zeros(len(pool.docs))
     got = np.zeros(pool.n)
@@ -215,9 +274,42 @@ def _scores(rec: Found, pool: link_pool.Pool, siblings: Weights, at: np.ndarray)
     norms = na * pool.norms
     chars = np.divide(pool.dots(grams), norms, out=np.zeros(pool.n), where=norms != 0)
     form = pool.form.copy()
-    for k in np.intersect1d(pool.refers, at):  # naming the recommendations it answers: depends on this one
+    for k in _refers_at(pool, at):  # naming the recommendations it answers: depends on this one
         form[k] = _answer_form(_passage(pool, int(k)), rec.context, siblings)
-    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + pool.cue + ANSWER_FORM_BONUS * form
+    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + pool.cue + ANSWER_FORM_BONUS * form, chars, form
+
+
+def unit_terms(rec: Found, pool: link_pool.Pool, k: int) -> tuple[list[float], list[float]]:
+    """What `_parts` reads of unit k per word of the recommendation (in order), besides the siblings' rarity:
+    the word's rarity in the unit's document, and its share in the unit where it counts (>= WORD_MATCH_AT; else 0).
+    Neither changes while the document does not."""
+    i = int(pool.doc_of[k])
+    rarity: list[float] = []
+    shares: list[float] = []
+    for x in content_words(rec.context):
+        units, share, idf = pool.word(x)
+        rarity.append(float(idf[i]))
+        j = int(np.searchsorted(units, k))
+        held = j < len(units) and int(units[j]) == k and share[j] >= WORD_MATCH_AT
+        shares.append(float(share[j]) if held else 0.0)
+    return rarity, shares
+
+
+def rescored(
+    words_: list[str], terms: tuple[list[float], list[float]], fixed: tuple[float, float, float], siblings: Weights
+) -> float:
+    """One unit's `_parts` score from `unit_terms` and its (character cosine, cue, answer form), under these
+    siblings: the same operations in the same order, so the same float."""
+    total = 0.0
+    got = 0.0
+    for x, rarity, share in zip(words_, *terms, strict=True):
+        weight = rarity * siblings.idf(x)
+        total = total + weight
+        if share >= WORD_MATCH_AT:
+            got += weight * share
+    lexical = got / total if total > 0 else 0.0
+    chars, cue, form = fixed
+    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + cue + ANSWER_FORM_BONUS * form
 
 
 def _labelled_at(rec: Found, feats: link_pool.DocFeatures, free: np.ndarray, mine: np.ndarray) -> Passage | None:

@@ -10,10 +10,11 @@ and the weights are identical to the pairwise ones.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from granska.qa.evidence import MATCH_AT, Weights, _grams, gram_share, match
+from granska.qa.evidence import MATCH_AT, Weights, _grams, gram_share, match, text_grams
 from granska.qa.rec_rules import Found
 
 from granska.text import content_words
@@ -66,8 +67,33 @@ class Siblings(Weights):
     share is `evidence.gram_share` of the same integer counts, as in `evidence.match`."""
 
     def __init__(self, passages: list[str]) -> None:
-        super().__init__(passages)
+        # Not `Weights.__init__`: the texts' n-grams are read only when a word is counted afresh (an updated
+        # table counts most words from the one it follows, `updated`).
+        self._passages = list(passages)
+        self._n = max(len(passages), 1)
+        self._df: dict[str, int] = {}
         self._postings: dict[str, list[int]] | None = None
+
+    @classmethod
+    def updated(cls, old: Siblings, passages: list[str]) -> Siblings:
+        """The table over `passages`, each word `old` counted recounted only in the texts that came or went
+        (the same integer counts as counting afresh: a word's df is how many texts it matches)."""
+        new = cls(passages)
+        came, went = Counter(passages), Counter(old._passages)
+        came, went = came - went, went - came
+        if sum(came.values()) + sum(went.values()) > len(passages) // 2:
+            return new  # most texts changed: counting afresh is cheaper
+        diff = [(text_grams(t), n) for t, n in came.items()] + [(text_grams(t), -n) for t, n in went.items()]
+        for word, df in old._df.items():
+            new._df[word] = df + sum(n for grams, n in diff if match(word, grams) > 0)
+        return new
+
+    @property
+    def _grams(self) -> list[frozenset[str]]:
+        got = self.__dict__.get("_all_grams")
+        if got is None:
+            got = self.__dict__["_all_grams"] = [text_grams(p) for p in self._passages]
+        return got
 
     def df(self, word: str) -> int:
         got = self._df.get(word)

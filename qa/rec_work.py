@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
-import hashlib
 import logging
 import time
 from collections import Counter
@@ -27,7 +26,7 @@ from typing import Any
 
 from granska.index import rows as tracker_rows
 from granska.index.store import Store
-from granska.qa import link_pool, rec_model, recommendations, responsibilities
+from granska.qa import link_pool, rec_code, rec_relink, recommendations, responsibilities
 from granska.qa.rec_tables import place_key
 
 from granska.types import DocMeta, Document
@@ -47,15 +46,11 @@ Rows = dict[str, dict[str, list[Any]]]
 
 @functools.cache
 def tracker_code() -> str:
-    """A hash of the code and the fitted classifier that compute tracker rows: stored rows made by other code
-    or another model are rebuilt (a refit that changes only the model must not leave stale rows). Computed
-    once per process (it read every qa module, 1.7 ms, at each table answer and each wait's poll): a running
-    process computes rows with the code and the model it loaded, whatever is on disk later."""
-    h = hashlib.sha256()
-    for module in sorted(Path(recommendations.__file__).parent.glob("*.py")):
-        h.update(module.read_bytes())
-    h.update(rec_model.digest())
-    return h.hexdigest()[:16]
+    """A hash of the code and the fitted classifier that compute tracker rows (`rec_code`: the modules the rows
+    depend on, from their imports): stored rows made by other code or another model are rebuilt (a refit that
+    changes only the model must not leave stale rows); a change to answering code rebuilds nothing. Computed once
+    per process: a running process computes rows with the code and the model it loaded, whatever is on disk later."""
+    return rec_code.code_digest()
 
 
 def current(store: Store) -> bool:
@@ -108,7 +103,8 @@ def recommendation_rows(store: Store, places: Iterable[str]) -> Rows:
     out: Rows = {}
     for place in places:
         group = {n: documents[n] for n in members.get(place, [])}
-        rows = recommendations.build(group) if group else []
+        with rec_relink.MEMO_LOCK:  # the last build of this municipality bounds what a change can move
+            rows = recommendations.build(group, memo=rec_relink.MEMO) if group else []
         out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
     link_pool.release()  # the linking's analysed passages are not kept by a serving process
     return out

@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from granska.qa import addressees, bodies, linking, rec_index, rec_model, rec_rules
+from granska.qa import addressees, bodies, linking, rec_index, rec_model, rec_relink, rec_rules
 from granska.qa.evidence import Weights
 from granska.qa.rec_features import features
 from granska.qa.rec_rules import Found
@@ -203,9 +204,18 @@ def _same_body(a: str | None, b: str | None) -> bool:
 
 
 def build(
-    documents: dict[str, Document], *, model: rec_model.Model | None = None, method: str = "model"
+    documents: dict[str, Document],
+    *,
+    model: rec_model.Model | None = None,
+    method: str = "model",
+    memo: rec_relink.Memo | None = None,
 ) -> list[Recommendation]:
-    """The tracker over a corpus: de-duplicated recommendations, each linked to its response and follow-ups."""
+    """The tracker over a corpus: de-duplicated recommendations, each linked to its response and follow-ups.
+
+    `memo`: what the last build of these municipalities left (`rec_relink`): only the links and verdicts a change
+    can move are computed again, with rows identical to a build without it (the shipped model only)."""
+    if model is not None or method != "model":
+        memo = None  # the memo holds links of the shipped model's recommendations
     ordered = sorted(documents.values(), key=lambda d: (d.meta.role == "response", linking.is_follow_up(d), d.doc))
     found = [f for d in ordered for f in extract(d, model=model, method=method)]
     places = _Places(documents)
@@ -223,9 +233,29 @@ def build(
     by_place: dict[str, list[list[Found]]] = {}
     for g in groups:
         by_place.setdefault(_group_place(g), []).append(g)
-    siblings = {key: rec_index.Siblings([g[0].context for g in gs]) for key, gs in by_place.items()}
-    verdicts = _verdicts(groups, places, taken)
-    return [_row(g, documents, places, taken, siblings[_group_place(g)], verdicts[i]) for i, g in enumerate(groups)]
+    if memo is None:
+        siblings = {key: rec_index.Siblings([g[0].context for g in gs]) for key, gs in by_place.items()}
+        verdicts = _verdicts(groups, places, taken)
+        return [_row(g, documents, places, taken, siblings[_group_place(g)], verdicts[i]) for i, g in enumerate(groups)]
+    keys = {d.doc: _document_key(d) for d in documents.values()}
+    siblings = {key: memo.siblings(key, [g[0].context for g in gs]) for key, gs in by_place.items()}
+    verdicts = _verdicts(groups, places, taken, memo=memo, keys=keys)
+    contexts: dict[str | None, rec_relink.Context] = {}
+
+    def linked(g: list[Found], responses: list[Document], own: set[str]) -> tuple[Span | None, str]:
+        here = places.of(g[0].doc)
+        if here not in contexts:
+            contexts[here] = rec_relink.Context(responses, taken, keys)
+        pm = memo.place(_group_place(g))
+        key = rec_relink.rec_key(g[0], keys)
+        return rec_relink.link(g[0], contexts[here], siblings[_group_place(g)], own, pm, key, memo.stats)
+
+    rows = [
+        _row(g, documents, places, taken, siblings[_group_place(g)], verdicts[i], linked=linked)
+        for i, g in enumerate(groups)
+    ]
+    memo.finish(set(by_place))
+    return rows
 
 
 class _Places:
@@ -251,25 +281,44 @@ def _follow_ups_of(places: _Places, doc: Document) -> list[Document]:
 
 
 def _verdicts(
-    groups: list[list[Found]], places: _Places, taken: dict[str, list[tuple[int, int]]]
+    groups: list[list[Found]],
+    places: _Places,
+    taken: dict[str, list[tuple[int, int]]],
+    *,
+    memo: rec_relink.Memo | None = None,
+    keys: dict[str, Any] | None = None,
 ) -> list[list[tuple[str, Span]]]:
     """Each group's follow-up verdicts: those on the recommendation itself (by its words); where there are none,
     the verdict on its audit as a whole (by the audit's title), unless that passage is the verdict another
     recommendation of the place has by its own words. A follow-up that goes through an audit's recommendations one
-    by one shares the audit's title words with every verdict line; the title would give each the first one's."""
+    by one shares the audit's title words with every verdict line; the title would give each the first one's.
+    With a memo, each (recommendation, follow-up) verdict is computed once and kept (a follow-up rules on each
+    recommendation on its own: the verdicts of a list of follow-ups are each one's in turn)."""
     later = [_follow_ups_of(places, g[0].doc) for g in groups]
     pools: dict[str, list[linking.Passage]] = {}  # each follow-up's verdict passages, read once per build
-    own = [
-        linking.follow_ups(g[0], docs, taken, pools=pools) if docs else []
-        for g, docs in zip(groups, later, strict=True)
-    ]
+
+    def ruled(g: list[Found], docs: list[Document], title: str = "") -> list[tuple[str, Span]]:
+        if memo is None or keys is None:
+            return linking.follow_ups(g[0], docs, taken, title=title, pools=pools)
+        pm, rec, slot = memo.place(_group_place(g)), rec_relink.rec_key(g[0], keys), 1 if title else 0
+        out = []
+        for doc in docs:
+            pair = (rec, keys[doc.doc])
+            kept = pm.next_verdicts.get(pair) or pm.verdicts.get(pair) or [None, None]
+            pm.next_verdicts[pair] = kept
+            if kept[slot] is None:
+                kept[slot] = linking.follow_ups(g[0], [doc], taken, title=title, pools=pools)
+            out.extend(kept[slot])
+        return out
+
+    own = [ruled(g, docs) if docs else [] for g, docs in zip(groups, later, strict=True)]
     claimed: dict[str, set[tuple[str, int]]] = {}
     for g, vs in zip(groups, own, strict=True):
         claimed.setdefault(_group_place(g), set()).update((sp.doc, sp.start) for _, sp in vs)
     out = []
     for g, docs, vs in zip(groups, later, own, strict=True):
         if not vs and docs:
-            by_title = linking.follow_ups(g[0], docs, taken, title=_title(g[0].doc), pools=pools)
+            by_title = ruled(g, docs, title=_title(g[0].doc))
             vs = [(v, sp) for v, sp in by_title if (sp.doc, sp.start) not in claimed[_group_place(g)]]
         out.append(vs)
     return out
@@ -292,13 +341,18 @@ def _row(
     taken: dict[str, list[tuple[int, int]]],
     siblings: Weights,
     verdicts: list[tuple[str, Span]],
+    *,
+    linked: Callable[[list[Found], list[Document], set[str]], tuple[Span | None, str]] | None = None,
 ) -> Recommendation:
     first = g[0]
     meta = first.doc.meta
     here = places.of(first.doc)
     responses = places.responses.get(here, []) if here else []
     own = {f.span.doc for f in g}
-    response, status = linking.best_response(first, responses, taken, siblings, own)
+    if linked is None:
+        response, status = linking.best_response(first, responses, taken, siblings, own)
+    else:
+        response, status = linked(g, responses, own)
     history: list[dict[str, Any]] = []
     if response is not None:
         history.append({"status": status, "date": documents[response.doc].meta.date, "span": response})
