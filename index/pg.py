@@ -181,6 +181,7 @@ class PgStore:
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Each field's top-k rows by exact BM25 among full-text candidates (plus `also`), with both scores."""
         self._need()
+        self._db.ensure_current()
         with self._db.snapshot(seqscan=False) as conn:
             # seqscan off: the planner prices a tsvector by its heap row, not by the TOAST read of every one a
             # scan touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
