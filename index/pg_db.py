@@ -235,12 +235,19 @@ def put(conn: Any, key: str, value: str) -> None:
 
 
 def bump(conn: Any, key: str) -> None:
-    """Add one to a counter in meta (in the caller's transaction)."""
+    """Add one to a counter in meta (in the caller's transaction), and tell listening servers which one
+    (NOTIFY on the schema's channel, delivered when the transaction commits, not at all if it rolls back)."""
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (%s, '1') "
         "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text",
         (key,),
     )
+    conn.execute("SELECT pg_notify('granska_' || current_schema(), %s)", (key,))
+
+
+def channel(schema: str) -> str:
+    """The NOTIFY channel of a schema's changes (what bump() sends on)."""
+    return f"granska_{schema}"
 
 
 def get_outline(conn: Any, name: str, code: str, sha256: str | None) -> tuple[str, str] | None:

@@ -310,3 +310,33 @@ def test_a_schema_made_before_the_lex_table_is_upgraded_by_its_first_reader(
     reader.remove(texts[0].name)
     _consistent(reader.store)
     assert len(reader.document_status()) == 3
+
+
+def test_an_idle_store_hears_another_process_commit(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
+    """LISTEN/NOTIFY: a store that is not asked anything learns of another process's ingest when it commits,
+    and has already read the new document's metadata (its next question does not pay for it)."""
+    from tests.conftest import GRANSKA
+
+    url = postgres.url() + "?schema=listened"
+    texts = sorted(BUNDLED_CORPUS.glob("*.txt"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(texts[0], folder / texts[0].name)
+    _pg_engine(url, tmp_path).ingest([folder])
+    idle = PgStore(url)
+    try:
+        assert set(idle.metas()) == {texts[0].name}  # starts its listener, and caches this version
+        assert idle._listener.listening.wait(10)
+        heard = idle._listener.notes
+        shutil.copy(texts[1], folder / texts[1].name)
+        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+        subprocess.run([GRANSKA, "--store", url, "ingest", str(folder)], env=env, check=True, capture_output=True)
+        t0 = time.monotonic()
+        while texts[1].name not in idle._metas[1]:  # read by the listener's thread, not by this test
+            assert time.monotonic() - t0 < SHARED_WITHIN_S, "the idle store never heard the other process commit"
+            time.sleep(0.05)
+        assert idle._listener.notes > heard
+    finally:
+        idle.close()
+    thread = idle._listener._thread
+    assert thread is not None and not thread.is_alive()  # close() ends the listener
