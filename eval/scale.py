@@ -291,10 +291,15 @@ def _child(step: str, *args: str) -> dict[str, Any]:
         f"print(json.dumps(scale.child_{step}(*sys.argv[1:])), flush=True); "
         "os._exit(0)"  # background work left running (relinking, merges) is not part of the step
     )
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"bench step {step} failed: {out.stderr.strip().splitlines()[-6:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    # stderr to a file, not a pipe: the step's background relinking child inherits it and lives on after the
+    # step, and a pipe would make this wait for it (at 100k passages a step then waited for the whole relinking).
+    with tempfile.TemporaryFile() as err:
+        out = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=err, check=False)
+        if out.returncode != 0:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace").strip().splitlines()[-6:]
+            raise RuntimeError(f"bench step {step} failed: {tail}")
+    return dict(json.loads(out.stdout.decode("utf-8").strip().splitlines()[-1]))
 
 
 def run(sizes: list[int], *, work: Path | None = None, stores: tuple[str, ...] = ("local",)) -> dict[str, Any]:

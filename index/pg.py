@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from granska.index import bm25, outlines, pg_db, pg_write
+from granska.index import bm25, outlines, pg_db, pg_listen, pg_write
 from granska.index import pg_lexical as lex
 from granska.index.db import Documents, document_of
 from granska.index.lexical import CANDIDATES
@@ -50,11 +50,22 @@ class PgStore:
         self._version: tuple[float, int] = (-math.inf, 0)  # (monotonic time read, counter)
         self._tracker: tuple[float, tuple[str | None, int]] = (-math.inf, (None, 0))
         self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
+        self._listener = pg_listen.Listener(url, pg_db.channel(self._db.schema), self._heard)
+
+    def _heard(self, key: str) -> None:
+        """Another server committed (LISTEN/NOTIFY): forget the cached counter and read the new state now, so
+        an idle server's next question does not pay for it (the VERSION_TTL_S poll stays the fallback)."""
+        if key == "version":
+            self._version = (-math.inf, 0)
+            self.metas()
+        elif key == "tracker_version":
+            self._tracker = (-math.inf, (None, 0))
 
     def __repr__(self) -> str:
         return f"PgStore({pg_db.safe_url(self.url)}, schema={self._db.schema})"
 
     def close(self) -> None:
+        self._listener.stop()
         self._db.close()
 
     # --- reading -------------------------------------------------------------------------------
@@ -81,6 +92,7 @@ class PgStore:
     def version(self) -> int:
         """Grows with every commit from any server: one indexed read, at most every VERSION_TTL_S (a search
         asks for it once per passage; this process's own commits are seen at once)."""
+        self._listener.start()
         now = time.monotonic()
         at, seen = self._version
         if now - at < VERSION_TTL_S:
@@ -181,6 +193,7 @@ class PgStore:
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Each field's top-k rows by exact BM25 among full-text candidates (plus `also`), with both scores."""
         self._need()
+        self._db.ensure_current()
         with self._db.snapshot(seqscan=False) as conn:
             # seqscan off: the planner prices a tsvector by its heap row, not by the TOAST read of every one a
             # scan touches: on small tables it scans them all per term (measured 20x slower than the GIN index).

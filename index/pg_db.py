@@ -30,6 +30,28 @@ OUTLINES = (
     "(name text PRIMARY KEY, sha256 text NOT NULL, code text NOT NULL, outline text NOT NULL)"
 )
 
+# Per passage, each field's distinct analysed terms as a GIN-indexed tsvector (the full-text candidate
+# generator), with what a candidate's score needs (its field lengths, its document). A table of its own, its
+# tsvectors always out of line (toast_tuple_target = 128): a GIN probe visits one heap row per posting, and
+# here that row is ~100 bytes (the whole table stays in the server's buffers) instead of the passage's ~1 KB
+# row beside its text (measured at 89k passages: docs/postgres.md, session 22).
+LEX_INDEXES = """CREATE INDEX IF NOT EXISTS lex_tsv_char ON lex USING gin (tsv_char);
+CREATE INDEX IF NOT EXISTS lex_tsv_word ON lex USING gin (tsv_word)"""
+LEX = f"""CREATE TABLE IF NOT EXISTS lex (
+  row bigint PRIMARY KEY, doc text NOT NULL, dl_char integer NOT NULL, dl_word integer NOT NULL,
+  tsv_char tsvector NOT NULL, tsv_word tsvector NOT NULL
+) WITH (toast_tuple_target = 128);
+{LEX_INDEXES}"""
+
+# A schema made before `lex` (session 21 and older) kept the tsvectors in `chunks`: moved over once, by the
+# first process that writes or searches it (under the writer lock), the GIN indexes built after the rows (a
+# bulk build, far faster than inserting into them row by row).
+MOVE_LEX = f"""SET LOCAL maintenance_work_mem = '256MB';
+DROP INDEX IF EXISTS lex_tsv_char; DROP INDEX IF EXISTS lex_tsv_word;
+INSERT INTO lex SELECT row, doc, dl_char, dl_word, tsv_char, tsv_word FROM chunks;
+{LEX_INDEXES};
+ALTER TABLE chunks DROP COLUMN tsv_char, DROP COLUMN tsv_word"""
+
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -37,17 +59,14 @@ CREATE TABLE IF NOT EXISTS docs (
   chunks integer NOT NULL, vectors boolean NOT NULL DEFAULT false, origin text
 );
 CREATE SEQUENCE IF NOT EXISTS chunk_rows;
--- Per passage: its text, field lengths and folded word counts (for the exact BM25 of a shortlist), and each
--- field's distinct analysed terms as a tsvector (the full-text candidate generator, GIN-indexed).
+-- Per passage: its text, field lengths and folded word counts (for the exact BM25 of a shortlist).
 CREATE TABLE IF NOT EXISTS chunks (
   row bigint PRIMARY KEY, chunk_id text NOT NULL, doc text NOT NULL, doc_sha256 text NOT NULL,
   start integer NOT NULL, "end" integer NOT NULL, page integer, text text NOT NULL,
-  dl_char integer NOT NULL, dl_word integer NOT NULL, words bytea NOT NULL,
-  tsv_char tsvector NOT NULL, tsv_word tsvector NOT NULL
+  dl_char integer NOT NULL, dl_word integer NOT NULL, words bytea NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc, start);
-CREATE INDEX IF NOT EXISTS chunks_tsv_char ON chunks USING gin (tsv_char);
-CREATE INDEX IF NOT EXISTS chunks_tsv_word ON chunks USING gin (tsv_word);
+{LEX};
 -- Corpus statistics every server shares: passages holding each term, and total field lengths.
 CREATE TABLE IF NOT EXISTS df (field text NOT NULL, term text NOT NULL, df integer NOT NULL, PRIMARY KEY (field, term));
 CREATE TABLE IF NOT EXISTS stats (
@@ -91,6 +110,7 @@ class Database:
             raise StoreURLError(f"store {safe_url(url)}: cannot connect to PostgreSQL ({reason})") from None
         self._created = False  # the schema's tables exist (seen or made)
         self._ensured = False  # this process ran SCHEMA (idempotent) under the writer lock
+        self._current = False  # the schema has this code's tables (checked or made by this process)
         self.pool = ConnectionPool(
             conninfo,
             min_size=1,
@@ -146,7 +166,23 @@ class Database:
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"granska:{self.schema}",))
             conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
             conn.execute(SCHEMA)
+            if _has_column(conn, self.schema, "chunks", "tsv_char"):
+                conn.execute(MOVE_LEX)
         self._created = self._ensured = True
+        self._current = True
+
+    def ensure_current(self) -> None:
+        """Bring a schema made by older code up to this code's tables, once per process (a server that only
+        reads must still find `lex`): the check is one statement, the upgrade runs under the writer lock."""
+        if self._current:
+            return
+        with self.read() as conn:
+            old = conn.execute("SELECT to_regclass('lex')").fetchone()[0] is None
+            old = old or _has_column(conn, self.schema, "chunks", "tsv_char")
+        if old:
+            self._ensured = False
+            self.create()
+        self._current = True
 
     def has_tables(self) -> bool:
         """True once the schema exists (remembered: tables are never dropped while a server runs)."""
@@ -158,6 +194,14 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _has_column(conn: Any, schema: str, table: str, column: str) -> bool:
+    got = conn.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = %s AND column_name = %s",
+        (schema, table, column),
+    ).fetchone()
+    return got is not None
 
 
 def safe_url(url: str) -> str:
@@ -191,12 +235,19 @@ def put(conn: Any, key: str, value: str) -> None:
 
 
 def bump(conn: Any, key: str) -> None:
-    """Add one to a counter in meta (in the caller's transaction)."""
+    """Add one to a counter in meta (in the caller's transaction), and tell listening servers which one
+    (NOTIFY on the schema's channel, delivered when the transaction commits, not at all if it rolls back)."""
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (%s, '1') "
         "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text",
         (key,),
     )
+    conn.execute("SELECT pg_notify('granska_' || current_schema(), %s)", (key,))
+
+
+def channel(schema: str) -> str:
+    """The NOTIFY channel of a schema's changes (what bump() sends on)."""
+    return f"granska_{schema}"
 
 
 def get_outline(conn: Any, name: str, code: str, sha256: str | None) -> tuple[str, str] | None:

@@ -1,7 +1,8 @@
 """Lexical search in PostgreSQL with the embedded store's ranking: the same analysed terms, the same exact BM25.
 
 Each passage stores its folded word counts (granska.index.bm25) and, per field, its distinct analysed terms
-(folded char 3-5-grams, Swedish stems: granska.index.lexical.analysed) as a GIN-indexed tsvector. A query
+(folded char 3-5-grams, Swedish stems: granska.index.lexical.analysed) as a GIN-indexed tsvector in the narrow
+`lex` table (granska.index.pg_db.LEX: a posting's heap visit reads a ~100-byte row, not the passage's). A query
 
 1. reads each query term's passage count from the shared `df` table (kept in the writer's transaction);
 2. generates candidates with PostgreSQL full-text search: a passage scores the idf of every one of the
@@ -27,7 +28,8 @@ SELECTIVE = 96  # at most this many of the query's rarest terms generate candida
 COMMON = 0.25  # terms in more than this share of passages do not generate candidates (unless too few remain)
 MIN_TERMS = 8  # ... but at least this many of the rarest terms do
 # Postings per field the candidate probes may read. Each costs a heap visit (the passage's row id and length:
-# GIN has no index-only scans), ~8 us measured (docs/postgres.md), and a question's selective terms hold about
+# GIN has no index-only scans): ~8-30 us when that was the passage's row in `chunks` (out of the buffers by
+# ~100k passages), a few us in `lex` (docs/postgres.md, sessions 21-22), and a question's selective terms hold about
 # 4 postings per passage: 11k at 2.7k passages, so unbounded the probes grow with the corpus (a second per
 # question by ~100k passages). The rarest terms whose passage counts sum to this draw the candidates (never
 # fewer than MIN_TERMS); every query term still scores the pool exactly. It is at least SELECTIVE x COMMON x 406
@@ -112,9 +114,11 @@ def candidates(
     where = "" if docs is None else " AND doc = ANY(%s::text[])"
     dl = f"dl_{field}"
     norm = f"(1 + {bm25.K1} * (1 - {bm25.B} + {bm25.B} * {dl} / %s::float8))"
-    branch = f"SELECT row, %s::float8 / {norm} AS w FROM chunks WHERE {col} @@ %s::tsquery{where}"
-    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY round(sum(w)::numeric, 9) DESC, row LIMIT %s"
-    # (rounded: the sum's last bits depend on the order the plan adds the branches in; ties go by row)
+    branch = f"SELECT row, %s::float8 / {norm} AS w FROM lex WHERE {col} @@ %s::tsquery{where}"
+    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY round(sum(w) * 1e9) DESC, row LIMIT %s"
+    # (rounded to 1e-9: the sum's last bits depend on the order the plan adds the branches in; ties go by row.
+    # In float8, not numeric: the cast of every candidate's sum to numeric was a third of the server's CPU per
+    # search at 90k passages, 57 -> 38 ms, the same pools: docs/postgres.md, session 22)
     params: list[Any] = []
     for term, idf in weighted:
         params.extend((idf, max(avgdl, 1e-9), lexeme(term)))

@@ -25,8 +25,8 @@ Passages = list[tuple[Chunk, dict[str, int], dict[str, str]]]
 
 # Each field's lexemes of the passages of these documents, counted: what their tsvectors add to df.
 _TERMS = (
-    "SELECT f.field, x.term, count(*)::int AS n FROM chunks c "
-    "CROSS JOIN LATERAL (VALUES ('char', c.tsv_char), ('word', c.tsv_word)) f(field, tsv) "
+    "SELECT f.field, x.term, count(*)::int AS n FROM chunks c JOIN lex l ON l.row = c.row "
+    "CROSS JOIN LATERAL (VALUES ('char', l.tsv_char), ('word', l.tsv_word)) f(field, tsv) "
     "CROSS JOIN LATERAL unnest(tsvector_to_array(f.tsv)) x(term) "
     "WHERE c.doc = ANY(%s::text[]) GROUP BY f.field, x.term"
 )
@@ -68,6 +68,7 @@ def delete_documents(conn: Any, names: Sequence[str]) -> None:
     gone = gone.fetchall()
     if gone:
         _add_stats(conn, -len(gone), -sum(g[1] for g in gone), -sum(g[2] for g in gone))
+        conn.execute("DELETE FROM lex WHERE row = ANY(%s::bigint[])", ([g[0] for g in gone],))
         if conn.execute("SELECT to_regclass('vectors')").fetchone()[0] is not None:
             conn.execute("DELETE FROM vectors WHERE row = ANY(%s::bigint[])", ([g[0] for g in gone],))
     conn.execute("DELETE FROM outlines WHERE name = ANY(%s::text[])", (docs,))
@@ -118,12 +119,19 @@ def _insert_document(conn: Any, u: Upsert, passages: Passages) -> None:
     lengths = [bm25.lengths(counts) for _, counts, _ in passages]
     with conn.cursor() as cur:
         cur.executemany(
-            f"INSERT INTO chunks ({pg_db.CHUNK_COLS}, dl_char, dl_word, words, tsv_char, tsv_word) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector)",
+            f"INSERT INTO chunks ({pg_db.CHUNK_COLS}, dl_char, dl_word, words) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
-                (r, c.chunk_id, c.doc, c.doc_sha256, c.start, c.end, c.page, c.text, dl[0], dl[1])
-                + (bm25.encode(counts), tsv["char"], tsv["word"])
-                for r, (c, counts, tsv), dl in zip(rows, passages, lengths, strict=True)
+                (r, c.chunk_id, c.doc, c.doc_sha256, c.start, c.end, c.page, c.text, dl[0], dl[1], bm25.encode(counts))
+                for r, (c, counts, _), dl in zip(rows, passages, lengths, strict=True)
+            ],
+        )
+        cur.executemany(
+            "INSERT INTO lex (row, doc, dl_char, dl_word, tsv_char, tsv_word) "
+            "VALUES (%s, %s, %s, %s, %s::tsvector, %s::tsvector)",
+            [
+                (r, c.doc, dl[0], dl[1], tsv["char"], tsv["word"])
+                for r, (c, _, tsv), dl in zip(rows, passages, lengths, strict=True)
             ],
         )
     _add_stats(conn, len(rows), sum(dl[0] for dl in lengths), sum(dl[1] for dl in lengths))

@@ -77,7 +77,9 @@ def _consistent(store: PgStore) -> None:
         n, c, w = conn.execute("SELECT n, total_char, total_word FROM stats").fetchone()
         live = conn.execute("SELECT count(*), coalesce(sum(dl_char), 0), coalesce(sum(dl_word), 0) FROM chunks")
         assert (n, c, w) == tuple(live.fetchone())
-        per_term = "SELECT lexeme, count(*) AS n FROM chunks, unnest(tsv_char) GROUP BY lexeme"
+        lex = conn.execute("SELECT count(*), coalesce(sum(dl_char), 0), coalesce(sum(dl_word), 0) FROM lex")
+        assert (n, c, w) == tuple(lex.fetchone())  # one lexical row per live passage, no more
+        per_term = "SELECT lexeme, count(*) AS n FROM lex, unnest(tsv_char) GROUP BY lexeme"
         off = conn.execute(
             f"SELECT count(*) FROM ({per_term}) t LEFT JOIN df d ON d.field = 'char' AND d.term = t.lexeme "
             "WHERE d.df IS DISTINCT FROM t.n"
@@ -271,3 +273,70 @@ def test_a_search_is_a_few_round_trips_and_the_probes_keep_to_their_budget(
     assert sorted(dfs["char"][t] for t, _ in drawn) == known[: len(drawn)]  # the rarest ones
     hits = sum(engine.search(q, k=20)[0].chunk.chunk_id == best[q] for q in questions)
     assert hits >= len(questions) - 1, hits
+
+
+def test_a_schema_made_before_the_lex_table_is_upgraded_by_its_first_reader(
+    postgres: pg_server.LocalPostgres, tmp_path: Path
+) -> None:
+    """Session 21's layout (the tsvectors in `chunks`, GIN-indexed there) is moved to `lex` by the first
+    process that searches it, even one that never writes: the same hits, the statistics still exact, and
+    writes work after it."""
+    url = postgres.url() + "?schema=oldlayout"
+    engine = _pg_engine(url, tmp_path)
+    texts = sorted(BUNDLED_CORPUS.glob("*.txt"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for p in texts[:3]:
+        shutil.copy(p, folder / p.name)
+    engine.ingest([folder])
+    question = dev_items()[0]["question"]
+    hits = [(h.chunk.chunk_id, round(h.score, 5)) for h in engine.search(question, k=10)]
+    assert isinstance(engine.store, PgStore)
+    with engine.store._db.read() as conn, conn.transaction():  # back to the old layout
+        conn.execute("ALTER TABLE chunks ADD COLUMN tsv_char tsvector, ADD COLUMN tsv_word tsvector")
+        conn.execute("UPDATE chunks c SET tsv_char = l.tsv_char, tsv_word = l.tsv_word FROM lex l WHERE l.row = c.row")
+        conn.execute("ALTER TABLE chunks ALTER tsv_char SET NOT NULL, ALTER tsv_word SET NOT NULL")
+        conn.execute("CREATE INDEX chunks_tsv_char ON chunks USING gin (tsv_char)")
+        conn.execute("DROP TABLE lex")
+    reader = _pg_engine(url, tmp_path)
+    assert [(h.chunk.chunk_id, round(h.score, 5)) for h in reader.search(question, k=10)] == hits
+    assert isinstance(reader.store, PgStore)
+    with reader.store._db.read() as conn:
+        cols = {r[0] for r in conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = 'chunks'::regclass")}
+    assert not {"tsv_char", "tsv_word"} & cols
+    _consistent(reader.store)
+    shutil.copy(texts[3], folder / texts[3].name)
+    reader.ingest([folder])
+    reader.remove(texts[0].name)
+    _consistent(reader.store)
+    assert len(reader.document_status()) == 3
+
+
+def test_an_idle_store_hears_another_process_commit(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
+    """LISTEN/NOTIFY: a store that is not asked anything learns of another process's ingest when it commits,
+    and has already read the new document's metadata (its next question does not pay for it)."""
+    from tests.conftest import GRANSKA
+
+    url = postgres.url() + "?schema=listened"
+    texts = sorted(BUNDLED_CORPUS.glob("*.txt"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(texts[0], folder / texts[0].name)
+    _pg_engine(url, tmp_path).ingest([folder])
+    idle = PgStore(url)
+    try:
+        assert set(idle.metas()) == {texts[0].name}  # starts its listener, and caches this version
+        assert idle._listener.listening.wait(10)
+        heard = idle._listener.notes
+        shutil.copy(texts[1], folder / texts[1].name)
+        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+        subprocess.run([GRANSKA, "--store", url, "ingest", str(folder)], env=env, check=True, capture_output=True)
+        t0 = time.monotonic()
+        while texts[1].name not in idle._metas[1]:  # read by the listener's thread, not by this test
+            assert time.monotonic() - t0 < SHARED_WITHIN_S, "the idle store never heard the other process commit"
+            time.sleep(0.05)
+        assert idle._listener.notes > heard
+    finally:
+        idle.close()
+    thread = idle._listener._thread
+    assert thread is not None and not thread.is_alive()  # close() ends the listener
