@@ -179,21 +179,20 @@ def _open_answer(question: str, rows: list[Recommendation], hits: list[Hit], *, 
     who = who or ("the bodies" if en else "nämnderna")
     n = len(rows)
     if not open_rows:
-        cites = [_cite(r.response) for r in rows if r.response is not None]
+        cites, limit = [_cite(r.response) for r in rows if r.response is not None], 200
         head = (
             f"All {n} recommendations to {who} have an answer in the documents:"
             if en
             else f"Alla {n} rekommendationer till {who} har svar i dokumenten:"
         )
-        body = " ".join(f"”{_oneline(c.text)[:200]}” [{i}]" for i, c in enumerate(cites, 1))
-        return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations-open"})
-    cites = [_cite(r.recommendation) for r in open_rows]
-    head = (
-        f"{len(open_rows)} of {n} recommendations to {who} have no answer in the documents:"
-        if en
-        else f"{len(open_rows)} av {n} rekommendationer till {who} saknar svar i dokumenten:"
-    )
-    body = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    else:
+        cites, limit = [_cite(r.recommendation) for r in open_rows], None
+        head = (
+            f"{len(open_rows)} of {n} recommendations to {who} have no answer in the documents:"
+            if en
+            else f"{len(open_rows)} av {n} rekommendationer till {who} saknar svar i dokumenten:"
+        )
+    body = " ".join(f"”{_oneline(c.text)[:limit]}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations-open"})
 
 
