@@ -44,7 +44,8 @@ def sources() -> list[Path]:
     from granska.engine import BUNDLED_CORPUS
 
     folders = [BUNDLED_CORPUS, SHARED / "datasets" / "swequad_mc" / "docs", SHARED / "datasets" / "audits" / "docs"]
-    return sorted(p for f in folders if f.is_dir() for p in f.iterdir() if p.suffix == ".txt")
+    # Sorted by name within each folder, not by full path: the corpus must not depend on where the checkout is.
+    return [p for f in folders if f.is_dir() for p in sorted(f.iterdir()) if p.suffix == ".txt"]
 
 
 def sentences() -> list[str]:
