@@ -13,6 +13,7 @@ from granska.qa.evidence import (
     Weights,
     answer_type,
     answerable,
+    candidates,
     gives_answer_type,
     match,
     sentences,
@@ -107,6 +108,7 @@ def answer(
         1 if follow_cue else settings.max_sentences,
         lists=lists,
         typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
+        pool=_later_sentences(matched, hits, weights, leads[0]),
     )
     if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
         # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.
@@ -157,30 +159,53 @@ def admissible(
     line; for a "how many / how much" question only sentences with a real quantity of the thing asked (a cost
     for "vad kostade", the counted noun for "hur många"); no sentence that asks,
     unless the question asks for questions (an audit's questions, its purpose)."""
-    terms = asked_terms(question)
+    terms, deadline = asked_terms(question), asks_deadline(question)
     return [
         s
         for s in ranked
         if gives_answer_type(question, counted := _counted_text(question, s.span.text), strict=True)
         and about_the_asked(question, counted, terms=terms)
         and not junk(s.span.text)
+        and not page_header(s.span.text)
+        and not (deadline and _cover_line(s.span.text))
         and not _title_line(s)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
         and _kind_at(outlines, s) not in ("toc",)
     ]
 
 
+def _later_sentences(question: str, hits: list[Hit], weights: Weights, best: Scored) -> list[Scored]:
+    """The sentences of the best one's document in every retrieved passage (not only the top ones scored), so a
+    list that runs on past a passage's end or over a page break is quoted whole; contact lines left out."""
+    if not _LIST_INTRO.search(best.span.text):
+        return []
+    mine = [h for h in hits if h.chunk.doc == best.span.doc]
+    return [s for s in candidates(question, mine, weights, passages=len(mine)) if not junk(s.span.text)]
+
+
 def _choose(
-    ranked: list[Scored], limit: int, *, lists: bool = False, typed: Callable[[str], bool] | None = None
+    ranked: list[Scored],
+    limit: int,
+    *,
+    lists: bool = False,
+    typed: Callable[[str], bool] | None = None,
+    pool: list[Scored] | None = None,
 ) -> list[Scored]:
     """The best sentence first; then the items of a list it introduces, or a close runner-up (one that gives
-    the asked answer type, when `typed` says the best one gives it)."""
+    the asked answer type, when `typed` says the best one gives it). pool: more sentences of the document, for
+    the bulleted items only."""
     best = ranked[0]
     after = sorted(
         (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
         key=lambda s: s.span.start,
     )
-    if _LIST_INTRO.search(best.span.text) and (items := _bullets(after) or _line_items(best, after)):
+    seen = {s.span.start for s in after}
+    bulleted = sorted(
+        [*after, *(s for s in pool or [] if s.span.doc == best.span.doc and s.span.start not in seen
+                   and 0 < s.span.start - best.span.end < LIST_REACH)],
+        key=lambda s: s.span.start,
+    )
+    if _LIST_INTRO.search(best.span.text) and (items := _bullets(bulleted) or _line_items(best, after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
         return [best, *items]
     if lists and _LIST_INTRO.search(best.span.text) and (items := _paragraph(best, after)):
@@ -201,13 +226,61 @@ def _choose(
 
 
 def _bullets(following: list[Scored]) -> list[Scored]:
-    """The bulleted items at the head of `following` (OCR bullets "e"/"o"/"❖" included), at most LIST_ITEMS."""
+    """The bulleted items at the head of `following` (OCR bullets "e"/"o"/"❖" included), at most LIST_ITEMS.
+    A page header or footer between two items ("Datum Sida … 2021-11-12 3(3)") is skipped: the list goes on
+    on the next page."""
     items: list[Scored] = []
-    for s in following[:LIST_ITEMS]:
+    for s in following:
+        if len(items) >= LIST_ITEMS:
+            break
+        if page_header(s.span.text):
+            continue
         if not _BULLET.match(s.span.text):
             break
         items.append(s)
     return items
+
+
+# A page mark: "3(3)", "3 (11)", "Sida 2", "sida 2 av 5", "Page 2 of 5".
+_PAGE_MARK = re.compile(r"\b\d{1,3}\s?\(\d{1,3}\)|\b(?:sida|page)\s+\d{1,3}(?:\s*(?:av|of|/)\s*\d{1,3})?\b")
+# What a running header holds beside its page mark: the words that label the fields, dates, reference numbers.
+_HEADER_FIELD = re.compile(
+    r"\b(?:datum|sida|dnr|diarienr|diarienummer|beteckning|page|date|ref)\b|\b\d{4}-\d{2}-\d{2}\b|\b[\w-]*\d[\w/.:-]*"
+)
+HEADER_WORDS = 3  # content words (a sender's name) a header line keeps beside its page mark and fields
+
+
+def page_header(text: str) -> bool:
+    """A running page header or footer standing as its own line: a page mark ("3(3)", "Sida 2 av 5") with at
+    most a few other words (the sender, a date), or nothing but field labels ("Datum Sida"). Layout, never a
+    statement: it neither answers nor interrupts the list or sentence it falls inside."""
+    folded = fold(text).strip()
+    if not folded or re.search(r"[.!?]\W*$", folded) or len(folded) > 80:
+        return False
+    rest = _HEADER_FIELD.sub(" ", _PAGE_MARK.sub(" ", folded))
+    if not re.search(r"\w", rest):
+        return bool(_PAGE_MARK.search(folded) or re.search(r"\b(?:datum|sida|page|date)\b", folded))
+    return bool(_PAGE_MARK.search(folded)) and len(content_words(rest)) <= HEADER_WORDS
+
+
+# A deadline question: "senast", "by when", "by what date", "when must … reply", "när ska … svara".
+_DEADLINE = re.compile(
+    r"\bsenast\b|\bat the latest\b|\bdeadline\b|\bby (?:when|what|which)\b"
+    r"|\bwhen (?:must|should|shall|do|does|did|is|are|was|were)\b.*\b(?:repl|respon|answer|submit|comment)"
+    r"|\bnar (?:ska|skall|maste|bor|skulle|vill)\b.*\b(?:svar|yttra|besvara|inkomma|lamna|synpunkt)"
+)
+COVER_WORDS = 10  # a line this short without a closing stop is a cover or title line, not a sentence
+
+
+def asks_deadline(question: str) -> bool:
+    """The question asks by when something must be done (a reply, a report), not when it happened."""
+    return bool(_DEADLINE.search(fold(question)))
+
+
+def _cover_line(text: str) -> bool:
+    """A cover or title-page line ("Genomförd på uppdrag av revisorerna Januari 2021"): short, no closing stop.
+    Its date is the document's date; a deadline needs a sentence that states it."""
+    return len(text.split()) < COVER_WORDS and not re.search(r"[.!:]\W*$", text.strip())
 
 
 def _line_items(intro: Scored, following: list[Scored]) -> list[Scored]:
