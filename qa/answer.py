@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable, Mapping
 
 from granska.index.lexical import context_line
+from granska.ingest.outline import page_header
 from granska.qa import abstain, scorer
-from granska.qa.answer_quantity import about_the_asked, asked_terms
+from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
 from granska.qa.evidence import (
     Scored,
     Weights,
@@ -167,7 +168,7 @@ def admissible(
         and about_the_asked(question, counted, terms=terms)
         and not junk(s.span.text)
         and not page_header(s.span.text)
-        and not (deadline and _cover_line(s.span.text))
+        and not (deadline and cover_line(s.span.text))
         and not _title_line(s)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
         and _kind_at(outlines, s) not in ("toc",)
@@ -200,11 +201,8 @@ def _choose(
         key=lambda s: s.span.start,
     )
     seen = {s.span.start for s in after}
-    bulleted = sorted(
-        [*after, *(s for s in pool or [] if s.span.doc == best.span.doc and s.span.start not in seen
-                   and 0 < s.span.start - best.span.end < LIST_REACH)],
-        key=lambda s: s.span.start,
-    )
+    near = (s for s in pool or [] if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH)
+    bulleted = sorted([*after, *(s for s in near if s.span.start not in seen)], key=lambda s: s.span.start)
     if _LIST_INTRO.search(best.span.text) and (items := _bullets(bulleted) or _line_items(best, after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
         return [best, *items]
@@ -239,48 +237,6 @@ def _bullets(following: list[Scored]) -> list[Scored]:
             break
         items.append(s)
     return items
-
-
-# A page mark: "3(3)", "3 (11)", "Sida 2", "sida 2 av 5", "Page 2 of 5".
-_PAGE_MARK = re.compile(r"\b\d{1,3}\s?\(\d{1,3}\)|\b(?:sida|page)\s+\d{1,3}(?:\s*(?:av|of|/)\s*\d{1,3})?\b")
-# What a running header holds beside its page mark: the words that label the fields, dates, reference numbers.
-_HEADER_FIELD = re.compile(
-    r"\b(?:datum|sida|dnr|diarienr|diarienummer|beteckning|page|date|ref)\b|\b\d{4}-\d{2}-\d{2}\b|\b[\w-]*\d[\w/.:-]*"
-)
-HEADER_WORDS = 3  # content words (a sender's name) a header line keeps beside its page mark and fields
-
-
-def page_header(text: str) -> bool:
-    """A running page header or footer standing as its own line: a page mark ("3(3)", "Sida 2 av 5") with at
-    most a few other words (the sender, a date), or nothing but field labels ("Datum Sida"). Layout, never a
-    statement: it neither answers nor interrupts the list or sentence it falls inside."""
-    folded = fold(text).strip()
-    if not folded or re.search(r"[.!?]\W*$", folded) or len(folded) > 80:
-        return False
-    rest = _HEADER_FIELD.sub(" ", _PAGE_MARK.sub(" ", folded))
-    if not re.search(r"\w", rest):
-        return bool(_PAGE_MARK.search(folded) or re.search(r"\b(?:datum|sida|page|date)\b", folded))
-    return bool(_PAGE_MARK.search(folded)) and len(content_words(rest)) <= HEADER_WORDS
-
-
-# A deadline question: "senast", "by when", "by what date", "when must … reply", "när ska … svara".
-_DEADLINE = re.compile(
-    r"\bsenast\b|\bat the latest\b|\bdeadline\b|\bby (?:when|what|which)\b"
-    r"|\bwhen (?:must|should|shall|do|does|did|is|are|was|were)\b.*\b(?:repl|respon|answer|submit|comment)"
-    r"|\bnar (?:ska|skall|maste|bor|skulle|vill)\b.*\b(?:svar|yttra|besvara|inkomma|lamna|synpunkt)"
-)
-COVER_WORDS = 10  # a line this short without a closing stop is a cover or title line, not a sentence
-
-
-def asks_deadline(question: str) -> bool:
-    """The question asks by when something must be done (a reply, a report), not when it happened."""
-    return bool(_DEADLINE.search(fold(question)))
-
-
-def _cover_line(text: str) -> bool:
-    """A cover or title-page line ("Genomförd på uppdrag av revisorerna Januari 2021"): short, no closing stop.
-    Its date is the document's date; a deadline needs a sentence that states it."""
-    return len(text.split()) < COVER_WORDS and not re.search(r"[.!:]\W*$", text.strip())
 
 
 def _line_items(intro: Scored, following: list[Scored]) -> list[Scored]:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from granska.engine import Engine
-from granska.qa.answer import asks_deadline, page_header
+from granska.ingest.outline import page_header
+from granska.qa.answer_quantity import asks_deadline
 from granska.qa.evidence import sentence_spans
+
+from granska.engine import Engine
 from tests.conftest import BUNDLED_CORPUS
 
 
 def test_a_list_of_actions_runs_on_past_a_page_header(bundled_engine: Engine):
     # The board's three actions stand on two pages; the header "Datum Sida … 2021-11-12 3(3)" falls between.
-    a = bundled_engine.ask("På vilket sätt tänker kommunstyrelsen i Borås omhänderta Stadsrevisionens rekommendationer?")
+    a = bundled_engine.ask(
+        "På vilket sätt tänker kommunstyrelsen i Borås omhänderta Stadsrevisionens rekommendationer?"
+    )
     assert not a.abstained, a.notes
     quoted = " ".join(c.text for c in a.citations)
     assert "bredare analys" in quoted and "samordningen" in quoted, a.answer
