@@ -20,7 +20,7 @@ from granska.ingest import facts as facts_module
 from granska.ingest.facts import facts
 
 from granska import text as text_module
-from granska.text import fold_keep
+from granska.text import content_words, fold, fold_keep
 from granska.types import Document, Outline, Section
 
 OUTLINE_VERSION = "1"
@@ -345,3 +345,25 @@ def _sentence_start(text: str, lo: int, stop: int) -> int | None:
 def _entry_key(line: str) -> str:
     """A TOC entry or heading without its numbering, page number and dot leaders, folded."""
     return re.sub(r"[^a-z]+", " ", fold_keep(re.sub(r"\.{2,}\s*\d+\s*$|\s\d{1,3}\s*$", "", line))).strip()
+
+
+# A page mark: "3(3)", "3 (11)", "Sida 2", "sida 2 av 5", "Page 2 of 5".
+_PAGE_MARK = re.compile(r"\b\d{1,3}\s?\(\d{1,3}\)|\b(?:sida|page)\s+\d{1,3}(?:\s*(?:av|of|/)\s*\d{1,3})?\b")
+# What a running header holds beside its page mark: the words that label the fields, dates, reference numbers.
+_HEADER_FIELD = re.compile(
+    r"\b(?:datum|sida|dnr|diarienr|diarienummer|beteckning|page|date|ref)\b|\b\d{4}-\d{2}-\d{2}\b|\b[\w-]*\d[\w/.:-]*"
+)
+HEADER_WORDS = 3  # content words (a sender's name) a header line keeps beside its page mark and fields
+
+
+def page_header(text: str) -> bool:
+    """A running page header or footer standing as its own line: a page mark ("3(3)", "Sida 2 av 5") with at
+    most a few other words (the sender, a date), or nothing but field labels ("Datum Sida"). Layout, never a
+    statement: it neither answers nor interrupts the list or sentence it falls inside."""
+    folded = fold(text).strip()
+    if not folded or re.search(r"[.!?]\W*$", folded) or len(folded) > 80:
+        return False
+    rest = _HEADER_FIELD.sub(" ", _PAGE_MARK.sub(" ", folded))
+    if not re.search(r"\w", rest):
+        return bool(_PAGE_MARK.search(folded) or re.search(r"\b(?:datum|sida|page|date)\b", folded))
+    return bool(_PAGE_MARK.search(folded)) and len(content_words(rest)) <= HEADER_WORDS

@@ -6,13 +6,15 @@ import re
 from collections.abc import Callable, Mapping
 
 from granska.index.lexical import context_line
+from granska.ingest.outline import page_header
 from granska.qa import abstain, scorer
-from granska.qa.answer_quantity import about_the_asked, asked_terms
+from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
 from granska.qa.evidence import (
     Scored,
     Weights,
     answer_type,
     answerable,
+    candidates,
     gives_answer_type,
     match,
     sentences,
@@ -107,6 +109,7 @@ def answer(
         1 if follow_cue else settings.max_sentences,
         lists=lists,
         typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
+        pool=_later_sentences(matched, hits, weights, leads[0]),
     )
     if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
         # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.
@@ -157,30 +160,50 @@ def admissible(
     line; for a "how many / how much" question only sentences with a real quantity of the thing asked (a cost
     for "vad kostade", the counted noun for "hur många"); no sentence that asks,
     unless the question asks for questions (an audit's questions, its purpose)."""
-    terms = asked_terms(question)
+    terms, deadline = asked_terms(question), asks_deadline(question)
     return [
         s
         for s in ranked
         if gives_answer_type(question, counted := _counted_text(question, s.span.text), strict=True)
         and about_the_asked(question, counted, terms=terms)
         and not junk(s.span.text)
+        and not page_header(s.span.text)
+        and not (deadline and cover_line(s.span.text))
         and not _title_line(s)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
         and _kind_at(outlines, s) not in ("toc",)
     ]
 
 
+def _later_sentences(question: str, hits: list[Hit], weights: Weights, best: Scored) -> list[Scored]:
+    """The sentences of the best one's document in every retrieved passage (not only the top ones scored), so a
+    list that runs on past a passage's end or over a page break is quoted whole; contact lines left out."""
+    if not _LIST_INTRO.search(best.span.text):
+        return []
+    mine = [h for h in hits if h.chunk.doc == best.span.doc]
+    return [s for s in candidates(question, mine, weights, passages=len(mine)) if not junk(s.span.text)]
+
+
 def _choose(
-    ranked: list[Scored], limit: int, *, lists: bool = False, typed: Callable[[str], bool] | None = None
+    ranked: list[Scored],
+    limit: int,
+    *,
+    lists: bool = False,
+    typed: Callable[[str], bool] | None = None,
+    pool: list[Scored] | None = None,
 ) -> list[Scored]:
     """The best sentence first; then the items of a list it introduces, or a close runner-up (one that gives
-    the asked answer type, when `typed` says the best one gives it)."""
+    the asked answer type, when `typed` says the best one gives it). pool: more sentences of the document, for
+    the bulleted items only."""
     best = ranked[0]
     after = sorted(
         (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
         key=lambda s: s.span.start,
     )
-    if _LIST_INTRO.search(best.span.text) and (items := _bullets(after) or _line_items(best, after)):
+    seen = {s.span.start for s in after}
+    near = (s for s in pool or [] if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH)
+    bulleted = sorted([*after, *(s for s in near if s.span.start not in seen)], key=lambda s: s.span.start)
+    if _LIST_INTRO.search(best.span.text) and (items := _bullets(bulleted) or _line_items(best, after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
         return [best, *items]
     if lists and _LIST_INTRO.search(best.span.text) and (items := _paragraph(best, after)):
@@ -201,9 +224,15 @@ def _choose(
 
 
 def _bullets(following: list[Scored]) -> list[Scored]:
-    """The bulleted items at the head of `following` (OCR bullets "e"/"o"/"❖" included), at most LIST_ITEMS."""
+    """The bulleted items at the head of `following` (OCR bullets "e"/"o"/"❖" included), at most LIST_ITEMS.
+    A page header or footer between two items ("Datum Sida … 2021-11-12 3(3)") is skipped: the list goes on
+    on the next page."""
     items: list[Scored] = []
-    for s in following[:LIST_ITEMS]:
+    for s in following:
+        if len(items) >= LIST_ITEMS:
+            break
+        if page_header(s.span.text):
+            continue
         if not _BULLET.match(s.span.text):
             break
         items.append(s)

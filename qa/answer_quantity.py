@@ -130,3 +130,23 @@ def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None =
         if any(_related(s, w) for s in terms for w in near if w):
             return True
     return False
+
+
+# A deadline question: "senast", "by when", "by what date", "when must … reply", "när ska … svara".
+_DEADLINE = re.compile(
+    r"\bsenast\b|\bat the latest\b|\bdeadline\b|\bby (?:when|what|which)\b"
+    r"|\bwhen (?:must|should|shall|do|does|did|is|are|was|were)\b.*\b(?:repl|respon|answer|submit|comment)"
+    r"|\bnar (?:ska|skall|maste|bor|skulle|vill)\b.*\b(?:svar|yttra|besvara|inkomma|lamna|synpunkt)"
+)
+COVER_WORDS = 10  # a line this short without a closing stop is a cover or title line, not a sentence
+
+
+def asks_deadline(question: str) -> bool:
+    """The question asks by when something must be done (a reply, a report), not when it happened."""
+    return bool(_DEADLINE.search(fold(question)))
+
+
+def cover_line(text: str) -> bool:
+    """A cover or title-page line ("Genomförd på uppdrag av revisorerna Januari 2021"): short, no closing stop.
+    Its date is the document's date; a deadline needs a sentence that states it."""
+    return len(text.split()) < COVER_WORDS and not re.search(r"[.!:]\W*$", text.strip())
