@@ -155,7 +155,7 @@ def _subject(claim: str) -> str | None:
 
 
 def _specific(body: str) -> bool:
-    """A named body ("arbetslivsnämnden", "kommunstyrelsen"), not a bare "nämnden" or "styrelsen"."""
+    """A named body ("socialnämnden", "kommunstyrelsen"), not a bare "nämnden" or "styrelsen"."""
     return bool(re.match(r"[a-z]{3,}(?:n[a-z]{1,3}mnd|styrels|fullm)", body))
 
 
