@@ -39,7 +39,7 @@ _PERIOD = re.compile(
 # "ordförande" as OCR reads it too ("ordférande", "ordforande"), after the body it chairs ("Kommunstyrelsens
 # ordförande": a genitive word before the role).
 _CHAIR = r"(?:[a-z]+(?:ens|ets|nas|ges|des|tes) )?(?:(?:2:a |andre |forste |1:e |2:e )?vice )?ord[a-z]{1,2}rande"
-_ROLES = (
+ROLES = (  # the role vocabulary; also read by the questions that ask for a role (granska.qa.routes)
     rf"{_CHAIR}|"
     r"(?:cert(?:ifierad)?\.? )?(?:kommunal )?revisor|auktoriserad revisor|revisionskonsult|revisionsdirektor|"
     r"(?:projekt- och )?uppdragsledare|projektledare|uppdragsansvarig|kundansvarig|handlaggare|kommundirektor|"
@@ -48,8 +48,7 @@ _ROLES = (
 )
 # "Genomförd av: Revisionsenheten Kari Aartojärvi": who did the work, named after the phrase (and a unit).
 _DONE_BY = r"(?:genomford|utford|upprattad|granskad|skriven) av:?(?: [a-z]+(?:enheten|kontoret|revisionen))?"
-ROLES = _ROLES  # the role vocabulary, for the questions that ask for a role (granska.qa.routes)
-_ROLE_RE = re.compile(rf"\b(?:{_ROLES})\b")
+_ROLE_RE = re.compile(rf"\b(?:{ROLES})\b")
 _CAP = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-\s?[A-ZÅÄÖ]?[a-zåäöé]+)?"
 _NAME = re.compile(rf"(?<![\w-])({_CAP} {_CAP})(?![\w-])(?! (?:kommun|stad|region|landsting|l[aä]n)\b)")
 # Capitalised words that are not parts of a person's name (general Swedish public-sector words): contained in a word…
@@ -172,8 +171,8 @@ def signatories(text: str, folded: str) -> list[Fact]:
             continue
         after = folded[m.end() : m.end() + 45]
         before = folded[max(0, m.start() - 60) : m.start()]
-        role = re.match(rf"[ \t,]*\n?[ \t]*(?P<r>{_ROLES})\b", after)
-        lead = re.search(rf"(?P<r>{_ROLES}|{_DONE_BY})[:\s]*$", before)
+        role = re.match(rf"[ \t,]*\n?[ \t]*(?P<r>{ROLES})\b", after)
+        lead = re.search(rf"(?P<r>{ROLES}|{_DONE_BY})[:\s]*$", before)
         if role:
             r0 = m.end() + role.start("r")
             fact = _fact("signatory", text, m.start(), m.end(), role=_clean(text[r0 : m.end() + role.end("r")]))

@@ -57,21 +57,17 @@ def _oneline(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _mentions_place(question: str, municipality: str | None) -> bool:
+def mentions_place(question: str, municipality: str | None) -> bool:
     if not municipality:
         return False
     head = fold(municipality.split()[0]).rstrip("s")
     return any(fold(w).startswith(head) for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", question))
 
 
-def _only_places_named(question: str, rows: list[Row]) -> tuple[set[str], list[Row]]:
+def only_places_named(question: str, rows: list[Row]) -> tuple[set[str], list[Row]]:
     """The municipalities the question names, and the rows from them (all rows when it names none)."""
-    places = {r.municipality for r in rows if r.municipality and _mentions_place(question, r.municipality)}
+    places = {r.municipality for r in rows if r.municipality and mentions_place(question, r.municipality)}
     return places, [r for r in rows if r.municipality in places] if places else rows
-
-
-mentions_place = _mentions_place  # public: the facts route keeps the documents of the place a question names
-only_places_named = _only_places_named  # public: the response route keeps the rows of the places a question names
 
 
 def filter_rows(
@@ -108,7 +104,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     # "Har några kommuner fått rekommendationer om …?" asks for the list as well, without "vilka".
     if not (_ASKS_RECS.search(question) or across and _REC_WORD.search(question)) or not rows:
         return None
-    places, rows = _only_places_named(question, rows)
+    places, rows = only_places_named(question, rows)
     named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
     if named:
         rows = [r for r in rows if r.addressee and named & {bodies.key(n) for n in addressees.names(r.addressee)}]
@@ -127,11 +123,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     en = language(question) == "en"
     if intent.asks_open(question):
         return _open_answer(question, rows, hits, en=en)
-    who = (
-        rows[0].addressee
-        if rows[0].addressee and len({bodies.key(r.addressee or "") for r in rows}) == 1
-        else ("the bodies" if en else "nämnderna")
-    )
+    who = _one_addressee(rows, en=en)
     where = f" i {rows[0].municipality}" if places and rows[0].municipality else ""
     n = len(rows)
     head = (
@@ -168,6 +160,13 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations"})
 
 
+def _one_addressee(rows: list[Recommendation], *, en: bool) -> str:
+    """The body every row is addressed to, or "the bodies" when they are several (or unnamed)."""
+    if rows[0].addressee and len({bodies.key(r.addressee or "") for r in rows}) == 1:
+        return rows[0].addressee
+    return "the bodies" if en else "nämnderna"
+
+
 OPEN_STATUSES = ("not_answered", "no_response_in_corpus")  # rows no answer responds to
 
 
@@ -175,8 +174,7 @@ def _open_answer(question: str, rows: list[Recommendation], hits: list[Hit], *, 
     """The rows no answer in the documents responds to, each cited; when every row has one, that is the answer,
     with the answers cited (a list of the answered rows passed off as open would be wrong)."""
     open_rows = [r for r in rows if r.status in OPEN_STATUSES]
-    who = rows[0].addressee if len({bodies.key(r.addressee or "") for r in rows}) == 1 and rows[0].addressee else None
-    who = who or ("the bodies" if en else "nämnderna")
+    who = _one_addressee(rows, en=en)
     n = len(rows)
     if not open_rows:
         cites, limit = [_cite(r.response) for r in rows if r.response is not None], 200
@@ -359,12 +357,12 @@ def _by_year(question: str, rows: list[Recommendation]) -> tuple[list[Recommenda
 def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:
     if not _ASKS_RESP.search(question) or not rows:
         return None
-    places, rows = _only_places_named(question, rows)
+    places, rows = only_places_named(question, rows)
     matched = for_matching(question)
     words = [
         w
         for w in content_words(matched)
-        if w not in _INTENT_WORDS and not any(_mentions_place(w.capitalize(), p) for p in places)
+        if w not in _INTENT_WORDS and not any(mentions_place(w.capitalize(), p) for p in places)
     ]
     if not rows or not words:
         return None
@@ -402,7 +400,7 @@ def auditors_answer(
     places = {
         d.meta.municipality
         for d in documents.values()
-        if d.meta.municipality and _mentions_place(question, d.meta.municipality)
+        if d.meta.municipality and mentions_place(question, d.meta.municipality)
     }
     cites: list[Span] = []
     names: list[str] = []
