@@ -233,13 +233,31 @@ def build(
     by_place: dict[str, list[list[Found]]] = {}
     for g in groups:
         by_place.setdefault(_group_place(g), []).append(g)
-    if memo is None:
-        siblings = {key: rec_index.Siblings([g[0].context for g in gs]) for key, gs in by_place.items()}
-        verdicts = _verdicts(groups, places, taken)
-        return [_row(g, documents, places, taken, siblings[_group_place(g)], verdicts[i]) for i, g in enumerate(groups)]
-    keys = {d.doc: _document_key(d) for d in documents.values()}
-    siblings = {key: memo.siblings(key, [g[0].context for g in gs]) for key, gs in by_place.items()}
+    # With a memo (the background's relink) siblings, verdicts and links start from the last build's.
+    keys = {d.doc: _document_key(d) for d in documents.values()} if memo is not None else None
+    contexts = {key: [g[0].context for g in gs] for key, gs in by_place.items()}
+    siblings = {
+        key: memo.siblings(key, ctx) if memo is not None else rec_index.Siblings(ctx) for key, ctx in contexts.items()
+    }
     verdicts = _verdicts(groups, places, taken, memo=memo, keys=keys)
+    linked = None if memo is None or keys is None else _memo_linker(memo, places, taken, keys, siblings)
+    rows = [
+        _row(g, documents, places, taken, siblings[_group_place(g)], verdicts[i], linked=linked)
+        for i, g in enumerate(groups)
+    ]
+    if memo is not None:
+        memo.finish(set(by_place))
+    return rows
+
+
+def _memo_linker(
+    memo: rec_relink.Memo,
+    places: _Places,
+    taken: dict[str, list[tuple[int, int]]],
+    keys: dict[str, Any],
+    siblings: dict[str, rec_index.Siblings],
+) -> Callable[[list[Found], list[Document], set[str]], tuple[Span | None, str]]:
+    """A group's link through the memo: one relink context per municipality, built at its first group."""
     contexts: dict[str | None, rec_relink.Context] = {}
 
     def linked(g: list[Found], responses: list[Document], own: set[str]) -> tuple[Span | None, str]:
@@ -250,12 +268,7 @@ def build(
         key = rec_relink.rec_key(g[0], keys)
         return rec_relink.link(g[0], contexts[here], siblings[_group_place(g)], own, pm, key, memo.stats)
 
-    rows = [
-        _row(g, documents, places, taken, siblings[_group_place(g)], verdicts[i], linked=linked)
-        for i, g in enumerate(groups)
-    ]
-    memo.finish(set(by_place))
-    return rows
+    return linked
 
 
 class _Places:
