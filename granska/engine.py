@@ -247,8 +247,7 @@ class Engine:
                 return llm.rewrite_followup(question, history, self.settings)
             except llm.LLMError as exc:
                 log.warning("LLM rewrite failed, using rules: %s", exc)
-        places = {m.municipality for m in self.store.metas().values() if m.municipality}
-        return followup.resolve(question, history, places=sorted(places))
+        return followup.resolve(question, history, places=self.places())
 
     # --- the tracker --------------------------------------------------------------------------
     def _table_rows(
@@ -274,7 +273,7 @@ class Engine:
     def places(self) -> list[str]:
         """The municipalities of every document, sorted: read once per store version (the store hands out one
         metadata dict per version), not once per question over every document."""
-        metas = self.searcher().metas
+        metas = self.store.metas()  # what the searcher reads too: one dict per store version
         seen, places = self._places
         if seen is not metas:
             places = sorted({m.municipality for m in metas.values() if m.municipality})
