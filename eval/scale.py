@@ -380,12 +380,6 @@ def table(results: dict[str, Any]) -> str:
     return scale_report.table(results)
 
 
-def plot(results: dict[str, Any], path: Path) -> Path:
-    from granska.eval import scale_report
-
-    return scale_report.plot(results, path)
-
-
 def write(results: dict[str, Any], out: Path) -> list[Path]:
     from granska.eval import scale_report
 

@@ -180,8 +180,7 @@ class Database:
             old = conn.execute("SELECT to_regclass('lex')").fetchone()[0] is None
             old = old or _has_column(conn, self.schema, "chunks", "tsv_char")
         if old:
-            self._ensured = False
-            self.create()
+            self.create()  # not yet run by this process: it sets both flags together
         self._current = True
 
     def has_tables(self) -> bool:
