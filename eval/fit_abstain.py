@@ -28,9 +28,10 @@ from granska.eval.fitdata import FOLDS, fold_of, split_engine
 from granska.eval.run import read_dataset
 from granska.index.search import Searcher
 from granska.qa import abstain
-from granska.qa.answer import admissible, fragment
+from granska.qa.answer import admissible
 from granska.qa.evidence import Weights, candidates, rank_by
 from granska.qa.scorer import Linear, shipped
+from granska.qa.statement import fragment
 
 from granska.engine import Engine
 from granska.settings import AnswerSettings, EmbedderSettings, SearchSettings, Settings

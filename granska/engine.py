@@ -22,7 +22,7 @@ from granska.ingest import outline as outlining
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import followup, intent, llm, rerank, routes, scorer, tracker
+from granska.qa import followup, intent, llm, people, rec_list, rerank, routes, scorer, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
@@ -384,11 +384,11 @@ class Engine:
         if tabled is not None and not {c.doc for c in tabled.citations} & near:
             tabled = None
         if tabled is None and asked.kind == "recommendations":
-            tabled = routes.recommendations_list(question, asked, hits[:k], docs)
+            tabled = rec_list.recommendations_list(question, asked, hits[:k], docs)
         if tabled is None and asked.kind in ("responsible", "other"):
-            tabled = tracker.responsibility_answer(question, resps, hits[:k])
+            tabled = people.responsibility_answer(question, resps, hits[:k])
         if tabled is None and asked.kind == "auditor":
-            tabled = tracker.auditors_answer(question, docs, hits[:k], filters)
+            tabled = people.auditors_answer(question, docs, hits[:k], filters)
         if tabled is None and asked.kind == "when":
             tabled = routes.facts_answer(question, asked, hits[:k], docs)
         return tabled

@@ -13,47 +13,19 @@ from typing import Any, TypeVar
 
 from granska.index.search import meta_matches
 from granska.qa import addressees, bodies, intent
-from granska.qa.evidence import coverage
 from granska.qa.recommend_search import holds_every_word, search_rows  # engine, tests: tracker.search_rows
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 
-from granska.text import content_words, fold, for_matching, language, sentence_spans
-from granska.types import Answer, DocMeta, Document, Hit, Span
+from granska.text import content_words, fold, for_matching, language
+from granska.types import Answer, DocMeta, Hit, Span
 
 Row = TypeVar("Row", Recommendation, Responsibility)
 _ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)
-_ASKS_RESP = re.compile(
-    r"\b(vem|vilken|vilka|who|which)\b.*\b(ansvar\w*|responsib\w*|tar hand om|sköter|takes care of|handles)",
-    re.IGNORECASE,
-)
 _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
-_ASKS_AUDITORS = re.compile(
-    r"\b(vilka|vilken|vem|which|who)\b.*\b(revisionsbyr\w*|revisionsf[öo]retag\w*|konsult\w*|audit firms?|auditing firms?)",
-    re.IGNORECASE,
-)
-RESPONSIBILITY_AT = 0.5  # coverage of the question's topic a statement needs to be the answer
-_INTENT_WORDS = {
-    "vem",
-    "vilken",
-    "vilka",
-    "ansvarar",
-    "ansvaret",
-    "ansvar",
-    "who",
-    "responsible",
-    "responsibility",
-    "has",
-    "tar",
-    "hand",
-    "sköter",
-    "takes",
-    "care",
-    "handles",
-}
 
 
-def _oneline(text: str) -> str:
+def oneline(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -141,7 +113,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     cites = [_cite(r.recommendation) for r in rows]
     several = len({r.municipality for r in rows}) > 1
     body = " ".join(
-        f"{f'{r.municipality}: ' if several and r.municipality else ''}”{_oneline(c.text)}” [{i}]"
+        f"{f'{r.municipality}: ' if several and r.municipality else ''}”{oneline(c.text)}” [{i}]"
         for i, (r, c) in enumerate(zip(rows, cites, strict=True), 1)
     )
     if _ASKS_ANSWER.search(question):
@@ -152,7 +124,7 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
             s = r.response
             assert s is not None
             cites.append(_cite(s))
-            parts.append(f"({r.status}) ”{_oneline(s.text)}” [{len(cites)}]")
+            parts.append(f"({r.status}) ”{oneline(s.text)}” [{len(cites)}]")
         label = "Answers" if en else "Svar"
         body += f" {label}: " + (
             " ".join(parts) if parts else ("none in the documents." if en else "inga i dokumenten.")
@@ -190,7 +162,7 @@ def _open_answer(question: str, rows: list[Recommendation], hits: list[Hit], *, 
             if en
             else f"{len(open_rows)} av {n} rekommendationer till {who} saknar svar i dokumenten:"
         )
-    body = " ".join(f"”{_oneline(c.text)[:limit]}” [{i}]" for i, c in enumerate(cites, 1))
+    body = " ".join(f"”{oneline(c.text)[:limit]}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, f"{head} {body}", False, cites, hits, notes={"generator": "recommendations-open"})
 
 
@@ -237,7 +209,7 @@ def _across_answer(question: str, rows: list[Recommendation], hits: list[Hit], *
     for r in rows:
         cites.append(_cite(r.recommendation))
         who = ", ".join(x for x in (r.municipality or unknown, r.date, r.addressee) if x)
-        part = f"{who}: ”{_oneline(r.recommendation.text)}” [{len(cites)}]"
+        part = f"{who}: ”{oneline(r.recommendation.text)}” [{len(cites)}]"
         if wants_answer or r.response is not None:
             part += " – " + _fate(r, cites, en=en)
         parts.append(part + ("" if part.endswith(".") else "."))
@@ -252,7 +224,7 @@ def _fate(r: Recommendation, cites: list[Span], *, en: bool) -> str:
     steps = []
     for h in r.status_history:
         cites.append(_cite(h["span"]))
-        steps.append(f"{labels.get(h['status'], h['status'])}: ”{_oneline(cites[-1].text)}” [{len(cites)}]")
+        steps.append(f"{labels.get(h['status'], h['status'])}: ”{oneline(cites[-1].text)}” [{len(cites)}]")
     return "; ".join(steps) or labels.get(r.status, r.status)
 
 
@@ -354,77 +326,10 @@ def _by_year(question: str, rows: list[Recommendation]) -> tuple[list[Recommenda
     return (kept, True) if kept else (rows, False)
 
 
-def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:
-    if not _ASKS_RESP.search(question) or not rows:
-        return None
-    places, rows = only_places_named(question, rows)
-    matched = for_matching(question)
-    words = [
-        w
-        for w in content_words(matched)
-        if w not in _INTENT_WORDS and not any(mentions_place(w.capitalize(), p) for p in places)
-    ]
-    if not rows or not words:
-        return None
-    weights = {w: 1.0 for w in words}
-    scored = [
-        (coverage(words, weights, f"{r.body} {r.responsibility} {r.source.text}", ""), r.since is not None, r)
-        for r in rows
-    ]
-    best_cov, _, best = max(scored, key=lambda x: (x[0], x[1]))
-    if best_cov < RESPONSIBILITY_AT:
-        return None
-    since = f" ({best.since})" if best.since else ""
-    return quoted_answer(
-        question, f"{best.body}{since}", best.source, best_cov, hits, {"generator": "responsibilities"}
-    )
-
-
 def quoted_answer(
     question: str, who: str, s: Span, score: float, hits: list[Hit], notes: dict[str, Any], *, quote: str | None = None
 ) -> Answer:
     """A table answer quoting one span: "{who}: ”{quote}” [1]" (the span's text on one line unless given), cited
     with the row's score."""
-    text = f"{who}: ”{quote if quote is not None else _oneline(s.text)}” [1]"
+    text = f"{who}: ”{quote if quote is not None else oneline(s.text)}” [1]"
     return Answer(question, text, False, [Span(s.doc, s.start, s.end, s.page, s.text, score)], hits, notes=notes)
-
-
-def auditors_answer(
-    question: str, documents: dict[str, Document], hits: list[Hit], filters: dict[str, list[str]]
-) -> Answer | None:
-    """'Vilka revisionsbyråer har granskat …?': the firms in the documents' metadata, each cited where the
-    document first names it. In-house audit offices (Stadsrevisionen) are not firms."""
-    if not _ASKS_AUDITORS.search(question):
-        return None
-    documents = {n: d for n, d in documents.items() if not filters or meta_matches(n, d.meta, filters)}
-    places = {
-        d.meta.municipality
-        for d in documents.values()
-        if d.meta.municipality and mentions_place(question, d.meta.municipality)
-    }
-    cites: list[Span] = []
-    names: list[str] = []
-    for name, doc in sorted(documents.items()):
-        firm = doc.meta.auditor
-        if not firm or "revision" in fold(firm) or (places and doc.meta.municipality not in places):
-            continue
-        short = firm.split()[0]
-        if fold(short) in {fold(n.split()[0]) for n in names}:
-            continue
-        hit = re.search(rf"\b{re.escape(short)}\b", doc.text)
-        if hit is None:
-            continue
-        start, end = next(
-            ((s, e) for s, e in sentence_spans(doc.text) if s <= hit.start() < e), (hit.start(), hit.end())
-        )
-        cites.append(Span(name, start, end, doc.page_at(start), doc.text[start:end], 1.0))
-        names.append(firm)
-    if not cites:
-        return None
-    listed = (
-        ", ".join(names[:-1]) + (" och " if language(question) == "sv" else " and ") + names[-1]
-        if len(names) > 1
-        else names[0]
-    )
-    quotes = " ".join(f"”{_oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
-    return Answer(question, f"{listed}: {quotes}", False, cites, hits, notes={"generator": "metadata"})

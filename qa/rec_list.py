@@ -1,0 +1,105 @@
+"""'Vilka rekommendationer lämnade granskningen …?' answered from the documents themselves: the sentence that
+introduces a report's recommendations and the items after it, each cited (the tracker's rows answer when they
+hold the question's municipality; this reads the text when they do not)."""
+
+from __future__ import annotations
+
+import re
+
+from granska.qa.evidence import coverage
+from granska.qa.intent import Intent
+from granska.qa.routes import doc_span, docs_in_order, oneline
+
+from granska.text import content_words, fold, for_matching, sentence_spans
+from granska.types import Answer, Document, Hit
+
+# A recommendation section's introduction: "rekommenderar vi nämnden att:", "följande rekommendationer
+# prioriteras:", "identifierat följande förbättringsområden/rekommendationer:", "Granskningen rekommenderar att X".
+_REC_INTRO = re.compile(r"\b(?:rekommend\w*|forbattringsomrad\w*)")
+_SHOULD_LIST = re.compile(r"\bbor\b.{0,80}:\s*$")  # "Kommunstyrelsen bör i detta avseende:"
+LIST_BONUS = 0.15
+SHORT_INTRO = 60  # an introduction this short is quoted with the sentence before it
+_OPENS_LIST = re.compile(r"(?::|\batt|\bfoljande|\brekommendationer(?:na)?\.?|\b[a-z]+(?:namnden|styrelsen))\s*$")
+_ITEM = re.compile(r"(?:^|\s)(?:[-–•❖*▪●◦]|[a-h]\)|\d{1,2}[.)])\s+(?=\S)")
+LIST_ITEMS = 8
+ITEM_CHARS = 300
+REC_DOCS = 2  # documents (in passage order) searched for the recommendations' introduction
+
+
+def recommendations_list(
+    question: str, intent: Intent, hits: list[Hit], documents: dict[str, Document]
+) -> Answer | None:
+    """'Vilka rekommendationer lämnade granskningen …?' read from the documents the passages point to: the
+    sentence that introduces the recommendations and every item after it (bullets, a)–h), or the sentences of
+    its paragraph), each cited. None when those documents have no such introduction."""
+    words = [w for w in content_words(for_matching(question)) if len(w) > 2]
+    weights = {w: 1.0 for w in words}
+    best: tuple[float, Document, int, int] | None = None
+    for doc in docs_in_order(hits, documents)[:REC_DOCS]:
+        spans = sentence_spans(doc.text)
+        for i, (s, e) in enumerate(spans):
+            folded = fold(doc.text[s:e])
+            if not (_REC_INTRO.search(folded) or _SHOULD_LIST.search(folded)):
+                continue
+            if doc.outline is not None and doc.outline.kind_at(s) == "toc":
+                continue
+            # An introduction followed by its items is the answer to a list question more than a lone sentence;
+            # it is judged with its items and the sentence before it ("Kommunstyrelsen bör i detta avseende:").
+            items = _items(doc.text, e) if _OPENS_LIST.search(folded) else []
+            opens = bool(items) or ":" in folded
+            block = " ".join([doc.text[spans[i - 1][0] : spans[i - 1][1]] if i else "", doc.text[s:e]])
+            block += " " + " ".join(doc.text[a:b] for a, b in items)
+            score = coverage(words, weights, block, "") + LIST_BONUS * opens
+            if best is None or score > best[0]:
+                points_back = not _REC_INTRO.search(folded)  # "… bör i detta avseende:" leans on the sentence before
+                lead = spans[i - 1][0] if i and e - s < SHORT_INTRO and opens and points_back else s
+                best = (score, doc, lead, e)
+        if best is not None:  # the first document with an introduction is the one the question is about
+            break
+    if best is None:
+        return None
+    _, doc, s, e = best
+    intro_text = fold(doc.text[s:e])
+    colon = re.search(r"(?:rekommender\w*|forbattringsomrad\w*|foljande)[^:]{0,80}:", intro_text)
+    if colon:  # "… rekommenderar vi nämnden att: Införa …": the items start inside the same "sentence"
+        e_intro = s + colon.end()
+        items = _items(doc.text, e_intro)
+    elif _OPENS_LIST.search(intro_text) or _ITEM.match(doc.text[e : e + 8]):
+        e_intro, items = e, _items(doc.text, e)
+    else:
+        e_intro, items = e, []
+    cites = [doc_span(doc, s, e_intro)] + [doc_span(doc, a, b) for a, b in items]
+    body = " ".join(f"”{oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    return Answer(question, body, False, cites, hits, notes={"generator": "recommendations-section"})
+
+
+def _items(text: str, after: int) -> list[tuple[int, int]]:
+    """The list items right after offset `after`, in the same paragraph or its bulleted lines; an item ends at
+    its first full stop (flattened text runs on into the next page's header)."""
+    stop = len(text)
+    blank = re.compile(r"\n[ \t]*\n(?![ \t]*(?:[-–•❖*▪●◦]|[a-h]\)|\d{1,2}[.)])\s)")
+    if m := blank.search(text, after + 1):
+        stop = m.start()
+    region = text[after:stop]
+    marks = list(_ITEM.finditer(region))
+    out: list[tuple[int, int]] = []
+    if marks and not region[: marks[0].start()].strip():
+        bounds = [m.end() for m in marks]
+        starts = [m.start() for m in marks[1:]] + [len(region)]
+        for b, nxt in zip(bounds, starts, strict=False):
+            a = after + b
+            z = after + nxt
+            if full := re.search(r"[.!?](?=\s+[A-ZÅÄÖ])", text[a:z]):
+                z = a + full.end()
+            out.append((a, min(z, a + ITEM_CHARS)))
+    else:  # plain sentences after the introduction
+        out = [(after + a, after + b) for a, b in sentence_spans(region) if b - a <= ITEM_CHARS]
+    trimmed = []
+    for a, z in out:
+        while z > a and text[z - 1].isspace():
+            z -= 1
+        while a < z and text[a].isspace():
+            a += 1
+        if z > a:
+            trimmed.append((a, z))
+    return trimmed[:LIST_ITEMS]

@@ -1,0 +1,43 @@
+"""What is a statement that may answer, and what is not: contact lines, addresses, page headers and
+table-of-contents lines (junk), cover lines that repeat the document's title, and heading fragments."""
+
+from __future__ import annotations
+
+import re
+
+from granska.qa.evidence import Scored
+
+from granska.text import content_words, fold
+
+# What never stands as an answer: contact lines, addresses, page headers, table-of-contents lines.
+_JUNK = re.compile(
+    r"[\w.-]+@[\w-]+\.\w+|\bwww\.|https?://|\b(?:postadress|besoksadress|telefon|telefax|tfn|e-post|org\.?\s?nr|"
+    r"organisationsnummer|bankgiro|plusgiro|innehall|innehallsforteckning)\b|\b0\d{1,3}[- ]\d{2,3}(?: \d{2,3}){1,3}\b|\.{4,}\s*\d|\bsida \d+ av \d+\b"
+)
+
+
+JUNK_WORDS = 6  # content words a sentence keeps beside its contact/TOC marks to still be a statement
+
+
+def junk(text: str) -> bool:
+    """A contact line, address, page header or TOC line: e-mail, phone number, address word or TOC mark, with
+    little else. A statement that merely contains a link ("X ansvarar för … (se https://…)") still answers."""
+    folded = fold(text)
+    if not _JUNK.search(folded):
+        return False
+    rest = _JUNK.sub(" ", re.sub(r"\S*(?:https?://|www\.|@)\S*", " ", folded))
+    return len(content_words(rest)) < JUNK_WORDS
+
+
+def title_line(s: Scored) -> bool:
+    """A cover line or page header: the sentence is little more than the document's title repeated."""
+    title = content_words(s.hit.meta.title or "")
+    if len(title) < 3 or len(s.span.text) > len(s.hit.meta.title or "") + 60:
+        return False
+    mine = set(content_words(s.span.text))
+    return sum(w in mine for w in title) >= 0.6 * len(title)
+
+
+def fragment(text: str) -> bool:
+    """A heading, cover or page-header line rather than a sentence: short, few words, no closing stop."""
+    return len(text) < 60 and len(text.split()) < 6 and not re.search(r"[.!?:]\W*$", text)
