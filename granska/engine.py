@@ -250,16 +250,15 @@ class Engine:
         return followup.resolve(question, history, places=self.places())
 
     # --- the tracker --------------------------------------------------------------------------
-    def _table_rows(
-        self, filters: dict[str, list[str]], metas: dict[str, DocMeta]
-    ) -> tuple[list[Recommendation], list[Responsibility]]:
-        return self.tables.filtered(filters, metas)
+    def _table_rows(self, filters: Any) -> tuple[list[Recommendation], list[Responsibility]]:
+        """The tracker's rows under `filters`, judged by the documents' metadata (never their texts)."""
+        metas = self.store.metas() if self.has_index() else {}
+        return self.tables.filtered(parse_filters(filters, extra=TRACKER_KEYS), metas)
 
     def recommendations(self, *, filters: Any = None, search: str | None = None) -> list[Recommendation]:
         """The tracker's rows, filtered; with `search`, only rows matching its topic words, best first."""
         self.wait_for_tracker()  # the table itself is asked for: it covers every committed document
-        metas = {n: d.meta for n, d in self.documents().items()}
-        rows = self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[0]
+        rows = self._table_rows(filters)[0]
         if not search:
             return rows
         # Dense matching where the index has a real model (eval/data/tracker_search.jsonl: recall 0.54 -> 0.65).
@@ -267,8 +266,7 @@ class Engine:
 
     def responsibilities(self, *, filters: Any = None) -> list[Responsibility]:
         self.wait_for_tracker()
-        metas = {n: d.meta for n, d in self.documents().items()}
-        return self._table_rows(parse_filters(filters, extra=TRACKER_KEYS), metas)[1]
+        return self._table_rows(filters)[1]
 
     def places(self) -> list[str]:
         """The municipalities of every document, sorted: read once per store version (the store hands out one
@@ -299,7 +297,7 @@ class Engine:
         seen = {"intent": asked.kind, "targets": asked.as_dict()}
         if hits:
             # The searcher already holds every document's metadata: no second copy on this hot path.
-            recs, resps = self._table_rows(parsed, self.searcher().metas)
+            recs, resps = self.tables.filtered(parsed, self.searcher().metas)
             tabled = self._routed(resolved, asked, hits, recs, resps, parsed, k)
             if tabled is not None:
                 tabled = self.tables.caveat(tabled)  # while the tables are rebuilt after an upgrade, it says so
