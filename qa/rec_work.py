@@ -83,8 +83,14 @@ def cleared(keys: Iterable[str]) -> Rows:
 def responsibility_rows(store: Store, names: Iterable[str]) -> Rows:
     """Each document's own rows (an empty list for a document no longer committed)."""
     metas = store.metas()
-    documents = store.documents()
-    return {f"doc:{name}": own_rows(name, metas, documents) for name in names}
+    names = list(names)
+    out: Rows = {}
+    for start in range(0, len(names), BATCH_DOCS):
+        # A fresh view per batch: a view keeps every text it has read, and the end of a large ingest asks for
+        # every document it added (14,700 at the 2M build: the texts of 1.1M passages held at once, 2.97 GB).
+        documents = store.documents()
+        out.update({f"doc:{name}": own_rows(name, metas, documents) for name in names[start : start + BATCH_DOCS]})
+    return out
 
 
 def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Document]) -> dict[str, list[Any]]:
@@ -96,12 +102,12 @@ def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Do
 def recommendation_rows(store: Store, places: Iterable[str]) -> Rows:
     """Each municipality's recommendations over its committed documents (they link within it)."""
     metas = store.metas()
-    documents = store.documents()
     members: dict[str, list[str]] = {}
     for n, m in metas.items():  # one pass over the metadata, not one per municipality
         members.setdefault(place_key(m, n), []).append(n)
     out: Rows = {}
     for place in places:
+        documents = store.documents()  # one view per municipality: a view keeps the texts it read
         group = {n: documents[n] for n in members.get(place, [])}
         with rec_relink.MEMO_LOCK:  # the last build of this municipality bounds what a change can move
             rows = recommendations.build(group, memo=rec_relink.MEMO) if group else []
