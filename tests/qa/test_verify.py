@@ -80,3 +80,25 @@ def test_degree_is_compared_where_the_sentence_does_not_name_the_place(audits_en
         "Revisorerna i Skellefteå bedömer att den interna kontrollen till övervägande del är tillräcklig."
     )
     assert same.verdict == "supported"
+
+
+def test_opposites_are_compared_not_matched(audits_engine: Engine):
+    """A gradable antonym ("hög" where the source says "låg") and a negating prefix ("decentraliserad" where it
+    says "centraliserad") contradict; the claim at the source's own pole is supported."""
+    high = audits_engine.verify("Revisorerna i Region Jämtland Härjedalen pekar på att måluppfyllelsen är hög.")
+    assert high.verdict == "contradicted" and "'låg'" in high.explanation
+    assert "måluppfyllelsen är låg" in high.citations[0].text
+    low = audits_engine.verify("Revisorerna i Region Jämtland Härjedalen pekar på att måluppfyllelsen är låg.")
+    assert low.verdict == "supported"
+    prefix = audits_engine.verify("Uppsala kommun har en decentraliserad lokalförsörjningsprocess.")
+    assert prefix.verdict == "contradicted" and "'centraliserad'" in prefix.explanation
+
+
+def test_a_verb_that_folds_to_a_negation_is_no_negation(audits_engine: Engine):
+    """ "ingå" (be part of) folds to "inga" (none): the claim is read unfolded, so it is not a denial."""
+    v = audits_engine.verify("KPMG anser att Mellersta Norrlands Pensionsstiftelse ska ingå i koncernredovisningen.")
+    assert v.verdict == "supported"
+    denied = audits_engine.verify(
+        "KPMG anser att Mellersta Norrlands Pensionsstiftelse inte ska ingå i koncernredovisningen."
+    )
+    assert denied.verdict == "contradicted"
