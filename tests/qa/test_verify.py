@@ -102,3 +102,16 @@ def test_a_verb_that_folds_to_a_negation_is_no_negation(audits_engine: Engine):
         "KPMG anser att Mellersta Norrlands Pensionsstiftelse inte ska ingå i koncernredovisningen."
     )
     assert denied.verdict == "contradicted"
+
+
+def test_a_claim_about_one_place_is_not_borne_out_by_anothers_sentence(audits_engine: Engine):
+    """Region Uppsala's auditors are claimed to have remarked on a board; only Region Jämtland Härjedalen's
+    response speaks of a remark (against another board): nothing in Region Uppsala's documents says so."""
+    other = audits_engine.verify(
+        "Region Uppsalas revisorer riktade en anmärkning mot vårdstyrelsen för verksamhetsåret 2020."
+    )
+    assert other.verdict == "not_found"
+    own = audits_engine.verify(
+        "Revisorerna i Region Jämtland Härjedalen riktade en anmärkning mot regionstyrelsen för år 2020."
+    )
+    assert own.verdict == "supported" and own.citations[0].doc.startswith("region-jamtland")
