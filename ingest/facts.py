@@ -30,6 +30,11 @@ _DNR = re.compile(
     r"|(?P<code>\b[a-z]{2,4}[- ]\d{4}/\d{1,5}(?:[.:]\d+)?\b|\b\d{2}/[a-z]{2,4} \d{3,5}\b)"
 )
 _PARAGRAPH = re.compile(r"§\s*\d{1,4}\b")
+# A letter's running page header: "<sender> <date> <page>(<pages>)" on a line of its own ("Bords Stad 2021-11-12
+# 3(3)"). When the front matter (lost pages, an OCR'd first page) carries no date, it is the document's date.
+_PAGE_HEADER_DATE = re.compile(
+    r"^[^\n]{0,60}?(?P<d>\b(?:19|20)\d\d-[01]\d-[0-3]\d)\s+\d{1,3}\s*\(\s*\d{1,3}\s*\)[ \t]*$", re.MULTILINE
+)
 _PERIOD = re.compile(
     r"\b(?:rakenskapsaret|verksamhetsaret|budgetaret|for aret|for ar|under ar|avseende ar|aret)\s+(?:19|20)\d\d\b"
     r"|\bper (?:19|20)\d\d-12-31\b|\b(?:perioden|aren)\s+(?:19|20)\d\d\s*(?:[-–]|till|och)\s*(?:19|20)\d\d\b"
@@ -129,9 +134,11 @@ def _addressees(text: str, folded: str) -> list[Fact]:
 def _dates(text: str, folded: str) -> list[Fact]:
     out: list[Fact] = []
     front = folded[:FRONT]
-    full = _FULL_DATE.search(front) or _DATE_RE.search(front)
+    full = _FULL_DATE.search(front) or _DATE_RE.search(front) or _PAGE_HEADER_DATE.search(folded)
     if full:
-        out.append(_fact("report_date", text, full.start(), full.end()))
+        at = full.start("d") if full.re is _PAGE_HEADER_DATE else full.start()
+        end = full.end("d") if full.re is _PAGE_HEADER_DATE else full.end()
+        out.append(_fact("report_date", text, at, end))
     for m in _PARAGRAPH.finditer(text):
         out.append(_fact("paragraph", text, m.start(), m.end()))
         window = folded[max(0, m.start() - 80) : m.end() + 80]

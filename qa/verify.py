@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from granska.qa import antonyms
 from granska.qa.display import repair_word
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
 
@@ -20,6 +21,7 @@ from granska.types import Hit, Span, hit_span
 VERDICTS = ("supported", "contradicted", "not_found")
 NOT_FOUND_BELOW = 0.5  # coverage of the claim's words by the best aligned sentence
 CANDIDATE_SHARE = 0.75  # sentences within this share of the best coverage are weighed too
+SWAP_MARGIN = 0.1  # how much better the claim read with its opposites must cover to be taken
 
 _NEGATION = re.compile(r"\b(inte|ej|ingen|inget|inga|icke|aldrig|saknas|saknar|saknat|not|no|never)\b")
 _PARTIAL = re.compile(r"\b(delvis|till viss del|i viss man|partly|partially)\b")
@@ -83,9 +85,20 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     # names it, a finding's sentence rarely does) and without its degree words (compared below, not matched).
     # The reading whose best sentence covers more decides (a claim about who did an audit needs its place).
     weights = Weights([h.chunk.text for h in hits[:20]])
-    readings = [sentences(q, hits, weights, passages=8) for q in dict.fromkeys([_focus(matched, hits), matched])]
+    focus = _focus(matched, hits)
+    readings = [sentences(q, hits, weights, passages=8) for q in dict.fromkeys([focus, matched])]
     ranked, candidates = max((_aligned_first(matched, r) for r in readings), key=lambda rc: _top(rc[1]))
+    if (swapped := antonyms.swapped(focus)) is not None:
+        # "måluppfyllelsen är hög" where the source says "låg": the claim read with its opposites finds the
+        # sentence that gainsays it; it is taken only when it covers clearly more and states the opposite.
+        alt = _aligned_first(matched, sentences(swapped, hits, weights, passages=8))
+        if alt[1] and _top(alt[1]) > _top(candidates) + SWAP_MARGIN and antonyms.opposed(matched, alt[1][0].span.text):
+            ranked, candidates = alt
     candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
+    if named := _named_places(matched, hits[:_NAMES_SEEN_IN]):
+        # A claim about Region Uppsala is not borne out by Region Jämtland Härjedalen's sentence: only the named
+        # places' documents (and those of no known place) may support or contradict it.
+        candidates = [s for s in candidates if (s.hit.meta.municipality or "") in named | {""}]
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
         return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
     best = _subject_first(matched, candidates)
@@ -98,6 +111,24 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if reason:
         return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
     return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
+
+
+_GENERIC_PLACE = frozenset({"kommun", "stad", "region", "regionen", "landsting", "lan"})
+
+
+def _named_places(claim: str, hits: list[Hit]) -> set[str]:
+    """The municipalities of the passages searched (their metadata) that the claim names: each distinctive word
+    of the name ("uppsala" of "Region Uppsala") in the claim, genitive or not; the fullest names win ("Region
+    Uppsalas" names Region Uppsala, not Uppsala kommun)."""
+    said = {w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(claim))}
+    scored: dict[str, int] = {}
+    for place in {h.meta.municipality for h in hits if h.meta.municipality}:
+        words = [w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(place))]
+        distinctive = [w for w in words if w not in _GENERIC_PLACE]
+        if distinctive and all(w in said for w in distinctive):
+            scored[place] = sum(w in said for w in words)
+    best = max(scored.values(), default=0)
+    return {p for p, n in scored.items() if n == best}
 
 
 def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
@@ -230,19 +261,29 @@ def _aligned(claim: str, s: Scored) -> bool:
 
 
 def _best_clause(claim: str, text: str) -> str:
+    """The clause of `text` (lower-cased, not folded: "ingå" is no "inga") that covers most of the claim."""
     words = content_words(claim)
     weights = {w: 1.0 for w in words}
-    clauses = [c for c in _CLAUSE.split(fold(text)) if c and c.strip()]
-    return max(clauses, key=lambda c: coverage(words, weights, c, ""), default=fold(text))
+    clauses = [c for c in _CLAUSE.split(text.lower()) if c and c.strip()]
+    return max(clauses, key=lambda c: coverage(words, weights, c, ""), default=text.lower())
+
+
+def _negated(text: str) -> bool:
+    """A negation word in `text`, read unfolded: folding makes "ingå" (be part of) the negation "inga"."""
+    return bool(_NEGATION.search(text.lower()))
 
 
 def _conflict(claim: str, s: Scored) -> str | None:
     """Why the sentence contradicts the claim, or None when it does not."""
     c, whole = fold(claim), fold(s.span.text)
-    clause = _best_clause(claim, s.span.text)
-    if bool(_NEGATION.search(c)) != bool(_NEGATION.search(clause)):
-        said = "nekar" if _NEGATION.search(clause) else "bekräftar"
+    raw_clause = _best_clause(claim, s.span.text)
+    clause = fold(raw_clause)
+    if _negated(claim) != _negated(raw_clause):
+        said = "nekar" if _negated(raw_clause) else "bekräftar"
         return f"den {said} det påståendet {'bekräftar' if said == 'nekar' else 'nekar'}"
+    if opposed := antonyms.opposed(claim, s.span.text):
+        mine, theirs = opposed
+        return f"den säger '{theirs}', inte '{mine}'"
     if (
         _PARTIAL.search(whole)
         and not _PARTIAL.search(c)

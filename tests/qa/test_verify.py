@@ -80,3 +80,38 @@ def test_degree_is_compared_where_the_sentence_does_not_name_the_place(audits_en
         "Revisorerna i Skellefteå bedömer att den interna kontrollen till övervägande del är tillräcklig."
     )
     assert same.verdict == "supported"
+
+
+def test_opposites_are_compared_not_matched(audits_engine: Engine):
+    """A gradable antonym ("hög" where the source says "låg") and a negating prefix ("decentraliserad" where it
+    says "centraliserad") contradict; the claim at the source's own pole is supported."""
+    high = audits_engine.verify("Revisorerna i Region Jämtland Härjedalen pekar på att måluppfyllelsen är hög.")
+    assert high.verdict == "contradicted" and "'låg'" in high.explanation
+    assert "måluppfyllelsen är låg" in high.citations[0].text
+    low = audits_engine.verify("Revisorerna i Region Jämtland Härjedalen pekar på att måluppfyllelsen är låg.")
+    assert low.verdict == "supported"
+    prefix = audits_engine.verify("Uppsala kommun har en decentraliserad lokalförsörjningsprocess.")
+    assert prefix.verdict == "contradicted" and "'centraliserad'" in prefix.explanation
+
+
+def test_a_verb_that_folds_to_a_negation_is_no_negation(audits_engine: Engine):
+    """ "ingå" (be part of) folds to "inga" (none): the claim is read unfolded, so it is not a denial."""
+    v = audits_engine.verify("KPMG anser att Mellersta Norrlands Pensionsstiftelse ska ingå i koncernredovisningen.")
+    assert v.verdict == "supported"
+    denied = audits_engine.verify(
+        "KPMG anser att Mellersta Norrlands Pensionsstiftelse inte ska ingå i koncernredovisningen."
+    )
+    assert denied.verdict == "contradicted"
+
+
+def test_a_claim_about_one_place_is_not_borne_out_by_anothers_sentence(audits_engine: Engine):
+    """Region Uppsala's auditors are claimed to have remarked on a board; only Region Jämtland Härjedalen's
+    response speaks of a remark (against another board): nothing in Region Uppsala's documents says so."""
+    other = audits_engine.verify(
+        "Region Uppsalas revisorer riktade en anmärkning mot vårdstyrelsen för verksamhetsåret 2020."
+    )
+    assert other.verdict == "not_found"
+    own = audits_engine.verify(
+        "Revisorerna i Region Jämtland Härjedalen riktade en anmärkning mot regionstyrelsen för år 2020."
+    )
+    assert own.verdict == "supported" and own.citations[0].doc.startswith("region-jamtland")

@@ -1,0 +1,76 @@
+"""Opposites in a claim and its source sentence: gradable antonyms and negating prefixes.
+
+A claim "måluppfyllelsen är hög" against "måluppfyllelsen är låg", or "en decentraliserad process" against "en
+centraliserad process", shares nearly all its words with the source and so reads as supported, or, when the
+opposite word is what is missing, as not found. Two general means of Swedish (and English) word formation, no
+words of any document: pairs of gradable adjectives and their verbs of change (a closed class of the language:
+hög/låg, stor/liten, ökar/minskar, positiv/negativ, stark/svag, god/dålig, överskott/underskott), and the
+negating prefixes o-, de-, icke- ("otillräcklig", "decentraliserad") on a stem of at least six letters.
+Words are compared lower-cased but not folded ("låg" folded is "lag", a law).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Each pair: the inflected forms of one pole, then of the other (Swedish, then the English a claim may use).
+_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (tuple(a.split()), tuple(b.split()))
+    for a, b in (
+        ("hög högt höga högre högsta high higher", "låg lågt låga lägre lägsta low lower"),
+        ("stor stort stora större största large larger", "liten litet lilla små minsta small smaller"),
+        (
+            "ökar ökat ökade ökad ökning ökningen increase increased increasing",
+            "minskar minskat minskade minskad minskning minskningen decrease decreased decreasing",
+        ),
+        ("positiv positivt positiva positive", "negativ negativt negativa negative"),
+        ("stark starkt starka starkare strong", "svag svagt svaga svagare weak"),
+        ("god gott goda bättre good", "dålig dåligt dåliga sämre bad poor"),
+        ("överskott överskottet surplus", "underskott underskottet deficit"),
+    )
+)
+_PREFIXES = ("icke-", "icke", "de", "o")
+_STEM = 6  # a prefix negates only a stem this long ("olika" is no "not lika")
+_WORD = re.compile(r"[a-zåäöéü-]+")
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip("-") for w in _WORD.findall(text.lower()) if w.strip("-")}
+
+
+def _prefixed(word: str, others: set[str]) -> str | None:
+    """The word of `others` that is `word` with a negating prefix added or removed, if any."""
+    for p in _PREFIXES:
+        if len(word) >= _STEM and p + word in others:
+            return p + word
+        if word.startswith(p) and len(word) - len(p) >= _STEM and word[len(p) :] in others:
+            return word[len(p) :]
+    return None
+
+
+def opposed(claim: str, source: str) -> tuple[str, str] | None:
+    """(the claim's word, the source's opposite) when the source says the opposite pole and not the claim's."""
+    mine, theirs = _words(claim), _words(source)
+    for a, b in _PAIRS:
+        for pole, other in ((a, b), (b, a)):
+            said = mine.intersection(pole)
+            if said and not theirs.intersection(pole) and theirs.intersection(other):
+                return min(said), min(theirs.intersection(other))
+    for w in sorted(mine - theirs):
+        if (v := _prefixed(w, theirs)) is not None and v not in mine:
+            return w, v
+    return None
+
+
+def swapped(claim: str) -> str | None:
+    """The claim with each gradable word put at its opposite pole ("hög" → "låg"), or None when it has none."""
+    out, changed = [], False
+    for token in re.split(r"(\W+)", claim):
+        low = token.lower()
+        for a, b in _PAIRS:
+            pole, other = (a, b) if low in a else (b, a) if low in b else (None, None)
+            if pole is not None and other is not None:
+                token, changed = other[0], True  # the base form stands first
+                break
+        out.append(token)
+    return "".join(out) if changed else None
