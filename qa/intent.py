@@ -16,7 +16,7 @@ from typing import Any
 
 from granska.qa import bodies, intent_learned
 
-from granska.text import content_words, fold, for_matching
+from granska.text import content_words, fold, fold_keep, for_matching
 
 INTENTS = (
     "signed_by",
@@ -228,6 +228,26 @@ class Intent:
         }
 
 
+# The words that only say how a question asks about progress, not about what ("Hur långt har man kommit med …",
+# "How far has the board got with …", "I vilken utsträckning …", "To what extent …"): an answering sentence
+# states the progress in its own words ("är på väg att genomföras"), so these count neither as matched nor missing.
+_FRAME = re.compile(
+    r"\b(hur langt)\b(?: \w+){0,3}? (kommit|natt|gatt)\b"
+    r"|\b(how far)\b(?: \w+){0,4}? (come|got|gotten|progressed|advanced|gone)\b"
+    r"|\b(i vilken (?:utstrackning|grad)|to what (?:extent|degree))\b"
+)
+
+
+def without_frame(question: str) -> str:
+    """The question less the words that only frame it (see _FRAME; the subject between them stays): what an
+    answer's coverage is read on."""
+    folded = fold_keep(question)
+    spans = [m.span(g) for m in _FRAME.finditer(folded) for g in range(1, 6) if m.start(g) >= 0]
+    for a, b in sorted(spans, reverse=True):
+        question = question[:a] + " " + question[b:]
+    return question
+
+
 def asks_open(question: str) -> bool:
     """The question asks which recommendations are still without an answer."""
     return bool(_OPEN_RE.search(fold(question)))
@@ -261,7 +281,7 @@ def read(question: str, *, places: list[str] | None = None) -> Intent:
     skip = set(_INTENT_WORDS) | {fold(b) for b in named}
     if municipality:
         skip |= set(content_words(municipality))
-    topic = tuple(w for w in content_words(for_matching(question)) if w not in skip and not w.isdigit())
+    topic = tuple(w for w in content_words(for_matching(without_frame(question))) if w not in skip and not w.isdigit())
     plural = bool(re.match(r"^\W*(?:vilka|which \w+s\b|what are|list)", q))
     return Intent(k, PATHS.get(k, "open"), municipality, named, number, topic, plural)
 
