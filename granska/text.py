@@ -228,7 +228,7 @@ def for_matching(query: str, *, known: Callable[[str], bool] | None = None) -> s
             return ""
         return EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known) or w
 
-    return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=[A-Za-z])'s\b", "", query))
+    return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=\w)'s\b", "", query))
 
 
 _GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary_en_sv.json"

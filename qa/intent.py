@@ -73,7 +73,13 @@ _RULES: list[tuple[str, str]] = [
     # "Who chairs the auditors?", "Vem är ordförande för revisorerna?": a role on the document's signature.
     ("signed_by", r"\b(?:who|vem)\b.{0,12}\b(?:chairs?|chaired|is (?:the )?chair\w*|ar ordforande|var ordforande)\b"),
     ("signed_by", r"\b(?:vem|vilka|who)\b.{0,15}\b(?:godkant|godkande|approved)\b"),  # "Godkänt av:" signs
-    ("signed_by", r"\b(?:uppdragsansvarig|uppdragsledare|projektledare|kontaktperson|handlaggare)\b"),
+    (
+        "signed_by",
+        (
+            r"\b(?:uppdragsansvarig|uppdragsledare|projektledare|kontaktperson|handlaggare"
+            r"|engagement (?:lead|leader|manager|partner)|project (?:lead|leader|manager)|contact person|case officer)\b"
+        ),
+    ),
     ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
     ("signed_by", r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|carried out|conducted|wrote|performed)\b"),
     ("auditor", r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?)\b"),
@@ -106,7 +112,10 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "response",
-        r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b|\bhow (?:did|does|has)\b.{0,90}\b(?:answer|respond|reply)\b",
+        (
+            r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b"
+            r"|\bhow (?:did|does|has)\b.{0,90}\b(?:answer|respond|reply)\b(?!.{0,60}\baudit questions?\b)"
+        ),
     ),
     (
         "response",
@@ -148,7 +157,10 @@ _RULES: list[tuple[str, str]] = [
         r"\b(?:rekommend\w*|recommend\w*|forbattringsomrad\w*|(?:vad|vilka(?: \w+){1,2}) bor\b|what should)",
     ),
     ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
-    ("assessment", r"\bvad svarade revisor\w* pa revisionsfrag"),
+    (
+        "assessment",
+        r"\bvad svarade revisor\w* pa revisionsfrag|\b(?:how|what) did the auditors answer\b.{0,20}\baudit question",
+    ),
     ("purpose", r"\b(?:syfte[tn]?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b"),
     (
         "purpose",
@@ -168,7 +180,10 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "when",
-        r"^\W*(?:nar|sedan nar|senast nar|when|since when)\b|\b(?:vilket datum|datum|what date|which date|by what date|deadline)\b",
+        (
+            r"^\W*(?:nar|sedan nar|senast nar|when|since when)\b"
+            r"|\b(?:vilket datum|datum|what date|which date|by what date|deadline|the date)\b"
+        ),
     ),
     ("when", r"\bvilket ar\b|\bwhich year\b"),
     (
