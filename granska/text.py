@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from granska import en_sv_dict
+
 # Bump when analysis changes: the lexical index (derived, rebuilt from stored chunks) is keyed by it.
 ANALYZER_VERSION = "4"
 
@@ -208,10 +210,13 @@ def language(text: str) -> str:
     return "en" if sum(w in _EN_MARKERS for w in ws) > sum(w in _SV_MARKERS for w in ws) else "sv"
 
 
-def for_matching(query: str) -> str:
+def for_matching(query: str, *, known: Callable[[str], bool] | None = None) -> str:
     """The query as matched against Swedish text: English domain words and phrases become their Swedish terms
-    (EN_SV, then the wider glossary in data/glossary_en_sv.json) and English function words are dropped, so they
-    count neither as matched nor as missing."""
+    (EN_SV, then the wider glossary in data/glossary_en_sv.json, then the general dictionary of
+    granska.en_sv_dict for words the glossary lacks) and English function words are dropped, so they count
+    neither as matched nor as missing. `known`: where the caller knows the text it matches, the dictionary's
+    senses it does not contain are left out (the word stays as it is when none is left): a sense the passages
+    never use says nothing."""
     if language(query) != "en":
         return query
     phrases, _, stop = _glossary()
@@ -221,9 +226,9 @@ def for_matching(query: str) -> str:
         w = m.group()
         if w.lower() in stop:
             return ""
-        return EN_SV.get(w.lower()) or _en_term(w) or w
+        return EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known) or w
 
-    return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=[A-Za-z])'s\b", "", query))
+    return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=\w)'s\b", "", query))
 
 
 _GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary_en_sv.json"
@@ -253,6 +258,25 @@ def _en_term(word: str) -> str | None:
         if low.endswith(suffix) and len(low) - len(suffix) >= 3 and (base := low[: -len(suffix)] + repl) in terms:
             return terms[base]
     return None
+
+
+def _dict_term(m: re.Match[str], known: Callable[[str], bool] | None) -> str | None:
+    """The general dictionary's Swedish senses of an English word (or of its plain base form), space-joined.
+    Not for a part of a word with non-ASCII letters ("sand" of "Härnösand") nor a capitalised word inside the
+    question (a name)."""
+    text, a, b = m.string, m.start(), m.end()
+    if (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha()) or (a and m.group()[0].isupper()):
+        return None
+    low = m.group().lower()
+    found = en_sv_dict.senses(low)
+    for suffix, repl in _INFLECTIONS:
+        if found:
+            break
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            found = en_sv_dict.senses(low[: -len(suffix)] + repl)
+    if known is not None:
+        found = [s for s in found if known(s)]
+    return " ".join(found) or None
 
 
 @lru_cache(maxsize=4096)

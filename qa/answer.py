@@ -20,6 +20,7 @@ from granska.qa.evidence import (
     sentences,
     text_grams,
 )
+from granska.qa.intent import without_frame
 from granska.qa.statement import fragment, junk, title_line
 
 from granska.settings import AnswerSettings
@@ -71,9 +72,9 @@ def answer(
     outlines = outlines or {}
     if not hits:
         return Answer(question, abstention(question), True, [], hits, id=qid)
-    matched, weights = for_matching(question), Weights([h.chunk.text for h in hits[:20]])
+    weights = Weights([h.chunk.text for h in hits[:20]])
     model = scorer.shipped() if settings.scorer == "learned" else None
-    everything = sentences(matched, hits, weights, model=model)
+    matched, everything = _read_as(without_frame(question), hits, weights, model)
     ranked = admissible(question, everything, outlines, purpose=purpose)
     silent = False
     if model is not None and settings.abstainer == "learned":
@@ -123,6 +124,23 @@ def answer(
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
+
+
+def _read_as(
+    question: str, hits: list[Hit], weights: Weights, model: scorer.AnswerModel | None
+) -> tuple[str, list[Scored]]:
+    """The question as matched, and its sentences scored. An English word the glossary lacks may be read in the
+    general dictionary's Swedish (only senses the passages use); the dictionary's guess is kept only where a
+    sentence covers the question better with it than without (a wrong sense must not cost an answer)."""
+    plain = for_matching(question, known=lambda w: False)
+    read = for_matching(question, known=lambda w: weights.df(fold(w)) > 0)
+    found = sentences(plain, hits, weights, model=model)
+    if read == plain:
+        return plain, found
+    guessed = sentences(read, hits, weights, model=model)
+    if max((s.coverage for s in guessed), default=0.0) > max((s.coverage for s in found), default=0.0):
+        return read, guessed
+    return plain, found
 
 
 # Numbers that are layout or references, not quantities: a heading's number ("3 Sammanfattning"), a statute's

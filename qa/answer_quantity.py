@@ -92,10 +92,20 @@ _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 _DAY = re.compile(rf"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b|\b\d{{1,2}}(?::[ae])? (?:{_MONTHS})\b|\b[0-3]?\d/[01]?\d\b")
 
 
-# "Senast när ska nämnden svara?", "When must the board reply?": a deadline, given as a day, a month or a term.
-_ASKS_DEADLINE = re.compile(
+# One reading of a deadline question. _WHEN_DUE: the question asks for the time itself ("Senast när ska nämnden
+# svara?", "By when …", "When must the board reply?"), so a text answers it only with a day, a month or a term.
+# _DEADLINE: any question about a deadline, also one that names its deadline and asks for something else
+# ("Vilken nämnd ska senast 2022 lämna …"): a cover line's date never answers it (asks_deadline), nor is it
+# the report's date (granska.qa.routes).
+_WHEN_DUE = (
     r"\bsenast nar\b|\bby when\b|\bdeadline\b"
     r"|\bwhen (?:must|should|shall|is|are|was|were)\b.{0,60}\b(?:reply|respond|answer|submit\w*|due)\b"
+)
+_ASKS_DEADLINE = re.compile(_WHEN_DUE)
+_DEADLINE = re.compile(
+    rf"{_WHEN_DUE}|\bsenast\b|\bat the latest\b|\bby (?:what|which)\b"
+    r"|\bwhen (?:must|should|shall|do|does|did|is|are|was|were)\b.*\b(?:repl|respon|answer|submit|comment)"
+    r"|\bnar (?:ska|skall|maste|bor|skulle|vill)\b.*\b(?:svar|yttra|besvara|inkomma|lamna|synpunkt)"
 )
 _TERM = re.compile(rf"{_DAY.pattern}|\b(?:{_MONTHS}) (?:19|20)\d\d\b|\binom \w+ (?:dagar|veckor|manader|ar)\b")
 
@@ -132,12 +142,6 @@ def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None =
     return False
 
 
-# A deadline question: "senast", "by when", "by what date", "when must … reply", "när ska … svara".
-_DEADLINE = re.compile(
-    r"\bsenast\b|\bat the latest\b|\bdeadline\b|\bby (?:when|what|which)\b"
-    r"|\bwhen (?:must|should|shall|do|does|did|is|are|was|were)\b.*\b(?:repl|respon|answer|submit|comment)"
-    r"|\bnar (?:ska|skall|maste|bor|skulle|vill)\b.*\b(?:svar|yttra|besvara|inkomma|lamna|synpunkt)"
-)
 COVER_WORDS = 10  # a line this short without a closing stop is a cover or title line, not a sentence
 
 

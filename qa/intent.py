@@ -16,7 +16,7 @@ from typing import Any
 
 from granska.qa import bodies, intent_learned
 
-from granska.text import content_words, fold, for_matching
+from granska.text import content_words, fold, fold_keep, for_matching
 
 INTENTS = (
     "signed_by",
@@ -73,7 +73,13 @@ _RULES: list[tuple[str, str]] = [
     # "Who chairs the auditors?", "Vem är ordförande för revisorerna?": a role on the document's signature.
     ("signed_by", r"\b(?:who|vem)\b.{0,12}\b(?:chairs?|chaired|is (?:the )?chair\w*|ar ordforande|var ordforande)\b"),
     ("signed_by", r"\b(?:vem|vilka|who)\b.{0,15}\b(?:godkant|godkande|approved)\b"),  # "Godkänt av:" signs
-    ("signed_by", r"\b(?:uppdragsansvarig|uppdragsledare|projektledare|kontaktperson|handlaggare)\b"),
+    (
+        "signed_by",
+        (
+            r"\b(?:uppdragsansvarig|uppdragsledare|projektledare|kontaktperson|handlaggare"
+            r"|engagement (?:lead|leader|manager|partner)|project (?:lead|leader|manager)|contact person|case officer)\b"
+        ),
+    ),
     ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
     ("signed_by", r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|carried out|conducted|wrote|performed)\b"),
     ("auditor", r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?)\b"),
@@ -106,7 +112,10 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "response",
-        r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b|\bhow (?:did|does|has)\b.{0,90}\b(?:answer|respond|reply)\b",
+        (
+            r"\b(?:yttrande|svaret|svar pa|forklaring|explanation)\b"
+            r"|\bhow (?:did|does|has)\b.{0,90}\b(?:answer|respond|reply)\b(?!.{0,60}\baudit questions?\b)"
+        ),
     ),
     (
         "response",
@@ -148,7 +157,10 @@ _RULES: list[tuple[str, str]] = [
         r"\b(?:rekommend\w*|recommend\w*|forbattringsomrad\w*|(?:vad|vilka(?: \w+){1,2}) bor\b|what should)",
     ),
     ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
-    ("assessment", r"\bvad svarade revisor\w* pa revisionsfrag"),
+    (
+        "assessment",
+        r"\bvad svarade revisor\w* pa revisionsfrag|\b(?:how|what) did the auditors answer\b.{0,20}\baudit question",
+    ),
     ("purpose", r"\b(?:syfte[tn]?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b"),
     (
         "purpose",
@@ -168,7 +180,10 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "when",
-        r"^\W*(?:nar|sedan nar|senast nar|when|since when)\b|\b(?:vilket datum|datum|what date|which date|by what date|deadline)\b",
+        (
+            r"^\W*(?:nar|sedan nar|senast nar|when|since when)\b"
+            r"|\b(?:vilket datum|datum|what date|which date|by what date|deadline|the date)\b"
+        ),
     ),
     ("when", r"\bvilket ar\b|\bwhich year\b"),
     (
@@ -228,6 +243,26 @@ class Intent:
         }
 
 
+# The words that only say how a question asks about progress, not about what ("Hur långt har man kommit med …",
+# "How far has the board got with …", "I vilken utsträckning …", "To what extent …"): an answering sentence
+# states the progress in its own words ("är på väg att genomföras"), so these count neither as matched nor missing.
+_FRAME = re.compile(
+    r"\b(hur langt)\b(?: \w+){0,3}? (kommit|natt|gatt)\b"
+    r"|\b(how far)\b(?: \w+){0,4}? (come|got|gotten|progressed|advanced|gone)\b"
+    r"|\b(i vilken (?:utstrackning|grad)|to what (?:extent|degree))\b"
+)
+
+
+def without_frame(question: str) -> str:
+    """The question less the words that only frame it (see _FRAME; the subject between them stays): what an
+    answer's coverage is read on."""
+    folded = fold_keep(question)
+    spans = [m.span(g) for m in _FRAME.finditer(folded) for g in range(1, 6) if m.start(g) >= 0]
+    for a, b in sorted(spans, reverse=True):
+        question = question[:a] + " " + question[b:]
+    return question
+
+
 def asks_open(question: str) -> bool:
     """The question asks which recommendations are still without an answer."""
     return bool(_OPEN_RE.search(fold(question)))
@@ -261,7 +296,7 @@ def read(question: str, *, places: list[str] | None = None) -> Intent:
     skip = set(_INTENT_WORDS) | {fold(b) for b in named}
     if municipality:
         skip |= set(content_words(municipality))
-    topic = tuple(w for w in content_words(for_matching(question)) if w not in skip and not w.isdigit())
+    topic = tuple(w for w in content_words(for_matching(without_frame(question))) if w not in skip and not w.isdigit())
     plural = bool(re.match(r"^\W*(?:vilka|which \w+s\b|what are|list)", q))
     return Intent(k, PATHS.get(k, "open"), municipality, named, number, topic, plural)
 

@@ -12,9 +12,11 @@ from dataclasses import replace
 
 from granska.ingest import facts
 from granska.qa import tracker
+from granska.qa.answer_quantity import asks_deadline
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
 from granska.qa.recommendations import Recommendation
+from granska.qa.statement import letterhead
 from granska.qa.tracker import quoted_answer
 
 from granska.text import content_words, fold, for_matching, language, sentence_spans
@@ -72,7 +74,9 @@ SECTIONS: dict[str, set[str]] = {
     "addressee": {"recommendations", "summary"},
 }
 _REPORT_DATE = re.compile(r"(?:rapport|report|missiv|daterad|dated|skrivelse)")
-_DEADLINE = re.compile(r"\b(?:senast|deadline|by what date|behandlade|beslutade|bildades)\b")
+# A date asked of another event than the report (a deadline: answer_quantity.asks_deadline; a decision, a
+# meeting, a founding): the report's date does not answer it.
+_OTHER_EVENT = re.compile(r"\b(?:behandlade|beslutade|bildades)\b")
 _WANTS_FIRM = re.compile(r"\b(?:revisionsbyra\w*|revisionsforetag\w*|firm|company|foretag)\b")
 _WANTS_PERSON = re.compile(r"\b(?:person\w*|vem|who|revisor\b|uppdragsansvarig|people)\b")
 
@@ -118,7 +122,7 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
         kinds = ["signatory"] + (["auditor"] if _WANTS_FIRM.search(q) else [])
     elif intent.kind == "auditor":
         kinds = ["auditor"] + (["signatory"] if _WANTS_PERSON.search(q.split("revisionsbyr")[-1]) else [])
-    elif intent.kind == "when" and _REPORT_DATE.search(q) and not _DEADLINE.search(q):
+    elif intent.kind == "when" and _REPORT_DATE.search(q) and not (asks_deadline(q) or _OTHER_EVENT.search(q)):
         kinds = ["report_date"]
     else:
         kinds = {"issuer": ["issuer"], "reference": ["diarienummer"], "period": ["period"]}.get(intent.kind, [])
@@ -310,7 +314,7 @@ def _answering_part(s: Span, words: list[str]) -> Span:
     a letterhead line (e-mail, telephone) never answers."""
     if len(s.text) <= QUOTE_CHARS:
         return s
-    spans = [(a, b) for a, b in sentence_spans(s.text) if b - a <= QUOTE_CHARS and not _LETTERHEAD.search(s.text[a:b])]
+    spans = [(a, b) for a, b in sentence_spans(s.text) if b - a <= QUOTE_CHARS and not letterhead(s.text[a:b])]
     cue = CUES["response"]
     weights = {w: 1.0 for w in words}
     cued = [
@@ -325,9 +329,6 @@ def _answering_part(s: Span, words: list[str]) -> Span:
     if nxt and nxt[0][1] - a <= QUOTE_CHARS and cue.search(fold(s.text[nxt[0][0] : nxt[0][1]])):
         b = nxt[0][1]
     return Span(s.doc, s.start + a, s.start + b, s.page, s.text[a:b], s.score)
-
-
-_LETTERHEAD = re.compile(r"@|\b\d{2,4}-\d{2,3} ?\d{2} ?\d{2}\b|\bwww\.")
 
 
 def _numbered(row: Recommendation, number: str) -> bool:

@@ -9,11 +9,22 @@ from granska.qa.evidence import Scored
 
 from granska.text import content_words, fold
 
+# A letterhead's contact details: an e-mail address, a web address, a telephone number.
+_CONTACT = (
+    r"[\w.-]+@[\w-]+\.\w+|\bwww\.|https?://|\b0\d{1,3}[- ]\d{2,3}(?: \d{2,3}){1,3}\b|\b\d{2,4}-\d{2,3} ?\d{2} ?\d{2}\b"
+)
+_CONTACT_RE = re.compile(_CONTACT)
 # What never stands as an answer: contact lines, addresses, page headers, table-of-contents lines.
 _JUNK = re.compile(
-    r"[\w.-]+@[\w-]+\.\w+|\bwww\.|https?://|\b(?:postadress|besoksadress|telefon|telefax|tfn|e-post|org\.?\s?nr|"
-    r"organisationsnummer|bankgiro|plusgiro|innehall|innehallsforteckning)\b|\b0\d{1,3}[- ]\d{2,3}(?: \d{2,3}){1,3}\b|\.{4,}\s*\d|\bsida \d+ av \d+\b"
+    rf"{_CONTACT}|\b(?:postadress|besoksadress|telefon|telefax|tfn|e-post|org\.?\s?nr|"
+    r"organisationsnummer|bankgiro|plusgiro|innehall|innehallsforteckning)\b|\.{4,}\s*\d|\bsida \d+ av \d+\b"
 )
+
+
+def letterhead(text: str) -> bool:
+    """The text carries a letterhead's contact details (e-mail, web address, telephone number): quoted as part
+    of an answer it never is, even where it also says something (`junk` judges whether it may stand alone)."""
+    return bool(_CONTACT_RE.search(fold(text)))
 
 
 JUNK_WORDS = 6  # content words a sentence keeps beside its contact/TOC marks to still be a statement

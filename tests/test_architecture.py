@@ -14,7 +14,15 @@ FOLDERS = {
     "ui": "granska.ui",
     "eval": "granska.eval",
 }
-GROUND = {"granska", "granska.types", "granska.settings", "granska.errors", "granska.text", "granska.jsonl"}
+GROUND = {
+    "granska",
+    "granska.types",
+    "granska.settings",
+    "granska.errors",
+    "granska.text",
+    "granska.en_sv_dict",
+    "granska.jsonl",
+}
 ENGINE = {"granska.engine", "granska.tables"}  # the engine and the tracker tables it composes share floor 3
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from granska.qa import intent
 from granska.qa.intent import INTENTS, kind, read
 
 LABELS = Path(__file__).resolve().parents[2] / "eval" / "data" / "intent_labels.jsonl"
@@ -81,3 +82,19 @@ def test_targets_body_municipality_number():
 )
 def test_official_phrasings(question: str, want: str):
     assert kind(question) == want
+
+
+def test_english_wordings_read_as_their_swedish_twins():
+    # The English of rules that had only their Swedish wording (issue #10, audits_en2): the engagement lead signs,
+    # "the date of" asks when, the auditors' answer to an audit question is their assessment, not a response.
+    pairs = [
+        ("Vem var uppdragsansvarig för granskningen?", "Who was the engagement lead for the review?"),
+        ("Vilket datum har granskningsrapporten?", "What is the date of the audit report?"),
+        (
+            "Vad svarade revisorerna på revisionsfrågan om rekryteringsrutinerna?",
+            "How did the auditors answer the audit question about the recruitment routines?",
+        ),
+    ]
+    for sv, en in pairs:
+        assert intent.rule_kind(en) == intent.rule_kind(sv), (sv, en)
+    assert intent.rule_kind("How did the board answer the auditors?") == "response"

@@ -1,0 +1,85 @@
+"""English words the glossary lacks, read in a general English–Swedish dictionary (the installed Debian package
+dict-freedict-eng-swe; .ci/run installs it), and the words that only frame a question (issue #10)."""
+
+from __future__ import annotations
+
+import pytest
+from granska.qa import intent
+from granska.qa.answer_quantity import asks_deadline, gives_deadline
+from granska.qa.statement import junk, letterhead
+
+from granska import en_sv_dict
+from granska.engine import Engine
+from granska.text import content_words, for_matching
+from tests.conftest import SHARED
+
+needs_dictionary = pytest.mark.skipif(
+    en_sv_dict.dictionary_dir() is None, reason="dict-freedict-eng-swe is not installed (.ci/run installs it)"
+)
+
+
+@needs_dictionary
+def test_the_dictionary_fills_only_what_the_glossary_lacks():
+    words = content_words(for_matching("Who prepared the report for the executive board?"))
+    assert "forbereda" in words  # "prepared" -> prepare: not in the glossary, read in the dictionary
+    assert "styrelsen" in words and "brade" not in words  # the glossary's "board" wins over the dictionary's
+    # The entry of the word itself, not of a phrase filed under its first word ("make up" -> "smink").
+    assert en_sv_dict.senses("make") == ["göra"]
+    # Names stay as they are: a capitalised word inside the question, a part of a word with non-ASCII letters.
+    kept = for_matching("What did the follow-up in Härnösand show about Far?")
+    assert "Härnösand" in kept and "sand" not in kept.replace("Härnösand", "") and "Far" in kept
+    # A caller that knows its text keeps only the senses it contains; with none left, the word stays English.
+    assert content_words(for_matching("What did they find?", known=lambda w: w == "hitta")) == ["hitta"]
+    assert content_words(for_matching("What did they find?", known=lambda w: False)) == ["find"]
+
+
+@needs_dictionary
+def test_the_dictionary_can_be_turned_off(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(en_sv_dict.ENV_DIR, "off")
+    en_sv_dict._entries.cache_clear()
+    try:
+        assert en_sv_dict.dictionary_dir() is None and en_sv_dict.senses("prepare") == []
+        assert "prepared" in for_matching("Who prepared the report?")
+    finally:
+        monkeypatch.delenv(en_sv_dict.ENV_DIR)
+        en_sv_dict._entries.cache_clear()
+
+
+@needs_dictionary
+def test_an_english_question_with_words_the_glossary_lacks_is_answered(audits_engine: Engine):
+    # "employees", "support", "worked" come from the dictionary; before it this question abstained (kinds-052).
+    a = audits_engine.ask("How many employees worked at Lidingö's care and support administration before the merger?")
+    assert not a.abstained, a.notes
+    assert any("850" in c.text for c in a.citations), a.answer
+
+
+def test_the_words_that_frame_a_progress_question_do_not_count():
+    q = "Hur långt har man kommit med åtgärderna efter de granskningar som Härnösand följde upp 2014?"
+    assert "kommit" not in content_words(intent.without_frame(q)) and "langt" not in content_words(
+        intent.without_frame(q)
+    )
+    assert {"atgarderna", "harnosand"} <= set(intent.read(q).topic) and "kommit" not in intent.read(q).topic
+    # The subject between the frame's words stays; a length asked is no frame.
+    assert "Uppsala board" in intent.without_frame("How far has the Uppsala board got with the actions?")
+    assert intent.without_frame("Hur långt tillstånd får du?") == "Hur långt tillstånd får du?"
+
+
+def test_one_reading_of_a_deadline_question():
+    # Asked for the time itself: a text must give a day, a month or a term.
+    assert asks_deadline("Senast när ska nämnden svara?") and not gives_deadline(
+        "Senast när ska nämnden svara?", "2022"
+    )
+    # Naming its deadline and asking for something else: still a deadline question (no cover date answers it),
+    # but a year is enough for what it asks.
+    q = "Vilken nämnd ska senast 2022 lämna förslag på ett reviderat program?"
+    assert asks_deadline(q) and gives_deadline(q, "Nämnden ska lämna förslag 2022.")
+    assert not asks_deadline("När genomfördes granskningen?")
+
+
+def test_one_notion_of_a_letterhead_line():
+    text = (SHARED / "datasets/audits/docs/harnosand-2021-bokslut-arsredovisning-missiv.txt").read_text("utf-8")
+    whole = next(x for x in text.splitlines() if x.startswith("Svaret skickas till"))
+    # A statement with an e-mail address: quoted in a response it never is, but it is no bare contact line.
+    assert letterhead(whole) and not junk(whole), whole
+    assert letterhead("Telefon 08-535 303 11") and junk("Telefon 08-535 303 11")
+    assert not letterhead("Nämnden ska redovisa åtgärderna senast 2019-07-30.")
