@@ -22,18 +22,17 @@ from granska.ingest import outline as outlining
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import followup, intent, llm, people, rec_list, rerank, routes, scorer, tracker
+from granska.qa import dispatch, followup, intent, llm, rerank, routes, scorer, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
 from granska.tables import Tables
-from granska.types import Answer, DocMeta, Document, Hit, Outline, Span
+from granska.types import Answer, DocMeta, Document, Hit, Outline
 
 TRACKER_KEYS = ("addressee", "body", "status")
 COMMIT_CHUNKS = 2000  # chunks per commit while ingesting: searchable early, without a commit per file
-ROW_INTENTS = ("recommendations", "status", "addressee", "other")  # intents the recommendation table may answer
 LLM_PASSAGES = 8  # passages offered to a model, before the token budget trims them
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 log = logging.getLogger("granska")
@@ -298,10 +297,10 @@ class Engine:
         if hits:
             # The searcher already holds every document's metadata: no second copy on this hot path.
             recs, resps = self.tables.filtered(parsed, self.searcher().metas)
-            tabled = self._routed(resolved, asked, hits, recs, resps, parsed, k)
+            tabled = dispatch.table_answer(resolved, asked, hits[:k], recs, resps, parsed, self.documents())
             if tabled is not None:
                 tabled = self.tables.caveat(tabled)  # while the tables are rebuilt after an upgrade, it says so
-                ordered = _citing_first(hits, tabled.citations, self.searcher())
+                ordered = dispatch.citing_first(hits, tabled.citations, self.searcher().hit_at)
                 # The table's own "intent" note (the tracker answered a question read otherwise) stands over the reader's.
                 notes: dict[str, Any] = {**seen, **tabled.notes, "path": tabled.notes.get("generator")}
                 return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, notes)
@@ -348,48 +347,12 @@ class Engine:
         reranked = bool(kind) or self.settings.answer.scorer == "learned"
         if ranker is not None and hits and result.citations and result.citations[0].doc != hits[0].chunk.doc:
             reranked = False  # the reranker's first document leads over a quote from another (docs/answers.md)
-        shown = _citing_first(hits, result.citations, self.searcher()) if reranked and not result.abstained else hits
+        shown = (
+            dispatch.citing_first(hits, result.citations, self.searcher().hit_at)
+            if reranked and not result.abstained
+            else hits
+        )
         return Answer(question, text, result.abstained, result.citations, shown[:k], qid, resolved, notes)
-
-    def _routed(
-        self,
-        question: str,
-        asked: intent.Intent,
-        hits: list[Hit],
-        recs: list[Recommendation],
-        resps: list[Responsibility],
-        filters: dict[str, list[str]],
-        k: int,
-    ) -> Answer | None:
-        """The answer from the place the question's intent points to (tables, facts), or None for passages."""
-        docs = self.documents()
-        wants_facts = asked.path == "facts" and not (asked.kind == "auditor" and asked.plural)
-        if wants_facts and (found := routes.facts_answer(question, asked, hits[:k], docs)):
-            return found
-        # "Vilka kommuner har fått rekommendationer om X, och vad svarade de?" asks the table across municipalities
-        # (read as "response" for its "svarade"): the table answers, from whichever documents hold the rows.
-        across = tracker.asks_across(question) and asked.kind in (*ROW_INTENTS, "response")
-        if across and (found := tracker.recommendations_answer(question, recs, hits[:k])):
-            return found
-        if asked.kind == "response" and (
-            found := routes.response_answer(question, asked, recs, hits[:k], documents=docs)
-        ):
-            return found
-        # A table answer must come from a document the passages point to: a list from another municipality's
-        # report is no answer, however well its rows match.
-        near = {h.chunk.doc for h in hits[:k]}
-        tabled = tracker.recommendations_answer(question, recs, hits[:k]) if asked.kind in ROW_INTENTS else None
-        if tabled is not None and not {c.doc for c in tabled.citations} & near:
-            tabled = None
-        if tabled is None and asked.kind == "recommendations":
-            tabled = rec_list.recommendations_list(question, asked, hits[:k], docs)
-        if tabled is None and asked.kind in ("responsible", "other"):
-            tabled = people.responsibility_answer(question, resps, hits[:k])
-        if tabled is None and asked.kind == "auditor":
-            tabled = people.auditors_answer(question, docs, hits[:k], filters)
-        if tabled is None and asked.kind == "when":
-            tabled = routes.facts_answer(question, asked, hits[:k], docs)
-        return tabled
 
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
         hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))
@@ -400,32 +363,9 @@ class Engine:
             v.verdict,
             v.explanation,
             v.citations,
-            _citing_first(hits, v.citations, self.searcher())[:k],
+            dispatch.citing_first(hits, v.citations, self.searcher().hit_at)[:k],
             id=qid,
         )
-
-
-def _citing_first(hits: list[Hit], citations: list[Span], searcher: Searcher) -> list[Hit]:
-    """Passages that hold the answer's citations come first, in citation order (for answers from the tables
-    and verdicts, whose evidence is found by other means than passage rank); the rest keep their order. A
-    cited passage the search did not return is added, so every citation has its passage."""
-    first: list[Hit] = []
-    for c in citations:
-        holder = next(
-            (h for h in [*hits, *first] if h.chunk.doc == c.doc and h.chunk.start <= c.start < h.chunk.end), None
-        )
-        if holder is None:
-            holder = searcher.hit_at(c.doc, c.start)
-        if holder is not None and holder not in first:
-            first.append(holder)
-    # The passage holding most of the answer leads (a list's introduction may stand at the end of the passage
-    # before its items); ties keep citation order.
-    held = {
-        id(h): sum(1 for c in citations if h.chunk.doc == c.doc and h.chunk.start <= c.start < h.chunk.end)
-        for h in first
-    }
-    first = sorted(first, key=lambda h: -held[id(h)])
-    return first + [h for h in hits if h not in first]
 
 
 def _progress(items: Any, on: bool, label: str, total: int | None = None) -> Any:
