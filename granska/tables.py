@@ -85,12 +85,12 @@ class Tables:
         rows = rec_work.responsibility_rows(self.store, docs)
         places = {place_key(metas[n], n) for n in docs if n in metas} | {place_key(m, n) for n, m in old.items()}
         rows.update(rec_work.entries(RELINK, places))
-        busy = self.store.tracker("pending")
+        busy = list(self.store.tracker("pending"))  # one read of the journal for this write
         if any(k.startswith(UPGRADE) for k, _ in busy) or any(rec_work.target(k, RESPOND) in docs
                                                               for k, _ in busy if k.startswith(RESPOND)):  # fmt: skip
             # The background may be computing these documents from what they were before: it does them again.
             rows.update(rec_work.entries(RESPOND, docs))
-        rows.update(self._handed_over(exclude=docs))
+        rows.update(self._handed_over(exclude=docs, queued=busy))
         rows[PENDING_KEY] = {"pending": []}  # done: nothing pending
         self.store.put_tracker(rows, code=tracker_code())
         self._kick()
@@ -223,10 +223,12 @@ class Tables:
         """The journal's entries under `prefix` (or any of several): {key: [stamp]}."""
         return rec_work.journal(self.store, prefix)
 
-    def _handed_over(self, *, exclude: set[str]) -> Rows:
+    def _handed_over(self, *, exclude: set[str], queued: list[tuple[str, list[Any]]] | None = None) -> Rows:
         """A killed writer's pending documents as entries for the background (their own rows, their
-        municipalities' links), and that writer's journal cleared: what the next writer or reader writes."""
-        left = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
+        municipalities' links), and that writer's journal cleared: what the next writer or reader writes.
+        `queued`: the journal as the caller just read it (else read here)."""
+        queued = list(self.store.tracker("pending")) if queued is None else queued
+        left = [r for k, rows in queued if k == PENDING_KEY for r in rows]
         left = [r for r in left if str(r["doc"]) not in exclude]
         if not left:
             return {}
@@ -272,19 +274,24 @@ class Tables:
         version = self.store.tracker_state()[1]
         if version == self._pending_checked or not self.store.exists():
             return
-        pending = [r for k, rows in self.store.tracker("pending") if k == PENDING_KEY for r in rows]
-        if pending and self._write.acquire(blocking=False):
+        queued = list(self.store.tracker("pending"))  # one read of the journal per call
+        pending = [r for k, rows in queued if k == PENDING_KEY for r in rows]
+        if pending:
+            if not self._write.acquire(blocking=False):
+                return  # a writer of this engine is at work: its `after_write` settles the journal and kicks
             try:
-                rows = self._handed_over(exclude=set())
+                rows = self._handed_over(exclude=set(), queued=queued)
                 if rows and self._current():
                     rows[PENDING_KEY] = {"pending": []}
                     self.store.put_tracker(rows, code=tracker_code())
+                    self._kick()  # what was just handed over
+                    return
             finally:
                 self._write.release()
-        elif not pending:
+        else:
             self._pending_checked = version
-        if any(k.startswith((RESPOND, RELINK, UPGRADE)) for k, _ in self.store.tracker("pending")):
-            self._kick()  # a killed process's queue, or what was just handed over
+        if any(k.startswith((RESPOND, RELINK, UPGRADE)) for k, _ in queued):
+            self._kick()  # a killed process's queue
 
     def _kick(self) -> None:
         """Have the background work the journal (one worker per index at a time; it stops when nothing is

@@ -42,6 +42,47 @@ def _ids(vocab: Vocab, terms: list[str]) -> list[int]:
     return [vocab.setdefault(t, len(vocab)) for t in terms]
 
 
+class Terms:
+    """The process's numbering of terms: each analysed document's terms are numbered once, so a pool takes its
+    columns from its documents' ids in C (numbering term by term in every pool cost ~1.5 s for 1.5M terms)."""
+
+    def __init__(self) -> None:
+        self.ids: Vocab = {}
+        self.names: list[str] = []
+
+
+# Past this many terms the numbering starts afresh (documents numbered before are numbered again when pooled):
+# about 100 bytes a term, so at most ~400 MB in a long-lived process over a large corpus.
+VOCAB_TERMS = 4_000_000
+_TERMS = Terms()
+_terms_lock = threading.Lock()  # numbering is not atomic (two threads may pool at once)
+
+
+def _numbering() -> Terms:
+    """The current numbering (under `_terms_lock`), a fresh one past VOCAB_TERMS."""
+    global _TERMS
+    if len(_TERMS.names) > VOCAB_TERMS:
+        _TERMS = Terms()
+    return _TERMS
+
+
+def _numbered(d: DocFeatures, terms: Terms) -> np.ndarray:
+    """d's terms in `terms`' numbering (under `_terms_lock`), numbered once per numbering."""
+    if d.numbered is not None and d.numbered[0] is terms:
+        return d.numbered[1]
+    ids, names = terms.ids, terms.names
+    out = []
+    for t in d.terms:
+        k = ids.get(t)
+        if k is None:
+            k = ids[t] = len(names)
+            names.append(t)
+        out.append(k)
+    arr = np.array(out, np.int32)
+    d.numbered = (terms, arr)
+    return arr
+
+
 @dataclass(slots=True)
 class DocFeatures:
     """One response document's units and what linking reads of each, computed once."""
@@ -62,6 +103,7 @@ class DocFeatures:
     norms: np.ndarray  # per unit, the norm of its character n-gram counts as `_cosine` takes it
     terms: list[str]  # the document's own term ids: a pool renumbers them into its columns
     speaking: dict[int, str | None] = field(default_factory=dict)  # body key of the speaker, by unit
+    numbered: tuple[Terms, np.ndarray] | None = None  # `terms` in the process's numbering (`_numbered`)
 
 
 def features(doc: Document, patterns: dict[str, re.Pattern[str]], cue_bonus: float) -> DocFeatures:
@@ -120,19 +162,26 @@ class Pool:
     """All units of a municipality's response documents, in order, as sparse term columns."""
 
     def __init__(self, docs: list[DocFeatures]) -> None:
+        if not docs:
+            raise ValueError("a pool needs at least one response document")
         self.docs = docs
-        self.vocab: Vocab = {}
-        vocab = self.vocab
-        # Each document's term ids into the pool's columns (which id a term has changes no score: columns
-        # are looked up by term, their rows kept in order).
-        remap = [np.array([vocab.setdefault(t, len(vocab)) for t in d.terms], np.int32) for d in docs]
+        # Each document's term ids into the pool's columns, through the process's numbering: the pool's
+        # columns are its documents' distinct terms in that numbering's order (which id a term has changes no
+        # score: columns are looked up by term, their rows kept in order; the dot products and counts are
+        # integer sums, exact in any order).
+        with _terms_lock:
+            terms = _numbering()
+            numbered = [_numbered(d, terms) for d in docs]
+        distinct, inverse = np.unique(np.concatenate(numbered), return_inverse=True)
+        names = terms.names  # only appended to: the ids below are there
+        self.vocab: Vocab = {names[g]: j for j, g in enumerate(distinct.tolist())}
+        bounds = np.cumsum([len(x) for x in numbered])[:-1]
+        remap = np.split(inverse.astype(np.int32).ravel(), bounds)
         sizes = [len(d.units) for d in docs]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.n = int(self.offsets[-1])
         self.doc_of = np.repeat(np.arange(len(docs)), sizes)
-        self.cols = len(vocab)
-        if not docs:
-            raise ValueError("a pool needs at least one response document")
+        self.cols = len(self.vocab)
         docs_, at = docs, self.offsets[:-1]
         self._g = _csc(
             np.concatenate([d.grams[0] + o for d, o in zip(docs_, at, strict=True)]),

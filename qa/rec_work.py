@@ -26,7 +26,7 @@ from typing import Any
 
 from granska.index import rows as tracker_rows
 from granska.index.store import Store
-from granska.qa import link_pool, rec_code, rec_relink, recommendations, responsibilities
+from granska.qa import link_pool, rec_code, rec_found, rec_relink, recommendations, responsibilities
 from granska.qa.rec_tables import place_key
 
 from granska.types import DocMeta, Document
@@ -90,7 +90,7 @@ def responsibility_rows(store: Store, names: Iterable[str]) -> Rows:
         # every document it added (14,700 at the 2M build: the texts of 1.1M passages held at once, 2.97 GB).
         documents = store.documents()
         out.update({f"doc:{name}": own_rows(name, metas, documents) for name in names[start : start + BATCH_DOCS]})
-    return out
+    return out | rec_found.gone(n for n in names if n not in metas)
 
 
 def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Document]) -> dict[str, list[Any]]:
@@ -99,8 +99,9 @@ def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Do
     return {"responsibilities": [tracker_rows.dump(r) for r in rows]}
 
 
-def recommendation_rows(store: Store, places: Iterable[str]) -> Rows:
-    """Each municipality's recommendations over its committed documents (they link within it)."""
+def recommendation_rows(store: Store, places: Iterable[str], *, kept: rec_found.Kept | None = None) -> Rows:
+    """Each municipality's recommendations over its committed documents (they link within it). `kept`: the
+    worker's view of the stored extractions (read back before a first relink, written beside the rows)."""
     metas = store.metas()
     members: dict[str, list[str]] = {}
     for n, m in metas.items():  # one pass over the metadata, not one per municipality
@@ -109,9 +110,13 @@ def recommendation_rows(store: Store, places: Iterable[str]) -> Rows:
     for place in places:
         documents = store.documents()  # one view per municipality: a view keeps the texts it read
         group = {n: documents[n] for n in members.get(place, [])}
+        if kept is not None:
+            kept.restore(store, group, tracker_code())
         with rec_relink.MEMO_LOCK:  # the last build of this municipality bounds what a change can move
             rows = recommendations.build(group, memo=rec_relink.MEMO) if group else []
         out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
+        if kept is not None:
+            out.update(kept.rows(group.values(), tracker_code()))
     link_pool.release()  # the linking's analysed passages are not kept by a serving process
     return out
 
@@ -124,6 +129,8 @@ def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
         for key, _ in store.tracker(kind):
             if key not in want:
                 out.setdefault(key, {})[kind] = []
+    out.update(rec_found.gone(k[len(rec_found.FOUND) :] for k, _ in store.tracker(rec_found.KIND)
+                              if k[len(rec_found.FOUND) :] not in metas))  # fmt: skip
     return out
 
 
@@ -151,6 +158,7 @@ class Worker:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.failed: set[str] = set()  # entries whose work raised: seen in the log, left in the journal
+        self.kept = rec_found.Kept()  # the stored extractions: read back once, written beside the rows
 
     def run(self, *, alive: Any = None) -> None:
         """`alive`: a callable; the work stops between transactions when it returns False (its parent went)."""
@@ -195,7 +203,7 @@ class Worker:
         place = target(min(left), RELINK)
         keys = [k for k in left if target(k, RELINK) == place]
         try:
-            rows = recommendation_rows(self.store, [place])
+            rows = recommendation_rows(self.store, [place], kept=self.kept)
         except Exception:
             log.exception("tracker relink of %s failed", place)
             self.failed.update(keys)
@@ -215,7 +223,7 @@ class Worker:
         place = key[len(UPGRADE) :]
         try:
             names = {n for n, m in metas.items() if place_key(m, n) == place}
-            rows = responsibility_rows(self.store, names) | recommendation_rows(self.store, [place])
+            rows = responsibility_rows(self.store, names) | recommendation_rows(self.store, [place], kept=self.kept)
         except Exception:  # that municipality keeps its rows, the others go on
             log.exception("tracker rebuild of %s failed", place)
             self.failed.add(key)

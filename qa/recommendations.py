@@ -140,7 +140,11 @@ def extract(doc: Document, *, model: rec_model.Model | None = None, method: str 
         return rec_rules.extract(doc)
     if model is not None:
         return _extract(doc, model)
-    key = _document_key(doc)
+    return _extract_kept(doc, _document_key(doc))
+
+
+def _extract_kept(doc: Document, key: tuple[str, bytes]) -> list[Found]:
+    """The shipped model's recommendations of `doc` (its `_document_key` given: a relink hashes a text once)."""
     with _extracted_lock:
         kept = _extracted.get(key)
         if kept is not None:
@@ -199,8 +203,13 @@ def place(municipality: str | None) -> str | None:
     return " ".join(w.rstrip("s") for w in words) or None
 
 
+@lru_cache(maxsize=65_536)  # asked for every pair a grouping tests; a pure function of the spelling
+def _body_key(name: str) -> str:
+    return bodies.key(name)
+
+
 def _same_body(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or bodies.key(a) == bodies.key(b)
+    return a is None or b is None or _body_key(a) == _body_key(b)
 
 
 def build(
@@ -217,7 +226,14 @@ def build(
     if model is not None or method != "model":
         memo = None  # the memo holds links of the shipped model's recommendations
     ordered = sorted(documents.values(), key=lambda d: (d.meta.role == "response", linking.is_follow_up(d), d.doc))
-    found = [f for d in ordered for f in extract(d, model=model, method=method)]
+    shipped = model is None and method == "model"
+    # Each text hashed once: the extraction cache and the memo are keyed by the same digest.
+    keys = {d.doc: _document_key(d) for d in documents.values()} if shipped else None
+    found = [
+        f
+        for d in ordered
+        for f in (_extract_kept(d, keys[d.doc]) if keys is not None else extract(d, model=model, method=method))
+    ]
     places = _Places(documents)
     groups = rec_index.group(
         found,
@@ -234,7 +250,7 @@ def build(
     for g in groups:
         by_place.setdefault(_group_place(g), []).append(g)
     # With a memo (the background's relink) siblings, verdicts and links start from the last build's.
-    keys = {d.doc: _document_key(d) for d in documents.values()} if memo is not None else None
+    keys = keys if memo is not None else None
     contexts = {key: [g[0].context for g in gs] for key, gs in by_place.items()}
     siblings = {
         key: memo.siblings(key, ctx) if memo is not None else rec_index.Siblings(ctx) for key, ctx in contexts.items()

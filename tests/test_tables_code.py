@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from granska.index.store import LocalStore
-from granska.qa import rec_code, rec_work
+from granska.qa import rec_code, rec_process, rec_work
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from granska.tables import Tables
@@ -55,3 +55,28 @@ def test_document_states_read_the_journal_once(tmp_path: Path) -> None:
     _Counting.reads = 0
     states = tables.document_states(metas)
     assert len(states) == len(metas) == 1 and _Counting.reads == 1
+
+
+def test_a_table_read_reads_the_journal_once_and_leaves_a_working_writers_pending_rows(tmp_path: Path) -> None:
+    """While a writer of the engine holds its lock, a read neither hands its pending rows over nor kicks the
+    background (the writer's `after_write` does both); once the lock is free, one read hands them over."""
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([next(p for p in sorted(BUNDLED_CORPUS.iterdir()) if p.suffix in (".txt", ".pdf", ".docx"))])
+    assert engine.wait_for_tracker(timeout=300)
+    store = _Counting(engine.store.root)
+    name = next(iter(store.metas()))
+    store.put_tracker({rec_work.PENDING_KEY: {"pending": [{"doc": name, "place": None}]}}, code=rec_work.tracker_code())
+    write = threading.Lock()
+    tables = Tables(store, write=write, lock=threading.RLock(), documents=dict)
+    location = str(engine.store.root)
+    with write:  # an ingest of this engine at work
+        _Counting.reads = 0
+        tables.rows()
+        assert _Counting.reads == 1
+        assert rec_work.PENDING_KEY in dict(store.tracker("pending")) and not rec_process.CHILD.busy(location)
+    _Counting.reads = 0
+    tables.rows()
+    assert _Counting.reads == 1
+    journal = dict(store.tracker("pending"))
+    assert rec_work.PENDING_KEY not in journal and any(k.startswith(rec_work.RESPOND) for k in journal)
+    assert tables.wait_relinked(timeout=300) and not rec_work.journal(store, (rec_work.RESPOND, rec_work.RELINK))

@@ -1,0 +1,63 @@
+"""Each document's extracted recommendations are stored beside the tracker rows, so a new worker process's first
+relink reads them back instead of extracting every document again, with the same rows; a stored extraction of
+another text is not used."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from granska.qa import rec_found, rec_work, recommendations
+from granska.qa.rec_tables import place_key
+
+from granska.engine import Engine
+from tests.conftest import hash_settings
+from tests.test_tables_upgrade import bundled_with_tables
+
+
+def _places(rows: dict[str, dict[str, list[Any]]]) -> dict[str, list[str]]:
+    return {k: [json.dumps(r, sort_keys=True) for r in v["recommendations"]] for k, v in rows.items() if k.startswith("place:")}  # fmt: skip
+
+
+def test_a_new_worker_reads_the_stored_extractions_and_gives_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    idx = bundled_with_tables(tmp_path / "idx")[0]
+    engine = Engine(hash_settings(idx))
+    assert engine.wait_for_tracker(timeout=300)
+    store = engine.store
+    metas = store.metas()
+    stored = dict(store.tracker(rec_found.KIND))
+    assert set(stored) == {f"{rec_found.FOUND}{n}" for n in metas}  # written by the background beside the rows
+    places = sorted({place_key(m, n) for n, m in metas.items()})
+    extracted: list[str] = []
+    real = recommendations._extract
+    monkeypatch.setattr(recommendations, "_extract", lambda d, m: extracted.append(d.doc) or real(d, m))
+
+    recommendations._extracted.clear()  # a new process: nothing extracted yet
+    fresh = rec_work.recommendation_rows(store, places)
+    assert sorted(extracted) == sorted(metas)  # without the stored rows: every document extracted
+    assert set(_places(fresh)) == {f"place:{p}" for p in places}
+
+    extracted.clear()
+    recommendations._extracted.clear()
+    kept = rec_found.Kept()
+    again = rec_work.recommendation_rows(store, places, kept=kept)
+    assert extracted == []  # read back, not extracted
+    assert _places(again) == _places(fresh)
+    assert not any(k.startswith(rec_found.FOUND) for k in again)  # the store holds them already: not rewritten
+
+    # A stored extraction of another text (the digest differs) is not used: that document is extracted again.
+    name = min(metas)
+    row = stored[f"{rec_found.FOUND}{name}"][0] | {"digest": "0" * 32}
+    store.put_tracker({f"{rec_found.FOUND}{name}": {rec_found.KIND: [row]}}, code=rec_work.tracker_code())
+    extracted.clear()
+    recommendations._extracted.clear()
+    third = rec_work.recommendation_rows(store, places, kept=rec_found.Kept())
+    assert extracted == [name] and _places(third) == _places(fresh)
+    assert (
+        third[f"{rec_found.FOUND}{name}"][rec_found.KIND][0]["digest"]
+        == stored[f"{rec_found.FOUND}{name}"][0]["digest"]
+    )
