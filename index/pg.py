@@ -33,6 +33,9 @@ from granska.types import Chunk, DocMeta, Document, Outline
 OUTLINE_LOCK_WAIT = "50ms"  # a reader keeping an outline never waits longer for a writer
 log = logging.getLogger("granska")
 VERSION_TTL_S = 0.1  # another server's commit is seen this much later at most (well within "seconds")
+# ... and while this store's listener is up, commits arrive as notifications (ms after them): the poll is then
+# only the fallback for one lost with its connection (an ask read the version ~3 times at 0.1 s: session 23)
+HEARD_TTL_S = 1.0
 HNSW_EF_SEARCH = 100  # neighbours HNSW keeps while searching (pgvector's default 40 is below dense_candidates)
 
 
@@ -48,10 +51,13 @@ class PgStore:
         self._exists = False
         # (version, docs_version) and the tracker state: read at most every VERSION_TTL_S, at once after this
         # process's own commits or a notification of another's (marked stale, read at the next use).
-        self._versions = pg_listen.Polled(self._read_versions, ttl=VERSION_TTL_S)
-        self._tracker = pg_listen.Polled(self._read_tracker, ttl=VERSION_TTL_S)
         self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
         self._listener = pg_listen.Listener(url, pg_db.channel(self._db.schema), self._heard)
+        hearing = self._listener.listening.is_set
+        self._versions = pg_listen.Polled(
+            self._read_versions, ttl=VERSION_TTL_S, heard_ttl=HEARD_TTL_S, hearing=hearing
+        )
+        self._tracker = pg_listen.Polled(self._read_tracker, ttl=VERSION_TTL_S, heard_ttl=HEARD_TTL_S, hearing=hearing)
 
     def _heard(self, key: str) -> None:
         """Another server committed (LISTEN/NOTIFY): mark what changed stale; nothing is read here, so a burst
@@ -284,6 +290,7 @@ class PgStore:
     def tracker_state(self) -> tuple[str | None, int]:
         """(code that made the stored tracker rows, a counter that grows when they change): one statement, at
         most every VERSION_TTL_S (an answer asks three times), at once after this process's tracker writes."""
+        self._listener.start()
         return self._tracker.get()
 
     def _read_tracker(self) -> tuple[str | None, int]:

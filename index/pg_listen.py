@@ -79,8 +79,18 @@ class Polled(Generic[T]):
     """A value read from the server at most every `ttl` seconds, and afresh at the first get() after forget()
     (this process's own commit, or a notification: lazy, so a burst of them costs one read)."""
 
-    def __init__(self, read: Callable[[], T], *, ttl: float) -> None:
+    def __init__(
+        self,
+        read: Callable[[], T],
+        *,
+        ttl: float,
+        heard_ttl: float | None = None,
+        hearing: Callable[[], bool] | None = None,
+    ) -> None:
+        # While `hearing()` (the listener's LISTEN is up) every commit elsewhere arrives as a forget(), so the
+        # poll is only the fallback for a notification lost with its connection: heard_ttl, not ttl.
         self._read, self.ttl = read, ttl
+        self.heard_ttl, self._hearing = heard_ttl if heard_ttl is not None else ttl, hearing
         self._state: tuple[float, T | None] = (-math.inf, None)  # (monotonic time read, value)
         self._generation = 0  # grows with every forget(): a read that began before one is not kept as fresh
         self.reads = 0  # times the value was read from the server (tests count them)
@@ -88,7 +98,8 @@ class Polled(Generic[T]):
     def get(self) -> T:
         at, value = self._state
         now = time.monotonic()
-        if value is not None and now - at < self.ttl:
+        ttl = self.heard_ttl if self._hearing is not None and self._hearing() else self.ttl
+        if value is not None and now - at < ttl:
             return value
         generation = self._generation
         value = self._read()

@@ -327,7 +327,7 @@ def test_an_idle_store_hears_other_processes_commit_and_reads_once_at_its_next_u
     shutil.copy(texts[0], folder / texts[0].name)
     _pg_engine(url, tmp_path).ingest([folder])
     idle = PgStore(url)
-    idle._versions.ttl = 3600.0
+    idle._versions.ttl = idle._versions.heard_ttl = 3600.0
     try:
         assert set(idle.metas()) == {texts[0].name}  # starts its listener, and caches this version
         assert idle._listener.listening.wait(10)
