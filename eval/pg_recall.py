@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("url", help="A postgresql:// store URL (with ?schema=NAME).")
     parser.add_argument("specs", nargs="*", help="BUDGET:POOL pairs (default: the shipped ones).")
     parser.add_argument("--questions", type=int, default=60, help="SweQUAD-MC dev questions used.")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # BUDGET:POOL pairs before or after --questions
     store = PgStore(args.url)
     questions = _questions()[: max(1, args.questions)]
     truth = truths(store, questions)
