@@ -85,8 +85,9 @@ def server_clock(url: str) -> Callable[[], float]:
 
     try:
         with psycopg.connect(split_url(url)[0]) as conn:
-            backend = int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
-            root = psutil.Process(backend).parent()
+            got = conn.execute("SELECT pg_backend_pid()").fetchone()
+            backend = int(got[0]) if got is not None else -1
+            root = psutil.Process(backend).parent() if backend > 0 else None
     except (psycopg.Error, psutil.Error):
         root = None
     if root is None:

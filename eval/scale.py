@@ -114,7 +114,7 @@ def _engine(index: Path, spec: str = "local") -> Any:
     from granska.engine import Engine
     from granska.settings import Settings
 
-    scheme = spec.split(":", 1)[0]
+    scheme = _label(spec)  # one rule with _resolve: postgres:// and postgresql:// are both PostgreSQL
     if scheme not in STORES:
         raise ValueError(f"unknown store {spec!r} for the scale benchmark (known: {', '.join(STORES)})")
     return Engine(Settings(index_dir=index), store=STORES[scheme](spec, index))

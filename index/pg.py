@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import tempfile
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,9 @@ from granska.types import Chunk, DocMeta, Document, Outline
 OUTLINE_LOCK_WAIT = "50ms"  # a reader keeping an outline never waits longer for a writer
 log = logging.getLogger("granska")
 VERSION_TTL_S = 0.1  # another server's commit is seen this much later at most (well within "seconds")
+# ... and while this store's listener is up, commits arrive as notifications (ms after them): the poll is then
+# only the fallback for one lost with its connection (an ask read the version ~3 times at 0.1 s: session 23)
+HEARD_TTL_S = 1.0
 HNSW_EF_SEARCH = 100  # neighbours HNSW keeps while searching (pgvector's default 40 is below dense_candidates)
 
 
@@ -44,22 +45,27 @@ class PgStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._db = pg_db.Database(url)
-        self._metas: tuple[int, dict[str, DocMeta]] = (-1, {})
+        self._metas: tuple[tuple[int | None, int | None], dict[str, DocMeta]] = ((None, None), {})
+        self.meta_reads = 0  # times every document's metadata was read (tests count them)
         self._outlines_made = False  # this process has made sure the outlines table exists
         self._exists = False
-        self._version: tuple[float, int] = (-math.inf, 0)  # (monotonic time read, counter)
-        self._tracker: tuple[float, tuple[str | None, int]] = (-math.inf, (None, 0))
+        # (version, docs_version) and the tracker state: read at most every VERSION_TTL_S, at once after this
+        # process's own commits or a notification of another's (marked stale, read at the next use).
         self._where = f"the PostgreSQL store {pg_db.safe_url(url)} (schema {self._db.schema})"
         self._listener = pg_listen.Listener(url, pg_db.channel(self._db.schema), self._heard)
+        hearing = self._listener.listening.is_set
+        self._versions = pg_listen.Polled(
+            self._read_versions, ttl=VERSION_TTL_S, heard_ttl=HEARD_TTL_S, hearing=hearing
+        )
+        self._tracker = pg_listen.Polled(self._read_tracker, ttl=VERSION_TTL_S, heard_ttl=HEARD_TTL_S, hearing=hearing)
 
     def _heard(self, key: str) -> None:
-        """Another server committed (LISTEN/NOTIFY): forget the cached counter and read the new state now, so
-        an idle server's next question does not pay for it (the VERSION_TTL_S poll stays the fallback)."""
-        if key == "version":
-            self._version = (-math.inf, 0)
-            self.metas()
+        """Another server committed (LISTEN/NOTIFY): mark what changed stale; nothing is read here, so a burst
+        of commits costs one read at the next question (the VERSION_TTL_S poll stays the fallback)."""
+        if key in ("version", "docs_version"):
+            self._versions.forget()
         elif key == "tracker_version":
-            self._tracker = (-math.inf, (None, 0))
+            self._tracker.forget()
 
     def __repr__(self) -> str:
         return f"PgStore({pg_db.safe_url(self.url)}, schema={self._db.schema})"
@@ -93,29 +99,35 @@ class PgStore:
         """Grows with every commit from any server: one indexed read, at most every VERSION_TTL_S (a search
         asks for it once per passage; this process's own commits are seen at once)."""
         self._listener.start()
-        now = time.monotonic()
-        at, seen = self._version
-        if now - at < VERSION_TTL_S:
-            return seen
+        return self._versions.get()[0]
+
+    def _read_versions(self) -> tuple[int, int | None]:
+        """(version, docs_version): every commit bumps the first, only a change of documents the second (a
+        vector fill commits per document and changes no metadata); None in a schema no such code wrote yet."""
         if not self._db.has_tables():
-            return 0
+            return 0, None
         with self._db.read() as conn:
-            seen = int(pg_db.get(conn, "version") or 0)
-        self._version = (now, seen)
-        return seen
+            got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('version', 'docs_version')"))
+        docs = got.get("docs_version")
+        return int(got.get("version") or 0), None if docs is None else int(docs)
 
     def _committed(self) -> None:
         """After a commit of this process: the next version() reads the counter."""
-        self._version = (-math.inf, 0)
+        self._versions.forget()
 
     def metas(self) -> dict[str, DocMeta]:
+        """Every document's metadata, read again only when the documents changed (docs_version; by version in
+        a schema without it)."""
         if not self._db.has_tables():
             return {}
-        v = self.version()
-        if self._metas[0] != v:
+        self._listener.start()
+        v, docs = self._versions.get()
+        key = (docs, None) if docs is not None else (None, v)
+        if self._metas[0] != key:
             with self._db.read() as conn:
                 found = {n: DocMeta(**json.loads(m)) for n, m in conn.execute("SELECT name, meta FROM docs")}
-            self._metas = (v, _Metas(self._meta_of, found))
+            self._metas = (key, _Metas(self._meta_of, found))
+            self.meta_reads += 1
         return self._metas[1]
 
     def _meta_of(self, name: str) -> DocMeta | None:
@@ -197,10 +209,13 @@ class PgStore:
         with self._db.snapshot(seqscan=False) as conn:
             # seqscan off: the planner prices a tsvector by its heap row, not by the TOAST read of every one a
             # scan touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
-            (n, total_c, total_w), dfs = lex.corpus(conn, terms)
+            (n, total_c, total_w), classes = lex.corpus_classes(conn, terms)
+            dfs = lex.passage_counts(classes)
             avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
             pools = [
-                lex.candidates(f, lex.selective(dfs[f], n), docs, avgdl=avgdl[f], pool=max(lex.POOL, k))
+                lex.candidates(
+                    f, lex.selective(dfs[f], n), docs, avgdl=avgdl[f], pool=max(lex.POOL, k), classes=classes[f]
+                )
                 for f in ("char", "word")
             ]
             found = lex.stored(conn, pools, also)
@@ -275,16 +290,15 @@ class PgStore:
     def tracker_state(self) -> tuple[str | None, int]:
         """(code that made the stored tracker rows, a counter that grows when they change): one statement, at
         most every VERSION_TTL_S (an answer asks three times), at once after this process's tracker writes."""
-        now = time.monotonic()
-        if now - self._tracker[0] < VERSION_TTL_S:
-            return self._tracker[1]
+        self._listener.start()
+        return self._tracker.get()
+
+    def _read_tracker(self) -> tuple[str | None, int]:
         if not self._db.has_tables():
             return None, 0
         with self._db.read() as conn:
             got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('tracker_code', 'tracker_version')"))
-        state = (got.get("tracker_code"), int(got.get("tracker_version") or 0))
-        self._tracker = (now, state)
-        return state
+        return got.get("tracker_code"), int(got.get("tracker_version") or 0)
 
     def disk_bytes(self) -> int:
         """Bytes of this store's tables and indexes in the database."""
@@ -307,6 +321,7 @@ class PgStore:
             pg_write.insert_documents(conn, prepared)
             pg_db.put(conn, "format", str(FORMAT))
             pg_db.put(conn, "fingerprint", json.dumps(fingerprint, sort_keys=True))
+            pg_db.bump(conn, "docs_version", notify=False)  # the "version" notification covers it
             pg_db.bump(conn, "version")
         self._committed()
 
@@ -346,7 +361,7 @@ class PgStore:
                     cur.executemany("DELETE FROM tracker WHERE key = %s AND kind = %s", gone)
             pg_db.put(conn, "tracker_code", code)
             pg_db.bump(conn, "tracker_version")
-        self._tracker = (-math.inf, (None, 0))
+        self._tracker.forget()
 
 
 class _Metas(dict[str, DocMeta]):

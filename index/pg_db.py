@@ -233,7 +233,7 @@ def put(conn: Any, key: str, value: str) -> None:
     )
 
 
-def bump(conn: Any, key: str) -> None:
+def bump(conn: Any, key: str, *, notify: bool = True) -> None:
     """Add one to a counter in meta (in the caller's transaction), and tell listening servers which one
     (NOTIFY on the schema's channel, delivered when the transaction commits, not at all if it rolls back)."""
     conn.execute(
@@ -241,7 +241,8 @@ def bump(conn: Any, key: str) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text",
         (key,),
     )
-    conn.execute("SELECT pg_notify('granska_' || current_schema(), %s)", (key,))
+    if notify:
+        conn.execute("SELECT pg_notify('granska_' || current_schema(), %s)", (key,))
 
 
 def channel(schema: str) -> str:

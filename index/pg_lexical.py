@@ -5,8 +5,9 @@ Each passage stores its folded word counts (granska.index.bm25) and, per field, 
 `lex` table (granska.index.pg_db.LEX: a posting's heap visit reads a ~100-byte row, not the passage's). A query
 
 1. reads each query term's passage count from the shared `df` table (kept in the writer's transaction);
-2. generates candidates with PostgreSQL full-text search: a passage scores the idf of every one of the
-   query's most selective terms it holds (one GIN lookup per term), the best POOL per field are kept;
+2. generates candidates with PostgreSQL full-text search: a passage scores the BM25 of every one of the
+   query's most selective terms it holds, at the term frequency its lexeme's class says (TF_CLASSES: one GIN
+   lookup per term and class), the best POOL per field are kept;
 3. rescores the candidates with the exact Lucene BM25 (k1 1.5, b 0.75) the embedded store uses, from their
    stored word counts and the shared corpus statistics, and returns each field's top k by that score.
 
@@ -16,6 +17,7 @@ embedded store decides the order of Tantivy's candidates.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +25,7 @@ import numpy as np
 from granska.index import bm25
 from granska.index.lexical import FIELDS, analysed
 
-POOL = 60  # candidates per field before exact rescoring: holds 97.5 % of the exact top 20 (docs/postgres.md)
+POOL = 60  # candidates per field before exact rescoring (docs/postgres.md, session 23: recall at scale)
 SELECTIVE = 96  # at most this many of the query's rarest terms generate candidates, per field
 COMMON = 0.25  # terms in more than this share of passages do not generate candidates (unless too few remain)
 MIN_TERMS = 8  # ... but at least this many of the rarest terms do
@@ -36,18 +38,49 @@ MIN_TERMS = 8  # ... but at least this many of the rarest terms do
 # (9,744), so on SweQUAD-MC dev's 406 passages no question reaches it: the pool there is as before.
 POSTINGS = 10_000
 MAX_TERM = 200  # longer "terms" (runs of digits, broken OCR) are not indexed in the tsvector
+# A passage's term frequency, coarsely, in its lexeme: a term held once is the lexeme `term`, twice `term^2`, 3-4
+# times `term^3`, 5 times or more `term^5`, and the draw scores each class at that frequency (analysed terms are
+# [a-z0-9#]: no term holds the separator). GIN keeps no frequencies, and a draw that counts every term once held
+# 48 % of the exact top 20 at 14k passages, with these classes 79 % for the same postings (docs/postgres.md,
+# session 23): each class is its own probe, so a term's postings are split between its classes, not read twice.
+# df counts lexemes; a term's passage count is its classes' sum. A schema written before the classes holds only
+# `term`: its draw is the old one until `python -m granska.index.pg_relex URL` rewrites it.
+TF_CLASSES = (1, 2, 3, 5)
+SEP = "^"
 _COL = {"char": "tsv_char", "word": "tsv_word"}
 # A query's probes are padded to one of these counts with a lexeme no passage holds (longer than MAX_TERM), so
 # a few statement shapes serve every question: each is prepared once per connection and planned once (a
 # generic plan), where planning ~80 one-term branches took 10-24 ms per question (measured, docs/postgres.md).
-SHAPES = (8, 16, 32, 64, SELECTIVE)
+SHAPES = (8, 16, 32, 64, SELECTIVE, 2 * SELECTIVE, 3 * SELECTIVE, len(TF_CLASSES) * SELECTIVE)
 _NOTHING = "~" * (MAX_TERM + 1)
 
 
 def passage_terms(counts: dict[str, int]) -> dict[str, list[str]]:
-    """Each field's distinct terms for one passage, from its folded word counts (what the tsvector holds)."""
+    """Each field's lexemes for one passage, from its folded word counts (what the tsvector holds): every
+    distinct term once, suffixed by its frequency class (see TF_CLASSES)."""
     fields = analysed(counts)
-    return {f: sorted({t for t in fields[f].split() if len(t) <= MAX_TERM}) for f in FIELDS}
+    out: dict[str, list[str]] = {}
+    for f in FIELDS:
+        tf = Counter(t for t in fields[f].split() if len(t) <= MAX_TERM)
+        out[f] = sorted(class_lexeme(t, n) for t, n in tf.items())
+    return out
+
+
+def tf_class(tf: int) -> int:
+    """The frequency class a passage's lexeme records for a term it holds `tf` times."""
+    return max(k for k in TF_CLASSES if k <= max(tf, 1))
+
+
+def class_lexeme(term: str, tf: int) -> str:
+    """The lexeme of `term` held `tf` times (the class-1 lexeme is the term itself, as before the classes)."""
+    k = tf_class(tf)
+    return term if k == 1 else f"{term}{SEP}{k}"
+
+
+def term_of(lexeme: str) -> tuple[str, int]:
+    """(term, class) of a stored lexeme."""
+    term, _, k = lexeme.rpartition(SEP)
+    return (term, int(k)) if term and k.isdigit() else (lexeme, 1)
 
 
 def lexeme(term: str) -> str:
@@ -55,24 +88,39 @@ def lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def corpus(conn: Any, terms: dict[str, list[str]]) -> tuple[tuple[int, int, int], dict[str, dict[str, int]]]:
+Stats = tuple[int, int, int]  # passages, total char length, total word length
+Classes = dict[str, dict[str, dict[int, int]]]  # per field, per query term: passages holding it, per class
+
+
+def corpus(conn: Any, terms: dict[str, list[str]]) -> tuple[Stats, dict[str, dict[str, int]]]:
     """(passages, total char length, total word length) and each query term's passage count per field (0 for
     unknown terms), from the shared stats and df tables in one statement."""
-    out: dict[str, dict[str, int]] = {f: {t: 0 for t in set(terms.get(f, []))} for f in FIELDS}
-    fields = [f for f in FIELDS for _ in out[f]]
-    words = [t for f in FIELDS for t in out[f]]
+    stats, classes = corpus_classes(conn, terms)
+    return stats, passage_counts(classes)
+
+
+def passage_counts(classes: Classes) -> dict[str, dict[str, int]]:
+    """Each term's passage count: the sum over its frequency classes (a passage holds one class of a term)."""
+    return {f: {t: sum(by.values()) for t, by in classes[f].items()} for f in classes}
+
+
+def corpus_classes(conn: Any, terms: dict[str, list[str]]) -> tuple[Stats, Classes]:
+    """The corpus statistics and each query term's passage count per frequency class (what the draw probes)."""
+    out: Classes = {f: {t: {} for t in set(terms.get(f, []))} for f in FIELDS}
+    asked = [(f, class_lexeme(t, k), t, k) for f in FIELDS for t in out[f] for k in TF_CLASSES]
     cur = conn.execute(
         "SELECT NULL::text, NULL::text, n, total_char, total_word FROM stats UNION ALL "
         "SELECT d.field, d.term, d.df, 0, 0 FROM df d JOIN unnest(%s::text[], %s::text[]) q(field, term) "
         "ON d.field = q.field AND d.term = q.term",
-        (fields, words),
+        ([a[0] for a in asked], [a[1] for a in asked]),
     )
     stats = (0, 0, 0)
-    for f, t, n, total_c, total_w in cur:
+    for f, lexeme_, n, total_c, total_w in cur:
         if f is None:
             stats = (int(n), int(total_c), int(total_w))
         else:
-            out[f][t] = int(n)
+            t, k = term_of(lexeme_)
+            out[f][t][k] = int(n)
     return stats, out
 
 
@@ -100,38 +148,48 @@ def candidates(
     *,
     avgdl: float,
     pool: int = POOL,
+    classes: dict[str, dict[int, int]] | None = None,
 ) -> tuple[str, list[Any]] | None:
-    """(SQL, parameters) of the pool passages with the highest BM25 over these terms counting each term once
-    (a passage's term frequencies are not in the index, its length is): full-text search, one GIN probe per
-    term. None when there is nothing to look for.
+    """(SQL, parameters) of the pool passages with the highest BM25 over these terms at the term frequency of
+    each lexeme's class (TF_CLASSES; a passage's exact frequencies are not in the index, its length is):
+    full-text search, one GIN probe per term and class that some passage holds (`classes`: the terms' passage
+    counts per class; None probes the plain lexeme only). None when there is nothing to look for.
 
-    One branch per term, each with its own constant tsquery: the planner then reads each term's posting list
-    from the GIN index (a join against an array of terms is planned as a scan of every tsvector instead)."""
+    One branch per probe, each with its own constant tsquery: the planner then reads each lexeme's posting
+    list from the GIN index (a join against an array of terms is planned as a scan of every tsvector instead)."""
     if not weighted or pool <= 0:
         return None
-    weighted = _padded(weighted)
+    probes = _padded(
+        [
+            (class_lexeme(term, k), idf, float(k))
+            for term, idf in weighted
+            for k in TF_CLASSES
+            if (k == 1 if classes is None else classes.get(term, {}).get(k, 0) > 0)
+        ]
+    )
     col = _COL[field]
     where = "" if docs is None else " AND doc = ANY(%s::text[])"
     dl = f"dl_{field}"
-    norm = f"(1 + {bm25.K1} * (1 - {bm25.B} + {bm25.B} * {dl} / %s::float8))"
+    # idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)), tf the class's: at tf 1 the same operations as before
+    norm = f"(%s::float8 + {bm25.K1} * (1 - {bm25.B} + {bm25.B} * {dl} / %s::float8))"
     branch = f"SELECT row, %s::float8 / {norm} AS w FROM lex WHERE {col} @@ %s::tsquery{where}"
-    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(weighted))}) x GROUP BY row ORDER BY round(sum(w) * 1e9) DESC, row LIMIT %s"
+    sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(probes))}) x GROUP BY row ORDER BY round(sum(w) * 1e9) DESC, row LIMIT %s"
     # (rounded to 1e-9: the sum's last bits depend on the order the plan adds the branches in; ties go by row.
     # In float8, not numeric: the cast of every candidate's sum to numeric was a third of the server's CPU per
     # search at 90k passages, 57 -> 38 ms, the same pools: docs/postgres.md, session 22)
     params: list[Any] = []
-    for term, idf in weighted:
-        params.extend((idf, max(avgdl, 1e-9), lexeme(term)))
+    for lex_, idf, tf in probes:
+        params.extend((idf * tf, tf, max(avgdl, 1e-9), lexeme(lex_)))
         if docs is not None:
             params.append(list(docs))
     params.append(pool)
     return sql, params
 
 
-def _padded(weighted: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def _padded(probes: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
     """The probes, padded with weightless probes of a lexeme no passage holds up to the next of SHAPES."""
-    size = next((n for n in SHAPES if n >= len(weighted)), len(weighted))
-    return weighted + [(_NOTHING, 0.0)] * (size - len(weighted))
+    size = next((n for n in SHAPES if n >= len(probes)), len(probes))
+    return probes + [(_NOTHING, 0.0, 1.0)] * (size - len(probes))
 
 
 def stored(

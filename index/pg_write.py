@@ -37,11 +37,11 @@ def analyse(u: Upsert) -> Passages:
     out: Passages = []
     for c in u.chunks:
         counts = dict(bm25.word_counts(indexed_text(c, u.document.meta)))
-        out.append((c, counts, {f: _tsvector(terms) for f, terms in lex.passage_terms(counts).items()}))
+        out.append((c, counts, {f: tsvector_literal(terms) for f, terms in lex.passage_terms(counts).items()}))
     return out
 
 
-def _tsvector(terms: list[str]) -> str:
+def tsvector_literal(terms: list[str]) -> str:
     """A tsvector literal of these lexemes, taken as they are (quoted: no parsing, no normalisation), equal to
     array_to_tsvector of the same list; a string is sent far faster than a text[] parameter."""
     if not terms:

@@ -312,9 +312,12 @@ def test_a_schema_made_before_the_lex_table_is_upgraded_by_its_first_reader(
     assert len(reader.document_status()) == 3
 
 
-def test_an_idle_store_hears_another_process_commit(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
-    """LISTEN/NOTIFY: a store that is not asked anything learns of another process's ingest when it commits,
-    and has already read the new document's metadata (its next question does not pay for it)."""
+def test_an_idle_store_hears_other_processes_commit_and_reads_once_at_its_next_use(
+    postgres: pg_server.LocalPostgres, tmp_path: Path
+) -> None:
+    """LISTEN/NOTIFY: another process's commits mark an idle store's state stale and nothing more (its
+    listener reads nothing: a burst of commits costs one read), and its next use reads the new documents at
+    once, without waiting for the poll (made an hour here, so only the notifications can make it fresh)."""
     from tests.conftest import GRANSKA
 
     url = postgres.url() + "?schema=listened"
@@ -324,18 +327,22 @@ def test_an_idle_store_hears_another_process_commit(postgres: pg_server.LocalPos
     shutil.copy(texts[0], folder / texts[0].name)
     _pg_engine(url, tmp_path).ingest([folder])
     idle = PgStore(url)
+    idle._versions.ttl = idle._versions.heard_ttl = 3600.0
     try:
         assert set(idle.metas()) == {texts[0].name}  # starts its listener, and caches this version
         assert idle._listener.listening.wait(10)
-        heard = idle._listener.notes
-        shutil.copy(texts[1], folder / texts[1].name)
+        heard, reads, polls = idle._listener.notes, idle.meta_reads, idle._versions.reads
         env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-        subprocess.run([GRANSKA, "--store", url, "ingest", str(folder)], env=env, check=True, capture_output=True)
+        for t in texts[1:3]:  # two commits from two other processes
+            shutil.copy(t, folder / t.name)
+            subprocess.run([GRANSKA, "--store", url, "ingest", str(folder)], env=env, check=True, capture_output=True)
         t0 = time.monotonic()
-        while texts[1].name not in idle._metas[1]:  # read by the listener's thread, not by this test
-            assert time.monotonic() - t0 < SHARED_WITHIN_S, "the idle store never heard the other process commit"
+        while idle._listener.notes < heard + 2:
+            assert time.monotonic() - t0 < SHARED_WITHIN_S, "the idle store never heard the other processes commit"
             time.sleep(0.05)
-        assert idle._listener.notes > heard
+        assert (idle.meta_reads, idle._versions.reads) == (reads, polls)  # marked stale, nothing read
+        assert set(idle.metas()) == {t.name for t in texts[:3]}
+        assert (idle.meta_reads, idle._versions.reads) == (reads + 1, polls + 1)  # the burst: one read
     finally:
         idle.close()
     thread = idle._listener._thread

@@ -1,0 +1,95 @@
+"""How much of the exact BM25 top 20 a PostgreSQL lexical search returns, and what it costs, for postings budgets
+and pool sizes (docs/postgres.md, session 23).
+
+    python -m granska.eval.pg_recall "postgresql://…?schema=S" [--questions 60] [BUDGET:POOL ...]
+
+The truth is each field's exact top 20 over every passage of the schema (the exact BM25 both stores rank with,
+granska.index.bm25.rescore, read once for all passages), their union per question; a search's share is the part
+of it the search returns (`lexical_search(k=20)`: each field's top 20 of its pools, exactly rescored). The
+server's CPU is that of the backends serving this process (granska.eval.pg_search_cost.backend_cpu). Each
+BUDGET:POOL (default: the shipped POSTINGS:POOL) prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from typing import Any
+
+import numpy as np
+
+K = 20
+
+
+def truths(store: Any, questions: list[str]) -> list[set[int]]:
+    """Per question, the union of both fields' exact top K rows over the whole schema."""
+    from granska.index import bm25
+    from granska.index import pg_lexical as lex
+    from granska.index.lexical import query_terms
+
+    with store._db.read() as conn:
+        cur = conn.execute("SELECT row, dl_char, dl_word, words FROM chunks")
+        found = {int(r): (int(c), int(w), bytes(b)) for r, c, w, b in cur}
+    out = []
+    for q in questions:
+        terms = query_terms(q)
+        with store._db.snapshot() as conn:
+            stats, dfs = lex.corpus(conn, terms)
+        rows, scores = bm25.rescore(terms, found, stats, dfs)
+        top: set[int] = set()
+        for f in ("char", "word"):
+            s = scores[f]
+            top |= {rows[i] for i in np.argsort(-s, kind="stable")[:K] if s[i] > 0}
+        out.append(top)
+    return out
+
+
+def measure(store: Any, questions: list[str], truth: list[set[int]], budget: int, pool: int) -> dict[str, Any]:
+    """Share of the truth returned, and client / server CPU per search, with this budget and pool."""
+    from granska.eval.pg_search_cost import backend_cpu
+    from granska.index import pg_lexical as lex
+    from granska.index.lexical import query_terms
+
+    lex.POSTINGS, lex.POOL = budget, pool
+    store.lexical_search(query_terms(questions[0]), k=K)  # the statement shapes prepared
+    server0, client0, t0 = backend_cpu(store), time.process_time(), time.perf_counter()
+    held = total = 0
+    for q, top in zip(questions, truth, strict=True):
+        got = set(store.lexical_search(query_terms(q), k=K)[0].tolist())
+        held, total = held + len(top & got), total + len(top)
+    n = len(questions)
+    return {
+        "budget": budget,
+        "pool": pool,
+        "recall_top20": held / max(total, 1),
+        "server_cpu_ms": 1000 * (backend_cpu(store) - server0) / n,
+        "client_cpu_ms": 1000 * (time.process_time() - client0) / n,
+        "wall_ms": 1000 * (time.perf_counter() - t0) / n,
+        "load": os.getloadavg()[0],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    from granska.eval.scale import _questions
+    from granska.index import pg_lexical as lex
+    from granska.index.pg import PgStore
+
+    parser = argparse.ArgumentParser(prog="python -m granska.eval.pg_recall", description=__doc__.split("\n")[0])
+    parser.add_argument("url", help="A postgresql:// store URL (with ?schema=NAME).")
+    parser.add_argument("specs", nargs="*", help="BUDGET:POOL pairs (default: the shipped ones).")
+    parser.add_argument("--questions", type=int, default=60, help="SweQUAD-MC dev questions used.")
+    args = parser.parse_intermixed_args(argv)  # BUDGET:POOL pairs before or after --questions
+    store = PgStore(args.url)
+    questions = _questions()[: max(1, args.questions)]
+    truth = truths(store, questions)
+    passages = sum(v["chunks"] for v in store.status().values())
+    for spec in args.specs or [f"{lex.POSTINGS}:{lex.POOL}"]:
+        budget, pool = (int(x) for x in spec.split(":"))
+        print(json.dumps({"passages": passages, **measure(store, questions, truth, budget, pool)}), flush=True)
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
