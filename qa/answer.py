@@ -20,6 +20,7 @@ from granska.qa.evidence import (
     sentences,
     text_grams,
 )
+from granska.qa.layout_lines import not_layout
 from granska.qa.statement import fragment, junk, title_line
 
 from granska.settings import AnswerSettings
@@ -162,6 +163,7 @@ def admissible(
     for "vad kostade", the counted noun for "hur många"); no sentence that asks,
     unless the question asks for questions (an audit's questions, its purpose)."""
     terms, deadline = asked_terms(question), asks_deadline(question)
+    layout_ok = not_layout(question, outlines)  # no cover line for a content question, no page header
     return [
         s
         for s in ranked
@@ -173,6 +175,7 @@ def admissible(
         and not title_line(s)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
         and _kind_at(outlines, s) not in ("toc",)
+        and layout_ok(s)
     ]
 
 
@@ -219,6 +222,8 @@ def _choose(
     for s in ranked[1:]:
         if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:
             break
+        if fragment(s.span.text):  # a heading or cover fragment is no runner-up ("Härnösands kommuns revisorer")
+            continue
         if fold(s.span.text) != fold(best.span.text) and (typed is None or typed(s.span.text)):
             chosen.append(s)
     return chosen
