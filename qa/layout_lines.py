@@ -20,6 +20,7 @@ from granska.types import Outline
 
 # "4 Revisionsgranskning 2(18) 1.": the page header, then the number of the heading that opens the page.
 _HEADING_NUMBER_END = re.compile(r"\s\d{1,2}(?:\.\d{1,2})*\.\s*$")
+_PAGE_MARK = re.compile(r"\b\d{1,3}\s?\(\d{1,3}\)")  # "2(18)", "3 (11)"
 _STOP_END = re.compile(r"[.!?]\W*$")
 COVER_WORDS = 6  # a front-matter "sentence" of fewer words is a cover line even with a stop ("Marks kommun.")
 # The intents whose answer is a statement of the audit's content: a cover line never answers them. Who signed,
@@ -42,9 +43,13 @@ CONTENT_INTENTS = frozenset(
 
 
 def header_with_number(text: str) -> bool:
-    """A running page header that ends with the number of the heading after it ("… 2(18) 1.")."""
+    """A running page header that ends with the number of the heading after it ("4 Revisionsgranskning 2(18) 1.",
+    "3 Revisionsrapport 1(18) Revisionskontoret KR-2016/0006 … Innehållsförteckning 1."): a page mark, and a bare
+    heading number where a sentence would end."""
     m = _HEADING_NUMBER_END.search(text)
-    return m is not None and m.start() > 0 and page_header(text[: m.start()])
+    if m is None or m.start() == 0:
+        return False
+    return page_header(text[: m.start()]) or bool(_PAGE_MARK.search(text[: m.start()]))
 
 
 def front_line(s: Scored, outlines: Mapping[str, Outline]) -> bool:
