@@ -97,6 +97,7 @@ def test_which_year_and_which_municipality_need_a_year_and_a_place():
     assert meets("Vilket år togs granskningen upp?", "Granskningen ingick i revisionsplanen för år 2022.")
     assert not meets("I vilken kommun gjordes granskningen?", "Granskningen gjordes av PwC under våren.")
     assert meets("I vilken kommun gjordes granskningen?", "PwC har granskat Marks kommun.")
+    assert meets("I vilken stad finns avdelningen?", "Den regionala avdelningen i Örebro har ett centralt ansvar.")
 
 
 def test_a_response_the_documents_do_not_hold_is_an_abstention(audits_engine: Engine):
