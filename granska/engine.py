@@ -303,7 +303,8 @@ class Engine:
                 ordered = dispatch.citing_first(hits, tabled.citations, self.searcher().hit_at)
                 # The table's own "intent" note (the tracker answered a question read otherwise) stands over the reader's.
                 notes: dict[str, Any] = {**seen, **tabled.notes, "path": tabled.notes.get("generator")}
-                return Answer(question, tabled.answer, False, tabled.citations, ordered[:k], qid, resolved, notes)
+                said = (tabled.answer, tabled.abstained, tabled.citations)  # "no answer to it" abstains (routes)
+                return Answer(question, *said, ordered[:k], qid, resolved, notes)
         kind = asked.kind if asked.kind in routes.CUES else None
         result = answer(
             resolved,

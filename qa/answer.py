@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping
 
 from granska.index.lexical import context_line
 from granska.ingest.outline import page_header
-from granska.qa import abstain, scorer
+from granska.qa import abstain, asked_type, scorer
+from granska.qa.answer_items import question_items, says_which
 from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
 from granska.qa.evidence import (
     Scored,
@@ -21,6 +22,7 @@ from granska.qa.evidence import (
     text_grams,
 )
 from granska.qa.intent import without_frame
+from granska.qa.layout_lines import not_layout
 from granska.qa.statement import fragment, junk, title_line
 
 from granska.settings import AnswerSettings
@@ -89,6 +91,7 @@ def answer(
     if cue is not None:
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
     ranked = _title_after_content(ranked, matched, weights)
+    ranked = list(filter(not_layout(question, outlines), ranked))  # no cover line for a content question
     # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
     leads = [s for s in ranked if not fragment(s.span.text)]
@@ -185,6 +188,7 @@ def admissible(
         for s in ranked
         if gives_answer_type(question, counted := _counted_text(question, s.span.text), strict=True)
         and about_the_asked(question, counted, terms=terms)
+        and asked_type.meets(question, s.span.text)  # a year for "vilket år", a place for "vilken kommun"
         and not junk(s.span.text)
         and not page_header(s.span.text)
         and not (deadline and cover_line(s.span.text))
@@ -222,6 +226,8 @@ def _choose(
     seen = {s.span.start for s in after}
     near = (s for s in pool or [] if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH)
     bulleted = sorted([*after, *(s for s in near if s.span.start not in seen)], key=lambda s: s.span.start)
+    if questions := question_items(best, after):  # "Följande revisionsfrågor …: Hur …? Vilka …? Hur …?"
+        return [best, *questions]
     if _LIST_INTRO.search(best.span.text) and (items := _bullets(bulleted) or _line_items(best, after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
         return [best, *items]
@@ -232,11 +238,15 @@ def _choose(
     if leads_in and (items := _bullets(after[1:])):
         # The best sentence leads into a list ("… Kommunstyrelsen bör i detta avseende:"): quote the list too.
         return [best, after[0], *items]
+    if (which := says_which(best, after)) is not None:  # "Inom flera områden …" + "Det gäller bland annat …"
+        return [best, which]
     chosen = [best]
     typed = typed if typed is not None and typed(best.span.text) else None
     for s in ranked[1:]:
         if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:
             break
+        if fragment(s.span.text):  # a heading or cover fragment is no runner-up ("Härnösands kommuns revisorer")
+            continue
         if fold(s.span.text) != fold(best.span.text) and (typed is None or typed(s.span.text)):
             chosen.append(s)
     return chosen

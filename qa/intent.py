@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from granska.qa import bodies, intent_learned
+from granska.qa import intent_frames as frames
 
 from granska.text import content_words, fold, fold_keep, for_matching
 
@@ -30,6 +31,7 @@ INTENTS = (
     "assessment",
     "findings",
     "purpose",
+    "method",
     "reference",
     "period",
     "when",
@@ -53,6 +55,7 @@ PATHS = {
     "assessment": "section",
     "findings": "section",
     "purpose": "section",
+    "method": "section",
 }
 _Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad)"
 # A question about the recommendations still without an answer (on folded text; the tracker lists those rows).
@@ -105,7 +108,8 @@ _RULES: list[tuple[str, str]] = [
     ),
     ("when", r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum)\b"),
     # "Vilken fråga ville revisorerna ha styrelsens svar på?" asks for the question put, not for the answer.
-    ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+)?(?:fraga|fragor|questions?)\b"),
+    ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+){0,4}(?:fraga|fragor|questions?)\b"),
+    *frames.RULES,  # addressee, method and "what must X do" forms (granska.qa.intent_frames)
     (
         "response",
         r"\b(?:hur|vad)\b.{0,50}\b(?:svarade|svarar|svarat|besvarade|besvara[rs]?)\b(?!.{0,60}\brevisionsfrag)",
@@ -272,8 +276,8 @@ _OPEN_RE = re.compile(OPEN)
 
 
 def rule_kind(question: str) -> str:
-    """The intent by the rules alone: the first pattern that matches."""
-    q = fold(question)
+    """The intent by the rules alone: the first pattern that matches (a polite frame read past)."""
+    q = frames.unframed(fold(question))
     return next((k for k, p in _RULE_RES if p.search(q)), "other")
 
 

@@ -31,7 +31,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:konstater\w*|visa[rd]e?|visat|framkom\w*|framgar|iakttag\w*|brist\w*|saknas|avvikelse\w*|kritik\w*|anser)"
     ),
     "purpose": re.compile(
-        r"\b(?:syfte\w*|revisionsfrag\w*|fragestallning\w*|bakgrund|initierad\w*|besvara\w*|granska om|bedoma om)"
+        r"\b(?:syfte\w*|revisionsfrag\w*|kontrollmal\w*|fragestallning\w*|bakgrund|initierad\w*|besvara\w*|granska om|bedoma om)"
     ),
     "recommendations": re.compile(r"\b(?:rekommend\w*|bor\b|forbattringsomrad\w*|foreslar)"),
     "response": re.compile(
@@ -39,6 +39,10 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "status": re.compile(r"\b(?:genomfor\w*|vidtag\w*|atgard\w*|implementer\w*|pagar|beslut\w*|oversand\w*)"),
     "addressee": re.compile(r"\b(?:rekommenderar|riktas|riktad\w*|till)\b"),
+    # How an audit was done: interviews, document studies, samples ("Granskningen har utförts genom intervjuer …").
+    "method": re.compile(
+        r"\b(?:intervju\w*|dokumentstud\w*|stickprov\w*|enkat\w*|metod\w*|genomfort?s? genom|utfort?s? genom|granskat\w* \w* ?dokument)"
+    ),
 }
 # "Which … has the board *not* acted on?": the status sentences that say nothing was done ("ej har vidtagit",
 # "inte genomförts") answer, not "inte helt" (partly done) unless the question asks about partly.
@@ -71,7 +75,8 @@ SECTIONS: dict[str, set[str]] = {
     "recommendations": {"recommendations", "summary", "assessment"},
     "response": {"answer", "decision", "actions"},
     "status": {"assessment", "summary", "findings", "decision"},
-    "addressee": {"recommendations", "summary"},
+    "addressee": {"recommendations", "summary", "front"},  # a letter's "Till: … För kännedom: …" is its front matter
+    "method": {"method", "introduction", "scope", "purpose"},
 }
 _REPORT_DATE = re.compile(r"(?:rapport|report|missiv|daterad|dated|skrivelse)")
 # A date asked of another event than the report (a deadline: answer_quantity.asks_deadline; a decision, a
@@ -273,15 +278,17 @@ def _named_place_rows(question: str, rows: list[Recommendation]) -> list[Recomme
 
 
 def _no_answer(question: str, row: Recommendation, score: float, hits: list[Hit], notes: dict) -> Answer:
-    """The recommendation asked about, cited, and that the documents hold no answer to it."""
+    """The recommendation asked about, cited, and that the documents hold no answer to it (abstained)."""
     said = (
         "no answer to this recommendation in the documents"
         if language(question) == "en"
         else "inget svar på den rekommendationen i dokumenten"
     )
-    return quoted_answer(
+    found = quoted_answer(
         question, f"{row.addressee or ''} – {said}".strip(" –"), row.recommendation, score, hits, notes
     )
+    # The answer asked for is not in the documents: an abstention, which shows the recommendation it looked for.
+    return replace(found, abstained=True)
 
 
 QUOTE_CHARS = 300  # a linked response longer than this is quoted by its answering sentences
