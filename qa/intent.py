@@ -109,7 +109,7 @@ _RULES: list[tuple[str, str]] = [
     ("when", r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum)\b"),
     # "Vilken fråga ville revisorerna ha styrelsens svar på?" asks for the question put, not for the answer.
     ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+){0,4}(?:fraga|fragor|questions?)\b"),
-    *frames.RULES,  # addressee, method and "what must X do" forms (granska.qa.intent_frames)
+    *frames.RULES,  # addressee, method and kontrollmål forms (granska.qa.intent_frames)
     (
         "response",
         r"\b(?:hur|vad)\b.{0,50}\b(?:svarade|svarar|svarat|besvarade|besvara[rs]?)\b(?!.{0,60}\brevisionsfrag)",
