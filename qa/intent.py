@@ -109,6 +109,12 @@ _RULES: list[tuple[str, str]] = [
     ("when", r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum)\b"),
     # "Vilken fråga ville revisorerna ha styrelsens svar på?" asks for the question put, not for the answer.
     ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+){0,4}(?:fraga|fragor|questions?)\b"),
+    # The auditors' answer to an audit question is their assessment; before the frames, whose "audit question"
+    # alone reads as the purpose.
+    (
+        "assessment",
+        r"\bvad svarade revisor\w* pa revisionsfrag|\b(?:how|what) did the auditors answer\b.{0,20}\baudit question",
+    ),
     *frames.RULES,  # addressee, method and kontrollmål forms (granska.qa.intent_frames)
     (
         "response",
@@ -161,10 +167,6 @@ _RULES: list[tuple[str, str]] = [
         r"\b(?:rekommend\w*|recommend\w*|forbattringsomrad\w*|(?:vad|vilka(?: \w+){1,2}) bor\b|what should)",
     ),
     ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
-    (
-        "assessment",
-        r"\bvad svarade revisor\w* pa revisionsfrag|\b(?:how|what) did the auditors answer\b.{0,20}\baudit question",
-    ),
     ("purpose", r"\b(?:syfte[tn]?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b"),
     (
         "purpose",

@@ -1,0 +1,61 @@
+"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl) are well formed: exact evidence spans, each label's
+form, keys in the answer or its quotes; kinds2 also keeps the mix it was written to."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from granska.eval.metrics import key_found
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+DOC_DIRS = (SHARED / "datasets" / "audits" / "docs", ROOT / "granska" / "data" / "corpus")
+SETS = ("kinds.jsonl", "kinds2.jsonl")
+
+
+def _rows(name: str) -> list[dict]:
+    lines = (ROOT / "eval" / "data" / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _text(doc: str) -> str:
+    for folder in DOC_DIRS:
+        if (folder / doc).exists():
+            return (folder / doc).read_text(encoding="utf-8")
+    raise AssertionError(f"{doc}: in neither the audits docs nor the bundled corpus")
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_evidence_span_is_the_quote(name: str) -> None:
+    for row in _rows(name):
+        for ev in row["evidence"]:
+            assert _text(ev["doc"])[ev["start"] : ev["end"]] == ev["quote"], row["id"]
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_forms_match_the_audits_set(name: str) -> None:
+    rows = _rows(name)
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        if row["type"] == "claim":
+            assert row["label"] in {"supported", "contradicted", "not_found"}, row["id"]
+            assert bool(row["evidence"]) == (row["label"] != "not_found"), row["id"]
+        elif row["type"] == "unanswerable":
+            assert not row["evidence"] and not row["keys"], row["id"]
+        else:
+            assert row["evidence"] and row["keys"], row["id"]
+            for key in row["keys"]:
+                quoted = any(key_found(key, e["quote"]) for e in row["evidence"])
+                assert key_found(key, row["answer"]) or quoted, (row["id"], key)
+
+
+def test_kinds2_keeps_its_mix() -> None:
+    """The mix kinds2 was written to: unanswerable questions, claims of every label, English questions."""
+    rows = _rows("kinds2.jsonl")
+    kinds = Counter(r["type"] for r in rows)
+    assert kinds["unanswerable"] >= 10 and kinds["claim"] >= 10
+    assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
+    assert sum(t.endswith("_en") for t in kinds.elements()) >= 15
