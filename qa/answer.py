@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from granska.index.lexical import context_line
 from granska.ingest.outline import page_header
 from granska.qa import abstain, asked_type, scorer
 from granska.qa.answer_items import question_items, says_which
@@ -24,9 +23,10 @@ from granska.qa.evidence import (
 from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
 from granska.qa.statement import fragment, junk, title_line
+from granska.qa.title_question import title_after_content
 
 from granska.settings import AnswerSettings
-from granska.text import content_words, fold, for_matching, language
+from granska.text import fold, for_matching, language
 from granska.types import Answer, Hit, Outline, Span
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
@@ -90,7 +90,7 @@ def answer(
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
-    ranked = _title_after_content(ranked, matched, weights)
+    ranked = title_after_content(ranked, matched, weights)
     ranked = list(filter(not_layout(question, outlines), ranked))  # no cover line for a content question
     # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
@@ -328,46 +328,6 @@ def _list_intro_of_asked(question: str, leads: list[Scored], hits: list[Hit]) ->
         if _bullets(after) or _line_items(s, after):
             return s
     return None
-
-
-TITLE_SHARE = 0.6  # of the title's content words, for a question to name its document by the title
-
-
-def _repeats_title(s: Scored) -> bool:
-    """The sentence holds the document's whole title as written (a cover line, a page header)."""
-    title = " ".join(fold(s.hit.meta.title or "").split())
-    return len(content_words(title)) >= 3 and title in " ".join(fold(s.span.text).split())
-
-
-def _title_after_content(ranked: list[Scored], question: str, weights: Weights) -> list[Scored]:
-    """A question that names its document by its title ("… i granskningen av konsultanvändningen i X?") is
-    answered by what the document says about the question's *other* words: the title's words only say which
-    document (every sentence of it holds them through its context line). When they put a sentence repeating
-    the title (a cover line) first, that document's sentences are ordered by how much of the other words they
-    cover (the previous order breaks ties)."""
-    if not ranked:
-        return ranked
-    words = content_words(question)
-    lead = ranked[0]
-    if not _repeats_title(lead):  # the order is the selector's unless the title's words put a cover line first
-        return ranked
-    title = content_words(lead.hit.meta.title or "")
-    q_grams = text_grams(" ".join(words))
-    if len(title) < 3 or sum(match(w, q_grams) > 0 for w in title) < TITLE_SHARE * len(title):
-        return ranked
-    ctx = text_grams(context_line(lead.hit.meta))
-    idf = {w: weights.idf(w) for w in words if match(w, ctx) == 0.0}
-    if not idf:
-        return ranked
-
-    def rest_cov(x: Scored) -> float:
-        grams = text_grams(x.span.text)
-        return sum(v * match(w, grams) for w, v in idf.items())
-
-    home = [x for x in ranked if x.span.doc == lead.span.doc]
-    order = {id(x): i for i, x in enumerate(home)}
-    home.sort(key=lambda x: (-rest_cov(x), order[id(x)]))
-    return [*home, *(x for x in ranked if x.span.doc != lead.span.doc)]
 
 
 def _cued_first(ranked: list[Scored], cue: re.Pattern[str], floor: float, *, share: float) -> list[Scored]:
