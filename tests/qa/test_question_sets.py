@@ -1,5 +1,5 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl) are well formed: exact evidence spans, each label's
-form, keys in the answer or its quotes; kinds2 also keeps the mix it was written to."""
+"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl, kinds3.jsonl) are well formed: exact evidence spans,
+each label's form, keys in the answer or its quotes; kinds2 and kinds3 also keep the mix they were written to."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from granska.eval.metrics import key_found
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 DOC_DIRS = (SHARED / "datasets" / "audits" / "docs", ROOT / "granska" / "data" / "corpus")
-SETS = ("kinds.jsonl", "kinds2.jsonl")
+SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl")
 
 
 def _rows(name: str) -> list[dict]:
@@ -59,3 +59,13 @@ def test_kinds2_keeps_its_mix() -> None:
     assert kinds["unanswerable"] >= 10 and kinds["claim"] >= 10
     assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
     assert sum(t.endswith("_en") for t in kinds.elements()) >= 15
+
+
+def test_kinds3_keeps_its_mix() -> None:
+    """kinds3, written before Granska ran on it: Swedish and English answerable, unanswerable, claims of every label."""
+    rows = _rows("kinds3.jsonl")
+    kinds = Counter(r["type"] for r in rows)
+    english = sum(t.endswith("_en") for t in kinds.elements())
+    swedish = len(rows) - english - kinds["unanswerable"] - kinds["claim"]
+    assert swedish >= 40 and english >= 12 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
+    assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
