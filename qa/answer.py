@@ -8,6 +8,15 @@ from collections.abc import Callable, Mapping
 from granska.ingest.outline import page_header
 from granska.qa import abstain, asked_type, scorer
 from granska.qa.answer_items import question_items, says_which
+from granska.qa.answer_lists import (
+    LIST_INTRO_FLOOR,
+    LIST_REACH,
+    bullets,
+    line_items,
+    list_intro_of_asked,
+    naming_the_asked_first,
+    paragraph,
+)
 from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
 from granska.qa.evidence import (
     Scored,
@@ -16,13 +25,11 @@ from granska.qa.evidence import (
     answerable,
     candidates,
     gives_answer_type,
-    match,
     sentences,
-    text_grams,
 )
 from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
-from granska.qa.statement import fragment, junk, title_line
+from granska.qa.statement import contact_details, fragment, junk, title_line
 from granska.qa.title_question import title_after_content
 
 from granska.settings import AnswerSettings
@@ -32,9 +39,6 @@ from granska.types import Answer, Hit, Outline, Span
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
 _LIST_INTRO = re.compile(r"(:|att)\s*$")
-_BULLET = re.compile(r"^\s*(?:[-–•❖*▪●◦]|[eo]\s+\w|\d+[.)]\s)")
-LIST_ITEMS = 6  # list items quoted after an introducing sentence
-LIST_REACH = 1500  # characters after the introduction within which its items stand
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
 SECTION_BONUS = 0.05  # … and one in the section the intent points to
@@ -90,12 +94,13 @@ def answer(
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
+    ranked = naming_the_asked_first(question, ranked, settings.abstain_below)
     ranked = title_after_content(ranked, matched, weights)
     ranked = list(filter(not_layout(question, outlines), ranked))  # no cover line for a content question
     # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
     leads = [s for s in ranked if not fragment(s.span.text)]
-    intro = _list_intro_of_asked(question, leads, hits) if lists else None
+    intro = list_intro_of_asked(question, leads, hits) if lists else None
     if intro is not None:  # "Vilka granskningar …?" — "De granskningar som följts upp är:" and its items
         leads = [intro, *(s for s in leads if s is not intro)]
         ranked = [intro, *(s for s in ranked if s is not intro)]
@@ -190,6 +195,7 @@ def admissible(
         and about_the_asked(question, counted, terms=terms)
         and asked_type.meets(question, s.span.text)  # a year for "vilket år", a place for "vilken kommun"
         and not junk(s.span.text)
+        and not contact_details(s.span.text)
         and not page_header(s.span.text)
         and not (deadline and cover_line(s.span.text))
         and not title_line(s)
@@ -228,14 +234,14 @@ def _choose(
     bulleted = sorted([*after, *(s for s in near if s.span.start not in seen)], key=lambda s: s.span.start)
     if questions := question_items(best, after):  # "Följande revisionsfrågor …: Hur …? Vilka …? Hur …?"
         return [best, *questions]
-    if _LIST_INTRO.search(best.span.text) and (items := _bullets(bulleted) or _line_items(best, after)):
+    if _LIST_INTRO.search(best.span.text) and (items := bullets(bulleted) or line_items(best, after)):
         # "rekommenderar vi kommunstyrelsen att:" — the answer is the list that follows, in order.
         return [best, *items]
-    if lists and _LIST_INTRO.search(best.span.text) and (items := _paragraph(best, after)):
+    if lists and _LIST_INTRO.search(best.span.text) and (items := paragraph(best, after)):
         # Flattened text: "… rekommenderar vi nämnden att: Införa … Informera …" — the sentences that follow.
         return [best, *items]
     leads_in = bool(after) and after[0].span.start - best.span.end <= 3 and _LIST_INTRO.search(after[0].span.text)
-    if leads_in and (items := _bullets(after[1:])):
+    if leads_in and (items := bullets(after[1:])):
         # The best sentence leads into a list ("… Kommunstyrelsen bör i detta avseende:"): quote the list too.
         return [best, after[0], *items]
     if (which := says_which(best, after)) is not None:  # "Inom flera områden …" + "Det gäller bland annat …"
@@ -250,84 +256,6 @@ def _choose(
         if fold(s.span.text) != fold(best.span.text) and (typed is None or typed(s.span.text)):
             chosen.append(s)
     return chosen
-
-
-def _bullets(following: list[Scored]) -> list[Scored]:
-    """The bulleted items at the head of `following` (OCR bullets "e"/"o"/"❖" included), at most LIST_ITEMS.
-    A page header or footer between two items ("Datum Sida … 2021-11-12 3(3)") is skipped: the list goes on
-    on the next page."""
-    items: list[Scored] = []
-    for s in following:
-        if len(items) >= LIST_ITEMS:
-            break
-        if page_header(s.span.text):
-            continue
-        if not _BULLET.match(s.span.text):
-            break
-        items.append(s)
-    return items
-
-
-def _line_items(intro: Scored, following: list[Scored]) -> list[Scored]:
-    """After an introduction ending in ':', the items that stand one to a line without a bullet (the glyph lost in
-    extraction): the sentences right after it that each open a line and end in no full stop, at most LIST_ITEMS."""
-    if not intro.span.text.rstrip().endswith(":"):
-        return []
-    items: list[Scored] = []
-    end = intro.span.end
-    for s in following[:LIST_ITEMS]:
-        before = s.hit.chunk.text[: s.span.start - s.hit.chunk.start]
-        gap = s.span.start - end
-        if gap > 6 or "\n" not in before[len(before) - gap :] or re.search(r"[.!?]\W*$", s.span.text):
-            break
-        items.append(s)
-        end = s.span.end
-    return items
-
-
-def _paragraph(intro: Scored, following: list[Scored]) -> list[Scored]:
-    """The sentences right after an introduction, in its paragraph (no blank line between), at most LIST_ITEMS."""
-    text = intro.hit.chunk.text
-    items: list[Scored] = []
-    end = intro.span.end
-    for s in following[:LIST_ITEMS]:
-        gap_start, gap_end = end - intro.hit.chunk.start, s.span.start - intro.hit.chunk.start
-        if s.hit.chunk.doc != intro.hit.chunk.doc or gap_end > len(text) or "\n\n" in text[gap_start:gap_end]:
-            break
-        if s.span.start - end > 3:  # a sentence skipped (not among the scored): the run is broken
-            break
-        items.append(s)
-        end = s.span.end
-    return items
-
-
-# A list introduction that names what a "vilka/which" question asks for answers with a share of the coverage
-# an answer otherwise needs: the question's other words ("ingick", "oktober") describe the list, its items
-# rarely repeat them.
-LIST_INTRO_FLOOR = 0.5
-_ASKED_NOUN = re.compile(r"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+)?)?(\w{4,})")
-INTRO_HEAD_WORDS = 4  # the asked noun stands among the introduction's first words ("De granskningar som …")
-
-
-def _list_intro_of_asked(question: str, leads: list[Scored], hits: list[Hit]) -> Scored | None:
-    """In the first passage's document, a sentence ending in ':' that names the asked noun in its first words
-    and is followed by bulleted items: the introduction of the list the question asks for."""
-    m = _ASKED_NOUN.search(fold(question))
-    if m is None or not hits:
-        return None
-    # Read as the question is matched ("Which audits" -> "granskningar"): its last word is the asked noun.
-    noun, home = (fold(for_matching(m.group(0))).split() or [m.group(1)])[-1], hits[0].chunk.doc
-    for s in leads:
-        head = " ".join(s.span.text.split()[:INTRO_HEAD_WORDS])
-        if s.span.doc != home or not s.span.text.rstrip().endswith(":") or match(noun, text_grams(head)) < 1.0:
-            continue
-        after = sorted(
-            (x for x in leads if x.span.doc == home and 0 < x.span.start - s.span.end < LIST_REACH),
-            key=lambda x: x.span.start,
-        )
-        if _bullets(after) or _line_items(s, after):
-            return s
-    return None
 
 
 def _cued_first(ranked: list[Scored], cue: re.Pattern[str], floor: float, *, share: float) -> list[Scored]:

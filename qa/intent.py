@@ -84,7 +84,10 @@ _RULES: list[tuple[str, str]] = [
         ),
     ),
     ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
-    ("signed_by", r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|carried out|conducted|wrote|performed)\b"),
+    (
+        "signed_by",
+        r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|skrivit|forfattat|carried out|conducted|wrote|written|authored|performed)\b",
+    ),
     ("auditor", r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?)\b"),
     ("auditor", r"\b(?:vilket foretag|which (?:firm|company))\b"),
     ("auditor", r"^\W*(?:vem|vilka|who)\b (?:har |has )?(?:granskade|granskat|audited|reviewed)\b"),
@@ -167,7 +170,10 @@ _RULES: list[tuple[str, str]] = [
         r"\b(?:rekommend\w*|recommend\w*|forbattringsomrad\w*|(?:vad|vilka(?: \w+){1,2}) bor\b|what should)",
     ),
     ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
-    ("purpose", r"\b(?:syfte[tn]?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b"),
+    (
+        "purpose",
+        r"\b(?:syfte[tn]?|syfta(?:r|de|t)?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b",
+    ),
     (
         "purpose",
         r"\b(?:varfor|why)\b.{0,30}\b(?:granskning\w*|initierades|genomfordes|audit\w*)\b|\bvilka granskningar\b.{0,40}\bingick\b",
