@@ -23,13 +23,14 @@ from granska.qa.evidence import (
     Weights,
     answer_type,
     answerable,
+    asks_date,
     candidates,
     gives_answer_type,
     sentences,
 )
 from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
-from granska.qa.statement import contact_details, fragment, junk, title_line
+from granska.qa.statement import fragment, junk, letterhead, title_line
 from granska.qa.title_question import title_after_content
 
 from granska.settings import AnswerSettings
@@ -188,6 +189,9 @@ def admissible(
     for "vad kostade", the counted noun for "hur många"); no sentence that asks,
     unless the question asks for questions (an audit's questions, its purpose)."""
     terms, deadline = asked_terms(question), asks_deadline(question)
+    # "Vilket år gjorde kommunrevisionen sin granskning av X?": the statement that dates what the title names
+    # answers, though it repeats the title's words (a deadline is never stated so).
+    dated = asks_date(question) and not deadline
     return [
         s
         for s in ranked
@@ -195,10 +199,9 @@ def admissible(
         and about_the_asked(question, counted, terms=terms)
         and asked_type.meets(question, s.span.text)  # a year for "vilket år", a place for "vilken kommun"
         and not junk(s.span.text)
-        and not contact_details(s.span.text)
         and not page_header(s.span.text)
         and not (deadline and cover_line(s.span.text))
-        and not title_line(s)
+        and not title_line(s, statements=dated)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
         and _kind_at(outlines, s) not in ("toc",)
     ]
@@ -252,6 +255,8 @@ def _choose(
         if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:
             break
         if fragment(s.span.text):  # a heading or cover fragment is no runner-up ("Härnösands kommuns revisorer")
+            continue
+        if letterhead(s.span.text):  # nor a letterhead's block run into the text after it (telephone, e-mail)
             continue
         if fold(s.span.text) != fold(best.span.text) and (typed is None or typed(s.span.text)):
             chosen.append(s)

@@ -80,6 +80,8 @@ def paragraph(intro: Scored, following: list[Scored]) -> list[Scored]:
 # rarely repeat them.
 LIST_INTRO_FLOOR = 0.5
 _ASKED_NOUN = re.compile(r"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+)?)?(\w{4,})")
+# A list question ("Vilka nämnder …", "Which committees …"): its answer names the members.
+_ASKED_MEMBERS = re.compile(r"^\W*(?:vilka|which)\s+(\w{4,})")
 INTRO_HEAD_WORDS = 4  # the asked noun stands among the introduction's first words ("De granskningar som …")
 SHORT_INTRO = (
     12  # … or anywhere in a short one ("De bedömningar som lämnas utifrån respektive granskning framgår nedan:")
@@ -129,10 +131,10 @@ ASKED_SHARE = 0.8  # a sentence naming the asked noun leads when it covers this 
 
 
 def naming_the_asked_first(question: str, ranked: list[Scored], floor: float) -> list[Scored]:
-    """ "Vilka nämnder omfattades av granskningen?": when the best sentence names no such thing, a nearly as
+    """ "Vilka nämnder omfattades av granskningen?" (a list asked): when the best sentence names no such thing, a nearly as
     good one of the same document that does ("… om kommunstyrelsen, socialnämnden och samhällsbyggnadsnämnden
     säkerställt …") leads; a sentence without the asked noun cannot say which ones."""
-    noun = _asked_noun(question)
+    noun = _asked_noun(question) if _ASKED_MEMBERS.search(fold(question)) else None
     if noun is None or not ranked or match(noun, text_grams(ranked[0].span.text)) > 0:
         return ranked
     top = ranked[0]

@@ -53,6 +53,11 @@ def answer_type(question: str) -> re.Pattern[str] | None:
     return None
 
 
+def asks_date(question: str) -> bool:
+    """The question asks for a date or a year ("när", "vilket år", "per vilket datum")."""
+    return answer_type(question) is _DATE
+
+
 def gives_answer_type(question: str, text: str, *, strict: bool = False) -> bool:
     """True unless the question asks for a date/amount/count and the text gives none beyond those it names.
 

@@ -31,7 +31,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:konstater\w*|visa[rd]e?|visat|framkom\w*|framgar|iakttag\w*|brist\w*|saknas|avvikelse\w*|kritik\w*|anser)"
     ),
     "purpose": re.compile(
-        r"\b(?:syfte\w*|revisionsfrag\w*|kontrollmal\w*|fragestallning\w*|bakgrund|initierad\w*|besvara\w*|granska om|bedoma om)"
+        r"\b(?:syft(?:e|a)\w*|revisionsfrag\w*|kontrollmal\w*|fragestallning\w*|bakgrund|initierad\w*|besvara\w*|granska om|bedoma om)"
     ),
     "recommendations": re.compile(r"\b(?:rekommend\w*|bor\b|forbattringsomrad\w*|foreslar)"),
     "response": re.compile(

@@ -21,19 +21,6 @@ _JUNK = re.compile(
 )
 
 
-# A person's contact details: an e-mail address or a telephone number (a web link may stand in a statement).
-_REACH_RE = re.compile(
-    r"[\w.-]+@[\w-]+\.\w+|\b0\d{1,3}[- ]\d{2,3}(?: \d{2,3}){1,3}\b|\b\d{2,4}-\d{2,3} ?\d{2} ?\d{2}\b"
-)
-
-
-def contact_details(text: str) -> bool:
-    """The text carries an e-mail address or a telephone number: a letterhead's block, run together with the
-    text after it where the layout was flattened ("… HANDLÄGGARE … 08-535 303 11 … Kommunstyrelsens beslut Som
-    svar …"), is never quoted as an answer (issue #10: letterheads, addresses and e-mail never stand)."""
-    return bool(_REACH_RE.search(fold(text)))
-
-
 def letterhead(text: str) -> bool:
     """The text carries a letterhead's contact details (e-mail, web address, telephone number): quoted as part
     of an answer it never is, even where it also says something (`junk` judges whether it may stand alone)."""
@@ -56,20 +43,27 @@ def junk(text: str) -> bool:
 STATEMENT_WORDS = 8  # a closed sentence this long states something, whatever title words it repeats
 
 
-def title_line(s: Scored) -> bool:
-    """A cover line or page header: the sentence is little more than the document's title repeated. A closed
-    sentence of STATEMENT_WORDS words or more is a statement ("Kommunrevisionen genomförde 2014 en fördjupad
-    granskning av kommunstyrelsens uppsikt (KR-2014/0002)."), not a cover line, though it names the title's words."""
+def title_line(s: Scored, *, statements: bool = False) -> bool:
+    """A cover line or page header: the sentence is little more than the document's title repeated.
+
+    statements: a closed sentence of STATEMENT_WORDS words or more is a statement ("Kommunrevisionen genomförde
+    2014 en fördjupad granskning av kommunstyrelsens uppsikt (KR-2014/0002)."), not a cover line, though it names
+    the title's words (the caller says when: a question for the time of what the title names)."""
     title = content_words(s.hit.meta.title or "")
     if len(title) < 3 or len(s.span.text) > len(s.hit.meta.title or "") + 60:
         return False
-    if _CLOSED.search(s.span.text) and len(s.span.text.split()) >= STATEMENT_WORDS:
+    if statements and statement(s.span.text):
         return False
     mine = set(content_words(s.span.text))
     return sum(w in mine for w in title) >= 0.6 * len(title)
 
 
 _CLOSED = re.compile(r"[.!?][\s\"”’)]*$")
+
+
+def statement(text: str) -> bool:
+    """A closed sentence of STATEMENT_WORDS words or more."""
+    return bool(_CLOSED.search(text)) and len(text.split()) >= STATEMENT_WORDS
 
 
 def fragment(text: str) -> bool:
