@@ -30,8 +30,9 @@ CUES: dict[str, re.Pattern[str]] = {
     "findings": re.compile(
         r"\b(?:konstater\w*|visa[rd]e?|visat|framkom\w*|framgar|iakttag\w*|brist\w*|saknas|avvikelse\w*|kritik\w*|anser)"
     ),
+    # "Svar på revisionsfrågan …" heads the auditors' answer to the question (their assessment), not the question.
     "purpose": re.compile(
-        r"\b(?:syft(?:e|a)\w*|revisionsfrag\w*|kontrollmal\w*|fragestallning\w*|bakgrund|initierad\w*|besvara\w*|granska om|bedoma om)"
+        r"\b(?:syft(?:e|a)\w*|(?<!svar pa )revisionsfrag\w*|kontrollmal\w*|fragestallning\w*|bakgrund|initierad\w*|besvara\w*|granska om|bedoma om)"
     ),
     "recommendations": re.compile(r"\b(?:rekommend\w*|bor\b|forbattringsomrad\w*|foreslar)"),
     "response": re.compile(

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from granska.index.search import meta_matches
 from granska.qa import addressees, bodies, intent
+from granska.qa.evidence import match, text_grams
 from granska.qa.recommend_search import holds_every_word, search_rows  # engine, tests: tracker.search_rows
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
@@ -84,6 +85,8 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     if auditors:
         rows = [r for r in rows if r.auditor and any(a in fold(r.auditor) for a in auditors)]
     rows, topical = _by_topic(question, rows)
+    if places and not topical:
+        rows = _of_the_audit_asked(question, rows, hits)
     rows, dated = _by_year(question, rows)
     asked_year = bool(_SINCE.search(question) or _YEAR.search(question))
     if not rows or not (places or named or auditors or topical or (across and dated)):
@@ -303,6 +306,22 @@ def _by_topic(question: str, rows: list[Recommendation]) -> tuple[list[Recommend
         return ([r for r in rows if id(r) in matched], True) if matched else (rows, False)
     docs = {h.recommendation.doc for h in hits}
     return [r for r in rows if r.recommendation.doc in docs], True
+
+
+def _of_the_audit_asked(question: str, rows: list[Recommendation], hits: list[Hit]) -> list[Recommendation]:
+    """ "Vilka rekommendationer lämnades efter granskningen av X i Y?": when Y's rows come from several reports and
+    none of them repeats X, the rows of the report the passages rank first (the search reads X in the whole report,
+    its title and findings; the other report of the same municipality is about something else)."""
+    m = _TOPIC.search(question)
+    docs = {r.recommendation.doc for r in rows}
+    words = content_words(for_matching(_topic_text(question)))
+    if not m or not _AUDIT_TOPIC.match(m.group("p")) or len(docs) < 2 or not words:
+        return rows
+    read = {d: text_grams(" ".join(h.chunk.text for h in hits if h.chunk.doc == d)) for d in docs}
+    held = sorted(((sum(match(w, read[d]) for w in words), d) for d in docs), reverse=True)
+    if held[0][0] <= held[1][0]:
+        return rows  # the passages tell no report from the other
+    return [r for r in rows if r.recommendation.doc == held[0][1]]
 
 
 def _first_year(question: str) -> str | None:

@@ -1,7 +1,9 @@
 """The general fixes for kinds3 failures (issue #10), on the real audits documents: a dated statement that repeats
 the report's title answers a "which year / which date" question, the audit questions run into their introduction
 are listed, a list question is answered by the sentence naming the members it asks for, "syftade" and "har
-skrivit" are read for what they ask, and a letterhead block never comes second in an answer."""
+skrivit" are read for what they ask, a letterhead block never comes second in an answer, the recommendations of
+the audit named are not mixed with the municipality's other report's, and the answer to an audit question is not
+taken for the question."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import pytest
 from granska.eval.metrics import key_found
 from granska.qa.evidence import Scored, Weights, sentences
 from granska.qa.intent import kind
+from granska.qa.routes import CUES
 from granska.qa.statement import letterhead, statement, title_line
 
 from granska.engine import Engine
-from granska.text import sentence_spans
+from granska.text import fold, sentence_spans
 from tests.qa.conftest import AUDITS
 
 
@@ -90,3 +93,24 @@ def test_the_purpose_is_quoted_without_the_letterhead_block(audits_engine: Engin
     a = audits_engine.ask("Vad syftade granskningen av manuella utbetalningar i Huddinge till?")
     assert key_found("utbetalningsprocesserna", a.answer), a.answer
     assert not any(letterhead(c.text) for c in a.citations), a.answer
+
+
+def test_the_recommendations_of_the_audit_named_not_the_municipalitys_other_report(audits_engine: Engine):
+    """Härjedalen has two reports with recommendations; the question names the recruitment audit, whose rows do
+    not repeat its topic word: only that report's rows are listed, all of them."""
+    a = audits_engine.ask(
+        "Vilka rekommendationer lämnade Deloitte efter granskningen av rekryteringsrutinerna i Härjedalen?"
+    )
+    assert {c.doc for c in a.citations} == {"harjedalen-2014-rekrytering.txt"}, a.answer
+    for key in ("provanställning", "Recruit", "jävsfrågor", "rekryteringsföretag", "mer än en sökande"):
+        assert key_found(key, a.answer), (key, a.answer)
+
+
+def test_the_answer_to_the_audit_question_is_not_the_audit_question(audits_engine: Engine):
+    cue = CUES["purpose"]
+    assert cue.search(fold("Övergripande revisionsfråga är om rutinerna är tillräckliga?"))
+    assert not cue.search(
+        fold("Svar på revisionsfrågan Utifrån vår granskning bedömer vi att rutinerna kan förbättras.")
+    )
+    a = audits_engine.ask("Vilken var den övergripande revisionsfrågan i granskningen av rekrytering i Härjedalen?")
+    assert key_found("tillräckliga", a.answer) and "Svar på revisionsfrågan" not in a.answer, a.answer
