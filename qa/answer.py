@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 from granska.ingest.outline import page_header
 from granska.qa import abstain, asked_type, scorer
-from granska.qa.answer_items import question_items, says_which
+from granska.qa.answer_items import consequence_first, question_items, says_which
 from granska.qa.answer_lists import (
     LIST_INTRO_FLOOR,
     LIST_REACH,
@@ -96,6 +96,7 @@ def answer(
     if cue is not None:
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
     ranked = naming_the_asked_first(question, ranked, settings.abstain_below)
+    ranked = consequence_first(question, ranked)
     ranked = title_after_content(ranked, matched, weights)
     ranked = list(filter(not_layout(question, outlines), ranked))  # no cover line for a content question
     # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may

@@ -5,6 +5,9 @@
   in "?"). The answer is every question of the run, not the first.
 - An announcing sentence: "Inom flera områden har granskningen visat att … fungerar bra." names a set it does
   not list; the next sentence does ("Det gäller bland annat …"). The answer quotes both.
+- A consequence asked: "Vad behöver X göra, eftersom förarbetena inte ger stöd …?" names the reason; the sentence
+  that states it is the premise, and the one right after it that draws the consequence ("X behöver därför …")
+  answers.
 """
 
 from __future__ import annotations
@@ -63,3 +66,21 @@ def says_which(best: Scored, following: list[Scored]) -> Scored | None:
         return None
     run = _run_after(best, following)
     return run[0] if run and _SAYS_WHICH.search(fold(run[0].span.text)) else None
+
+
+# The question gives its reason ("…, eftersom …", "…, because …"); the answer draws the consequence ("därför").
+_BECAUSE = re.compile(r"\b(?:eftersom|because|since|given that)\b")
+_THEREFORE = re.compile(r"\b(?:darfor|darmed|foljaktligen|alltsa|therefore|thus|hence|consequently)\b")
+CONSEQUENCE_SHARE = 0.8  # the consequence covers this share of the premise's coverage (it restates less of it)
+
+
+def consequence_first(question: str, ranked: list[Scored]) -> list[Scored]:
+    """When the question gives a reason and the best sentence states it, the sentence right after it that draws
+    the consequence leads."""
+    if not ranked or not _BECAUSE.search(fold(question)):
+        return ranked
+    top = ranked[0]
+    run = _run_after(top, ranked)
+    if not run or not _THEREFORE.search(fold(run[0].span.text)) or run[0].coverage < CONSEQUENCE_SHARE * top.coverage:
+        return ranked
+    return [run[0], *(s for s in ranked if s is not run[0])]

@@ -3,7 +3,7 @@ the report's title answers a "which year / which date" question, the audit quest
 are listed, a list question is answered by the sentence naming the members it asks for, "syftade" and "har
 skrivit" are read for what they ask, a letterhead block never comes second in an answer, the recommendations of
 the audit named are not mixed with the municipality's other report's, and the answer to an audit question is not
-taken for the question."""
+taken for the question; a question giving its reason is answered by the consequence ("därför")."""
 
 from __future__ import annotations
 
@@ -114,3 +114,13 @@ def test_the_answer_to_the_audit_question_is_not_the_audit_question(audits_engin
     )
     a = audits_engine.ask("Vilken var den övergripande revisionsfrågan i granskningen av rekrytering i Härjedalen?")
     assert key_found("tillräckliga", a.answer) and "Svar på revisionsfrågan" not in a.answer, a.answer
+
+
+def test_a_question_giving_its_reason_is_answered_by_the_consequence(audits_engine: Engine):
+    a = audits_engine.ask(
+        "Vad måste kommunstyrelsen i Norrköping göra, eftersom förarbetena inte ger stöd för hur uppsikten ska utformas?"
+    )
+    first = a.citations[0].text if a.citations else ""
+    assert "därför själv definiera" in first, a.answer
+    b = audits_engine.ask("Vad saknas stöd för i lagens förarbeten enligt Norrköpings kommunrevision?")  # no reason
+    assert b.citations and "förarbeten" in b.citations[0].text, b.answer
