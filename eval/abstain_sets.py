@@ -1,12 +1,14 @@
 """Abstention on every set that has unanswerable questions, claims or answerable questions to keep (one command):
 
-    python -m granska.eval.abstain_sets --work /tmp/granska-abstain [--abstainer rules|learned] [--out FILE.json]
+    python -m granska.eval.abstain_sets --work /tmp/granska-abstain [--abstainer rules|learned] [--without] [--out FILE.json]
 
 Each corpus is ingested once into a cached index under --work; every question is answered as `granska eval`
 answers it (the engine's `ask` / `verify`), scored with `granska.eval.metrics`, and listed when it is an
 unanswerable question answered or an answerable one abstained on, with the path that answered and the learned
 abstainer's P(the documents answer) for the same evidence (`granska.qa.abstain`). The figures are those of
 `granska eval` on the same set (same engine, same scoring); this is the cheaper loop for the abstention work.
+--without also asks every answerable question over its corpus without its evidence documents (`silent`): the
+"documents silent" abstention, a larger measure than the sets' few unanswerable questions.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from granska.eval import fit_abstain
 from granska.qa import abstain
 
 
@@ -25,6 +26,6 @@ def test_refit_command_runs_on_a_small_slice_and_writes_a_loadable_model(tmp_pat
     # SweQUAD-MC train with and without each text, and the dev set's questions with and without their evidence
     assert set(figures["rule_alone"]) == {"swequad-train", "dev"}
     assert figures["rule_alone"]["dev"]["n_generated"] > 0 and meta["rows"]["unanswerable"] == 3
-    for name, row in figures["rule_and_learned_out_of_fold"].items():
-        # the learned decision only adds abstentions to the rule's
-        assert row["abstain_generated"] >= figures["rule_alone"][name]["abstain_generated"]
+    # Reproducible: fitted again on the cached rows, the same model comes out.
+    again, _ = fit_abstain.fit(tmp_path / "work", limit=12, sets=["dev"])
+    assert again.as_dict() == abstain.load(out).as_dict()
