@@ -75,11 +75,11 @@ class AnswerSettings(_Section):
         "'rules': hand-set coverage ranking and the abstain_below threshold alone.",
     )
     abstainer: str = Field(
-        "rules",
+        "learned",
         pattern="^(learned|rules)$",
-        description="'rules': abstain below abstain_below coverage; 'learned': also abstain when the fitted "
-        "abstainer's P(the documents answer) is below abstain_prob (fitted on SweQUAD-MC, it abstains less well "
-        "than the rule on audit documents and English questions: docs/learned.md).",
+        description="'learned': abstain when the coverage rule says so (below abstain_below) or when the fitted "
+        "abstainer's P(the documents answer) is below abstain_prob (qa/models/abstain.json, fitted on SweQUAD-MC "
+        "and audit questions asked without their documents: docs/abstain.md); 'rules': the coverage rule alone.",
     )
     abstain_prob: float | None = Field(
         None,

@@ -86,8 +86,7 @@ def answer(
     silent = False
     if model is not None and settings.abstainer == "learned":
         if abstain.available():
-            leads = [s for s in ranked if not fragment(s.span.text)]
-            row = abstain.features(matched, everything, leads, hits, weights)
+            row = abstain.features(matched, everything, _leading(ranked), hits, weights, question_asked=question)
             silent = abstain.shipped().probability(row) < abstain.threshold(settings.abstain_prob)
         else:  # no refitted abstainer in the package: the selector-based one of qa/models/answer.json
             silent = answerable(matched, everything, hits, weights, model) < scorer.threshold(settings)
@@ -134,6 +133,22 @@ def answer(
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
+
+
+def abstain_row(
+    question: str, hits: list[Hit], outlines: Mapping[str, Outline], *, purpose: bool = False
+) -> dict[str, float]:
+    """The learned abstainer's features for these passages, exactly as `answer` computes them (the fit script
+    reads them here, so the fitted rows and the answering rows cannot drift apart)."""
+    weights = Weights([h.chunk.text for h in hits[:20]])
+    matched, everything = _read_as(without_frame(question), hits, weights, scorer.shipped())
+    ranked = admissible(question, everything, outlines, purpose=purpose)
+    return abstain.features(matched, everything, _leading(ranked), hits, weights, question_asked=question)
+
+
+def _leading(ranked: list[Scored]) -> list[Scored]:
+    """The candidates that may lead an answer as the abstainer reads them: no cover or heading fragment."""
+    return [s for s in ranked if not fragment(s.span.text)]
 
 
 def _read_as(

@@ -135,9 +135,13 @@ def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
     """The claim's subject (a body, a person, a named thing) when no passage looked at mentions it."""
     grams = [text_grams(h.chunk.text) for h in hits]
     subjects = [b for b in _bodies(claim) if not b.startswith("revision")]
-    # Proper names inside the sentence ("Lena Medin", "KPMG"): capitalised words not opening it.
+    # Proper names inside the sentence ("Lena Medin", "KPMG"): capitalised words not opening it. A firm's words
+    # ("Ernst & Young") are compared as a firm (`_other_firm`), not looked up one by one.
+    firm_words = {w for f in _FIRMS.findall(fold(claim)) for w in f.split()}
     subjects += [
-        w.lower() for w in re.findall(r"(?<=[\w,] )[A-ZÅÄÖ][\wåäöé-]{2,}", claim) if not _FIRMS.search(fold(w))
+        w.lower()
+        for w in re.findall(r"(?<=[\w,] )[A-ZÅÄÖ][\wåäöé-]{2,}", claim)
+        if not _FIRMS.search(fold(w)) and fold(w) not in firm_words
     ]
     for subject in subjects:
         folded = fold(subject)
@@ -231,19 +235,24 @@ def _degree(text: str) -> str | None:
 def _other_firm(claim: str, s: Scored, hits: list[Hit]) -> set[str]:
     """'… genomfördes av KPMG' where the source's document names another firm and never this one: the firms
     it names (empty when there is no such conflict)."""
-    named = set(_FIRMS.findall(fold(claim)))
+    named = _firms(fold(claim))
     if not named:
         return set()
     doc_text = " ".join(fold(h.chunk.text) for h in hits if h.chunk.doc == s.span.doc)
     firm = fold(s.hit.meta.auditor or "")
-    theirs = set(_FIRMS.findall(doc_text)) | set(_FIRMS.findall(firm))
+    theirs = _firms(doc_text) | _firms(firm)
     return theirs if theirs and not (named & theirs) else set()
+
+
+def _firms(folded: str) -> set[str]:
+    """The audit firms a folded text names, one name each ("Ernst & Young" is EY)."""
+    return {"ey" if f == "ernst & young" else f for f in _FIRMS.findall(folded)}
 
 
 def _naming(ranked: list[Scored], best: Scored, firms: set[str]) -> Scored:
     """The best-covering sentence of the source's document that names one of its firms, else `best` (the
     firm may be named only in the metadata)."""
-    naming = [s for s in ranked if s.span.doc == best.span.doc and set(_FIRMS.findall(fold(s.span.text))) & firms]
+    naming = [s for s in ranked if s.span.doc == best.span.doc and _firms(fold(s.span.text)) & firms]
     return max(naming, key=lambda s: s.coverage) if naming else best
 
 

@@ -78,7 +78,7 @@ def test_the_abstainer_decides(swequad_engine: Engine):
 
 def test_questions_about_other_texts_abstain_on_the_bundled_corpus(bundled_engine: Engine):
     items = _dev_items()
-    answers = AnswerSettings(abstainer="learned", abstain_below=0.0)  # the learned abstainer alone
+    answers = AnswerSettings(abstainer="learned")  # the default: the coverage rule and the learned decision
     engine = Engine(bundled_engine.settings.model_copy(update={"answer": answers}), store=bundled_engine.store)
     abstained = sum(engine.ask(i["question"]).abstained for i in items)
     assert abstained / len(items) >= 0.8
@@ -88,17 +88,3 @@ def test_rule_scorer_still_available(tmp_path: Path, swequad_engine: Engine):
     settings = swequad_engine.settings.model_copy(update={"answer": AnswerSettings(scorer="rules", abstain_below=0.33)})
     a = Engine(settings, store=swequad_engine.store).ask(_dev_items()[0]["question"])
     assert a.citations and all(c.score <= 1.0 for c in a.citations)
-
-
-def test_the_refitted_abstainer_ships_with_its_fitted_and_cross_validated_figures():
-    """qa/models/abstain.json is what `abstainer=learned` reads: small, this code's features, and it carries the
-    figures of its fit (train fitted, train cross-validated, each dev set) beside the coverage rule's."""
-    from granska.qa import abstain
-
-    assert abstain.available() and abstain.MODEL_PATH.stat().st_size < 2_000_000
-    model = abstain.shipped()
-    assert model.model.features == abstain.FEATURES and 0.0 < model.threshold < 1.0
-    learned = model.meta["figures"]["learned"]
-    assert {"train_fitted", "train_cv", "swequad-dev", "audits", "pooled_dev"} <= set(learned)
-    assert model.meta["questions"]["train"] >= 900  # the whole train split, not a quick run
-    assert learned["pooled_dev"]["false_abstention"] <= 0.05

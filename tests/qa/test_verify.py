@@ -115,3 +115,14 @@ def test_a_claim_about_one_place_is_not_borne_out_by_anothers_sentence(audits_en
         "Revisorerna i Region Jämtland Härjedalen riktade en anmärkning mot regionstyrelsen för år 2020."
     )
     assert own.verdict == "supported" and own.citations[0].doc.startswith("region-jamtland")
+
+
+@pytest.mark.parametrize(
+    ("firm", "verdict"),
+    [("Ernst & Young", "supported"), ("EY", "supported"), ("KPMG", "contradicted")],
+)
+def test_a_firm_named_in_full_is_the_firm_not_an_unmentioned_name(audits_engine: Engine, firm: str, verdict: str):
+    """Huddinge's report names its firm "EY": "Ernst & Young" is that firm (supported), not a name the sources
+    never mention (which read as not_found); another firm is contradicted by the one the report names."""
+    claim = f"Huddinge kommuns revisorer har med stöd av {firm} granskat utbetalningar kopplade till social- och äldreomsorgsförvaltningen."
+    assert audits_engine.verify(claim).verdict == verdict
