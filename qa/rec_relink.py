@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from granska.qa import link_pool, linking, rec_index
 from granska.qa.rec_rules import Found
+from granska.qa.rec_units import segment
 
 from granska.text import content_words
 from granska.types import Document, Span
@@ -222,9 +223,11 @@ def _rescored(rec: Found, ctx: Context, c: Contender, siblings: rec_index.Siblin
     """A kept contender's score under these siblings (its document unchanged): as `linking._parts` gives it."""
     fixed = c.fixed
     if c.refers:  # the answer form weighs the named topics' words by the siblings' rarity
-        feats = link_pool.analysed(ctx.responses[ctx.position[c.doc]], linking._features)
-        p = linking.Passage(feats.doc, feats.units[c.unit], feats.texts[c.unit])
-        fixed = (fixed[0], fixed[1], linking._answer_form(p, rec.context, siblings))
+        fixed = (
+            fixed[0],
+            fixed[1],
+            linking._answer_form(_unit(ctx, ctx.position[c.doc], c.unit), rec.context, siblings),
+        )
     rarity, shares = c.terms.tolist()  # the float64 values, as Python floats
     return linking.rescored(_words(rec.context), (rarity, shares), fixed, siblings)
 
@@ -351,8 +354,15 @@ def _labelled(ctx: Context, label: linking.Passage) -> Link:
 
 def _passage(ctx: Context, pos: int, u: int) -> linking.Passage:
     """Unit u of the response at `pos`, as the link (a heading stands for its section)."""
-    feats = link_pool.analysed(ctx.responses[pos], linking._features)
-    return linking._section(linking.Passage(feats.doc, feats.units[u], feats.texts[u]))
+    return linking._section(_unit(ctx, pos, u))
+
+
+def _unit(ctx: Context, pos: int, u: int) -> linking.Passage:
+    """Unit u of the response at `pos`: its units as `link_pool.features` numbers them (the same `segment`), without
+    analysing the document (a new worker holds no analyses: a reused link reads only its passage)."""
+    doc = ctx.responses[pos]
+    unit = segment(doc)[u]
+    return linking.Passage(doc, unit, doc.text[unit.start : unit.end])
 
 
 def _where(pool: link_pool.Pool, k: int) -> tuple[int, int]:
