@@ -87,6 +87,18 @@ def words(text: str) -> list[str]:
     return out
 
 
+_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
+_SPACES = re.compile(r"\s+")
+
+
+def oneline(text: str, *, join_breaks: bool = False) -> str:
+    """Text on one line for quoting in an answer or a table: runs of whitespace as one space. `join_breaks`: a
+    word hyphenated across a line break ("intern-\nkontroll") is joined first (a quote read as prose)."""
+    if join_breaks:
+        text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    return _SPACES.sub(" ", text).strip()
+
+
 def char_ngrams(word: str, lo: int = 3, hi: int = 5) -> list[str]:
     padded = f"#{word}#"
     if len(padded) <= lo:

@@ -11,6 +11,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -55,6 +56,10 @@ CREATE TABLE IF NOT EXISTS pending (lo INTEGER NOT NULL, hi INTEGER NOT NULL);
 -- Rows deleted here and not yet deleted in Tantivy (readers drop them: they are not in `chunks`).
 CREATE TABLE IF NOT EXISTS tombstones (row INTEGER PRIMARY KEY);
 """
+# Characters of text a documents view keeps loaded (~2 bytes each in memory with its outline): a view used for a
+# whole pass over a large corpus (the end of a 14,700-document ingest, one municipality's relink) held every text it
+# had read (2.97 GB at the end of the 2M build). The least recently read go first; read again, they are loaded again.
+VIEW_CHARS = 32_000_000
 OUTLINE_WRITE_WAIT_S = 0.05  # how long a reader keeping an outline waits for a writer before giving up
 log = logging.getLogger("granska")
 _CHUNK_COLS = 'row, chunk_id, doc, doc_sha256, start, "end", page, text'
@@ -310,7 +315,9 @@ def keep_outline(path: Path, name: str, sha256: str, code: str, outline: str) ->
 
 class Documents(Mapping[str, Document]):
     """A read-only view of the documents that loads each one's text when asked for it, and, given `outline`,
-    its outline then (the engine's view: see `with_outlines`)."""
+    its outline then (the engine's view: see `with_outlines`). It keeps the documents it loaded up to `keep_chars`
+    characters of text (the least recently read go first, and are loaded again when asked for); `forget` lets one
+    go at once (a pass over many documents that reads each once)."""
 
     def __init__(
         self,
@@ -318,22 +325,46 @@ class Documents(Mapping[str, Document]):
         names: list[str],
         *,
         outline: Callable[[Document], Outline] | None = None,
+        keep_chars: int = VIEW_CHARS,
     ) -> None:
         self._load = load  # one document by name, None if gone (each store reads it its own way)
         self._names = names
         self._known = set(names)
         self._outline = outline
-        self._cache: dict[str, Document] = {}
+        self._keep_chars = keep_chars
+        self._cache: OrderedDict[str, Document] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()  # the engine's view is read by several request threads
 
     def __getitem__(self, name: str) -> Document:
-        if name not in self._cache:
-            d = self._load(name) if name in self._known else None
-            if d is None:
-                raise KeyError(name)
-            if self._outline is not None and d.outline is None:
-                d = replace(d, outline=self._outline(d))
+        with self._lock:
+            got = self._cache.get(name)
+            if got is not None:
+                self._cache.move_to_end(name)
+                return got
+        d = self._load(name) if name in self._known else None
+        if d is None:
+            raise KeyError(name)
+        if self._outline is not None and d.outline is None:
+            d = replace(d, outline=self._outline(d))
+        with self._lock:
+            if (kept := self._cache.get(name)) is not None:  # another thread loaded it meanwhile: one object
+                return kept
             self._cache[name] = d
-        return self._cache[name]
+            self._chars += len(d.text)
+            while self._chars > self._keep_chars and len(self._cache) > 1:
+                self._chars -= len(self._cache.popitem(last=False)[1].text)
+        return d
+
+    def forget(self, name: str) -> None:
+        """Let a loaded document go (it is loaded again if asked for)."""
+        with self._lock:
+            if (d := self._cache.pop(name, None)) is not None:
+                self._chars -= len(d.text)
+
+    def kept_chars(self) -> int:
+        """Characters of text the view holds now."""
+        return self._chars
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
@@ -348,7 +379,7 @@ class Documents(Mapping[str, Document]):
 def with_outlines(docs: Mapping[str, Document], outline: Callable[[Document], Outline]) -> Documents:
     """The same documents, each given its outline when it is looked up (one view, not a view of a view)."""
     if isinstance(docs, Documents):
-        return Documents(docs._load, docs._names, outline=outline)
+        return Documents(docs._load, docs._names, outline=outline, keep_chars=docs._keep_chars)
     return Documents(docs.get, list(docs), outline=outline)
 
 

@@ -10,9 +10,9 @@ import re
 from granska.index.search import meta_matches
 from granska.qa.evidence import coverage
 from granska.qa.responsibilities import Responsibility
-from granska.qa.tracker import mentions_place, oneline, only_places_named, quoted_answer
+from granska.qa.tracker import mentions_place, only_places_named, quoted_answer
 
-from granska.text import content_words, fold, for_matching, language, sentence_spans
+from granska.text import content_words, fold, for_matching, language, oneline, sentence_spans
 from granska.types import Answer, Document, Hit, Span
 
 _ASKS_RESP = re.compile(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from granska.qa import recommendations as recs
+from granska.qa import rec_extract as recs
 
 from granska.types import Document
 

@@ -8,9 +8,9 @@ import re
 
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
-from granska.qa.routes import doc_span, docs_in_order, oneline
+from granska.qa.routes import doc_span, docs_in_order
 
-from granska.text import content_words, fold, for_matching, sentence_spans
+from granska.text import content_words, fold, for_matching, oneline, sentence_spans
 from granska.types import Answer, Document, Hit
 
 # A recommendation section's introduction: "rekommenderar vi nämnden att:", "följande rekommendationer
@@ -69,7 +69,7 @@ def recommendations_list(
     else:
         e_intro, items = e, []
     cites = [doc_span(doc, s, e_intro)] + [doc_span(doc, a, b) for a, b in items]
-    body = " ".join(f"”{oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
+    body = " ".join(f"”{oneline(c.text, join_breaks=True)}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, body, False, cites, hits, notes={"generator": "recommendations-section"})
 
 

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from granska.qa import link_pool, linking, rec_index
 from granska.qa.rec_rules import Found
+from granska.qa.rec_units import segment
 
 from granska.text import content_words
 from granska.types import Document, Span
@@ -47,6 +48,10 @@ MAX_SEGMENTS = 8  # changes a link is carried through before it is computed exac
 # the municipality built last (kept whatever its size).
 MEMO_ENTRIES = 500_000
 CONTENDERS = 16  # units per recommendation rescored exactly at each change (those scored nearest the top)
+# ... and beyond that, the units whose score equals the top's, up to this many: a passage repeated in many answers
+# (a quoted sentence) ties with the top, and a tie left in a segment proves nothing, so the link was computed in
+# full at every relink, even when nothing it reads had changed.
+TIED = 64
 MARGIN = 0.1  # ... within this of the top score (or of LINK_AT, for a recommendation not linked by topic)
 OPEN_FLOOR = linking.LINK_AT - MARGIN
 SIBLING_SHARE = 1 - linking.CHAR_SHARE + linking.ANSWER_FORM_BONUS  # the score's weight on sibling-weighted means
@@ -202,11 +207,20 @@ def _scored(rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_inde
     s = score[at]
     order = np.lexsort((at, -s))  # by score, highest first; equal scores in pool order
     out: Scored = []
-    for j in order[:CONTENDERS]:
+    cut = _cut(s[order], CONTENDERS)
+    for j in order[:cut]:
         k = int(at[j])
         i, u = _where(pool, k)
         out.append((float(s[j]), which[i], u, (pool, k, float(chars[k]), float(form[k]))))
-    return out, float(s[order[CONTENDERS:]].max()) if len(order) > CONTENDERS else -math.inf
+    return out, float(s[order[cut:]].max()) if len(order) > cut else -math.inf
+
+
+def _cut(ranked: Any, n: int) -> int:
+    """How many of these scores (highest first) to keep: n, and the ties with the first up to TIED."""
+    cut = min(n, len(ranked))
+    while 0 < cut < min(len(ranked), TIED) and ranked[cut] == ranked[0]:
+        cut += 1
+    return cut
 
 
 def _contender(rec: Found, ctx: Context, pos: int, u: int, src: Source) -> Contender:
@@ -222,9 +236,11 @@ def _rescored(rec: Found, ctx: Context, c: Contender, siblings: rec_index.Siblin
     """A kept contender's score under these siblings (its document unchanged): as `linking._parts` gives it."""
     fixed = c.fixed
     if c.refers:  # the answer form weighs the named topics' words by the siblings' rarity
-        feats = link_pool.analysed(ctx.responses[ctx.position[c.doc]], linking._features)
-        p = linking.Passage(feats.doc, feats.units[c.unit], feats.texts[c.unit])
-        fixed = (fixed[0], fixed[1], linking._answer_form(p, rec.context, siblings))
+        fixed = (
+            fixed[0],
+            fixed[1],
+            linking._answer_form(_unit(ctx, ctx.position[c.doc], c.unit), rec.context, siblings),
+        )
     rarity, shares = c.terms.tolist()  # the float64 values, as Python floats
     return linking.rescored(_words(rec.context), (rarity, shares), fixed, siblings)
 
@@ -235,7 +251,7 @@ def _memo(rec: Found, ctx: Context, kind: str, result: Result, scored: Scored, r
     """The link kept: the units scoring >= floor (at most CONTENDERS) as contenders; the best of the others
     (`rest`, and those of `scored` left out) bounds them as one more segment under `ref`."""
     ranked = sorted(scored, key=lambda t: (-t[0], t[1], t[2]))
-    n = min(sum(1 for t in ranked if t[0] >= floor), CONTENDERS)
+    n = _cut([t[0] for t in ranked], min(sum(1 for t in ranked if t[0] >= floor), CONTENDERS))
     rest = max([rest, *(t[0] for t in ranked[n:])])
     segments = old + ((Segment(ref, rest),) if rest > -math.inf else ())
     contenders = tuple(_contender(rec, ctx, i, u, src) for _, i, u, src in ranked[:n])
@@ -351,8 +367,15 @@ def _labelled(ctx: Context, label: linking.Passage) -> Link:
 
 def _passage(ctx: Context, pos: int, u: int) -> linking.Passage:
     """Unit u of the response at `pos`, as the link (a heading stands for its section)."""
-    feats = link_pool.analysed(ctx.responses[pos], linking._features)
-    return linking._section(linking.Passage(feats.doc, feats.units[u], feats.texts[u]))
+    return linking._section(_unit(ctx, pos, u))
+
+
+def _unit(ctx: Context, pos: int, u: int) -> linking.Passage:
+    """Unit u of the response at `pos`: its units as `link_pool.features` numbers them (the same `segment`), without
+    analysing the document (a new worker holds no analyses: a reused link reads only its passage)."""
+    doc = ctx.responses[pos]
+    unit = segment(doc)[u]
+    return linking.Passage(doc, unit, doc.text[unit.start : unit.end])
 
 
 def _where(pool: link_pool.Pool, k: int) -> tuple[int, int]:

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from granska.index import rows as tracker_rows
+from granska.index.db import Documents
 from granska.index.store import Store
-from granska.qa import link_pool, rec_code, rec_found, rec_relink, recommendations, responsibilities
+from granska.qa import link_pool, rec_code, rec_found, rec_memo, rec_relink, recommendations, responsibilities
 from granska.qa.rec_tables import place_key
 
 from granska.types import DocMeta, Document
@@ -85,12 +86,20 @@ def responsibility_rows(store: Store, names: Iterable[str]) -> Rows:
     metas = store.metas()
     names = list(names)
     out: Rows = {}
-    for start in range(0, len(names), BATCH_DOCS):
-        # A fresh view per batch: a view keeps every text it has read, and the end of a large ingest asks for
-        # every document it added (14,700 at the 2M build: the texts of 1.1M passages held at once, 2.97 GB).
-        documents = store.documents()
-        out.update({f"doc:{name}": own_rows(name, metas, documents) for name in names[start : start + BATCH_DOCS]})
+    # The end of a large ingest asks for every document it added (14,700 at the 2M build: the texts of 1.1M
+    # passages); each is read once, so the view lets it go when its rows are made (and is bounded anyway).
+    documents = store.documents()
+    for name in names:
+        out[f"doc:{name}"] = own_rows(name, metas, documents)
+        _forget(documents, [name])
     return out | rec_found.gone(n for n in names if n not in metas)
+
+
+def _forget(documents: Mapping[str, Document], names: Iterable[str]) -> None:
+    """Let a view's loaded documents go (a plain mapping, an empty store's, holds nothing to let go)."""
+    if isinstance(documents, Documents):
+        for name in names:
+            documents.forget(name)
 
 
 def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Document]) -> dict[str, list[Any]]:
@@ -107,18 +116,42 @@ def recommendation_rows(store: Store, places: Iterable[str], *, kept: rec_found.
     for n, m in metas.items():  # one pass over the metadata, not one per municipality
         members.setdefault(place_key(m, n), []).append(n)
     out: Rows = {}
+    documents = store.documents()
     for place in places:
-        documents = store.documents()  # one view per municipality: a view keeps the texts it read
         group = {n: documents[n] for n in members.get(place, [])}
         if kept is not None:
             kept.restore(store, group, tracker_code())
         with rec_relink.MEMO_LOCK:  # the last build of this municipality bounds what a change can move
+            if kept is not None:
+                _memo_restored(store, place)
             rows = recommendations.build(group, memo=rec_relink.MEMO) if group else []
+            memo = _memo_row(place) if kept is not None else None
         out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
         if kept is not None:
             out.update(kept.rows(group.values(), tracker_code()))
+            out[rec_memo.kind(place)] = {rec_memo.kind(place): [memo] if memo is not None else []}
+        _forget(documents, group)  # the next municipality reads other documents
     link_pool.release()  # the linking's analysed passages are not kept by a serving process
     return out
+
+
+def _memo_restored(store: Store, place: str) -> None:
+    """The stored memo of `place` into the process's memo when this process has none of it (under MEMO_LOCK): a
+    new worker's first relink of a municipality re-examines only what changed since the stored build."""
+    if place in rec_relink.MEMO.places:
+        return
+    for _, items in store.tracker(rec_memo.kind(place)):
+        if items and (pm := rec_memo.load(items[0], tracker_code())) is not None:
+            rec_relink.MEMO.places[place] = pm
+            rec_relink.MEMO.stats["memo restored"] += 1
+
+
+def _memo_row(place: str) -> dict[str, Any] | None:
+    """`place`'s memo as its build left it (under MEMO_LOCK), None when it holds nothing."""
+    pm = rec_relink.MEMO.places.get(place)
+    if pm is None or not (pm.links or pm.verdicts):
+        return None
+    return rec_memo.dump(pm, tracker_code())
 
 
 def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
@@ -129,6 +162,9 @@ def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
         for key, _ in store.tracker(kind):
             if key not in want:
                 out.setdefault(key, {})[kind] = []
+                if kind == "recommendations" and key.startswith("place:"):  # its memo goes with it
+                    memo = rec_memo.kind(key[len("place:") :])
+                    out[memo] = {memo: []}
     out.update(rec_found.gone(k[len(rec_found.FOUND) :] for k, _ in store.tracker(rec_found.KIND)
                               if k[len(rec_found.FOUND) :] not in metas))  # fmt: skip
     return out
@@ -185,6 +221,7 @@ class Worker:
         for name, keys in list(by_doc.items())[:BATCH_DOCS]:
             try:
                 rows[f"doc:{name}"] = own_rows(name, metas, documents)
+                _forget(documents, [name])
             except Exception:  # seen in the log; that document keeps its journal entry, the others go on
                 log.exception("tracker rows of %s failed", name)
                 self.failed.update(keys)

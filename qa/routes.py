@@ -19,7 +19,7 @@ from granska.qa.recommendations import Recommendation
 from granska.qa.statement import letterhead
 from granska.qa.tracker import quoted_answer
 
-from granska.text import content_words, fold, for_matching, language, sentence_spans
+from granska.text import content_words, fold, for_matching, language, oneline, sentence_spans
 from granska.types import Answer, Document, Fact, Hit, Span
 
 FACT_DOCS = 2  # documents (in passage order) whose facts may answer
@@ -85,10 +85,6 @@ _REPORT_DATE = re.compile(r"(?:rapport|report|missiv|daterad|dated|skrivelse)")
 _OTHER_EVENT = re.compile(r"\b(?:behandlade|beslutade|bildades)\b")
 _WANTS_FIRM = re.compile(r"\b(?:revisionsbyra\w*|revisionsforetag\w*|firm|company|foretag)\b")
 _WANTS_PERSON = re.compile(r"\b(?:person\w*|vem|who|revisor\b|uppdragsansvarig|people)\b")
-
-
-def oneline(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)).strip()
 
 
 def docs_in_order(hits: list[Hit], documents: dict[str, Document]) -> list[Document]:
@@ -223,7 +219,7 @@ def _facts_text(question: str, doc: Document, found: list[Fact], intent: Intent)
     # A firm, an issuer or a period is quoted in its sentence ("avgränsat till … under 2018 med en tillbakablick på
     # åren 2016-2017"): the bare value leaves out what the sentence says around it.
     if found[0].kind in ("auditor", "issuer", "period") and cites[0].end - cites[0].start > len(found[0].value) + 5:
-        quotes = f": ”{oneline(cites[0].text)}”"
+        quotes = f": ”{oneline(cites[0].text, join_breaks=True)}”"
     text = (
         f"{label}: {listed}{quotes}"
         if not quotes
@@ -270,7 +266,9 @@ def response_answer(
     if best.response is None:
         return _no_answer(question, best, best_cov, hits, notes)
     s = _answering_part(_read_on(best.response, linked, documents or {}), words)
-    return quoted_answer(question, str(best.addressee), s, best_cov, hits, notes, quote=oneline(s.text))
+    return quoted_answer(
+        question, str(best.addressee), s, best_cov, hits, notes, quote=oneline(s.text, join_breaks=True)
+    )
 
 
 def _named_place_rows(question: str, rows: list[Recommendation]) -> list[Recommendation]:

@@ -18,16 +18,12 @@ from granska.qa.recommend_search import holds_every_word, search_rows  # engine,
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 
-from granska.text import content_words, fold, for_matching, language
+from granska.text import content_words, fold, for_matching, language, oneline
 from granska.types import Answer, DocMeta, Hit, Span
 
 Row = TypeVar("Row", Recommendation, Responsibility)
 _ASKS_RECS = re.compile(r"\b(vilka|vad|vilken|which|what|list)\b.*\b(rekommend\w*|recommend\w*)", re.IGNORECASE)
 _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevisionen")
-
-
-def oneline(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def mentions_place(question: str, municipality: str | None) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from granska.qa import rec_found, rec_work, recommendations
+from granska.qa import rec_extract, rec_found, rec_work
 from granska.qa.rec_tables import place_key
 
 from granska.engine import Engine
@@ -33,16 +33,16 @@ def test_a_new_worker_reads_the_stored_extractions_and_gives_the_same_rows(
     assert set(stored) == {f"{rec_found.FOUND}{n}" for n in metas}  # written by the background beside the rows
     places = sorted({place_key(m, n) for n, m in metas.items()})
     extracted: list[str] = []
-    real = recommendations._extract
-    monkeypatch.setattr(recommendations, "_extract", lambda d, m: extracted.append(d.doc) or real(d, m))
+    real = rec_extract._extract
+    monkeypatch.setattr(rec_extract, "_extract", lambda d, m: extracted.append(d.doc) or real(d, m))
 
-    recommendations._extracted.clear()  # a new process: nothing extracted yet
+    rec_extract._extracted.clear()  # a new process: nothing extracted yet
     fresh = rec_work.recommendation_rows(store, places)
     assert sorted(extracted) == sorted(metas)  # without the stored rows: every document extracted
     assert set(_places(fresh)) == {f"place:{p}" for p in places}
 
     extracted.clear()
-    recommendations._extracted.clear()
+    rec_extract._extracted.clear()
     kept = rec_found.Kept()
     again = rec_work.recommendation_rows(store, places, kept=kept)
     assert extracted == []  # read back, not extracted
@@ -54,7 +54,7 @@ def test_a_new_worker_reads_the_stored_extractions_and_gives_the_same_rows(
     row = stored[f"{rec_found.FOUND}{name}"][0] | {"digest": "0" * 32}
     store.put_tracker({f"{rec_found.FOUND}{name}": {rec_found.KIND: [row]}}, code=rec_work.tracker_code())
     extracted.clear()
-    recommendations._extracted.clear()
+    rec_extract._extracted.clear()
     third = rec_work.recommendation_rows(store, places, kept=rec_found.Kept())
     assert extracted == [name] and _places(third) == _places(fresh)
     assert (

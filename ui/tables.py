@@ -8,7 +8,6 @@ links to the exact original span; exports carry both the original text and the o
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from granska.ui import render
 from granska.ui.messages import Lang, msg, role_label, status_label
 
 from granska.engine import Engine
+from granska.text import oneline
 from granska.types import Document, Span
 
 
@@ -66,10 +66,6 @@ def source_href(span: Span | dict[str, Any]) -> str:
 
     s = span if isinstance(span, dict) else {"doc": span.doc, "start": span.start, "end": span.end}
     return f"/source/{quote(str(s['doc']))}?start={s['start']}&end={s['end']}#hl"
-
-
-def oneline(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def shown(snap: Snapshot, span: Span, *, limit: int | None = None) -> str:

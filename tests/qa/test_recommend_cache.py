@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 from granska.eval.tracker_eval import load_folder
-from granska.qa import rec_model, recommendations
+from granska.qa import rec_extract, rec_model, recommendations
 
 from granska.engine import BUNDLED_CORPUS
 
@@ -15,19 +15,19 @@ from granska.engine import BUNDLED_CORPUS
 @pytest.fixture(scope="module")
 def report():  # type: ignore[no-untyped-def]
     docs = load_folder(BUNDLED_CORPUS)
-    return max(docs.values(), key=lambda d: len(recommendations._extract(d, rec_model.default())))
+    return max(docs.values(), key=lambda d: len(rec_extract._extract(d, rec_model.default())))
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents the real extraction reads from now on (it still runs: this only records its calls)."""
     reads: list[str] = []
-    real = recommendations._extract
+    real = rec_extract._extract
 
     def counted(doc, model):  # type: ignore[no-untyped-def]
         reads.append(doc.doc)
         return real(doc, model)
 
-    monkeypatch.setattr(recommendations, "_extract", counted)
+    monkeypatch.setattr(rec_extract, "_extract", counted)
     return reads
 
 
@@ -36,7 +36,7 @@ def _rows(found: list) -> list[tuple]:  # type: ignore[type-arg]
 
 
 def test_a_kept_document_gives_the_rows_a_fresh_read_gives(report, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    recommendations._extracted.clear()
+    rec_extract._extracted.clear()
     fresh = recommendations.extract(report)
     assert len(fresh) >= 3
     reads = _count_reads(monkeypatch)
@@ -46,7 +46,7 @@ def test_a_kept_document_gives_the_rows_a_fresh_read_gives(report, monkeypatch: 
 
 
 def test_a_changed_text_or_a_model_passed_in_is_read_again(report, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    recommendations._extracted.clear()
+    rec_extract._extracted.clear()
     before = recommendations.extract(report)
     reads = _count_reads(monkeypatch)
     cut = before[0].span.start

@@ -1,0 +1,114 @@
+"""`python -m granska.eval.relink_steps INDEX EXTRA_FOLDER`: the CPU a municipality's relink costs after one
+document is added or removed, measured where it runs (the tracker's background child process: utime + stime
+from /proc), each step in a new process, so the first relink after a restart is what is measured; prints one
+JSON line per step.
+
+Steps, on a copy of an index the caller made (it is written to): `prime` (a new process opens the index and waits
+until its tables are current: after a change of tracker code, the rebuild), then `add` (a new process adds the
+one document of EXTRA_FOLDER and waits for its municipality's relink: a first relink after a restart), `remove`
+in the same process (a relink by a worker that holds the memo of the one before), `add` again in a new process,
+and `remove` in a new process (the first relink after a restart, for a removal). The file can also be run by
+path (`python eval/relink_steps.py …`) with another checkout first on PYTHONPATH, to measure older code on its
+own copy in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+TIMEOUT_S = 3600.0
+
+
+def _child_cpu(pid: int | None) -> float:
+    """utime + stime of a process, in seconds (0 when there is none)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _engine(index: Path) -> Any:
+    from granska.engine import Engine
+    from granska.settings import Settings
+
+    return Engine(Settings(index_dir=index))
+
+
+def _child_pid() -> int | None:
+    from granska.qa import rec_process
+
+    return rec_process.CHILD.pid()
+
+
+def _step(name: str, engine: Any, change: Any, before: float) -> dict[str, Any]:
+    """Run `change` (returns once searchable), wait for the relink; CPU of this process and of the child."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    change()
+    writer = time.process_time() - cpu
+    done = engine.wait_for_tracker(timeout=TIMEOUT_S)
+    after = _child_cpu(_child_pid())
+    return {
+        "step": name,
+        "writer_cpu_s": round(writer, 3),
+        "relink_cpu_s": round(after - before, 3),
+        "wall_s": round(time.perf_counter() - wall, 3),
+        "current": done,
+        "load": os.getloadavg()[0],
+    }
+
+
+def child(step: str, index: str, extra: str) -> list[dict[str, Any]]:
+    """One process's steps: `prime`, `add` (then `remove`, warm), `add`, or `remove`."""
+    engine = _engine(Path(index))
+    doc = next(Path(extra).glob("*.txt"))
+    if step == "prime":
+        wall = time.perf_counter()
+        engine.tables.wait_rebuilt(timeout=TIMEOUT_S)
+        done = engine.wait_for_tracker(timeout=TIMEOUT_S)
+        return [{"step": "prime", "relink_cpu_s": round(_child_cpu(_child_pid()), 3), "current": done,
+                 "wall_s": round(time.perf_counter() - wall, 3), "load": os.getloadavg()[0]}]  # fmt: skip
+    engine.store.metas()
+    out: list[dict[str, Any]] = []
+    if step in ("add", "add-remove"):
+        out.append(_step("add after restart", engine, lambda: engine.ingest([doc], tables_later=True), 0.0))
+    if step == "add-remove":
+        warm = _child_cpu(_child_pid())
+        out.append(_step("remove, warm", engine, lambda: engine.remove(doc.name, tables_later=True), warm))
+    if step == "remove":
+        out.append(_step("remove after restart", engine, lambda: engine.remove(doc.name, tables_later=True), 0.0))
+    rows = engine.store.tracker("recommendations")
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16]
+    for o in out:
+        o["rows"] = sum(len(v) for _, v in rows)
+        o["rows_sha"] = digest
+    return out
+
+
+def main(index: Path, extra: Path) -> None:
+    for step in ("prime", "add-remove", "add", "remove"):
+        got = subprocess.run(
+            [sys.executable, __file__, "child", step, str(index), str(extra)],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for line in got.stdout.strip().splitlines():
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "child":
+        for result in child(*sys.argv[2:5]):
+            print(json.dumps(result), flush=True)
+        os._exit(0)  # the background child stops when its parent is gone
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m granska.eval.relink_steps INDEX_FOLDER EXTRA_FOLDER")
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
