@@ -13,6 +13,7 @@ nothing is cached across a version change.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import tempfile
@@ -299,6 +300,12 @@ class PgStore:
         with self._db.read() as conn:
             got = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('tracker_code', 'tracker_version')"))
         return got.get("tracker_code"), int(got.get("tracker_version") or 0)
+
+    def worker_lock(self, name: str = "tracker", *, wait: bool = True) -> contextlib.AbstractContextManager[bool]:
+        """Held by one process per schema on every machine at a time (a PostgreSQL advisory lock, released when
+        its process or its connection goes): the tracker's background workers of several servers take it, as
+        the embedded store's take a file lock in the index folder. Yields False only when not `wait`ing."""
+        return self._db.session_lock(name, wait=wait)
 
     def disk_bytes(self) -> int:
         """Bytes of this store's tables and indexes in the database."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,6 +20,7 @@ from granska.errors import GranskaError
 from granska.types import Chunk, Document
 
 CONNECT_TIMEOUT_S = 10
+LOCK_POLL_S = 0.25  # a process waiting for a worker lock another holds tries again this often
 POOL_MAX = 8  # connections per process: a server's request threads share them
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CHUNK_COLS = 'row, chunk_id, doc, doc_sha256, start, "end", page, text'
@@ -103,6 +105,7 @@ class Database:
 
         conninfo, self.schema = split_url(url)
         self.url = url
+        self._conninfo = conninfo
         try:  # one direct attempt first: a wrong address fails at once, with libpq's reason
             psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT_S).close()
         except psycopg.Error as exc:
@@ -157,6 +160,36 @@ class Database:
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"granska:{self.schema}",))
             yield conn
 
+    @contextlib.contextmanager
+    def session_lock(self, name: str, *, wait: bool = True) -> Iterator[bool]:
+        """A lock named `name` in this schema, held by one process at a time on every machine using the
+        database: a session-level advisory lock (`pg_try_advisory_lock`, tried every LOCK_POLL_S while `wait`) on
+        a connection of its own, kept open while it is held, so a process that dies (or loses the server) lets
+        it go with its connection. Yields True when held, False when not (only with wait=False)."""
+        import psycopg
+
+        key = f"granska-lock:{name}:{self.schema}"  # another key than the writer's transaction lock
+        # keepalives: a connection lost without a word (a machine gone) releases the lock within ~a minute
+        with psycopg.connect(
+            self._conninfo,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            keepalives=1,
+            keepalives_idle=20,
+            keepalives_interval=5,
+            keepalives_count=4,
+        ) as conn:
+            while not (held := _try_lock(conn, key)):
+                if not wait:
+                    break
+                time.sleep(LOCK_POLL_S)
+            try:
+                yield held
+            finally:
+                if held and not conn.closed:
+                    with contextlib.suppress(psycopg.Error):  # a lost connection released it already
+                        conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+
     def create(self) -> None:
         """The schema and every table, once per process (CREATE … IF NOT EXISTS: a schema made by older code
         gains the tables added since)."""
@@ -193,6 +226,11 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _try_lock(conn: Any, key: str) -> bool:
+    got = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
+    return bool(got is not None and got[0])
 
 
 def _has_column(conn: Any, schema: str, table: str, column: str) -> bool:

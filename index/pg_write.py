@@ -1,27 +1,30 @@
 """The PostgreSQL store's writes: documents and passages in, out, and the shared corpus statistics with them.
 
-Passages are analysed in Python (the embedded store's analysis, outside the writer lock); everything derived
-from what is stored is computed by the server inside the writer's transaction: the df table is changed by one
-statement that counts the lexemes of the passages' own tsvectors (so it always equals what the tsvectors
-hold, and no term list travels to the server and back), the total lengths by one UPDATE per change.
+Passages are analysed in Python (the embedded store's analysis, outside the writer lock) and go in by COPY, one
+per table and batch. The df table gains each batch's lexemes counted in Python from the very lists the
+tsvectors are made of (so it equals what they hold) in one upsert; a delete takes its passages' lexemes out by
+one statement that counts them from their stored tsvectors; the total lengths change by one UPDATE per change.
+The GIN indexes take a batch's postings in their pending list and merge them once, sorted by lexeme, before
+the commit (session 24: a third of the server's CPU per passage went to merging a 4 MB list ~9 times a batch).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from granska.index import bm25, outlines, pg_db
 from granska.index import pg_lexical as lex
-from granska.index.lexical import indexed_text
+from granska.index.lexical import FIELDS, indexed_text
 from granska.index.store import Upsert
 
 from granska.types import Chunk
 
-# (chunk, its folded word counts, each field's tsvector literal) per passage of one document.
-Passages = list[tuple[Chunk, dict[str, int], dict[str, str]]]
+# (chunk, its folded word counts, each field's lexemes: what its tsvector holds) per passage of one document.
+Passages = list[tuple[Chunk, dict[str, int], dict[str, list[str]]]]
 
 # Each field's lexemes of the passages of these documents, counted: what their tsvectors add to df.
 _TERMS = (
@@ -30,14 +33,26 @@ _TERMS = (
     "CROSS JOIN LATERAL unnest(tsvector_to_array(f.tsv)) x(term) "
     "WHERE c.doc = ANY(%s::text[]) GROUP BY f.field, x.term"
 )
+# A batch's postings stay in each GIN index's pending list (it holds ~35 MB for 2,000 passages; by default
+# the list is merged into the index whenever it passes 4 MB) and are merged once, in memory, by
+# gin_clean_pending_list before the commit: readers never meet a long pending list after a commit.
+_BULK = "SET LOCAL gin_pending_list_limit = '1GB'; SET LOCAL maintenance_work_mem = '256MB'"
+_MERGE = "SELECT gin_clean_pending_list('lex_tsv_char'::regclass), gin_clean_pending_list('lex_tsv_word'::regclass)"
+# The df rows of one field: lexemes and counts as two space-separated strings (lexemes hold no whitespace; a
+# string is sent far faster than a text[] parameter), in lexeme order (the primary key's order).
+_ADD_DF = (
+    "INSERT INTO df (field, term, df) SELECT %s, t, n "
+    "FROM unnest(string_to_array(%s, ' '), string_to_array(%s, ' ')::int[]) u(t, n) "
+    "ON CONFLICT (field, term) DO UPDATE SET df = df.df + EXCLUDED.df"
+)
 
 
 def analyse(u: Upsert) -> Passages:
-    """Per chunk: its folded word counts (document context line included) and each field's tsvector."""
+    """Per chunk: its folded word counts (document context line included) and each field's lexemes."""
     out: Passages = []
     for c in u.chunks:
         counts = dict(bm25.word_counts(indexed_text(c, u.document.meta)))
-        out.append((c, counts, {f: tsvector_literal(terms) for f, terms in lex.passage_terms(counts).items()}))
+        out.append((c, counts, lex.passage_terms(counts)))
     return out
 
 
@@ -89,19 +104,56 @@ def _add_stats(conn: Any, n: int, char: int, word: int) -> None:
 
 
 def insert_documents(conn: Any, prepared: list[tuple[Upsert, Passages]]) -> None:
-    """Insert documents and their passages, then add their lexemes to df in one statement."""
-    for u, passages in prepared:
-        _insert_document(conn, u, passages)
-    names = [u.document.doc for u, passages in prepared if passages]
-    if names:
-        conn.execute(
-            f"INSERT INTO df (field, term, df) SELECT * FROM ({_TERMS}) t "
-            "ON CONFLICT (field, term) DO UPDATE SET df = df.df + EXCLUDED.df",
-            (names,),
-        )
+    """Insert documents and their passages (one COPY per table for the whole batch), then add their lexemes
+    to df in one upsert per field, and merge the GIN indexes' pending lists once."""
+    if not prepared:
+        return
+    conn.execute(_BULK)
+    for u, _ in prepared:
+        _insert_document(conn, u)
+    total = sum(len(p) for _, p in prepared)
+    if not total:
+        return
+    # Rows are never reused: a rolled-back transaction's sequence values are simply skipped.
+    got = conn.execute("SELECT nextval('chunk_rows') FROM generate_series(1, %s)", (total,)).fetchall()
+    rows = iter(int(r[0]) for r in got)
+    placed = [(u, [(next(rows), *p) for p in passages]) for u, passages in prepared]
+    lengths = {r: bm25.lengths(counts) for _, ps in placed for r, _, counts, _ in ps}
+    with conn.cursor() as cur:
+        with cur.copy(f"COPY chunks ({pg_db.CHUNK_COLS}, dl_char, dl_word, words) FROM STDIN") as copy:
+            for _, ps in placed:
+                for r, c, counts, _ in ps:
+                    dl = lengths[r]
+                    row = (r, c.chunk_id, c.doc, c.doc_sha256, c.start, c.end, c.page, c.text, dl[0], dl[1])
+                    copy.write_row((*row, bm25.encode(counts)))
+        with cur.copy("COPY lex (row, doc, dl_char, dl_word, tsv_char, tsv_word) FROM STDIN") as copy:
+            for _, ps in placed:
+                for r, c, _, terms in ps:
+                    dl = lengths[r]
+                    copy.write_row(
+                        (r, c.doc, dl[0], dl[1], tsvector_literal(terms["char"]), tsvector_literal(terms["word"]))
+                    )
+    _add_stats(conn, total, sum(dl[0] for dl in lengths.values()), sum(dl[1] for dl in lengths.values()))
+    _add_df(conn, [terms for _, ps in placed for _, _, _, terms in ps])
+    conn.execute(_MERGE)
+    for u, ps in placed:
+        if u.vectors is not None and ps:
+            put_vectors(conn, u.document.doc, [p[0] for p in ps], u.vectors)
 
 
-def _insert_document(conn: Any, u: Upsert, passages: Passages) -> None:
+def _add_df(conn: Any, lexemes: list[dict[str, list[str]]]) -> None:
+    """Add each lexeme's passage count (a passage lists each of its lexemes once) to df."""
+    for f in FIELDS:
+        n: Counter[str] = Counter()
+        for terms in lexemes:
+            n.update(terms[f])
+        if n:
+            keys = sorted(n)
+            conn.execute(_ADD_DF, (f, " ".join(keys), " ".join(str(n[t]) for t in keys)))
+
+
+def _insert_document(conn: Any, u: Upsert) -> None:
+    """The document's row and outline (its passages go in with the batch's)."""
     d = u.document
     pages = json.dumps(list(d.page_starts)) if d.page_starts is not None else None
     conn.execute(
@@ -111,32 +163,6 @@ def _insert_document(conn: Any, u: Upsert, passages: Passages) -> None:
     )
     if d.outline is not None and u.outline_code is not None:
         pg_db.put_outline(conn, d.doc, d.doc_sha256, u.outline_code, outlines.encode(d.outline))
-    if not passages:
-        return
-    # Rows are never reused: a rolled-back transaction's sequence values are simply skipped.
-    got = conn.execute("SELECT nextval('chunk_rows') FROM generate_series(1, %s)", (len(passages),)).fetchall()
-    rows = [int(r[0]) for r in got]
-    lengths = [bm25.lengths(counts) for _, counts, _ in passages]
-    with conn.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO chunks ({pg_db.CHUNK_COLS}, dl_char, dl_word, words) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                (r, c.chunk_id, c.doc, c.doc_sha256, c.start, c.end, c.page, c.text, dl[0], dl[1], bm25.encode(counts))
-                for r, (c, counts, _), dl in zip(rows, passages, lengths, strict=True)
-            ],
-        )
-        cur.executemany(
-            "INSERT INTO lex (row, doc, dl_char, dl_word, tsv_char, tsv_word) "
-            "VALUES (%s, %s, %s, %s, %s::tsvector, %s::tsvector)",
-            [
-                (r, c.doc, dl[0], dl[1], tsv["char"], tsv["word"])
-                for r, (c, _, tsv), dl in zip(rows, passages, lengths, strict=True)
-            ],
-        )
-    _add_stats(conn, len(rows), sum(dl[0] for dl in lengths), sum(dl[1] for dl in lengths))
-    if u.vectors is not None:
-        put_vectors(conn, d.doc, rows, u.vectors)
 
 
 def vector_text(v: np.ndarray) -> str:

@@ -172,8 +172,14 @@ def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
 
 @contextlib.contextmanager
 def worker_lock(store: Store) -> Iterator[None]:
-    """One worker per index folder at a time (a file lock, so also across processes); a store without a
-    folder (PostgreSQL) has none: its workers' transactions are each exact on their own (see the docstring)."""
+    """One worker per index folder at a time (a file lock, so also across processes); a store that has a lock of
+    its own (PostgreSQL: `worker_lock`, an advisory lock per schema) takes that, so one worker runs per schema on
+    every machine. Without either, its workers' transactions are each exact on their own (see the docstring)."""
+    shared = getattr(store, "worker_lock", None)
+    if shared is not None:
+        with shared("tracker"):
+            yield
+        return
     root = getattr(store, "root", None)
     if root is None or not Path(root).is_dir():
         yield
