@@ -1,4 +1,4 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl) are well formed: exact evidence spans, each label's
+"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl, audits_en4.jsonl) are well formed: exact evidence spans, each label's
 form, keys in the answer or its quotes; kinds2 also keeps the mix it was written to."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from granska.eval.metrics import key_found
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 DOC_DIRS = (SHARED / "datasets" / "audits" / "docs", ROOT / "granska" / "data" / "corpus")
-SETS = ("kinds.jsonl", "kinds2.jsonl")
+SETS = ("kinds.jsonl", "kinds2.jsonl", "audits_en4.jsonl")
 
 
 def _rows(name: str) -> list[dict]:
@@ -59,3 +59,12 @@ def test_kinds2_keeps_its_mix() -> None:
     assert kinds["unanswerable"] >= 10 and kinds["claim"] >= 10
     assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
     assert sum(t.endswith("_en") for t in kinds.elements()) >= 15
+
+
+def test_audits_en4_keeps_its_mix() -> None:
+    """audits_en4 was written in English, not translated: about 30 questions over both folders, some unanswerable."""
+    rows = _rows("audits_en4.jsonl")
+    assert len(rows) >= 30
+    assert sum(r["type"] == "unanswerable" for r in rows) >= 4
+    docs = {e["doc"] for r in rows for e in r["evidence"]}
+    assert any(d.startswith("00") for d in docs) and len(docs) >= 15
