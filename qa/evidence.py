@@ -139,6 +139,8 @@ def gram_share(
 class Weights:
     """IDF of question words over the searchable passages, by fuzzy presence."""
 
+    foreign: frozenset[str] = frozenset()  # at class level too: subclasses (rec_index.Siblings) skip __init__
+
     def __init__(self, passages: list[str], *, foreign: frozenset[str] = frozenset()) -> None:
         self._grams = [text_grams(p) for p in passages]
         self._n = max(len(passages), 1)
