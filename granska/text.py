@@ -243,6 +243,27 @@ def for_matching(query: str, *, known: Callable[[str], bool] | None = None) -> s
     return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=\w)'s\b", "", query))
 
 
+def untranslated(query: str, *, known: Callable[[str], bool] | None = None) -> frozenset[str]:
+    """The folded words an English query keeps in English when read by `for_matching` (same `known`): no
+    glossary term and no dictionary sense (that the passages use) renders them, and they are not names (a
+    capitalised word inside the question). Swedish text cannot hold them, so their absence from the passages
+    says nothing about whether the passages answer. Empty for a Swedish query."""
+    if language(query) != "en":
+        return frozenset()
+    stop = _glossary()[2]
+    query = _phrase_pattern().sub(lambda m: " " * len(m.group()), query)  # a glossary phrase is rendered whole
+    left: set[str] = set()
+    for m in re.finditer(r"[A-Za-z]+", re.sub(r"(?<=\w)'s\b", "", query)):
+        w = m.group()
+        a, b = m.start(), m.end()
+        inside = (a and m.string[a - 1].isalpha()) or (b < len(m.string) and m.string[b].isalpha())
+        if inside or (a and w[0].isupper()) or w.lower() in stop:
+            continue
+        if not (EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known)):
+            left.add(fold(w))
+    return frozenset(left)
+
+
 _GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary_en_sv.json"
 _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
 

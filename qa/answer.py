@@ -30,11 +30,16 @@ from granska.qa.evidence import (
 )
 from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
+<<<<<<< HEAD
 from granska.qa.statement import fragment, junk, letterhead, title_line
+=======
+from granska.qa.lexicon import lexicon
+from granska.qa.statement import fragment, junk, title_line
+>>>>>>> english
 from granska.qa.title_question import title_after_content
 
 from granska.settings import AnswerSettings
-from granska.text import fold, for_matching, language
+from granska.text import fold, for_matching, language, untranslated
 from granska.types import Answer, Hit, Outline, Span
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
@@ -157,15 +162,26 @@ def _read_as(
     """The question as matched, and its sentences scored. An English word the glossary lacks may be read in the
     general dictionary's Swedish (only senses the passages use); the dictionary's guess is kept only where a
     sentence covers the question better with it than without (a wrong sense must not cost an answer)."""
+
+    def used(w: str) -> bool:
+        return weights.df(fold(w)) > 0
+
     plain = for_matching(question, known=lambda w: False)
-    read = for_matching(question, known=lambda w: weights.df(fold(w)) > 0)
-    found = sentences(plain, hits, weights, model=model)
+    read = for_matching(question, known=used)
+    found = sentences(plain, hits, weights.reading(_foreign(question, lambda w: False)), model=model)
     if read == plain:
         return plain, found
-    guessed = sentences(read, hits, weights, model=model)
+    guessed = sentences(read, hits, weights.reading(_foreign(question, used)), model=model)
     if max((s.coverage for s in guessed), default=0.0) > max((s.coverage for s in found), default=0.0):
         return read, guessed
     return plain, found
+
+
+def _foreign(question: str, known: Callable[[str], bool]) -> frozenset[str]:
+    """The words an English question keeps in English, less those that are Swedish words too ("system",
+    "pension", "budget"): a Swedish passage may hold these."""
+    lex = lexicon()
+    return frozenset(w for w in untranslated(question, known=known) if lex is None or not lex.known(w))
 
 
 # Numbers that are layout or references, not quantities: a heading's number ("3 Sammanfattning"), a statute's

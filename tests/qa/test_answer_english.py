@@ -61,3 +61,36 @@ def test_a_sentence_that_asks_answers_only_a_question_about_questions():
     assert _asks_for_questions("Vilken fråga ville revisorerna ha svar på?")
     assert _asks_for_questions("Which audit questions were to be answered?")
     assert not _asks_for_questions("Vad svarade kommunstyrelsen på revisorernas fråga?")
+
+
+def test_english_words_nothing_renders_are_found_as_untranslated():
+    from granska.text import untranslated
+
+    q = "Which pension foundation should be part of Härnösand's consolidated accounts, according to KPMG?"
+    left = untranslated(q, known=lambda w: False)
+    assert "consolidated" in left  # neither the glossary nor the dictionary has it
+    assert not {"harnosand", "kpmg", "which", "according"} & left  # names, and words the glossary drops
+    assert untranslated("Vilka rekommendationer gav revisorerna?") == frozenset()
+    # the dictionary renders "accounts" only where the caller allows its senses
+    assert "accounts" in left and "accounts" not in untranslated(q, known=lambda w: True)
+
+
+def test_an_untranslated_word_found_nowhere_weighs_no_more_than_a_short_absent_one():
+    from granska.qa.evidence import FOREIGN_ABSENT_CAP, Weights
+
+    passages = ["Revisorerna rekommenderar nämnden att se över rutinerna.", "Nämnden har svarat revisorerna."]
+    plain = Weights(passages)
+    read = plain.reading(frozenset({"consolidated"}))
+    assert plain.idf("consolidated") > FOREIGN_ABSENT_CAP  # a long word found nowhere weighs most ...
+    assert read.idf("consolidated") == FOREIGN_ABSENT_CAP  # ... unless it is a word we could not translate
+    assert read.idf("rutinerna") == plain.idf("rutinerna")  # words the passages hold keep their weight
+    assert read.idf("hushall") == plain.idf("hushall")  # a Swedish word found nowhere still says it is missing
+
+
+def test_a_word_no_dictionary_renders_does_not_make_an_english_question_abstain(audits_engine: Engine):
+    """ "income" is in neither the glossary nor FreeDict: found in no Swedish passage, it once outweighed
+    everything the question shares with the audit question it asks for, and the answer abstained."""
+    a = audits_engine.ask("What was the overall audit question in the 2013 review of income support in Härjedalen?")
+    assert not a.abstained
+    assert "Är rutinerna kring utbetalning av försörjningsstöd tillfredställande?" in a.answer
+    assert a.citations[0].doc == "harjedalen-2013-forsorjningsstod.txt"

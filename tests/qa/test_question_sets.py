@@ -1,5 +1,6 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl, kinds3.jsonl) are well formed: exact evidence spans,
-each label's form, keys in the answer or its quotes; kinds2 and kinds3 also keep the mix they were written to."""
+"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl, kinds3.jsonl, audits_en4.jsonl) are well formed: exact
+evidence spans, each label's form, keys in the answer or its quotes; kinds2, kinds3 and audits_en4 also keep the mix
+they were written to."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from granska.eval.metrics import key_found
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 DOC_DIRS = (SHARED / "datasets" / "audits" / "docs", ROOT / "granska" / "data" / "corpus")
-SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl")
+SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl", "audits_en4.jsonl")
 
 
 def _rows(name: str) -> list[dict]:
@@ -69,3 +70,12 @@ def test_kinds3_keeps_its_mix() -> None:
     swedish = len(rows) - english - kinds["unanswerable"] - kinds["claim"]
     assert swedish >= 40 and english >= 12 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
     assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
+
+
+def test_audits_en4_keeps_its_mix() -> None:
+    """audits_en4 was written in English, not translated: about 30 questions over both folders, some unanswerable."""
+    rows = _rows("audits_en4.jsonl")
+    assert len(rows) >= 30
+    assert sum(r["type"] == "unanswerable" for r in rows) >= 4
+    docs = {e["doc"] for r in rows for e in r["evidence"]}
+    assert any(d.startswith("00") for d in docs) and len(docs) >= 15
