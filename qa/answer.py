@@ -30,12 +30,8 @@ from granska.qa.evidence import (
 )
 from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
-<<<<<<< HEAD
-from granska.qa.statement import fragment, junk, letterhead, title_line
-=======
 from granska.qa.lexicon import lexicon
-from granska.qa.statement import fragment, junk, title_line
->>>>>>> english
+from granska.qa.statement import fragment, junk, letterhead, title_line
 from granska.qa.title_question import title_after_content
 
 from granska.settings import AnswerSettings
