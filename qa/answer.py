@@ -176,8 +176,11 @@ def _read_as(
 def _foreign(question: str, known: Callable[[str], bool]) -> frozenset[str]:
     """The words an English question keeps in English, less those that are Swedish words too ("system",
     "pension", "budget"): a Swedish passage may hold these."""
+    left = untranslated(question, known=known)
+    if not left:  # a Swedish question: the Swedish lexicon (a second to load) is not needed
+        return left
     lex = lexicon()
-    return frozenset(w for w in untranslated(question, known=known) if lex is None or not lex.known(w))
+    return frozenset(w for w in left if lex is None or not lex.known(w))
 
 
 # Numbers that are layout or references, not quantities: a heading's number ("3 Sammanfattning"), a statute's
