@@ -49,10 +49,11 @@ def rows(
         data = from_json(json.loads(cache.read_text(encoding="utf-8")))
         if data and len(data[0].x) == len(abstain.FEATURES):
             return data
-    out = swequad_train(work, limit=limit, sample=sample) + domain(work, sets)
+    stored = as_json(swequad_train(work, limit=limit, sample=sample) + domain(work, sets))
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps(as_json(out)), encoding="utf-8")
-    return out
+    cache.write_text(json.dumps(stored), encoding="utf-8")
+    # The rows as the cache holds them (rounded), so this fit and any refit from the cache read the same numbers.
+    return from_json(stored)
 
 
 def _p(model: Linear, x: np.ndarray) -> np.ndarray:
