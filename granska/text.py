@@ -295,7 +295,7 @@ def _en_term(word: str) -> str | None:
 
 def _dict_term(m: re.Match[str], known: Callable[[str], bool] | None) -> str | None:
     """The general dictionary's Swedish senses of an English word (or of its plain base form), space-joined.
-    Not for a part of a word with non-ASCII letters ("sand" of "Härnösand") nor a capitalised word inside the
+    Not for a part of a word with non-ASCII letters ("sand" of a place name "Xösand") nor a capitalised word inside the
     question (a name)."""
     text, a, b = m.string, m.start(), m.end()
     if (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha()) or (a and m.group()[0].isupper()):

@@ -27,7 +27,7 @@ CHUNK_KEYS = ("section",)  # filters on a passage's place in its document, not o
 def parse_filters(
     items: Sequence[str] | Mapping[str, str | list[str]] | None, *, extra: Sequence[str] = ()
 ) -> dict[str, list[str]]:
-    """`["municipality=Motala", "role=response"]` or a mapping -> {key: [values]}; unknown keys are an error."""
+    """`["municipality=X", "role=response"]` or a mapping -> {key: [values]}; unknown keys are an error."""
     known = (*FILTER_KEYS, *extra)
     out: dict[str, list[str]] = {}
     pairs: list[tuple[str, str]] = []
@@ -38,7 +38,7 @@ def parse_filters(
         for item in items or []:
             key, sep, value = item.partition("=")
             if not sep:
-                raise BadRequestError(f"filter '{item}' must look like KEY=VALUE, e.g. municipality=Motala")
+                raise BadRequestError(f"filter '{item}' must look like KEY=VALUE, e.g. role=response")
             pairs.append((key, value))
     for key, value in pairs:
         key = key.strip().lower()
@@ -51,7 +51,7 @@ def parse_filters(
 
 
 def meta_matches(doc: str, meta: DocMeta, filters: dict[str, list[str]]) -> bool:
-    """Every key must match one of its values; words match by folded prefix ("Motala" ~ "Motala kommun")."""
+    """Every key must match one of its values; words match by folded prefix ("X" ~ "X kommun")."""
     fields = {**meta.as_dict(), "doc": doc}
     for key, values in filters.items():
         if key in CHUNK_KEYS:

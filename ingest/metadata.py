@@ -142,7 +142,7 @@ def _whole_name(text: str, name: str) -> str:
     General rule, no list of names: a capitalised word that stands before (nearly) every mention of the
     name, at least once in the middle of a sentence (so it is not just a sentence-initial word), and at
     least once with the name but without "kommun"/"stad" after it (so it is not a heading such as
-    "Hemsjukvården Härnösands kommun"), is part of the name."""
+    "Hemsjukvården Xs kommun"), is part of the name."""
     mentions = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}\b", text)]
     before: Counter[str] = Counter()
     mid_sentence: set[str] = set()

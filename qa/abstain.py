@@ -189,8 +189,8 @@ def _rare_share(rarest: list[str], idf: dict[str, float], text: str) -> float:
 
 
 def _places_named(question: str, hits: list[Hit]) -> set[str]:
-    """The retrieved documents' municipalities whose distinctive name the question carries ("Lidingö" of
-    "Lidingö stad", "Uppsalas" of "Region Uppsala"): the place the question is about, from the metadata."""
+    """The retrieved documents' municipalities whose distinctive name the question carries ("X" of
+    "X stad", "Ys" of "Region Y"): the place the question is about, from the metadata."""
     asked = set(folded_words(question))
     named = set()
     for place in {h.meta.municipality for h in hits if h.meta.municipality}:
@@ -215,7 +215,7 @@ def _names_missing(question: str, hits: list[Hit]) -> float:
     for h in hits:
         m = h.meta
         said.update(folded_words(" ".join(filter(None, (h.chunk.text, m.municipality, m.issuer, m.auditor, m.title)))))
-    # a genitive or definite form is the same name ("Lidingös", "Uppsalas")
+    # a genitive or definite form is the same name ("Xs" of "X", "Ys" of "Region Y")
     gone = [n for n in names if not any(w == n or w == n + "s" or n == w + "s" for w in said)]
     return len(gone) / len(names)
 

@@ -99,7 +99,7 @@ def answer(
     ranked = consequence_first(question, ranked)
     ranked = title_after_content(ranked, matched, weights)
     ranked = list(filter(not_layout(question, outlines), ranked))  # no cover line for a content question
-    # A cover line or heading fragment ("Härjedalens kommun", "Oktober 2014") never leads an answer; it may
+    # A cover line or heading fragment ("Xs kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
     leads = [s for s in ranked if not fragment(s.span.text)]
     intro = list_intro_of_asked(question, leads, hits) if lists else None
@@ -285,7 +285,7 @@ def _choose(
     for s in ranked[1:]:
         if len(chosen) >= limit or s.coverage < RUNNER_UP * best.coverage:
             break
-        if fragment(s.span.text):  # a heading or cover fragment is no runner-up ("Härnösands kommuns revisorer")
+        if fragment(s.span.text):  # a heading or cover fragment is no runner-up ("Xs kommuns revisorer")
             continue
         if letterhead(s.span.text):  # nor a letterhead's block run into the text after it (telephone, e-mail)
             continue

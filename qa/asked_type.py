@@ -17,7 +17,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b(?!\s*:\s*\d)")  # not a statute number (
 _ASKS_PLACE = re.compile(
     r"\b(?:vilken|vilka) (?:kommun|kommuner|stad|region|landsting)\b|\b(?:which|what) (?:municipalit\w*|city|region|county)\b"
 )
-# A place named in a sentence: "Marks kommun", "Borås Stad", "Region Gävleborg", "Västra Götalandsregionen", or a
+# A place named in a sentence: "Xs kommun", "X Stad", "Region Y", "Xregionen", or a
 # name after a preposition of place ("avdelningen i Örebro"; not an acronym: "inom ASI-enheten").
 _PLACE = re.compile(
     r"\b[A-ZÅÄÖ][\wåäöé-]+ (?:[Kk]ommun|[Ss]tad|[Rr]egion|[Ll]andsting)\b|\bRegion [A-ZÅÄÖ]\w+|\b[A-ZÅÄÖ]\w+(?:regionen|landstinget)\b"

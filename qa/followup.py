@@ -1,4 +1,4 @@
-"""Follow-up questions: make "Och i Trollhättan?" or "Vem ansvarar för det?" stand alone, from the history.
+"""Follow-up questions: make "Och i X?" or "Vem ansvarar för det?" stand alone, from the history.
 
 Rule-based (no model needed): an elliptic follow-up takes the previous question and swaps in the new
 place or body; a follow-up that points back ("det", "detta", "it") gets the previous question's topic
@@ -23,7 +23,7 @@ _BODY = re.compile(r"\b[\wåäöÅÄÖ]*(?:nämnd\w*|styrelse\w*|fullmäktige|re
 
 
 def _places(text: str, known: Iterable[str]) -> list[str]:
-    """Words of the text that name a known municipality ("Trollhättan" names "Trollhättans Stad"), as written."""
+    """Words of the text that name a known municipality ("X" names "Xs Stad"), as written."""
     heads = [fold(place.split()[0]) for place in known if place.strip()]
     found: list[str] = []
     for word in re.findall(r"[A-ZÅÄÖ][\wåäöéÅÄÖ-]{3,}", text):

@@ -1,8 +1,8 @@
 """Layout lines that may not stand in an answer, beyond granska.qa.statement's: the cover block's lines before
 the first heading, and a running page header that the sentence splitter closed on the next heading's number.
 
-A cover ("1 Revisionsrapport Granskning av … Botkyrka kommun Jan Nilsson … Maj 2012", "Härjedalens kommun
-Socialnämnden 13 November 2013", "Marks kommun.") holds the title, the municipality, the authors and a date: no
+A cover ("1 Revisionsrapport Granskning av … X kommun [author] … Maj 2012", "Ys kommun
+Socialnämnden 13 November 2013", "Zs kommun.") holds the title, the municipality, the authors and a date: no
 statement. What a question about the audit's content asks is never answered by it. Questions that ask for
 what a cover does hold (who, to whom, when, which number) may still be answered by it. General layout only.
 """
@@ -22,7 +22,7 @@ from granska.types import Outline
 _HEADING_NUMBER_END = re.compile(r"\s\d{1,2}(?:\.\d{1,2})*\.\s*$")
 _PAGE_MARK = re.compile(r"\b\d{1,3}\s?\(\d{1,3}\)")  # "2(18)", "3 (11)"
 _STOP_END = re.compile(r"[.!?]\W*$")
-COVER_WORDS = 6  # a front-matter "sentence" of fewer words is a cover line even with a stop ("Marks kommun.")
+COVER_WORDS = 6  # a front-matter "sentence" of fewer words is a cover line even with a stop ("Xs kommun.")
 # The intents whose answer is a statement of the audit's content: a cover line never answers them. Who signed,
 # to whom, when, which number, how many pages: a cover may hold those.
 CONTENT_INTENTS = frozenset(

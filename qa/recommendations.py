@@ -83,7 +83,7 @@ class Recommendation:
 
 @lru_cache(maxsize=65_536)  # asked for every document at every relink; a pure function of the spelling
 def place(municipality: str | None) -> str | None:
-    """Comparable form of a municipality ("Borås Stad" == "Borås stad"; "Region Uppsala" != "Uppsala kommun")."""
+    """Comparable form of a municipality ("X Stad" == "X stad"; "Region Y" != "Y kommun")."""
     if not municipality:
         return None
     words = [w for w in fold(municipality).split() if w not in ("kommun", "stad", "kommuns", "stads")]

@@ -19,7 +19,7 @@ from granska.text import fold, fold_keep, sentence_spans
 from granska.types import Document, Span
 
 _ORG = r"(?:landstinget|regionen|kommunen|staten|lansstyrelsen|forsakringskassan|arbetsformedlingen)"
-_GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt Borås Stads styr- och …")
+_GAP = r"(?:[\w\-.,]+ ){0,8}?"  # a few words between the body and its verb ("enligt X Stads styr- och …")
 _PATTERNS = [
     re.compile(p.replace(" ", r"\s+"))
     for p in (

@@ -1,7 +1,7 @@
 """Answers from the recommendation and responsibility tables, for the questions officials ask most.
 
-"Vilka rekommendationer fick kommunstyrelsen i Trollhättan?" lists the table's rows; "Vem ansvarar för
-samordningen av integrationsarbetet i Borås?" quotes the best responsibility statement. Anything the
+"Vilka rekommendationer fick kommunstyrelsen i X?" lists the table's rows; "Vem ansvarar för
+samordningen av integrationsarbetet i Y?" quotes the best responsibility statement. Anything the
 tables cannot answer falls through to the ordinary retrieval answer (these return None).
 """
 

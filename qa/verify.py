@@ -96,7 +96,7 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
             ranked, candidates = alt
     candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
     if named := _named_places(matched, hits[:_NAMES_SEEN_IN]):
-        # A claim about Region Uppsala is not borne out by Region Jämtland Härjedalen's sentence: only the named
+        # A claim about Region X is not borne out by Region Y's sentence: only the named
         # places' documents (and those of no known place) may support or contradict it.
         candidates = [s for s in candidates if (s.hit.meta.municipality or "") in named | {""}]
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
@@ -118,8 +118,8 @@ _GENERIC_PLACE = frozenset({"kommun", "stad", "region", "regionen", "landsting",
 
 def _named_places(claim: str, hits: list[Hit]) -> set[str]:
     """The municipalities of the passages searched (their metadata) that the claim names: each distinctive word
-    of the name ("uppsala" of "Region Uppsala") in the claim, genitive or not; the fullest names win ("Region
-    Uppsalas" names Region Uppsala, not Uppsala kommun)."""
+    of the name ("x" of "Region X") in the claim, genitive or not; the fullest names win ("Region
+    Xs" names Region X, not X kommun)."""
     said = {w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(claim))}
     scored: dict[str, int] = {}
     for place in {h.meta.municipality for h in hits if h.meta.municipality}:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
+import csv
+import re
 from pathlib import Path
+
+from granska.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = {
@@ -84,3 +88,43 @@ def test_every_folder_says_what_it_owns_and_may_import() -> None:
     for folder in FOLDERS:
         doc = ast.get_docstring(ast.parse((ROOT / folder / "__init__.py").read_text()))
         assert doc and ("import" in doc), folder
+
+
+# Words of a municipality's name that say what kind of place it is, not which one.
+_PLACE_KINDS = ("kommun", "stad", "region", "regionen", "landsting", "landstinget")
+_SAMPLE_METADATA = (
+    ROOT.parent / "shared" / "datasets" / "audits" / "metadata.tsv",
+    ROOT.parent / "shared" / "corpus" / "metadata.tsv",
+)
+
+
+def sample_place_names() -> set[str]:
+    """Folded forms of the sample municipalities' distinctive names ("boras", "harjedalen", "harjedalens",
+    "gotaland" of "Västra Götalandsregionen"), read from the metadata files, so a new sample joins by itself."""
+    names: set[str] = set()
+    for path in [p for p in _SAMPLE_METADATA if p.exists()] or [ROOT / "granska" / "data" / "corpus" / "metadata.tsv"]:
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                for word in fold(row.get("municipality") or "").split():
+                    # "Götalandsregionen": the name is the part before the kind (not "Karl" of "Karlstad")
+                    for kind in ("regionen", "landstinget"):
+                        word = word.removesuffix(kind) if word != kind else word
+                    if word in _PLACE_KINDS or len(word) < 3:
+                        continue
+                    # the name as written, its genitive ("Motalas") and its bare form ("Härjedalens" -> "Härjedalen")
+                    names.update({word, word + "s", word.removesuffix("s")})
+    return names
+
+
+def test_no_source_file_names_a_sample_municipality() -> None:
+    names = sample_place_names()
+    assert {"boras", "uppsala", "harjedalen", "gotaland"} <= names or not (ROOT.parent / "shared").exists()
+    found = []
+    for path in [*modules().values(), *(ROOT / "granska" / "data").glob("*.json")]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            # A name is written capitalised; lower case, "mark" (of "Marks kommun") is an ordinary word.
+            for word in re.findall(r"(?<![\w-])[A-ZÅÄÖÉ][\w]*", line):
+                if fold(word) in names:
+                    found.append(f"{path.relative_to(ROOT)}:{n}: {word}")
+    hint = "source names a sample municipality (use a generic example, e.g. 'X kommun'):"
+    assert not found, "\n".join([hint, *found])

@@ -69,7 +69,7 @@ class _Body(BaseModel):
 class AskBody(_Body):
     question: Text = Field(description="The question, Swedish or English.")
     k: int = Field(5, ge=1, le=100, description="Passages to return.")
-    filters: Filters | None = Field(None, description='e.g. {"municipality": "Motala", "role": "response"}')
+    filters: Filters | None = Field(None, description='e.g. {"municipality": "X", "role": "response"}')
     history: list[Text] | None = Field(
         None, max_length=50, description="Earlier questions of the conversation, oldest first."
     )
@@ -205,7 +205,7 @@ def router(engine: Engine) -> APIRouter:
 
     @api.get("/api/recommendations")
     def recommendations(request: Request) -> dict[str, Any]:
-        """Filters as query parameters, e.g. ?municipality=Borås&addressee=kommunstyrelsen&status=answered;
+        """Filters as query parameters, e.g. ?municipality=X&addressee=kommunstyrelsen&status=answered;
         q=TEXT searches the rows' text and responses (best first)."""
         filters = _query_filters(request)
         q = " ".join(filters.pop("q", [])) or None
@@ -214,7 +214,7 @@ def router(engine: Engine) -> APIRouter:
 
     @api.get("/api/responsibilities")
     def responsibilities(request: Request) -> dict[str, Any]:
-        """Filters as query parameters, e.g. ?municipality=Motala&body=kommunstyrelsen."""
+        """Filters as query parameters, e.g. ?municipality=X&body=kommunstyrelsen."""
         return {"responsibilities": [r.as_dict() for r in engine.responsibilities(filters=_query_filters(request))]}
 
     @api.get("/source/{doc:path}", response_class=HTMLResponse, include_in_schema=False)

@@ -88,7 +88,7 @@ def _read_history(path: Path) -> list[str]:
 def chat(
     index_dir: IndexDir = None, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 5, filters: Filters = None
 ) -> None:
-    """Ask questions in a row; follow-ups ("Och i Trollhättan?", "Vem ansvarar för det?") use the earlier ones."""
+    """Ask questions in a row; follow-ups ("Och i X?", "Vem ansvarar för det?") use the earlier ones."""
     engine = engine_for(index_dir)
     run(engine.ensure_index)
     turns: list[str] = []
