@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from granska.qa import rec_work
+from granska.qa import rec_process, rec_work
 from granska.ui.cli import app
 from typer.testing import CliRunner
 
@@ -51,6 +51,21 @@ def _recs(engine: Engine) -> list[str]:
     return sorted(json.dumps(r.as_dict(), sort_keys=True) for r in engine.recommendations())
 
 
+def _killed_background() -> None:
+    """This process's background child killed and reaped (waited on, not slept on): once the worker lock is
+    released, no batch of the "dead" process runs beside the test's own (under load it used to run them all)."""
+    import os
+    import signal
+
+    child = rec_process.CHILD.pid()
+    assert child is not None  # the table read handed the journal to a child, not to a thread
+    os.kill(child, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while rec_process.CHILD.pid() == child:  # `pid()` polls, so the child is reaped when it answers None
+        assert time.monotonic() < deadline, "the killed tracker child did not end"
+        time.sleep(0.01)
+
+
 def _journal(idx: Path) -> list[str]:
     with sqlite3.connect(idx / DB) as conn:
         return [k for (k,) in conn.execute("SELECT key FROM tracker WHERE kind = 'pending'")]
@@ -90,6 +105,7 @@ def test_pending_rows_go_in_batches_and_a_cut_batch_resumes_in_the_next_process(
     n_docs = len(engine.store.metas())
     with held(idx):
         engine.tables.rows()  # handed to the background; then this process "dies" before any batch
+        _killed_background()  # and its background with it, before the lock lets it start a batch
     assert sum(k.startswith(RESPOND) for k in _journal(idx)) == n_docs
     monkeypatch.setattr(rec_work, "BATCH_DOCS", 2)
     worker = rec_work.Worker(engine.store)
@@ -105,8 +121,6 @@ def test_pending_rows_go_in_batches_and_a_cut_batch_resumes_in_the_next_process(
 def test_the_background_runs_in_a_child_process_and_a_kill_of_it_loses_nothing(built, tmp_path: Path):
     import os
     import signal
-
-    from granska.qa import rec_process
 
     idx = _killed_after_commit(built, tmp_path)
     engine = Engine(hash_settings(idx))
