@@ -174,9 +174,24 @@ def test_a_bad_store_url_is_one_clear_line(tmp_path: Path) -> None:
         open_store("postgresql://nobody@127.0.0.1:1/none?schema=Bad-Name")
 
 
+def _holds_writer_lock(store: PgStore, application: str, *, waiting_on: int) -> bool:
+    """A session named `application` holds the store's writer lock (the transaction-level advisory lock on
+    `granska:<schema>` that `pg_db.Database.write` takes; a bigint key shows as classid, objid) and waits on
+    the backend `waiting_on`."""
+    with store._db.read() as conn:
+        got = conn.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            "AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext(%s)::bigint "
+            "AND a.application_name = %s AND %s = ANY(pg_blocking_pids(a.pid))",
+            (f"granska:{store._db.schema}", application, waiting_on),
+        ).fetchone()
+    return bool(got and got[0])
+
+
 def test_a_killed_ingest_leaves_the_last_committed_state(postgres: pg_server.LocalPostgres, tmp_path: Path) -> None:
-    """Each change is one transaction: a writer killed at any moment leaves whole documents and exact
-    statistics, and the next ingest completes."""
+    """Each change is one transaction: a writer killed inside its transaction (its rows written, not yet
+    committed) leaves the last committed state, whole documents and exact statistics; the next ingest completes."""
     from tests.conftest import GRANSKA
 
     url = postgres.url() + "?schema=killed"
@@ -189,20 +204,27 @@ def test_a_killed_ingest_leaves_the_last_committed_state(postgres: pg_server.Loc
     before = engine.document_status()
     for p in texts[1:]:
         shutil.copy(p, folder / p.name)
-    proc = subprocess.Popen([GRANSKA, "--store", url, "ingest", str(folder)], env={**os.environ, "HF_HUB_OFFLINE": "1"})
     store = engine.store
     assert isinstance(store, PgStore)
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < 60 and proc.poll() is None:
-        with store._db.read() as conn:  # kill while the writer's transaction is open
-            busy = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").fetchone()[0]
-        if busy:
-            break
-        time.sleep(0.02)
-    proc.kill()
-    proc.wait()
+    writer = "granska-killed-writer"  # the ingest's sessions, by name (the tracker's workers hold locks too)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PGAPPNAME": writer}
+    with store._db.pool.connection() as gate, gate.transaction():
+        # The counter every document commit bumps last, locked here: the writer's transaction stops on it
+        # with its rows written and its own lock held, however slow or fast the machine is.
+        gate.execute("SELECT 1 FROM meta WHERE key = 'version' FOR UPDATE")
+        gate_pid = gate.execute("SELECT pg_backend_pid()").fetchone()[0]
+        proc = subprocess.Popen([GRANSKA, "--store", url, "ingest", str(folder)], env=env)
+        try:
+            t0 = time.monotonic()
+            while not _holds_writer_lock(store, writer, waiting_on=gate_pid):
+                assert proc.poll() is None, "the writer ended without being stopped in its transaction"
+                assert time.monotonic() - t0 < 120, "the writer never opened its transaction"
+                time.sleep(0.02)
+        finally:
+            proc.kill()  # while the writer's transaction is open
+            proc.wait()
     status = engine.document_status()
-    assert before.items() <= status.items()
+    assert status == before  # the open transaction is gone whole: the last committed state
     for name, s in status.items():  # every document present is whole
         assert len(store.doc_chunks(name)) == s["chunks"]
     _consistent(store)
