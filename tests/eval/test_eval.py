@@ -41,7 +41,18 @@ def test_eval_with_baselines_writes_report_results_and_chart(tmp_path: Path):
     assert ours["recall5"] >= 0.95 and ours["hit1"] > recipe["hit1"]
     assert ours["verdict_correct"] >= 0.9 and ours["abstained_unanswerable"] >= 0.66
     assert len(systems["granska"]["questions"]) == 26
-    assert (out / "report.md").read_text().startswith("# Granska evaluation")
+    # Each row says which retrieval made it (extending the fields, none renamed): the index is built at the
+    # default w_dense 0, so it holds no vectors and the dense rows say they fused none.
+    assert all({"summary", "latency_ms", "questions", "retrieval"} <= set(s) for s in systems.values())
+    retrieval = {name: s["retrieval"] for name, s in systems.items()}
+    assert retrieval["granska"]["w_dense"] == 0.0 and retrieval["dense only"]["w_dense"] == 1.0
+    assert retrieval["granska"]["passages"] > 0 and retrieval["dense only"]["passages_with_vectors"] == 0
+    assert retrieval["langchain FAISS recipe"]["embedder"] == results["settings"]["embedder"]["model"]
+    report_md = (out / "report.md").read_text()
+    assert report_md.startswith("# Granska evaluation")
+    search = results["settings"]["search"]
+    assert f"| char {search['w_char']:g} + word {search['w_word']:g}, reranked |" in report_md
+    assert "- dense only: the index holds no vectors (built at w_dense 0)" in report_md
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
 
 
