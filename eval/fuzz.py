@@ -28,6 +28,7 @@ class FuzzReport:
     server_errors: int = 0
     violations: int = 0
     by_operation: dict[str, int] = field(default_factory=dict)
+    operations: list[str] = field(default_factory=list)  # every operation of the schema that was fuzzed
     failures: list[str] = field(default_factory=list)  # first few, one line each
 
     def as_dict(self) -> dict[str, Any]:
@@ -36,12 +37,24 @@ class FuzzReport:
             "server_errors": self.server_errors,
             "schema_violations": self.violations,
             "by_operation": self.by_operation,
+            "operations": self.operations,
             "failures": self.failures[:20],
         }
 
 
-def fuzz(url: str, *, examples: int, seconds: float | None = None, skip: frozenset[str] = frozenset()) -> FuzzReport:
-    """Generate `examples` positive and `examples` negative cases per operation; stop early after `seconds`."""
+def fuzz(
+    url: str,
+    *,
+    examples: int,
+    seconds: float | None = None,
+    skip: frozenset[str] = frozenset(),
+    at_least: int = 1,
+) -> FuzzReport:
+    """Generate `examples` positive and `examples` negative cases per operation; stop early after `seconds`.
+
+    The time is shared out, not first come first served: each operation and mode gets an equal share of what
+    is left (time a fast one leaves goes to the next), and at least `at_least` cases whatever the clock says,
+    so a slow operation early in the schema (an upload under load) never leaves a later one (DELETE) untried."""
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis.errors import Unsatisfiable
@@ -56,13 +69,19 @@ def fuzz(url: str, *, examples: int, seconds: float | None = None, skip: frozens
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
     report = FuzzReport()
-    deadline = time.monotonic() + seconds if seconds else float("inf")
-    for result in schema.get_all_operations():
-        op = result.ok()  # type: ignore[union-attr]  # our own schema: every operation resolves
+    end = time.monotonic() + seconds if seconds else float("inf")
+    ops = [r.ok() for r in schema.get_all_operations()]  # type: ignore[union-attr]  # our own schema: all resolve
+    report.operations = [label for op in ops if (label := f"{op.method.upper()} {op.path}") not in skip]
+    slots = 2 * len(report.operations)  # (operation, mode) pairs still to run
+    for op in ops:
         label = f"{op.method.upper()} {op.path}"
         if label in skip:
             continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            now = time.monotonic()
+            deadline = now + (end - now) / slots  # this pair's share of the time left
+            slots -= 1
+            tried = [0]  # cases run for this pair
 
             @settings(
                 max_examples=examples,
@@ -72,9 +91,10 @@ def fuzz(url: str, *, examples: int, seconds: float | None = None, skip: frozens
                 suppress_health_check=list(HealthCheck),
             )
             @given(case=op.as_strategy(generation_mode=mode))
-            def run(case: Any) -> None:  # called at once below, so label and mode are this loop's
-                if time.monotonic() > deadline:
+            def run(case: Any) -> None:  # called at once below, so label, mode and deadline are this loop's
+                if tried[0] >= at_least and time.monotonic() > deadline:  # noqa: B023
                     return
+                tried[0] += 1  # noqa: B023
                 report.requests += 1
                 report.by_operation[label] = report.by_operation.get(label, 0) + 1  # noqa: B023
                 response = case.call(base_url=url, timeout=60)
