@@ -78,6 +78,9 @@ def docs_list(
         state = engine.tables.state()
         typer.echo(f"tracker tables: {state['rebuilding']} municipalities being rebuilt, "
                    f"{state['relinking']} being relinked, {state['pending']} documents pending", err=True)  # fmt: skip
+        if state["failed"]:  # the background's work raised: one line (the traceback is in the worker's log)
+            more = f" (and {state['failed'] - 1} more)" if state["failed"] > 1 else ""
+            typer.echo(f"tracker tables: {state['failures'][0]}{more}", err=True)
     for name, st in sorted(status.items()):
         m = metas[name]
         if as_json:
