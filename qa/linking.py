@@ -242,6 +242,10 @@ def refers_words(pool: link_pool.Pool, at: np.ndarray) -> set[str]:
     return out
 
 
+def refers_at(pool: link_pool.Pool, at: np.ndarray) -> np.ndarray:
+    return _refers_at(pool, at)
+
+
 def _refers_at(pool: link_pool.Pool, at: np.ndarray) -> np.ndarray:
     """The units of `at` that name the recommendations they answer, in pool order: `np.intersect1d` of the two
     without its sort of `at` (tens of thousands of units per recommendation in a large municipality)."""
@@ -271,6 +275,25 @@ def _parts(
     rec: Found, pool: link_pool.Pool, siblings: Weights, at: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The scores of `_scores`, with the character cosine and the answer-form part of each unit."""
+    lexical, chars = topic_parts(rec, pool, siblings)
+    form = pool.form.copy()
+    for k in _refers_at(pool, at):  # naming the recommendations it answers: depends on this one
+        form[k] = _answer_form(_passage(pool, int(k)), rec.context, siblings)
+    return combined(lexical, chars, pool, form), chars, form
+
+
+def combined(lexical: np.ndarray, chars: np.ndarray, pool: link_pool.Pool, form: np.ndarray) -> np.ndarray:
+    """The topic score from its parts, element by element (so a unit's float does not depend on the others)."""
+    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + pool.cue + ANSWER_FORM_BONUS * form
+
+
+def answer_form(rec: Found, pool: link_pool.Pool, k: int, siblings: Weights) -> float:
+    """The answer form of unit k, a unit naming the recommendations it answers (in [0, 1])."""
+    return _answer_form(_passage(pool, k), rec.context, siblings)
+
+
+def topic_parts(rec: Found, pool: link_pool.Pool, siblings: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's weighted word share (L) and character cosine with the recommendation."""
     words_ = content_words(rec.context)
     total = np.zeros(len(pool.docs))
     got = np.zeros(pool.n)
@@ -286,10 +309,7 @@ def _parts(
     na = math.sqrt(sum(v * v for v in grams.values()))
     norms = na * pool.norms
     chars = np.divide(pool.dots(grams), norms, out=np.zeros(pool.n), where=norms != 0)
-    form = pool.form.copy()
-    for k in _refers_at(pool, at):  # naming the recommendations it answers: depends on this one
-        form[k] = _answer_form(_passage(pool, int(k)), rec.context, siblings)
-    return (1 - CHAR_SHARE) * lexical + CHAR_SHARE * chars + pool.cue + ANSWER_FORM_BONUS * form, chars, form
+    return lexical, chars
 
 
 def unit_terms(rec: Found, pool: link_pool.Pool, k: int) -> tuple[list[float], list[float]]:
