@@ -141,8 +141,11 @@ def serve(lines: IO[bytes], out: IO[bytes], parent: int) -> None:
                 stores[location][1].record(rec_work.failure(*PASS, exc))
         if not alive():
             return
-        out.write((json.dumps({"done": location}) + "\n").encode("utf-8"))
-        out.flush()
+        try:
+            out.write((json.dumps({"done": location}) + "\n").encode("utf-8"))
+            out.flush()
+        except BrokenPipeError:  # the parent went between the check and the write: nothing to tell
+            return
 
 
 def _cleared_pass_failure(store: Store) -> None:
