@@ -165,25 +165,36 @@ class Tables:
         """What the tables cover now: `stale` while rows made by other tracker code are being rebuilt
         (`rebuilding`: municipalities left) or documents' own rows wait for the background (`pending`:
         documents a killed ingest left); `relinking`: municipalities whose links wait for the background
-        after a write; `places`: those municipalities' keys (a document's is `place_key`)."""
+        after a write; `places`: those municipalities' keys (a document's is `place_key`); `failed`: how many
+        pieces of the background's work raised (`failures`: one line each, `rec_work.failure_line`; the
+        municipality, or the document in `failed_docs`, is "failed" in `places` / `document_states` until that
+        work succeeds)."""
         return self._state()[0]
 
     def _state(self) -> tuple[dict[str, Any], set[str]]:
         """`state()` and the documents whose own rows wait, from one read of the journal."""
         if not self.store.exists():
-            return {"stale": False, "rebuilding": 0, "relinking": 0, "pending": 0, "places": {}}, set()
-        queued = [k for k, _ in self.store.tracker("pending")]
+            empty = {"stale": False, "rebuilding": 0, "relinking": 0, "pending": 0, "places": {}, "failed": 0,
+                     "failures": [], "failed_docs": []}  # fmt: skip
+            return empty, set()
+        journal = self.store.tracker("pending")
+        queued = [k for k, _ in journal]
+        failed = rec_work.failures(journal)
         upgrading = {k[len(UPGRADE) :] for k in queued if k.startswith(UPGRADE)}
         relinking = {rec_work.target(k, RELINK) for k in queued if k.startswith(RELINK)}
         waiting = {rec_work.target(k, RESPOND) for k in queued if k.startswith(RESPOND)}
         stale = bool(upgrading) or bool(waiting) or not self._current()
         places = {p: "rebuilding" for p in upgrading} | {p: "relinking" for p in relinking - upgrading}
+        places |= {str(f["target"]): "failed" for f in failed if f.get("what") in ("relink", "rebuild")}
         state = {
             "stale": stale,
             "rebuilding": len(upgrading),
             "relinking": len(relinking),
             "pending": len(waiting),
             "places": places,
+            "failed": len(failed),
+            "failures": [rec_work.failure_line(f) for f in failed],
+            "failed_docs": sorted(str(f["target"]) for f in failed if f.get("what") == "rows"),
         }
         return state, waiting
 
@@ -192,7 +203,8 @@ class Tables:
         "relinking" while its municipality's rows wait (docs list). One read of the journal."""
         state, waiting = self._state()
         places = state["places"]
-        return {n: "pending" if n in waiting else places.get(place_key(m, n), "current") for n, m in metas.items()}
+        out = {n: "pending" if n in waiting else places.get(place_key(m, n), "current") for n, m in metas.items()}
+        return out | {n: "failed" for n in state["failed_docs"] if n in out}
 
     def wait_rebuilt(self, timeout: float | None = None) -> bool:
         """Block until the background rebuild after a change of tracker code is done (False on timeout)."""

@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS terms (row INTEGER PRIMARY KEY, dl_char INTEGER NOT N
 -- of version `sha256`; written at ingest, or at first use for documents of older indexes.
 {OUTLINES};
 CREATE TABLE IF NOT EXISTS tracker (key TEXT NOT NULL, kind TEXT NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (key, kind));
+-- Rows are read by kind (`tracker(kind)`: one municipality's memo rows, the journal); an index made before it
+-- gains it at its first write (`create` runs this script then).
 CREATE INDEX IF NOT EXISTS tracker_kind ON tracker (kind, key);
 -- Row ids handed to Tantivy before the SQLite commit that makes them live: swept after a crash.
 CREATE TABLE IF NOT EXISTS pending (lo INTEGER NOT NULL, hi INTEGER NOT NULL);

@@ -78,6 +78,10 @@ INSERT INTO stats VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING;
 -- Per document: its outline (granska.index.outlines), by the outline code `code`, of the text of version sha256.
 {OUTLINES};
 CREATE TABLE IF NOT EXISTS tracker (key text NOT NULL, kind text NOT NULL, rows text NOT NULL, PRIMARY KEY (key, kind));
+-- Rows are read by kind (`tracker(kind)`: one municipality's memo rows, the journal): without this every such
+-- read scanned the whole table (the primary key leads with `key`). A schema made before it gains it at its
+-- first write (this script runs then, under the writer lock).
+CREATE INDEX IF NOT EXISTS tracker_kind ON tracker (kind, key COLLATE "C");
 """
 
 

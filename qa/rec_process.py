@@ -32,6 +32,8 @@ NICE_ENV = "GRANSKA_TRACKER_NICE"  # how much lower the child's CPU priority is 
 DEFAULT_NICE = 0  # a CLI ingest waits for the child: full speed
 SERVER_NICE = 5  # `granska serve` sets this default: the questions first
 
+PASS = ("background pass", "the store")  # what a failure of a whole pass is recorded under
+
 log = logging.getLogger(__name__)
 
 
@@ -132,12 +134,25 @@ def serve(lines: IO[bytes], out: IO[bytes], parent: int) -> None:
             if store.exists():
                 with rec_work.worker_lock(store):
                     worker.run(alive=alive)
-        except Exception:  # seen on stderr; the journal keeps what is left, the next kick tries again
+                    _cleared_pass_failure(store)
+        except Exception as exc:  # on stderr and, when the store takes it, in the journal; the next kick tries again
             log.exception("tracker background work on %s failed", location)
+            if location in stores:
+                stores[location][1].record(rec_work.failure(*PASS, exc))
         if not alive():
             return
-        out.write((json.dumps({"done": location}) + "\n").encode("utf-8"))
-        out.flush()
+        try:
+            out.write((json.dumps({"done": location}) + "\n").encode("utf-8"))
+            out.flush()
+        except BrokenPipeError:  # the parent went between the check and the write: nothing to tell
+            return
+
+
+def _cleared_pass_failure(store: Store) -> None:
+    """A pass that ended well clears what a failed one recorded (read first: most passes write nothing)."""
+    key = rec_work.failed_key(*PASS)
+    if any(k == key for k, _ in store.tracker("pending")):
+        store.put_tracker(rec_work.cleared([key]), code=store.tracker_state()[0] or rec_work.tracker_code())
 
 
 def main(argv: list[str]) -> None:

@@ -200,10 +200,36 @@ Scored = list[tuple[float, int, int, Source]]  # (score, document position, unit
 
 def _scored(rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_index.Siblings,
             which: list[int]) -> tuple[Scored, float]:  # fmt: skip
-    """The units of `at` scored exactly, the CONTENDERS best (the highest first, then in the documents' order:
-    the first is the one linking takes), and the best score of the others (`which`: each pool document's
-    position among the responses)."""
-    score, chars, form = linking._parts(rec, pool, siblings, at)
+    """The units of `at` scored, the CONTENDERS best exactly (the highest first, then in the documents' order:
+    the first is the one linking takes), and a bound on the scores of the others (`which`: each pool document's
+    position among the responses).
+
+    Only the units a bound cannot rule out are given their answer form, the part that costs (a unit naming the
+    recommendations it answers weighs each named topic's words against this one: half of a full link's scoring
+    at 131 documents). Proof that the kept units and their scores are those of scoring every unit: a unit's
+    score is `combined(L, chars, cue, form)`, a sum of non-negative terms evaluated left to right, and IEEE
+    addition and multiplication by a positive constant are monotone, so with form in [0, 1] the float with
+    form = 0 (`lo`) is <= the exact float <= the float with form = 1 (`hi`); the other units' forms do not read
+    the recommendation, so lo = hi = exact there. Let t be the CONTENDERS-th largest lo. A unit with hi < t
+    scores below at least CONTENDERS others (each at least its lo >= t), so it is not among the first CONTENDERS
+    in the order by score, and it cannot tie the top (>= t) that `_cut` extends by: it is never kept, and only
+    the bound on the others reads it, where its hi stands (an upper bound is what a segment's `best` needs:
+    `_bound` moves every unit's score from its value under the old rarities, and hi does not read them)."""
+    lexical, chars = linking.topic_parts(rec, pool, siblings)
+    refers = linking.refers_at(pool, at)
+    form = pool.form.copy()
+    form[refers] = 0.0
+    lo = linking.combined(lexical, chars, pool, form)
+    pruned = np.zeros(0, np.int64)
+    if len(refers) and len(at) > CONTENDERS:
+        form[refers] = 1.0
+        hi = linking.combined(lexical, chars, pool, form)
+        t = np.partition(lo[at], len(at) - CONTENDERS)[len(at) - CONTENDERS]  # the CONTENDERS-th largest lo
+        pruned, refers = refers[hi[refers] < t], refers[hi[refers] >= t]
+        form[pruned] = 0.0
+    for k in refers:
+        form[k] = linking.answer_form(rec, pool, int(k), siblings)
+    score = linking.combined(lexical, chars, pool, form)  # exact but at `pruned` (there: lo)
     s = score[at]
     order = np.lexsort((at, -s))  # by score, highest first; equal scores in pool order
     out: Scored = []
@@ -212,6 +238,9 @@ def _scored(rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_inde
         k = int(at[j])
         i, u = _where(pool, k)
         out.append((float(s[j]), which[i], u, (pool, k, float(chars[k]), float(form[k]))))
+    if len(pruned):
+        score[pruned] = hi[pruned]  # the others are bounded, not scored
+        s = score[at]
     return out, float(s[order[cut:]].max()) if len(order) > cut else -math.inf
 
 

@@ -6,6 +6,11 @@ Three kinds of entries (kind "pending") say what is left to do; each is done and
 - `relink:<place>@<stamp>`: a municipality whose recommendations wait for their links (a write touched it);
 - `upgrade:<place>`: a municipality whose rows were made by other tracker code.
 
+Work that raises keeps its entries and leaves a `failed:<what>:<target>` entry beside them, with one line saying
+what failed (`failure`): the tables' `state()`, `granska docs list` and the server's status read it from the
+journal (a failure in the child process is otherwise seen only on its stderr). The next success of the same work
+clears it, in its own transaction.
+
 A worker deletes exactly the entries it saw before it read the documents, never a newer one: a write that
 queues the same document or municipality again meanwhile adds an entry under another stamp, which stays and
 is done once more. So the work may run in another thread or another process (a kill of either side leaves
@@ -30,6 +35,7 @@ from granska.index.store import Store
 from granska.qa import link_pool, rec_code, rec_found, rec_memo, rec_relink, recommendations, responsibilities
 from granska.qa.rec_tables import place_key
 
+from granska.text import oneline
 from granska.types import DocMeta, Document
 
 PENDING_KEY = "journal:pending"  # tracker rows of documents a writer committed but has not computed yet
@@ -39,6 +45,8 @@ RESPOND = "respond:"  # a document whose own rows wait for the background (a kil
 BATCH_DOCS = 200  # documents' rows per transaction of the background
 LOCK_FILE = "tracker.lock"  # held by the one worker of an index folder
 BATCH_SECONDS = 3.0  # ... or this long, whichever comes first (a kill loses at most one batch's work)
+FAILED = "failed:"  # work that raised: `failed:relink:<place>`, `failed:rebuild:<place>`, `failed:rows:<doc>`
+FAILURE_CHARS = 300  # the error's line is cut here (a message quoting a whole text stays one readable line)
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +89,29 @@ def cleared(keys: Iterable[str]) -> Rows:
     return {k: {"pending": []} for k in keys}
 
 
+def failed_key(what: str, target_: str) -> str:
+    return f"{FAILED}{what}:{target_}"
+
+
+def failure(what: str, target_: str, exc: BaseException) -> Rows:
+    """The journal entry saying that `what` of `target_` raised `exc`, on one line."""
+    line = oneline(f"{type(exc).__name__}: {exc}")
+    if len(line) > FAILURE_CHARS:
+        line = line[: FAILURE_CHARS - 1] + "…"
+    row = {"what": what, "target": target_, "error": line, "at": time.time_ns()}
+    return {failed_key(what, target_): {"pending": [row]}}
+
+
+def failures(queued: Iterable[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+    """The failure entries of a journal as read (`store.tracker("pending")`), in key order."""
+    return [rows[0] for k, rows in sorted(queued) if k.startswith(FAILED) and rows and isinstance(rows[0], dict)]
+
+
+def failure_line(row: Mapping[str, Any]) -> str:
+    """One failure as said to a user: "relink of <municipality> failed: <error>"."""
+    return f"{row.get('what')} of {row.get('target')} failed: {row.get('error')}"
+
+
 def responsibility_rows(store: Store, names: Iterable[str]) -> Rows:
     """Each document's own rows (an empty list for a document no longer committed)."""
     metas = store.metas()
@@ -108,9 +139,15 @@ def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Do
     return {"responsibilities": [tracker_rows.dump(r) for r in rows]}
 
 
-def recommendation_rows(store: Store, places: Iterable[str], *, kept: rec_found.Kept | None = None) -> Rows:
+def recommendation_rows(
+    store: Store, places: Iterable[str], *, kept: rec_found.Kept | None = None, memos: rec_memo.Stored | None = None
+) -> Rows:
     """Each municipality's recommendations over its committed documents (they link within it). `kept`: the
-    worker's view of the stored extractions (read back before a first relink, written beside the rows)."""
+    worker's view of the stored extractions (read back before a first relink, written beside the rows); with it,
+    the link memo is read back and written too (`memos`: the worker's view of the stored memo rows, so a relink
+    writes only the entries it changed; a fresh one when not given)."""
+    if kept is not None and memos is None:
+        memos = rec_memo.Stored()
     metas = store.metas()
     members: dict[str, list[str]] = {}
     for n, m in metas.items():  # one pass over the metadata, not one per municipality
@@ -122,36 +159,43 @@ def recommendation_rows(store: Store, places: Iterable[str], *, kept: rec_found.
         if kept is not None:
             kept.restore(store, group, tracker_code())
         with rec_relink.MEMO_LOCK:  # the last build of this municipality bounds what a change can move
-            if kept is not None:
-                _memo_restored(store, place)
-            rows = recommendations.build(group, memo=rec_relink.MEMO) if group else []
-            memo = _memo_row(place) if kept is not None else None
+            try:
+                if memos is not None:
+                    _memo_restored(store, place, memos)
+                rows = recommendations.build(group, memo=rec_relink.MEMO) if group else []
+                if memos is not None:
+                    out.update(memos.delta(store, place, _memo_kept(place), tracker_code()))
+                    rec_relink.MEMO.stats["memo bytes written"] += memos.written
+            except BaseException:  # what the memo held may be why: the next try computes this place in full
+                rec_relink.MEMO.places.pop(place, None)
+                if memos is not None:
+                    memos.places.pop(place, None)
+                    memos.distrusted.add(place)  # nor read back from the store: its rows are then rewritten
+                raise
+            if memos is not None:
+                memos.distrusted.discard(place)
         out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
         if kept is not None:
             out.update(kept.rows(group.values(), tracker_code()))
-            out[rec_memo.kind(place)] = {rec_memo.kind(place): [memo] if memo is not None else []}
         _forget(documents, group)  # the next municipality reads other documents
     link_pool.release()  # the linking's analysed passages are not kept by a serving process
     return out
 
 
-def _memo_restored(store: Store, place: str) -> None:
+def _memo_restored(store: Store, place: str, memos: rec_memo.Stored) -> None:
     """The stored memo of `place` into the process's memo when this process has none of it (under MEMO_LOCK): a
     new worker's first relink of a municipality re-examines only what changed since the stored build."""
-    if place in rec_relink.MEMO.places:
+    if place in rec_relink.MEMO.places or place in memos.distrusted:
         return
-    for _, items in store.tracker(rec_memo.kind(place)):
-        if items and (pm := rec_memo.load(items[0], tracker_code())) is not None:
-            rec_relink.MEMO.places[place] = pm
-            rec_relink.MEMO.stats["memo restored"] += 1
+    if (pm := memos.read(store, place, tracker_code())) is not None:
+        rec_relink.MEMO.places[place] = pm
+        rec_relink.MEMO.stats["memo restored"] += 1
 
 
-def _memo_row(place: str) -> dict[str, Any] | None:
+def _memo_kept(place: str) -> rec_relink.PlaceMemo | None:
     """`place`'s memo as its build left it (under MEMO_LOCK), None when it holds nothing."""
     pm = rec_relink.MEMO.places.get(place)
-    if pm is None or not (pm.links or pm.verdicts):
-        return None
-    return rec_memo.dump(pm, tracker_code())
+    return pm if pm is not None and (pm.links or pm.verdicts) else None
 
 
 def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
@@ -163,8 +207,7 @@ def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
             if key not in want:
                 out.setdefault(key, {})[kind] = []
                 if kind == "recommendations" and key.startswith("place:"):  # its memo goes with it
-                    memo = rec_memo.kind(key[len("place:") :])
-                    out[memo] = {memo: []}
+                    out.update(rec_memo.Stored().gone(store, key[len("place:") :]))
     out.update(rec_found.gone(k[len(rec_found.FOUND) :] for k, _ in store.tracker(rec_found.KIND)
                               if k[len(rec_found.FOUND) :] not in metas))  # fmt: skip
     return out
@@ -201,12 +244,20 @@ class Worker:
         self.store = store
         self.failed: set[str] = set()  # entries whose work raised: seen in the log, left in the journal
         self.kept = rec_found.Kept()  # the stored extractions: read back once, written beside the rows
+        self.memos = rec_memo.Stored()  # what the store holds of each municipality's link memo
 
     def run(self, *, alive: Any = None) -> None:
         """`alive`: a callable; the work stops between transactions when it returns False (its parent went)."""
         while current(self.store) and (alive is None or alive()):
             if not (self.respond_batch() or self.relink_one() or self.upgrade_one()):
                 return
+
+    def record(self, rows: Rows) -> None:
+        """A failure into the journal (its own transaction); a store that cannot take it leaves the log alone."""
+        try:
+            self.store.put_tracker(rows, code=tracker_code())
+        except Exception:
+            log.exception("the tracker's failure could not be recorded in the store")
 
     def _left(self, prefix: str) -> dict[str, list[Any]]:
         return {k: v for k, v in journal(self.store, prefix).items() if k not in self.failed}
@@ -228,11 +279,13 @@ class Worker:
             try:
                 rows[f"doc:{name}"] = own_rows(name, metas, documents)
                 _forget(documents, [name])
-            except Exception:  # seen in the log; that document keeps its journal entry, the others go on
+            except Exception as exc:  # in the log and the journal; that document keeps its entry, the others go on
                 log.exception("tracker rows of %s failed", name)
                 self.failed.update(keys)
+                rows.update(failure("rows", name, exc))
                 continue
             done.extend(keys)
+            rows.update(cleared([failed_key("rows", name)]))
             if time.monotonic() - start >= BATCH_SECONDS:
                 break
         self.store.put_tracker(rows | cleared(done), code=tracker_code())
@@ -240,18 +293,21 @@ class Worker:
 
     def relink_one(self) -> bool:
         """One municipality's recommendations over its documents now, and its entries seen so far cleared."""
-        left = self._left(RELINK)
+        queued = journal(self.store, RELINK)
+        left = [k for k in queued if k not in self.failed]
         if not left:
             return False
         place = target(min(left), RELINK)
-        keys = [k for k in left if target(k, RELINK) == place]
+        # Its entries whose relink failed before go too: this relink reads the documents as they are now.
+        keys = [k for k in queued if target(k, RELINK) == place]
         try:
-            rows = recommendation_rows(self.store, [place], kept=self.kept)
-        except Exception:
+            rows = recommendation_rows(self.store, [place], kept=self.kept, memos=self.memos)
+        except Exception as exc:
             log.exception("tracker relink of %s failed", place)
             self.failed.update(keys)
+            self.record(failure("relink", place, exc))
             return True
-        self.store.put_tracker(rows | cleared(keys), code=tracker_code())
+        self.store.put_tracker(rows | cleared([*keys, failed_key("relink", place)]), code=tracker_code())
         return True
 
     def upgrade_one(self) -> bool:
@@ -266,12 +322,16 @@ class Worker:
         place = key[len(UPGRADE) :]
         try:
             names = {n for n, m in metas.items() if place_key(m, n) == place}
-            rows = responsibility_rows(self.store, names) | recommendation_rows(self.store, [place], kept=self.kept)
-        except Exception:  # that municipality keeps its rows, the others go on
+            rows = responsibility_rows(self.store, names) | recommendation_rows(
+                self.store, [place], kept=self.kept, memos=self.memos
+            )
+        except Exception as exc:  # that municipality keeps its rows, the others go on
             log.exception("tracker rebuild of %s failed", place)
             self.failed.add(key)
+            self.record(failure("rebuild", place, exc))
             return True
         rows[key] = {"pending": []}
+        rows.update(cleared([failed_key("rebuild", place)]))
         if len(left) == 1:
             rows.update(orphans(self.store, metas))
         self.store.put_tracker(rows, code=tracker_code())

@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from granska.eval.scale import write_corpus
+from granska.eval.tracker_eval import load_folder
 from granska.index import rows as tracker_rows
-from granska.qa import rec_found, rec_memo, rec_relink, rec_work, recommendations
+from granska.qa import link_pool, rec_found, rec_memo, rec_relink, rec_work, recommendations
 from granska.qa.rec_tables import place_key
 
 from granska.engine import BUNDLED_CORPUS, Engine
@@ -24,6 +26,23 @@ def _places(rows: dict[str, dict[str, list[Any]]]) -> dict[str, list[str]]:
 
 def _stored(store: Any) -> dict[str, list[str]]:
     return {k: [json.dumps(r, sort_keys=True) for r in v] for k, v in store.tracker("recommendations")}
+
+
+def _snapshot(store: Any, place: str) -> dict[str, dict[str, list[Any]]]:
+    """Every stored memo row of `place` (and its head), as `put_tracker` takes them."""
+    rows = {k: {rec_memo.kind(place): v} for k, v in store.tracker(rec_memo.kind(place))}
+    for k, v in store.tracker(rec_memo.head_kind(place)):
+        rows.setdefault(k, {})[rec_memo.head_kind(place)] = v
+    return rows
+
+
+def _put_back(store: Any, place: str, rows: dict[str, dict[str, list[Any]]]) -> None:
+    """The store's memo of `place` replaced by `rows` (as a worker killed before writing its relink leaves it)."""
+    now = _snapshot(store, place)
+    gone = {k: {kind: [] for kind in kinds} for k, kinds in now.items()}
+    store.put_tracker(
+        {k: gone.get(k, {}) | rows.get(k, {}) for k in set(gone) | set(rows)}, code=rec_work.tracker_code()
+    )
 
 
 def _restart() -> None:
@@ -45,11 +64,12 @@ def test_a_new_worker_reads_the_stored_memo_and_reuses_its_links(tmp_path: Path)
     store = engine.store
     metas = store.metas()
     places = sorted({place_key(m, n) for n, m in metas.items()})
-    memos = {p: store.tracker(rec_memo.kind(p)) for p in places}
+    memos = {p: _snapshot(store, p) for p in places}
     linked = [p for p, rows in memos.items() if rows]
     assert linked, "the bundled corpus has answered recommendations: some municipality has a memo"
     for p in linked:
-        assert rec_memo.load(memos[p][0][1][0], rec_work.tracker_code()) is not None
+        assert rec_memo.Stored().read(store, p, rec_work.tracker_code()) is not None
+        assert len(memos[p]) > 2  # a row per link, segment and verdict pair, and the head
 
     # A new process, nothing changed: every link is read back from the stored memo, none is computed.
     _restart()
@@ -58,14 +78,16 @@ def test_a_new_worker_reads_the_stored_memo_and_reuses_its_links(tmp_path: Path)
     stats = rec_relink.MEMO.stats
     assert stats["memo restored"] == len(linked)
     assert stats["reused"] > 0 and stats["computed"] == 0
-    # What it writes back is the memo it read (the same links, the same floats).
-    for p in linked:
-        assert again[rec_memo.kind(p)][rec_memo.kind(p)][0] == memos[p][0][1][0]
+    # The memo it holds is the one it read (the same links, the same floats): it writes no memo row.
+    assert not [k for k in again if k.startswith(rec_memo.PREFIX)]
+    assert stats["memo bytes written"] == 0
 
     # A memo of other tracker code is not used: every link of that municipality is computed again, same rows.
     p = max(linked, key=lambda q: len(json.dumps(memos[q])))
-    old = memos[p][0][1][0] | {"code": "0" * 16}
-    store.put_tracker({rec_memo.kind(p): {rec_memo.kind(p): [old]}}, code=rec_work.tracker_code())
+    head = memos[p][rec_memo.kind(p)][rec_memo.head_kind(p)][0]
+    store.put_tracker(
+        {rec_memo.kind(p): {rec_memo.head_kind(p): [head | {"code": "0" * 16}]}}, code=rec_work.tracker_code()
+    )
     _restart()
     third = rec_work.recommendation_rows(store, [p], kept=rec_found.Kept())
     assert rec_relink.MEMO.stats["memo restored"] == 0 and rec_relink.MEMO.stats["reused"] == 0
@@ -84,7 +106,7 @@ def test_a_restart_after_a_change_relinks_from_the_stored_memo_with_the_rows_of_
         if m.role == "response":
             responses.setdefault(place_key(m, n), []).append(n)
     p = next(q for q, ns in sorted(responses.items()) if len(ns) > 1 and store.tracker(rec_memo.kind(q)))
-    before = store.tracker(rec_memo.kind(p))[0][1]
+    before = _snapshot(store, p)
     _restart()
     rec_work.recommendation_rows(store, [p], kept=rec_found.Kept())  # this process's memo: the stored one
     # One of its answers goes. A worker that never stopped relinks from the memo it holds; a new worker, from the
@@ -94,11 +116,56 @@ def test_a_restart_after_a_change_relinks_from_the_stored_memo_with_the_rows_of_
     rec_relink.MEMO.stats.clear()
     live = rec_work.recommendation_rows(store, [p], kept=rec_found.Kept())
     live_stats = dict(rec_relink.MEMO.stats)
-    store.put_tracker({rec_memo.kind(p): {rec_memo.kind(p): before}}, code=rec_work.tracker_code())
+    _put_back(store, p, before)
     _restart()
     rows = rec_work.recommendation_rows(store, [p], kept=rec_found.Kept())
     restored = dict(rec_relink.MEMO.stats)
     assert restored.pop("memo restored") == 1
+    # (what each writes differs: the live worker's store holds the memo the engine's background wrote after the
+    # removal; the restarted one's, the memo of before)
+    restored.pop("memo bytes written"), live_stats.pop("memo bytes written")
     assert restored == live_stats and sum(v for k, v in restored.items() if ":" not in k) >= 1
     assert _places(rows)[f"place:{p}"] == _places(live)[f"place:{p}"] == _scratch(store, p)
     assert _places(rows)[f"place:{p}"] == _stored(store)[f"place:{p}"]
+    # Written as a worker writes it, the delta brings the stored rows to exactly the memo the process holds.
+    store.put_tracker(rows, code=rec_work.tracker_code())
+    whole, _ = rec_memo.rows(rec_relink.MEMO.places[p], p)
+    held = {k: v[rec_memo.kind(p)][0] for k, v in _snapshot(store, p).items() if rec_memo.kind(p) in v}
+    assert json.dumps(held, sort_keys=True) == json.dumps(whole, sort_keys=True)
+
+
+def test_a_relink_writes_only_the_memo_rows_it_changed(tmp_path: Path) -> None:
+    """The largest municipality of a synthetic corpus through adds and removes of an "other" document and of an
+    answer, its memo written as the background writes it: after each step the stored rows are exactly those of
+    the memo the process holds, a new worker reads that memo back, and a step writes well under half the memo."""
+    write_corpus(tmp_path / "corpus", 3000, seed=5)
+    places: dict[str, dict[str, Any]] = {}
+    for n, d in sorted(load_folder(tmp_path / "corpus").items()):
+        places.setdefault(place_key(d.meta, n), {})[n] = d
+    group = max(places.values(), key=len)
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([BUNDLED_CORPUS])  # a store for the rows (the synthetic municipality's keys are its own)
+    store, code = engine.store, rec_work.tracker_code()
+    names = sorted(group)
+    other = next(n for n in names if group[n].meta.role == "other")
+    answer = next(n for n in names if group[n].meta.role == "response")
+    memo, memos = rec_relink.Memo(), rec_memo.Stored()
+    held = {other, answer}
+    for step in ("base", "add other", "add answer", "remove answer", "remove other"):
+        if step != "base":
+            (held.discard if step.startswith("add") else held.add)(other if step.endswith("other") else answer)
+        recommendations.build({n: group[n] for n in names if n not in held}, memo=memo)
+        link_pool.release()
+        ((place, pm),) = memo.places.items()
+        store.put_tracker(memos.delta(store, place, pm, code), code=code)
+        whole, _ = rec_memo.rows(pm, place)
+        held_rows = {k: v[0] for k, v in store.tracker(rec_memo.kind(place))}
+        assert json.dumps(held_rows, sort_keys=True) == json.dumps(whole, sort_keys=True), step
+        back = rec_memo.Stored().read(store, place, code)
+        assert back is not None and json.dumps(rec_memo.rows(back, place)[0], sort_keys=True) == json.dumps(
+            whole, sort_keys=True
+        )
+        full = sum(len(json.dumps(v, ensure_ascii=False)) for v in whole.values())
+        assert memos.written >= full if step == "base" else memos.written < full / 2, step
+    # Nothing changed: nothing written.
+    assert memos.delta(store, place, pm, code) == {} and memos.written == 0

@@ -267,7 +267,7 @@ def _tracker_state(engine: Engine) -> dict[str, Any]:
     """Whether the tracker tables cover every document: `stale` while they are rebuilt after an upgrade or
     documents' rows wait for the background (`pending` documents)."""
     state = engine.tables.state()
-    return {k: state[k] for k in ("stale", "rebuilding", "relinking", "pending")}
+    return {k: state[k] for k in ("stale", "rebuilding", "relinking", "pending", "failed", "failures")}
 
 
 def _query_filters(request: Request) -> dict[str, list[str]]:

@@ -369,3 +369,26 @@ def test_an_idle_store_hears_other_processes_commit_and_reads_once_at_its_next_u
         idle.close()
     thread = idle._listener._thread
     assert thread is not None and not thread.is_alive()  # close() ends the listener
+
+
+def test_tracker_rows_are_read_by_kind_through_an_index_an_older_schema_gains_at_its_first_write(
+    postgres: pg_server.LocalPostgres,
+) -> None:
+    """A schema made before the `tracker_kind` index (its table only) gains it at the first tracker write of a
+    process, and a read by kind (one municipality's memo rows among many) uses it, in the order of the key."""
+    store = PgStore(postgres.url() + "?schema=trackerkind")
+    rows = {f"memo:p{i % 50}|{i:05d}": {f"memo:p{i % 50}": [{"i": i}]} for i in range(5000)}
+    store.put_tracker(rows, code="c")
+    with store._db.read() as conn:
+        conn.execute("DROP INDEX tracker_kind")
+    older = PgStore(postgres.url() + "?schema=trackerkind")  # a new process: its first write runs the schema
+    older.put_tracker({"memo:p7|x": {"memo:p7": [{"i": -1}]}}, code="c")
+    with older._db.read() as conn:
+        names = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'tracker'")}
+        conn.execute("ANALYZE tracker")
+        plan = " ".join(r[0] for r in conn.execute(
+            "EXPLAIN SELECT key, rows FROM tracker WHERE kind = 'memo:p7' ORDER BY key COLLATE \"C\""))  # fmt: skip
+    assert "tracker_kind" in names
+    assert "tracker_kind" in plan  # the planner may sort the few rows it finds (a bitmap scan), never scan all
+    got = older.tracker("memo:p7")
+    assert [k for k, _ in got] == sorted(k for k in rows if k.startswith("memo:p7|")) + ["memo:p7|x"]

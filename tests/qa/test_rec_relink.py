@@ -6,6 +6,7 @@ counts updated by the texts that came or went) equal their from-scratch values e
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import numpy as np
@@ -14,6 +15,7 @@ from granska.eval.scale import write_corpus
 from granska.eval.tracker_eval import load_folder
 from granska.index import rows as tracker_rows
 from granska.qa import link_pool, linking, rec_index, rec_relink, recommendations
+from granska.qa.rec_rules import Found
 from granska.qa.rec_tables import place_key
 
 from granska.text import content_words
@@ -108,3 +110,47 @@ def test_updated_sibling_counts_equal_counting_afresh(synthetic: dict[str, Docum
     updated, afresh = rec_index.Siblings.updated(old, now), rec_index.Siblings(now)
     assert [updated.idf(w) for w in words] == [afresh.idf(w) for w in words]
     assert updated._df  # the counts were carried over, not recounted
+
+
+def _scored_in_full(
+    rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_index.Siblings
+) -> tuple[list[tuple[float, int, float, float]], float]:
+    """`rec_relink._scored` as it was before its bound: every unit given its answer form."""
+    score, chars, form = linking._parts(rec, pool, siblings, at)
+    s = score[at]
+    order = np.lexsort((at, -s))
+    cut = rec_relink._cut(s[order], rec_relink.CONTENDERS)
+    top = [(float(s[j]), int(at[j]), float(chars[at[j]]), float(form[at[j]])) for j in order[:cut]]
+    return top, float(s[order[cut:]].max()) if len(order) > cut else -math.inf
+
+
+def test_the_answer_form_bound_keeps_the_units_and_scores_of_scoring_every_unit(
+    synthetic: dict[str, Document], audit_docs: dict[str, Document]
+) -> None:
+    """Every recommendation of the synthetic corpus's largest municipality and of the audits set against all
+    their municipality's answers: the kept units, their order, scores, character cosines and forms are those of
+    scoring every unit; the bound on the others is at least their best exact score; and the bound did rule out
+    units (their answer form not computed)."""
+    ruled_out = compared = 0
+    for docs in (_largest(synthetic), audit_docs):
+        responses = [d for d in docs.values() if d.meta.role == "response"]
+        pool = link_pool.pool_of(responses, linking._features)
+        found = [f for d in docs.values() for f in recommendations.extract(d)]
+        siblings = rec_index.Siblings([f.context for f in found])
+        at = np.arange(pool.n)
+        for rec in found:
+            got, rest = rec_relink._scored(rec, pool, at, siblings, list(range(len(responses))))
+            want, exact_rest = _scored_in_full(rec, pool, at, siblings)
+            assert [(s, int(pool.offsets[i]) + u, src[2], src[3]) for s, i, u, src in got] == want
+            assert rest >= exact_rest
+            compared += 1
+            refers = linking.refers_at(pool, at)
+            parts = linking.topic_parts(rec, pool, siblings)
+            form = pool.form.copy()
+            form[refers] = 0.0
+            lo = np.sort(linking.combined(*parts, pool, form)[at])
+            if len(at) > rec_relink.CONTENDERS:
+                form[refers] = 1.0
+                hi = linking.combined(*parts, pool, form)
+                ruled_out += int((hi[refers] < lo[len(at) - rec_relink.CONTENDERS]).sum())
+    assert compared > 50 and ruled_out > 0

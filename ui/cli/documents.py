@@ -72,12 +72,15 @@ def docs_list(
         headers = [msg(k) for k in ("col_doc", "col_title", "col_municipality", "col_role", "col_date", "col_passages")]
         shown = [[r[0], r[1], r[2], role_label(r[3]), r[4], r[5]] for r in rows]
         reports.rich_rows(headers, shown, [3, 5, 2, 2, 2, 1])
+        if status:
+            _say_failure(engine.tables.state())
         return
     tables = engine.tables.document_states(metas) if status else {}
     if any(v != "current" for v in tables.values()):  # the tracker tables lag behind: said once, on stderr
         state = engine.tables.state()
         typer.echo(f"tracker tables: {state['rebuilding']} municipalities being rebuilt, "
                    f"{state['relinking']} being relinked, {state['pending']} documents pending", err=True)  # fmt: skip
+        _say_failure(state)
     for name, st in sorted(status.items()):
         m = metas[name]
         if as_json:
@@ -89,6 +92,14 @@ def docs_list(
             typer.echo(
                 f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{st['chunks']} chunks{vectors}\t{m.title or ''}"
             )
+
+
+def _say_failure(state: dict[str, object]) -> None:
+    """The background's work raised: one line on stderr (the traceback is in the worker's log)."""
+    failed, lines = state.get("failed"), state.get("failures")
+    if isinstance(failed, int) and failed and isinstance(lines, list):
+        more = f" (and {failed - 1} more)" if failed > 1 else ""
+        typer.echo(f"tracker tables: {lines[0]}{more}", err=True)
 
 
 @docs_app.command("rm")
