@@ -78,5 +78,9 @@ def test_a_table_read_reads_the_journal_once_and_leaves_a_working_writers_pendin
     tables.rows()
     assert _Counting.reads == 1
     journal = dict(store.tracker("pending"))
-    assert rec_work.PENDING_KEY not in journal and any(k.startswith(rec_work.RESPOND) for k in journal)
+    # Handed over: the pending entry became the background's work. Which of its entries is still there
+    # depends on how far the child got under load (respond, then relink, then none), so only the hand-over
+    # and the end state are asserted.
+    assert rec_work.PENDING_KEY not in journal
+    assert all(k.startswith((rec_work.RESPOND, rec_work.RELINK)) for k in journal)
     assert tables.wait_relinked(timeout=300) and not rec_work.journal(store, (rec_work.RESPOND, rec_work.RELINK))
