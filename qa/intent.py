@@ -58,6 +58,7 @@ PATHS = {
     "method": "section",
 }
 _Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad)"
+_WHO_Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad heter)"
 # A question about the recommendations still without an answer (on folded text; the tracker lists those rows).
 OPEN = (
     r"\b(?:inte|ej|not|never)\b(?: \w+){0,3} (?:besvara\w*|svarat|answered|responded to|addressed)\b"
@@ -83,7 +84,9 @@ _RULES: list[tuple[str, str]] = [
             r"|engagement (?:lead|leader|manager|partner)|project (?:lead|leader|manager)|contact person|case officer)\b"
         ),
     ),
-    ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
+    # "Vilka personer …", "Vem är revisor …": the question word asks for the person. "Vad ska LSS ge personer med
+    # funktionshinder?" asks for a thing given to persons; only "vad heter" asks a name with "vad".
+    ("signed_by", rf"\b{_WHO_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
     (
         "signed_by",
         r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|skrivit|forfattat|carried out|conducted|wrote|written|authored|performed)\b",

@@ -1,0 +1,52 @@
+"""The general fixes for kinds4 failures (issue #10), on the real audits documents: a question word that asks for a
+thing ("Vad ska LSS ge personer …") is no question for a person; a cost word in a purpose clause ("… för att sänka
+kostnaderna") asks for a means, not a sum; a number followed by a unit ("inom 24 timmar") counts that unit, not the
+thing a "hur många" question asks for."""
+
+from __future__ import annotations
+
+from granska.eval.metrics import key_found
+from granska.qa.answer_quantity import about_the_asked
+from granska.qa.evidence import answer_type
+from granska.qa.intent import kind
+
+from granska.engine import Engine
+
+
+def test_a_question_for_what_persons_get_is_no_question_for_a_person():
+    assert kind("Vad ska lagen ge personer med funktionshinder?") != "signed_by"
+    # The question word asks for the person: still a question for who signed or holds the role.
+    assert kind("Vilka personer har skrivit rapporten?") == "signed_by"
+    assert kind("Vilken revisor skrev rapporten?") == "signed_by"
+
+
+def test_what_lss_gives_persons_is_answered_from_the_report(audits_engine: Engine):
+    a = audits_engine.ask("Vad garanterar LSS personer med omfattande och varaktiga funktionshinder i Uppsala?")
+    assert not a.abstained and key_found("levnadsvillkor", a.answer), a.answer
+
+
+def test_a_cost_word_in_a_purpose_clause_asks_for_no_sum():
+    assert answer_type("Vad har förvaltningarna gjort för att sänka kostnaderna?") is None
+    assert answer_type("What did the committees do in order to cut costs?") is None
+    # A cost asked before the clause is still a question for a sum.
+    assert answer_type("Hur mycket kostade det för att anlita konsulter?") is not None
+    assert answer_type("Vad blev kostnaden för granskningen?") is not None
+
+
+def test_the_means_to_lower_costs_is_answered_from_a_real_report(audits_engine: Engine):
+    a = audits_engine.ask("Vad gjorde förvaltningarna i Västra Götalandsregionen för att sänka kostnaderna?")
+    assert not a.abstained and a.citations[0].doc == "vgr-2012-konsultanvandning.txt", a.answer
+    assert key_found("åtgärdsprogram", a.answer), a.answer
+
+
+def test_a_number_with_a_unit_counts_the_unit_not_the_asked_thing():
+    text = "Enhetschefen väljer ut ett antal ärenden där det kontrolleras om skyddsbedömning gjorts inom 24 timmar."
+    assert not about_the_asked("Hur många ärenden väljer enhetschefen ut?", text)
+    # Asked for the unit itself, or for a thing the number stands right before, the number answers.
+    assert about_the_asked("Hur många timmar har man på sig för skyddsbedömningen?", text)
+    assert about_the_asked("Hur många ärenden väljs ut?", "Enhetschefen väljer ut 24 ärenden per år.")
+
+
+def test_a_count_the_report_does_not_give_is_not_answered_by_a_time_limit(audits_engine: Engine):
+    a = audits_engine.ask("Hur många ärenden väljer enhetschefen i Kävlinge slumpmässigt ut?")
+    assert a.abstained, a.answer
