@@ -35,7 +35,7 @@ _MONEY = re.compile(
     r"\d[\d .,]*\s*(?:kr|kronor|sek|mkr|tkr|msek|miljon\w*|miljard\w*|tusen)\b|\b(?:kr|sek)\s*\d", re.IGNORECASE
 )
 _ASKS_DATE = re.compile(
-    r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|(?:what|which) (?:date|year))\b",
+    r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|vilken månad|(?:what|which) (?:date|year|month))\b",
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(r"\b(kostade|kostar|kostnad\w*|budget\w*|belopp\w*|pengar|cost\w*|spen[dt])\b", re.IGNORECASE)

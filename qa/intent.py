@@ -112,7 +112,14 @@ _RULES: list[tuple[str, str]] = [
         "status",
         r"\bhur langt\b|\bhow far\b|\bacted on\b|\btaken (?:any )?(?:action|measures|steps)\b|\bbeen (?:implemented|acted on)\b",
     ),
-    ("when", r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum)\b"),
+    # "Vilken månad …", "In which month …": a time is asked as surely as by "vilket datum".
+    (
+        "when",
+        (
+            r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum"
+            r"|vilken manad|(?:what|which) month)\b"
+        ),
+    ),
     # "Vilken fråga ville revisorerna ha styrelsens svar på?" asks for the question put, not for the answer.
     ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+){0,4}(?:fraga|fragor|questions?)\b"),
     # The auditors' answer to an audit question is their assessment; before the frames, whose "audit question"

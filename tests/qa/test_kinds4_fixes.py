@@ -1,12 +1,15 @@
 """The general fixes for kinds4 failures (issue #10), on the real audits documents: a question word that asks for a
 thing ("Vad ska LSS ge personer …") is no question for a person; a cost word in a purpose clause ("… för att sänka
 kostnaderna") asks for a means, not a sum; a number followed by a unit ("inom 24 timmar") counts that unit, not the
-thing a "hur många" question asks for."""
+thing a "hur många" question asks for; "vilken månad" asks for a time; an appendix is read from its entry in the
+table of contents."""
 
 from __future__ import annotations
 
+import pytest
 from granska.eval.metrics import key_found
 from granska.qa.answer_quantity import about_the_asked
+from granska.qa.appendix import asked_appendix, names_appendix
 from granska.qa.evidence import answer_type
 from granska.qa.intent import kind
 
@@ -50,3 +53,35 @@ def test_a_number_with_a_unit_counts_the_unit_not_the_asked_thing():
 def test_a_count_the_report_does_not_give_is_not_answered_by_a_time_limit(audits_engine: Engine):
     a = audits_engine.ask("Hur många ärenden väljer enhetschefen i Kävlinge slumpmässigt ut?")
     assert a.abstained, a.answer
+
+
+def test_which_month_asks_for_a_time():
+    assert kind("Vilken månad kom rapporten?") == "when"
+    assert kind("In which month was the report published?") == "when"
+    assert answer_type("Vilken månad kom rapporten?") is answer_type("Vilket datum kom rapporten?")
+
+
+def test_the_month_of_a_report_dated_only_in_its_heading(audits_engine: Engine):
+    a = audits_engine.ask("Vilken månad kom rapporten om granskningen av hemsjukvården i Härnösand?")
+    assert not a.abstained and key_found("Augusti 2015", a.answer), a.answer
+
+
+def test_an_appendix_is_read_from_its_entry_in_the_contents():
+    assert asked_appendix("Vad innehåller bilaga 4?") == "4" and asked_appendix("Vad beskriver bilagan?") == ""
+    assert asked_appendix("Vad innehåller rapporten?") is None
+    assert names_appendix("Vad står i bilaga 4?", "Bilaga 3 – Källförteckning Bilaga 4 – Bedömning av stickprov")
+    assert not names_appendix("Vad står i bilaga 5?", "Bilaga 4 – Bedömning av stickprov")
+    assert names_appendix("What is in appendix 7?", "Bil 6: Kompetens 34 Bil 7: Starka och svaga frågor")
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Vad står det i bilaga 4 till Uddevallas rapport om inköp och upphandling?", "Bedömning av stickprov"),
+        ("Vad handlar bilaga 7 om i Botkyrkas granskning av ekonomistyrning?", "Starka och svaga"),
+        ("Vad tar bilagan till Marks rapport om LSS-verksamheten upp?", "personkretsar"),
+    ],
+)
+def test_an_appendix_question_is_answered_from_a_real_report(audits_engine: Engine, question: str, key: str):
+    a = audits_engine.ask(question)
+    assert not a.abstained and key_found(key, a.answer), a.answer
