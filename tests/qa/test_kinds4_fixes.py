@@ -2,12 +2,13 @@
 thing ("Vad ska LSS ge personer …") is no question for a person; a cost word in a purpose clause ("… för att sänka
 kostnaderna") asks for a means, not a sum; a number followed by a unit ("inom 24 timmar") counts that unit, not the
 thing a "hur många" question asks for; "vilken månad" asks for a time; an appendix is read from its entry in the
-table of contents."""
+table of contents; a question for the audit firm is not answered by a text naming none."""
 
 from __future__ import annotations
 
 import pytest
 from granska.eval.metrics import key_found
+from granska.ingest.facts import auditor_names
 from granska.qa.answer_quantity import about_the_asked
 from granska.qa.appendix import asked_appendix, names_appendix
 from granska.qa.evidence import answer_type
@@ -85,3 +86,17 @@ def test_an_appendix_is_read_from_its_entry_in_the_contents():
 def test_an_appendix_question_is_answered_from_a_real_report(audits_engine: Engine, question: str, key: str):
     a = audits_engine.ask(question)
     assert not a.abstained and key_found(key, a.answer), a.answer
+
+
+def test_a_question_for_the_firm_is_not_answered_by_the_authors_cover_line(audits_engine: Engine):
+    # Botkyrka's report names its authors on the cover, but no firm.
+    a = audits_engine.ask("Vilken revisionsbyrå gjorde Botkyrkas granskning av ekonomistyrningen?")
+    assert a.abstained, a.answer
+    # Where a firm is named, the question is answered by it.
+    b = audits_engine.ask("Vilken revisionsbyrå granskade försörjningsstödet i Härjedalen?")
+    assert not b.abstained and key_found("Deloitte", b.answer), b.answer
+
+
+def test_the_firms_a_text_names():
+    assert auditor_names("På uppdrag av revisorerna har Deloitte genomfört en granskning.") == ["Deloitte"]
+    assert auditor_names("Jan Nilsson Göran Person- Lingman Anders Hägg Maj 2012") == []
