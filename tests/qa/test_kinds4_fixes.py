@@ -2,7 +2,8 @@
 thing ("Vad ska LSS ge personer …") is no question for a person; a cost word in a purpose clause ("… för att sänka
 kostnaderna") asks for a means, not a sum; a number followed by a unit ("inom 24 timmar") counts that unit, not the
 thing a "hur många" question asks for; "vilken månad" asks for a time; an appendix is read from its entry in the
-table of contents; a question for the audit firm is not answered by a text naming none."""
+table of contents; a question for the audit firm is not answered by a text naming none; a claim that something
+was done only by some means is gainsaid by the sentence stating other means."""
 
 from __future__ import annotations
 
@@ -100,3 +101,20 @@ def test_a_question_for_the_firm_is_not_answered_by_the_authors_cover_line(audit
 def test_the_firms_a_text_names():
     assert auditor_names("På uppdrag av revisorerna har Deloitte genomfört en granskning.") == ["Deloitte"]
     assert auditor_names("Jan Nilsson Göran Person- Lingman Anders Hägg Maj 2012") == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        # The report says interviews, sample checks and document review: no survey, so "only a survey" is gainsaid.
+        ("Granskningen av LSS-verksamheten i Marks kommun har utförts endast genom en webbenkät.", "contradicted"),
+        ("Granskningen av LSS i Marks kommun genomfördes enbart via telefonintervjuer med brukare.", "contradicted"),
+        # One of the means it names, or the means without "only", is no contradiction.
+        ("Granskningen av LSS-verksamheten i Mark har utförts genom intervjuer.", "supported"),
+    ],
+)
+def test_a_claim_of_only_one_means_is_gainsaid_by_the_means_stated(audits_engine: Engine, claim: str, verdict: str):
+    v = audits_engine.verify(claim)
+    assert v.verdict == verdict, (v.verdict, v.explanation)
+    if verdict == "contradicted":
+        assert v.citations and "intervjuer" in v.citations[0].text, v.citations
