@@ -3,7 +3,8 @@ thing ("Vad ska LSS ge personer …") is no question for a person; a cost word i
 kostnaderna") asks for a means, not a sum; a number followed by a unit ("inom 24 timmar") counts that unit, not the
 thing a "hur många" question asks for; "vilken månad" asks for a time; an appendix is read from its entry in the
 table of contents; a question for the audit firm is not answered by a text naming none; a claim that something
-was done only by some means is gainsaid by the sentence stating other means."""
+was done only by some means is gainsaid by the sentence stating other means; "how many recommendations" is
+answered by the sentence giving their number."""
 
 from __future__ import annotations
 
@@ -118,3 +119,12 @@ def test_a_claim_of_only_one_means_is_gainsaid_by_the_means_stated(audits_engine
     assert v.verdict == verdict, (v.verdict, v.explanation)
     if verdict == "contradicted":
         assert v.citations and "intervjuer" in v.citations[0].text, v.citations
+
+
+def test_how_many_recommendations_is_answered_by_the_sentence_giving_their_number(audits_engine: Engine):
+    a = audits_engine.ask("Hur många rekommendationer ville revisorerna i Huddinge ha kommunstyrelsens kommentarer på?")
+    assert not a.abstained and key_found("fyra rekommendationer", a.answer), a.answer
+    assert len(a.citations) == 1, a.answer
+    # Asked which they are, the items are listed as before.
+    b = audits_engine.ask("Vilka rekommendationer ville revisorerna i Huddinge ha kommunstyrelsens kommentarer på?")
+    assert len(b.citations) > 1 and key_found("logglista", b.answer), b.answer
