@@ -322,7 +322,9 @@ class Engine:
             purpose=asked.kind == "purpose",
             confined=asked.kind == "response",
         )
-        if routes.names_no_one(asked, result):  # "Vem undertecknade …" is answered by a person's name or not at all
+        if routes.names_no_one(asked, result) or routes.names_no_firm(
+            resolved, asked, result
+        ):  # "Vem undertecknade …" is answered by a person's name or not at all
             result = replace(result, abstained=True, citations=[])
         notes = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:

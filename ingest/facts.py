@@ -87,6 +87,11 @@ def _fact(kind: str, text: str, start: int, end: int, role: str | None = None) -
     return Fact(kind, re.sub(r"\s+", " ", text[start:end]).strip(), start, end, role)
 
 
+def auditor_names(text: str) -> list[str]:
+    """The audit firms a text names (as facts reads them)."""
+    return [f.value for f in _auditor(text, fold_keep(text))]
+
+
 def _auditor(text: str, folded: str) -> list[Fact]:
     """The firm that did the audit: the first firm named, and every other firm named as doing it."""
     out: list[Fact] = []

@@ -18,6 +18,7 @@ from granska.qa.answer_lists import (
     paragraph,
 )
 from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
+from granska.qa.appendix import names_appendix
 from granska.qa.evidence import (
     Scored,
     Weights,
@@ -98,10 +99,14 @@ def answer(
     ranked = naming_the_asked_first(question, ranked, settings.abstain_below)
     ranked = consequence_first(question, ranked)
     ranked = title_after_content(ranked, matched, weights)
-    ranked = list(filter(not_layout(question, outlines), ranked))  # no cover line for a content question
+    layout = not_layout(question, outlines)
+    entry = _appendix_entries(question, ranked)
+    ranked = [s for s in ranked if id(s) in entry or layout(s)]  # no cover line for a content question
+    if entry:  # "Vad innehåller bilaga 4?": the contents' entry naming it leads, though a short line
+        ranked = [*(s for s in ranked if id(s) in entry), *(s for s in ranked if id(s) not in entry)]
     # A cover line or heading fragment ("Xs kommun", "Oktober 2014") never leads an answer; it may
     # still be an item of a list that a full sentence introduces.
-    leads = [s for s in ranked if not fragment(s.span.text)]
+    leads = [s for s in ranked if id(s) in entry or not fragment(s.span.text)]
     intro = list_intro_of_asked(question, leads, hits) if lists else None
     if intro is not None:  # "Vilka granskningar …?" — "De granskningar som följts upp är:" and its items
         leads = [intro, *(s for s in leads if s is not intro)]
@@ -234,8 +239,13 @@ def admissible(
         and not (deadline and cover_line(s.span.text))
         and not title_line(s, statements=dated)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
-        and _kind_at(outlines, s) not in ("toc",)
+        and (_kind_at(outlines, s) not in ("toc",) or names_appendix(question, s.span.text))
     ]
+
+
+def _appendix_entries(question: str, ranked: list[Scored]) -> set[int]:
+    """The candidates that name the appendix the question asks about (ids; none when it asks no appendix)."""
+    return {id(s) for s in ranked if names_appendix(question, s.span.text)}
 
 
 def _later_sentences(question: str, hits: list[Hit], weights: Weights, best: Scored) -> list[Scored]:

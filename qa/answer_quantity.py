@@ -136,10 +136,25 @@ def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None =
             continue
         if cost and i > 0 and _PRICE_FOR.match(tokens[i - 1]):
             return True
+        if not cost and _measures_other(tokens[i + 1 : i + 2], terms):
+            continue  # "inom 24 timmar" counts hours, not the asked "ärenden" a few words before
         near = tokens[max(0, i - NEAR) : i + NEAR + 1]
         if any(_related(s, w) for s in terms for w in near if w):
             return True
     return False
+
+
+# Units a number may measure (time, share, money, length, area); general Swedish and English, no document's word.
+# "år" is left out: folded it is "ar", which is also "är" ("varav 12 är avslutade" counts the asked thing).
+_UNIT = re.compile(
+    r"^(?:timm\w*|timme|dag(?:ar|en)?|veck\w*|manad\w*|minut\w*|sekund\w*|procent\w*|kr|kronor|tkr|mkr|sek"
+    r"|meter|km|kvm|kvadratmeter|hours?|days?|weeks?|months?|minutes?|percent|per ?cent)$"
+)
+
+
+def _measures_other(following: list[str], terms: tuple[str, ...]) -> bool:
+    """The number is followed by a unit that is not the asked thing: it measures that unit."""
+    return bool(following) and bool(_UNIT.match(following[0])) and not any(_related(s, following[0]) for s in terms)
 
 
 COVER_WORDS = 10  # a line this short without a closing stop is a cover or title line, not a sentence

@@ -35,20 +35,24 @@ _MONEY = re.compile(
     r"\d[\d .,]*\s*(?:kr|kronor|sek|mkr|tkr|msek|miljon\w*|miljard\w*|tusen)\b|\b(?:kr|sek)\s*\d", re.IGNORECASE
 )
 _ASKS_DATE = re.compile(
-    r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|(?:what|which) (?:date|year))\b",
+    r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|vilken månad|(?:what|which) (?:date|year|month))\b",
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(r"\b(kostade|kostar|kostnad\w*|budget\w*|belopp\w*|pengar|cost\w*|spen[dt])\b", re.IGNORECASE)
 _ASKS_COUNT = re.compile(r"\b(hur många|how many|antal\w*)\b", re.IGNORECASE)
+# A purpose clause names what the asked thing is for ("… för att sänka kostnaderna", "… in order to cut costs"):
+# a cost or count word in it is not what the question asks for.
+_PURPOSE_CLAUSE = re.compile(r"\b(?:för att|in order to|so as to)\b.*$", re.IGNORECASE | re.DOTALL)
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:
     """What the answer must contain, when the question says: a date, an amount of money, a count."""
     if _ASKS_DATE.search(question):
         return _DATE
-    if _ASKS_MONEY.search(question):
+    asked = _PURPOSE_CLAUSE.sub("", question)  # "Vad infördes för att sänka kostnaderna?" asks a means, no sum
+    if _ASKS_MONEY.search(asked):
         return _MONEY
-    if _ASKS_COUNT.search(question):
+    if _ASKS_COUNT.search(asked):
         return _COUNT
     return None
 

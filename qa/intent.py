@@ -58,6 +58,7 @@ PATHS = {
     "method": "section",
 }
 _Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad)"
+_WHO_Q = r"(?:vem|vilka|vilken|vilket|who|whom|which|what|vad heter)"
 # A question about the recommendations still without an answer (on folded text; the tracker lists those rows).
 OPEN = (
     r"\b(?:inte|ej|not|never)\b(?: \w+){0,3} (?:besvara\w*|svarat|answered|responded to|addressed)\b"
@@ -83,7 +84,9 @@ _RULES: list[tuple[str, str]] = [
             r"|engagement (?:lead|leader|manager|partner)|project (?:lead|leader|manager)|contact person|case officer)\b"
         ),
     ),
-    ("signed_by", rf"\b{_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
+    # "Vilka personer …", "Vem är revisor …": the question word asks for the person. "Vad ska LSS ge personer med
+    # funktionshinder?" asks for a thing given to persons; only "vad heter" asks a name with "vad".
+    ("signed_by", rf"\b{_WHO_Q}\b.{{0,30}}\b(?:revisor|person(?:er)?|persons?|people)\b(?!\w*byr)"),
     (
         "signed_by",
         r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|skrivit|forfattat|carried out|conducted|wrote|written|authored|performed)\b",
@@ -109,7 +112,14 @@ _RULES: list[tuple[str, str]] = [
         "status",
         r"\bhur langt\b|\bhow far\b|\bacted on\b|\btaken (?:any )?(?:action|measures|steps)\b|\bbeen (?:implemented|acted on)\b",
     ),
-    ("when", r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum)\b"),
+    # "Vilken månad …", "In which month …": a time is asked as surely as by "vilket datum".
+    (
+        "when",
+        (
+            r"\b(?:by (?:what|which) date|senast vilket datum|senast nar|what date|which date|vilket datum"
+            r"|vilken manad|(?:what|which) month)\b"
+        ),
+    ),
     # "Vilken fråga ville revisorerna ha styrelsens svar på?" asks for the question put, not for the answer.
     ("purpose", r"^\W*(?:vilken|vilka|which|what)\s+(?:\w+\s+){0,4}(?:fraga|fragor|questions?)\b"),
     # The auditors' answer to an audit question is their assessment; before the frames, whose "audit question"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from granska.qa.answer_quantity import about_the_asked, asked_terms
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
 from granska.qa.routes import doc_span, docs_in_order
@@ -69,6 +70,8 @@ def recommendations_list(
     else:
         e_intro, items = e, []
     cites = [doc_span(doc, s, e_intro)] + [doc_span(doc, a, b) for a, b in items]
+    if _counted_in(question, cites[0].text):
+        cites = cites[:1]  # "Hur många rekommendationer …?": the introduction giving their number answers it
     body = " ".join(f"”{oneline(c.text, join_breaks=True)}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, body, False, cites, hits, notes={"generator": "recommendations-section"})
 
@@ -103,3 +106,9 @@ def _items(text: str, after: int) -> list[tuple[int, int]]:
         if z > a:
             trimmed.append((a, z))
     return trimmed[:LIST_ITEMS]
+
+
+def _counted_in(question: str, text: str) -> bool:
+    """The question asks how many of a thing, and the text gives that number beside the thing's word ("kring fyra
+    rekommendationer")."""
+    return bool(asked_terms(question)) and about_the_asked(question, text)

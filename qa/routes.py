@@ -180,6 +180,22 @@ def _has_role(doc: Document, f: Fact, role: str) -> bool:
     return role in f"{own} {fold(doc.text[f.end : f.end + ROLE_WINDOW])}"
 
 
+# A firm is named by one of the audit firms facts know, or by its company form ("Revisionsbyrån X AB").
+_COMPANY = re.compile(r"\b(?:AB|HB|KB|Ltd|Inc|LLP)\b")
+
+
+def names_no_firm(question: str, intent: Intent, found: Answer) -> bool:
+    """A question for the audit firm ("Vilken revisionsbyrå anlitades …?"), answered by passages that name no firm
+    (a cover line of the report's authors): no answer. A question for who audited, without the word for a firm,
+    may be answered by a unit or its people ("Kommunal Sektor granskade …")."""
+    return (
+        intent.kind == "auditor"
+        and bool(_WANTS_FIRM.search(fold(question)))
+        and not found.abstained
+        and not any(facts.auditor_names(c.text) or _COMPANY.search(c.text) for c in found.citations)
+    )
+
+
 def names_no_one(intent: Intent, found: Answer) -> bool:
     """A question for who signed or who holds a role, answered by passages that name no person: no answer."""
     return (

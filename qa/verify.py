@@ -86,7 +86,10 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     # The reading whose best sentence covers more decides (a claim about who did an audit needs its place).
     weights = Weights([h.chunk.text for h in hits[:20]])
     focus = _focus(matched, hits)
-    readings = [sentences(q, hits, weights, passages=8) for q in dict.fromkeys([focus, matched])]
+    # "… genomfördes enbart genom en enkät": the sentence stating how it was done is found by the claim without
+    # its exclusive means (which that sentence may not name at all: then it gainsays the claim, below).
+    plain = [_without_means(focus)] if _exclusive_means(focus) else []
+    readings = [sentences(q, hits, weights, passages=8) for q in dict.fromkeys([focus, matched, *plain])]
     ranked, candidates = max((_aligned_first(matched, r) for r in readings), key=lambda rc: _top(rc[1]))
     if (swapped := antonyms.swapped(focus)) is not None:
         # "måluppfyllelsen är hög" where the source says "låg": the claim read with its opposites finds the
@@ -101,8 +104,11 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         candidates = [s for s in candidates if (s.hit.meta.municipality or "") in named | {""}]
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
         return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
+    if plain:  # a claim about the means is judged by a sentence that states means, where one is on topic
+        stating = [c for c in candidates if _MEANS.search(fold(c.span.text)) and c.coverage >= NOT_FOUND_BELOW]
+        candidates = stating + [c for c in candidates if c not in stating]
     best = _subject_first(matched, candidates)
-    reason = _other_body(matched, best) or _conflict(matched, best)
+    reason = _other_body(matched, best) or _conflict(matched, best) or _means_conflict(matched, best)
     if reason is None and (firms := _other_firm(claim, best, hits)):
         # The verdict rests on where the document names its firm: that sentence is the citation.
         reason = f"den anger {', '.join(sorted(t.upper() if len(t) <= 4 else t.capitalize() for t in firms))}"
@@ -275,6 +281,40 @@ def _best_clause(claim: str, text: str) -> str:
     weights = {w: 1.0 for w in words}
     clauses = [c for c in _CLAUSE.split(text.lower()) if c and c.strip()]
     return max(clauses, key=lambda c: coverage(words, weights, c, ""), default=text.lower())
+
+
+# "enbart genom en enkät", "only through interviews": the claim says the means were these and no other.
+_EXCLUSIVE = re.compile(
+    r"\b(?:enbart|endast|bara|uteslutande|only|solely|exclusively)\s+(?:genom|via|med hjalp av|by means of|through|by)"
+    r"\s+(?P<means>[^,.;]+)"
+)
+# A sentence that states the means ("har utförts genom intervjuer, …", "was carried out through …").
+_MEANS = re.compile(r"\b(?:genom|via|med hjalp av|by means of|through)\b")
+
+
+def _exclusive_means(claim: str) -> list[str]:
+    """The content words of the means a claim calls the only ones, or [] when it calls none so."""
+    m = _EXCLUSIVE.search(fold(claim))
+    return content_words(m.group("means")) if m else []
+
+
+def _without_means(claim: str) -> str:
+    """The claim with its exclusive means left out, to find the sentence that says how the thing was done."""
+    return _EXCLUSIVE.sub(" ", fold(claim))
+
+
+def _means_conflict(claim: str, s: Scored) -> str | None:
+    """The claim says the thing was done only by some means; the sentence states the means and names none of
+    the claim's (stems, so "enkät" ~ "enkäten"): it gainsays the claim."""
+    means = _exclusive_means(claim)
+    text = fold(s.span.text)
+    # Read on the sentence as written (lower-cased, not folded) so the reason quotes it.
+    if not means or not _MEANS.search(text) or not (m := _MEANS.search(s.span.text.lower().replace("hjälp", "hjalp"))):
+        return None
+    if any(w[: max(4, 7 * len(w) // 10)] in text for w in means):
+        return None
+    stated = re.split(r"[.;]", s.span.text[m.end() :])[0].strip()
+    return f"den anger '{stated}', inte enbart '{' '.join(means)}'"
 
 
 def _negated(text: str) -> bool:

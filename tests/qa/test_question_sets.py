@@ -1,5 +1,5 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2.jsonl, kinds3.jsonl, audits_en4.jsonl) are well formed: exact
-evidence spans, each label's form, keys in the answer or its quotes; kinds2, kinds3 and audits_en4 also keep the mix
+"""Our own question sets (eval/data/kinds.jsonl, kinds2, kinds3, kinds4, audits_en4) are well formed: exact evidence
+spans, each label's form, keys in the answer or its quotes; kinds2, kinds3, kinds4 and audits_en4 also keep the mix
 they were written to."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from granska.eval.metrics import key_found
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 DOC_DIRS = (SHARED / "datasets" / "audits" / "docs", ROOT / "granska" / "data" / "corpus")
-SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl", "audits_en4.jsonl")
+SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl", "kinds4.jsonl", "audits_en4.jsonl")
 
 
 def _rows(name: str) -> list[dict]:
@@ -70,6 +70,18 @@ def test_kinds3_keeps_its_mix() -> None:
     swedish = len(rows) - english - kinds["unanswerable"] - kinds["claim"]
     assert swedish >= 40 and english >= 12 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
     assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
+
+
+def test_kinds4_keeps_its_mix() -> None:
+    """kinds4, written before Granska ran on it: about 80 questions over both folders, every label of claim."""
+    rows = _rows("kinds4.jsonl")
+    kinds = Counter(r["type"] for r in rows)
+    english = sum(t.endswith("_en") for t in kinds.elements())
+    swedish = len(rows) - english - kinds["unanswerable"] - kinds["claim"]
+    assert swedish >= 40 and english >= 10 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
+    assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
+    docs = {e["doc"] for r in rows for e in r["evidence"]}
+    assert any(d.startswith("00") for d in docs) and len(docs) >= 20
 
 
 def test_audits_en4_keeps_its_mix() -> None:
