@@ -19,6 +19,7 @@ from granska.qa.answer_lists import (
 )
 from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
 from granska.qa.evidence import (
+    TIME_OF_DAY,
     Scored,
     Weights,
     answer_type,
@@ -193,7 +194,7 @@ _NOT_A_QUANTITY = re.compile(
 def _counted_text(question: str, text: str) -> str:
     """The sentence as read for the counts and amounts it gives: layout and reference numbers removed, so a
     "how many" question is not answered by a heading's number or a statute's."""
-    if answer_type(question) is None:
+    if answer_type(question) in (None, TIME_OF_DAY):  # a time of day ("13:00") is what such a question asks
         return text
     return _NOT_A_QUANTITY.sub(" ", text)
 

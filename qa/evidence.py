@@ -34,6 +34,9 @@ _COUNT = re.compile(
 _MONEY = re.compile(
     r"\d[\d .,]*\s*(?:kr|kronor|sek|mkr|tkr|msek|miljon\w*|miljard\w*|tusen)\b|\b(?:kr|sek)\s*\d", re.IGNORECASE
 )
+# A time of day ("13:00", "9.30"): what "At what time …?" asks for, which no date or count answers.
+TIME_OF_DAY = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d:.])")
+_ASKS_TIME = re.compile(r"\bwhat time\b|\bvilket klockslag\b", re.IGNORECASE)
 _ASKS_DATE = re.compile(
     r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|(?:what|which) (?:date|year))\b",
     re.IGNORECASE,
@@ -43,7 +46,9 @@ _ASKS_COUNT = re.compile(r"\b(hur många|how many|antal\w*)\b", re.IGNORECASE)
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:
-    """What the answer must contain, when the question says: a date, an amount of money, a count."""
+    """What the answer must contain, when the question says: a time of day, a date, an amount of money, a count."""
+    if _ASKS_TIME.search(question):
+        return TIME_OF_DAY
     if _ASKS_DATE.search(question):
         return _DATE
     if _ASKS_MONEY.search(question):
@@ -144,19 +149,21 @@ def gram_share(
 class Weights:
     """IDF of question words over the searchable passages, by fuzzy presence."""
 
-    foreign: frozenset[str] = frozenset()  # at class level too: subclasses (rec_index.Siblings) skip __init__
-
     def __init__(self, passages: list[str], *, foreign: frozenset[str] = frozenset()) -> None:
-        self._grams = [text_grams(p) for p in passages]
         self._n = max(len(passages), 1)
         self._df: dict[str, int] = {}  # the passages never change: each word is counted once
         self.foreign = foreign
+        self._read(passages)
+
+    def _read(self, passages: list[str]) -> None:
+        """Keep what `df` counts in; a subclass may defer the n-grams (rec_index.Siblings reads them lazily)."""
+        self._grams = [text_grams(p) for p in passages]
 
     def reading(self, foreign: frozenset[str]) -> Weights:
         """The same passages (and counts), with `foreign` the words of a question that stayed in another
         language than the passages': found nowhere, they weigh no more than FOREIGN_ABSENT_CAP."""
-        view = Weights([])
-        view._grams, view._n, view._df, view.foreign = self._grams, self._n, self._df, foreign
+        view = Weights([], foreign=foreign)
+        view._grams, view._n, view._df = self._grams, self._n, self._df
         return view
 
     def df(self, word: str) -> int:

@@ -94,3 +94,13 @@ def test_a_word_no_dictionary_renders_does_not_make_an_english_question_abstain(
     assert not a.abstained
     assert "Är rutinerna kring utbetalning av försörjningsstöd tillfredställande?" in a.answer
     assert a.citations[0].doc == "harjedalen-2013-forsorjningsstod.txt"
+
+
+def test_at_what_time_is_answered_by_the_time_of_day(audits_engine: Engine):
+    """ "At what time …?" asks for a time of day: the meeting line "13:00 - 13:10" answers it, not the sentence
+    with the date the question names (kinds3-052). The time survives the layout numbers `_counted_text` drops."""
+    q = "At what time did Region Jämtland Härjedalen's executive board meet on 8 April 2021?"
+    assert gives_answer_type(q, _counted_text(q, "Regionstyrelsen 13:00 - 13:10 Ordförandens plats"))
+    assert not gives_answer_type(q, "Den ska ha inkommit till fullmäktiges presidium senast den 8 april 2021.")
+    a = audits_engine.ask(q)
+    assert not a.abstained and "13:00 - 13:10" in a.answer

@@ -108,3 +108,15 @@ def test_updated_sibling_counts_equal_counting_afresh(synthetic: dict[str, Docum
     updated, afresh = rec_index.Siblings.updated(old, now), rec_index.Siblings(now)
     assert [updated.idf(w) for w in words] == [afresh.idf(w) for w in words]
     assert updated._df  # the counts were carried over, not recounted
+
+
+def test_siblings_are_built_through_weights(audit_docs: dict[str, Document]) -> None:
+    """`Siblings` is a `Weights` built by its `__init__` (only the n-grams deferred): every attribute `Weights`
+    reads is there (a missing `foreign` once left the tracker's tables empty), and its IDFs are the pairwise ones."""
+    from granska.qa.evidence import Weights
+
+    contexts = [f.context for d in audit_docs.values() for f in recommendations.extract(d)]
+    siblings, pairwise = rec_index.Siblings(contexts), Weights(contexts)
+    assert siblings.foreign == frozenset() and "foreign" in vars(siblings)
+    words = {w for c in contexts[:10] for w in content_words(c)} | {"hushall", "consolidated"}
+    assert words and all(siblings.idf(w) == pairwise.idf(w) for w in words)
