@@ -160,8 +160,8 @@ def _read_as(
     general dictionary's Swedish (only senses the passages use); the dictionary's guess is kept only where a
     sentence covers the question better with it than without (a wrong sense must not cost an answer)."""
 
-    def used(w: str) -> bool:
-        return weights.df(fold(w)) > 0
+    def used(w: str) -> int:
+        return weights.df(fold(w))
 
     plain = for_matching(question, known=lambda w: False)
     read = for_matching(question, known=used)

@@ -10,7 +10,7 @@ from granska.qa.statement import junk, letterhead
 
 from granska import en_sv_dict
 from granska.engine import Engine
-from granska.text import content_words, for_matching
+from granska.text import content_words, fold, for_matching
 from tests.conftest import SHARED
 
 needs_dictionary = pytest.mark.skipif(
@@ -31,6 +31,9 @@ def test_the_dictionary_fills_only_what_the_glossary_lacks():
     # A caller that knows its text keeps only the senses it contains; with none left, the word stays English.
     assert content_words(for_matching("What did they find?", known=lambda w: w == "hitta")) == ["hitta"]
     assert content_words(for_matching("What did they find?", known=lambda w: False)) == ["find"]
+    # Of the senses the text holds, only the one it uses most: one English word weighs as one word.
+    uses = {"behov": 1, "langtan": 3}  # "want": behov, förnödenhet, längtan
+    assert content_words(for_matching("What did they want?", known=lambda w: uses.get(fold(w), 0))) == ["langtan"]
 
 
 @needs_dictionary
