@@ -174,7 +174,7 @@ def _read_as(
     return plain, found
 
 
-def _foreign(question: str, known: Callable[[str], bool]) -> frozenset[str]:
+def _foreign(question: str, known: Callable[[str], float]) -> frozenset[str]:
     """The words an English question keeps in English, less those that are Swedish words too ("system",
     "pension", "budget"): a Swedish passage may hold these."""
     left = untranslated(question, known=known)
