@@ -302,18 +302,26 @@ def _dict_term(m: re.Match[str], known: Callable[[str], float] | None) -> str | 
     if (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha()) or (a and m.group()[0].isupper()):
         return None
     low = m.group().lower()
-    found = en_sv_dict.senses(low)
-    for suffix, repl in _INFLECTIONS:
-        if found:
-            break
-        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
-            found = en_sv_dict.senses(low[: -len(suffix)] + repl)
+    found = _senses(low)
+    if not found and low.startswith("un") and len(low) >= 6:
+        found = ["o" + s for s in _senses(low[2:])]  # en_sv_dict.negated: "unclear" -> "oklar", "otydlig"
     if known is not None:
         # One sense, the one the passages use most ("want": "behov", not "förnödenhet längtan"): a word's
         # senses each weighed as a word of their own made one English word count two or three times, and a
         # rare wrong sense weighed the most (docs/english.md, Session 25).
         found = sorted((s for s in found if known(s)), key=known, reverse=True)[:1]
     return " ".join(found) or None
+
+
+def _senses(low: str) -> list[str]:
+    """The dictionary's senses of a lower-case English word, or of its plain base form."""
+    found = en_sv_dict.senses(low)
+    for suffix, repl in _INFLECTIONS:
+        if found:
+            break
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            found = en_sv_dict.senses(low[: -len(suffix)] + repl)
+    return found
 
 
 @lru_cache(maxsize=4096)
