@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from granska.index.lexical import context_line
 
-from granska.text import char_ngrams, content_words, sentence_spans, words
+from granska.text import char_ngrams, content_words, language, sentence_spans, words
 from granska.types import Hit, Span
 
 if TYPE_CHECKING:
@@ -42,6 +42,16 @@ _ASKS_DATE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(r"\b(kostade|kostar|kostnad\w*|budget\w*|belopp\w*|pengar|cost\w*|spen[dt])\b", re.IGNORECASE)
+# An English question asks for an amount only when it asks "how much", "how large a budget", or what something
+# cost or was spent: "cost" and "budget" also name a topic ("What can a failed recruitment cost an
+# organisation?", "budget holders"), and read as asking for an amount they kept no sentence at all, so the
+# answer abstained (audits_en5, docs/english.md Session 25). Swedish questions keep _ASKS_MONEY.
+_ASKS_MONEY_EN = re.compile(
+    r"\bhow much\b|\bhow (?:large|big|high|great)\b[^?]*\b(?:budget|cost|costs|sum|amount)\b"
+    r"|\bwhat (?:did|does|do|will|would)\b[^?]*\b(?:cost|spen[dt])\b"
+    r"|\bwhat (?:was|were|is|are)\b[^?]*\b(?:cost|costs|budget|amount)\b",
+    re.IGNORECASE,
+)
 _ASKS_COUNT = re.compile(r"\b(hur många|how many|antal\w*)\b", re.IGNORECASE)
 
 
@@ -51,7 +61,7 @@ def answer_type(question: str) -> re.Pattern[str] | None:
         return TIME_OF_DAY
     if _ASKS_DATE.search(question):
         return _DATE
-    if _ASKS_MONEY.search(question):
+    if (_ASKS_MONEY_EN if language(question) == "en" else _ASKS_MONEY).search(question):
         return _MONEY
     if _ASKS_COUNT.search(question):
         return _COUNT
