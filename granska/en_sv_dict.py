@@ -96,3 +96,14 @@ def _entries() -> dict[str, list[str]]:
 def senses(word: str, *, limit: int = MAX_SENSES) -> list[str]:
     """The dictionary's first `limit` single-word Swedish renderings of an English word ([] when it has none)."""
     return _entries().get(word.lower(), [])[:limit]
+
+
+def negated() -> tuple[int, int]:
+    """How often the dictionary itself renders an English "un-" word as Swedish "o-" before a sense of the word
+    without "un-" ("unkind" -> "ovänlig", "kind" -> "vänlig"): (such pairs, pairs where some "un-" word's sense
+    is "o" + a sense of its base). `granska.text` reads an "un-" word the dictionary lacks ("unclear") so;
+    8 of the 14 pairs when written (tests/qa/test_answer_dictionary.py)."""
+    entries = _entries()
+    pairs = [(w, w[2:]) for w in entries if w.startswith("un") and len(w) >= 6 and w[2:] in entries]
+    held = sum(any(s.startswith("o") and s[1:] in entries[b] for s in entries[w]) for w, b in pairs)
+    return len(pairs), held

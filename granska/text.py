@@ -222,13 +222,13 @@ def language(text: str) -> str:
     return "en" if sum(w in _EN_MARKERS for w in ws) > sum(w in _SV_MARKERS for w in ws) else "sv"
 
 
-def for_matching(query: str, *, known: Callable[[str], bool] | None = None) -> str:
+def for_matching(query: str, *, known: Callable[[str], float] | None = None) -> str:
     """The query as matched against Swedish text: English domain words and phrases become their Swedish terms
     (EN_SV, then the wider glossary in data/glossary_en_sv.json, then the general dictionary of
     granska.en_sv_dict for words the glossary lacks) and English function words are dropped, so they count
-    neither as matched nor as missing. `known`: where the caller knows the text it matches, the dictionary's
-    senses it does not contain are left out (the word stays as it is when none is left): a sense the passages
-    never use says nothing."""
+    neither as matched nor as missing. `known`: where the caller knows the text it matches, how often it uses
+    a word; the dictionary's senses it does not contain are left out (the word stays as it is when none is
+    left: a sense the passages never use says nothing), and of the others only the most used one is kept."""
     if language(query) != "en":
         return query
     phrases, _, stop = _glossary()
@@ -243,7 +243,7 @@ def for_matching(query: str, *, known: Callable[[str], bool] | None = None) -> s
     return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=\w)'s\b", "", query))
 
 
-def untranslated(query: str, *, known: Callable[[str], bool] | None = None) -> frozenset[str]:
+def untranslated(query: str, *, known: Callable[[str], float] | None = None) -> frozenset[str]:
     """The folded words an English query keeps in English when read by `for_matching` (same `known`): no
     glossary term and no dictionary sense (that the passages use) renders them, and they are not names (a
     capitalised word inside the question). Swedish text cannot hold them, so their absence from the passages
@@ -293,23 +293,35 @@ def _en_term(word: str) -> str | None:
     return None
 
 
-def _dict_term(m: re.Match[str], known: Callable[[str], bool] | None) -> str | None:
-    """The general dictionary's Swedish senses of an English word (or of its plain base form), space-joined.
+def _dict_term(m: re.Match[str], known: Callable[[str], float] | None) -> str | None:
+    """The general dictionary's Swedish senses of an English word (or of its plain base form), space-joined;
+    with `known`, the one sense the passages use most.
     Not for a part of a word with non-ASCII letters ("sand" of a place name "Xösand") nor a capitalised word inside the
     question (a name)."""
     text, a, b = m.string, m.start(), m.end()
     if (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha()) or (a and m.group()[0].isupper()):
         return None
     low = m.group().lower()
+    found = _senses(low)
+    if not found and low.startswith("un") and len(low) >= 6:
+        found = ["o" + s for s in _senses(low[2:])]  # en_sv_dict.negated: "unclear" -> "oklar", "otydlig"
+    if known is not None:
+        # One sense, the one the passages use most ("want": "behov", not "förnödenhet längtan"): a word's
+        # senses each weighed as a word of their own made one English word count two or three times, and a
+        # rare wrong sense weighed the most (docs/english.md, Session 25).
+        found = sorted((s for s in found if known(s)), key=known, reverse=True)[:1]
+    return " ".join(found) or None
+
+
+def _senses(low: str) -> list[str]:
+    """The dictionary's senses of a lower-case English word, or of its plain base form."""
     found = en_sv_dict.senses(low)
     for suffix, repl in _INFLECTIONS:
         if found:
             break
         if low.endswith(suffix) and len(low) - len(suffix) >= 3:
             found = en_sv_dict.senses(low[: -len(suffix)] + repl)
-    if known is not None:
-        found = [s for s in found if known(s)]
-    return " ".join(found) or None
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -20,6 +20,7 @@ from granska.qa.answer_lists import (
 from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
 from granska.qa.appendix import names_appendix
 from granska.qa.evidence import (
+    TIME_OF_DAY,
     Scored,
     Weights,
     answer_type,
@@ -164,8 +165,8 @@ def _read_as(
     general dictionary's Swedish (only senses the passages use); the dictionary's guess is kept only where a
     sentence covers the question better with it than without (a wrong sense must not cost an answer)."""
 
-    def used(w: str) -> bool:
-        return weights.df(fold(w)) > 0
+    def used(w: str) -> int:
+        return weights.df(fold(w))
 
     plain = for_matching(question, known=lambda w: False)
     read = for_matching(question, known=used)
@@ -178,7 +179,7 @@ def _read_as(
     return plain, found
 
 
-def _foreign(question: str, known: Callable[[str], bool]) -> frozenset[str]:
+def _foreign(question: str, known: Callable[[str], float]) -> frozenset[str]:
     """The words an English question keeps in English, less those that are Swedish words too ("system",
     "pension", "budget"): a Swedish passage may hold these."""
     left = untranslated(question, known=known)
@@ -198,7 +199,7 @@ _NOT_A_QUANTITY = re.compile(
 def _counted_text(question: str, text: str) -> str:
     """The sentence as read for the counts and amounts it gives: layout and reference numbers removed, so a
     "how many" question is not answered by a heading's number or a statute's."""
-    if answer_type(question) is None:
+    if answer_type(question) in (None, TIME_OF_DAY):  # a time of day ("13:00") is what such a question asks
         return text
     return _NOT_A_QUANTITY.sub(" ", text)
 

@@ -67,12 +67,13 @@ class Siblings(Weights):
     share is `evidence.gram_share` of the same integer counts, as in `evidence.match`."""
 
     def __init__(self, passages: list[str]) -> None:
-        # Not `Weights.__init__`: the texts' n-grams are read only when a word is counted afresh (an updated
-        # table counts most words from the one it follows, `updated`).
-        self._passages = list(passages)
-        self._n = max(len(passages), 1)
-        self._df: dict[str, int] = {}
         self._postings: dict[str, list[int]] | None = None
+        super().__init__(passages)
+
+    def _read(self, passages: list[str]) -> None:
+        # The texts' n-grams are read only when a word is counted afresh (an updated table counts most words
+        # from the one it follows, `updated`).
+        self._passages = list(passages)
 
     @classmethod
     def updated(cls, old: Siblings, passages: list[str]) -> Siblings:

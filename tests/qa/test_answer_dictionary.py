@@ -10,7 +10,7 @@ from granska.qa.statement import junk, letterhead
 
 from granska import en_sv_dict
 from granska.engine import Engine
-from granska.text import content_words, for_matching
+from granska.text import content_words, fold, for_matching
 from tests.conftest import SHARED
 
 needs_dictionary = pytest.mark.skipif(
@@ -31,6 +31,9 @@ def test_the_dictionary_fills_only_what_the_glossary_lacks():
     # A caller that knows its text keeps only the senses it contains; with none left, the word stays English.
     assert content_words(for_matching("What did they find?", known=lambda w: w == "hitta")) == ["hitta"]
     assert content_words(for_matching("What did they find?", known=lambda w: False)) == ["find"]
+    # Of the senses the text holds, only the one it uses most: one English word weighs as one word.
+    uses = {"behov": 1, "langtan": 3}  # "want": behov, förnödenhet, längtan
+    assert content_words(for_matching("What did they want?", known=lambda w: uses.get(fold(w), 0))) == ["langtan"]
 
 
 @needs_dictionary
@@ -83,3 +86,17 @@ def test_one_notion_of_a_letterhead_line():
     assert letterhead(whole) and not junk(whole), whole
     assert letterhead("Telefon 08-535 303 11") and junk("Telefon 08-535 303 11")
     assert not letterhead("Nämnden ska redovisa åtgärderna senast 2019-07-30.")
+
+
+@needs_dictionary
+def test_an_un_word_the_dictionary_lacks_reads_as_swedish_o_before_its_base():
+    """ "unclear" is not in FreeDict, "clear" is ("klar", "tydlig"): English "un-" is Swedish "o-", as the
+    dictionary's own pairs show ("unkind"/"kind" -> "ovänlig"/"vänlig") in most of the cases where it has both."""
+    pairs, held = en_sv_dict.negated()
+    assert pairs >= 10 and held / pairs > 0.5
+    uses = {"otydlig": 2}
+    assert content_words(for_matching("What was unclear?", known=lambda w: uses.get(fold(w), 0))) == ["otydlig"]
+    # a word the dictionary has keeps its own senses ("unhappy")
+    assert content_words(for_matching("Who was unhappy?", known=lambda w: 1)) == content_words(
+        " ".join(en_sv_dict.senses("unhappy")[:1])
+    )

@@ -94,3 +94,36 @@ def test_a_word_no_dictionary_renders_does_not_make_an_english_question_abstain(
     assert not a.abstained
     assert "Är rutinerna kring utbetalning av försörjningsstöd tillfredställande?" in a.answer
     assert a.citations[0].doc == "harjedalen-2013-forsorjningsstod.txt"
+
+
+def test_at_what_time_is_answered_by_the_time_of_day(audits_engine: Engine):
+    """ "At what time …?" asks for a time of day: the meeting line "13:00 - 13:10" answers it, not the sentence
+    with the date the question names (kinds3-052). The time survives the layout numbers `_counted_text` drops."""
+    q = "At what time did Region Jämtland Härjedalen's executive board meet on 8 April 2021?"
+    assert gives_answer_type(q, _counted_text(q, "Regionstyrelsen 13:00 - 13:10 Ordförandens plats"))
+    assert not gives_answer_type(q, "Den ska ha inkommit till fullmäktiges presidium senast den 8 april 2021.")
+    a = audits_engine.ask(q)
+    assert not a.abstained and "13:00 - 13:10" in a.answer
+
+
+def test_an_english_question_naming_costs_or_budgets_asks_for_an_amount_only_when_it_says_so(audits_engine: Engine):
+    """ "budget deficits", "extra costs", "budget holders" name a topic; "how much", "how large a budget", "what did
+    it cost" ask for an amount. Read as asking for one, a topic question kept no sentence and abstained
+    (audits-dev-050-en, audits_en5)."""
+    from granska.qa.evidence import _MONEY, answer_type
+
+    topic = (
+        "According to the background of the review of consultant use, what had departments with budget deficits "
+        "in Västra Götaland Region done?"
+    )
+    assert answer_type(topic) is not _MONEY
+    assert answer_type("How was Härnösand compensated for the extra costs of taking over home health care?") is None
+    for asks in (
+        "How much did the review cost?",
+        "How large a budget did the City of Borås set aside for the integration work in 2022?",
+        "What did Västra Götaland Region spend on consultants in 2011?",
+        "Vad kostade granskningen?",
+    ):
+        assert answer_type(asks) is _MONEY, asks
+    a = audits_engine.ask(topic)
+    assert not a.abstained and "åtgärdsprogram" in a.answer

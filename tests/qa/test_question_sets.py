@@ -1,6 +1,6 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2, kinds3, kinds4, audits_en4) are well formed: exact evidence
-spans, each label's form, keys in the answer or its quotes; kinds2, kinds3, kinds4 and audits_en4 also keep the mix
-they were written to."""
+"""Our own question sets (eval/data/kinds.jsonl, kinds2, kinds3, kinds4, audits_en4, audits_en5) are well formed:
+exact evidence spans, each label's form, keys in the answer or its quotes; kinds2, kinds3, kinds4, audits_en4 and
+audits_en5 also keep the mix they were written to."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from granska.eval.metrics import key_found
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 DOC_DIRS = (SHARED / "datasets" / "audits" / "docs", ROOT / "granska" / "data" / "corpus")
-SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl", "kinds4.jsonl", "audits_en4.jsonl")
+SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl", "kinds4.jsonl", "audits_en4.jsonl", "audits_en5.jsonl")
 
 
 def _rows(name: str) -> list[dict]:
@@ -87,6 +87,15 @@ def test_kinds4_keeps_its_mix() -> None:
 def test_audits_en4_keeps_its_mix() -> None:
     """audits_en4 was written in English, not translated: about 30 questions over both folders, some unanswerable."""
     rows = _rows("audits_en4.jsonl")
+    assert len(rows) >= 30
+    assert sum(r["type"] == "unanswerable" for r in rows) >= 4
+    docs = {e["doc"] for r in rows for e in r["evidence"]}
+    assert any(d.startswith("00") for d in docs) and len(docs) >= 15
+
+
+def test_audits_en5_keeps_its_mix() -> None:
+    """audits_en5, written in English after audits_en4 was spent: about 30 questions over both folders, some unanswerable."""
+    rows = _rows("audits_en5.jsonl")
     assert len(rows) >= 30
     assert sum(r["type"] == "unanswerable" for r in rows) >= 4
     docs = {e["doc"] for r in rows for e in r["evidence"]}

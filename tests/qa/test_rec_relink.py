@@ -154,3 +154,15 @@ def test_the_answer_form_bound_keeps_the_units_and_scores_of_scoring_every_unit(
                 hi = linking.combined(*parts, pool, form)
                 ruled_out += int((hi[refers] < lo[len(at) - rec_relink.CONTENDERS]).sum())
     assert compared > 50 and ruled_out > 0
+
+
+def test_siblings_are_built_through_weights(audit_docs: dict[str, Document]) -> None:
+    """`Siblings` is a `Weights` built by its `__init__` (only the n-grams deferred): every attribute `Weights`
+    reads is there (a missing `foreign` once left the tracker's tables empty), and its IDFs are the pairwise ones."""
+    from granska.qa.evidence import Weights
+
+    contexts = [f.context for d in audit_docs.values() for f in recommendations.extract(d)]
+    siblings, pairwise = rec_index.Siblings(contexts), Weights(contexts)
+    assert siblings.foreign == frozenset() and "foreign" in vars(siblings)
+    words = {w for c in contexts[:10] for w in content_words(c)} | {"hushall", "consolidated"}
+    assert words and all(siblings.idf(w) == pairwise.idf(w) for w in words)
