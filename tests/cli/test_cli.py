@@ -271,3 +271,26 @@ def test_a_store_that_is_no_postgresql_address_is_refused_not_opened_as_a_folder
         "use postgresql://USER@HOST:PORT/DB[?schema=NAME]\n"
     )
     assert list(tmp_path.iterdir()) == []  # before, an index was built in a folder named like the address
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_before_building_anything(tmp_path: Path):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        out = run("serve", "--port", str(port), index_dir=tmp_path / "idx")
+    assert (out.returncode, out.stdout) == (1, "")  # not our URL over another server, not exit 3 ("skipped")
+    assert out.stderr == (
+        f"error: cannot listen on 127.0.0.1:{port}: address already in use (another server is there? "
+        "choose another --port)\n"
+    )
+    assert not (tmp_path / "idx").exists()
+
+
+def test_an_index_dir_that_is_a_file_is_one_line(tmp_path: Path):
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    out = run("ask", "Vem ansvarar?", index_dir=tmp_path / "report.pdf")
+    assert (out.returncode, out.stderr) == (
+        1,
+        f"error: index folder {tmp_path / 'report.pdf'} is a file; give a folder (--index-dir)\n",
+    )

@@ -73,10 +73,14 @@ def settings_for(index_dir: Path | None = None) -> Any:
     from granska.settings import Settings, problem
 
     try:
-        return Settings(index_dir=index_dir) if index_dir else Settings()
+        settings = Settings(index_dir=index_dir) if index_dir else Settings()
     except ValidationError as exc:
         typer.echo(f"error: {problem(exc)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
+    if settings.store is None and settings.index_dir.exists() and not settings.index_dir.is_dir():
+        typer.echo(f"error: index folder {settings.index_dir} is a file; give a folder (--index-dir)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    return settings
 
 
 def engine_for(index_dir: Path | None) -> Any:
