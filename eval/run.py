@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -137,16 +138,26 @@ def evaluate(
             "docs": str(docs) if docs else None,
             "settings": json.loads(settings.model_dump_json()),
             "systems": {
-                name: {**_run_system(system, items), "retrieval": retrieval[name]} for name, system in systems.items()
+                name: {**_run_system(system, items, progress), "retrieval": retrieval[name]}
+                for name, system in systems.items()
             },
         }
 
 
-def _run_system(system: System, items: list[Item]) -> dict[str, Any]:
+def _counted(items: list[Item], on: bool) -> Any:
+    """On a terminal, a bar over the questions: SweQUAD-MC train takes a minute or more and prints nothing else."""
+    if not on:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc="answering", unit="question", file=sys.stderr, leave=False)
+
+
+def _run_system(system: System, items: list[Item], progress: bool = False) -> dict[str, Any]:
     rows: list[tuple[Item, Scores]] = []
     per_question: list[dict[str, Any]] = []
     latencies: list[float] = []
-    for item in items:
+    for item in _counted(items, progress):
         t0 = time.perf_counter()
         out = system(item)
         latencies.append(time.perf_counter() - t0)

@@ -88,7 +88,9 @@ class Engine:
     def ensure_index(self) -> None:
         """With no index yet, build one from the bundled demo corpus (so a new user can ask at once)."""
         if not self.has_index():
-            print(f"No index in {self.settings.index_dir}: building one from the bundled demo corpus…", file=sys.stderr)
+            # Never the store's address itself: it may hold a password.
+            where = "the PostgreSQL store" if self.settings.store else str(self.settings.index_dir)
+            print(f"No index in {where}: building one from the bundled demo corpus…", file=sys.stderr)
             report = self.ingest([BUNDLED_CORPUS], progress=True)
             for s in report.skipped:
                 print(s.line(), file=sys.stderr)

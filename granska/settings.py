@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -109,3 +111,62 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name at that endpoint.")
     llm_api_key: str | None = Field(None, description="API key for the endpoint (any string for local servers).")
     llm_timeout_s: float = Field(30.0, gt=0, description="Seconds before falling back to the extractive answer.")
+
+    @field_validator("store")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        # Anything else would be opened as a folder named like the address, silently, as an empty index.
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"{value!r} is not a PostgreSQL address: use postgresql://USER@HOST:PORT/DB[?schema=NAME]")
+        return value
+
+
+ENV_PREFIX = "GRANSKA_"
+# Read by the part that uses them, not by Settings (README "Settings"); the last one by `granska bench` only.
+OTHER_ENV = frozenset(
+    {
+        "GRANSKA_AUTH",
+        "GRANSKA_CORS_ORIGINS",
+        "GRANSKA_EN_SV_DICT_DIR",
+        "GRANSKA_TRACKER_NICE",
+        "GRANSKA_BENCH_TRACKER_WAIT",
+    }
+)
+
+
+_SECTIONS = (IngestSettings, EmbedderSettings, SearchSettings, AnswerSettings)
+
+
+def known_env() -> set[str]:
+    """Every GRANSKA_* variable something reads: one per field, GRANSKA_<SECTION>__<FIELD> for a section's."""
+    names = set(OTHER_ENV)
+    for name, field in Settings.model_fields.items():
+        names.add(f"{ENV_PREFIX}{name.upper()}")
+        section = field.annotation
+        if section in _SECTIONS:
+            names |= {f"{ENV_PREFIX}{name.upper()}__{sub.upper()}" for sub in section.model_fields}
+    return names
+
+
+def unknown_env(environ: Mapping[str, str]) -> list[str]:
+    """One line per GRANSKA_* variable nothing reads (a misspelt name is otherwise ignored without a word)."""
+    known = known_env()
+    sections = {f"{ENV_PREFIX}{n.upper()}" for n, f in Settings.model_fields.items() if f.annotation in _SECTIONS}
+    lines = []
+    for name in sorted(k for k in environ if k.upper().startswith(ENV_PREFIX) and k.upper() not in known):
+        # A whole section as JSON is valid but never what a misspelt field meant.
+        close = difflib.get_close_matches(name.upper(), known - sections, n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]}?" if close else '; the settings are listed in README.md, "Settings"'
+        lines.append(f"unknown setting {name}{hint}")
+    return lines
+
+
+def problem(exc: ValidationError) -> str:
+    """A settings error as one line: which variable, and why."""
+    parts = []
+    for err in exc.errors():
+        loc = "__".join(str(x) for x in err["loc"]).upper()
+        why = err["msg"].removeprefix("Value error, ")
+        name = f"{ENV_PREFIX}{loc}" + (" (--store)" if loc == "STORE" else "")
+        parts.append(f"{name}: {why}" if loc else why)
+    return "bad setting " + "; ".join(parts)

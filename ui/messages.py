@@ -226,8 +226,14 @@ CATALOGUE: dict[Lang, dict[str, str]] = {"sv": _SV, "en": _EN}
 # Gradio's own strings. Most come from its Swedish translation, chosen by the page's locale (`webparts.head`);
 # these keys are missing from it and are added through `gr.I18n` (Gradio merges them into its dictionary).
 GRADIO_KEYS: dict[Lang, dict[str, str]] = {
-    "sv": {"common.complete": "Klar", "common.stop": "Stoppa", "common.settings": "Inställningar"},
-    "en": {"common.complete": "Done", "common.stop": "Stop", "common.settings": "Settings"},
+    # common.upload: the label of the "add more files" button an upload box shows once it holds files.
+    "sv": {
+        "common.complete": "Klar",
+        "common.stop": "Stoppa",
+        "common.settings": "Inställningar",
+        "common.upload": "Ladda upp",
+    },
+    "en": {"common.complete": "Done", "common.stop": "Stop", "common.settings": "Settings", "common.upload": "Upload"},
 }
 # Gradio writes these in English whatever the locale (attributes and a few texts of its components): the
 # page script puts the Swedish in their place on the Swedish page. A key ending in ":" is a prefix.

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from granska.ui import api, guard
 
 from granska.engine import Engine
+from granska.errors import GranskaError
 
 
 def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
@@ -49,9 +50,27 @@ def build_app(engine: Engine, *, auth: str | None = None) -> FastAPI:
 KEEP_ALIVE_S = 75  # seconds an idle kept-alive connection stays open (nginx's default, above most clients')
 
 
+def _refuse_a_taken_port(host: str, port: int) -> None:
+    """One line for an address in use: uvicorn would print our URL (another server's page) and exit 3, the code
+    that means "ingest skipped files"."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as exc:
+        taken = exc.errno == errno.EADDRINUSE
+        hint = "another server is there? choose another --port" if taken else "choose another --host"
+        why = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+        raise GranskaError(f"cannot listen on {host}:{port}: {why} ({hint})") from exc
+
+
 def serve(engine: Engine, *, host: str, port: int) -> None:
     import uvicorn
 
+    _refuse_a_taken_port(host, port)  # before building anything, so the user hears it at once
     engine.ensure_index()
     engine.searcher()  # load the index before the first request, not during it
     app = build_app(engine, auth=os.environ.get("GRANSKA_AUTH") or None)

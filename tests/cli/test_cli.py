@@ -215,3 +215,82 @@ def test_a_repeated_sentence_gives_one_responsibility_row(tmp_path: Path):
     assert run("ingest", str(folder), index_dir=idx).returncode == 0
     rows = [json.loads(x) for x in run("responsibilities", "--json", index_dir=idx).stdout.splitlines()]
     assert [(r["body"], r["responsibility"]) for r in rows] == [("Kulturnämnden", "biblioteken i Exempelby kommun")]
+
+
+def test_a_bad_line_in_a_questions_file_keeps_its_id_and_says_what_is_wrong(index_dir: Path, tmp_path: Path):
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text('{"id": "c"}\n["a list"]\n{"id": "e", "question": " "}\n', encoding="utf-8")
+    rows = [json.loads(line) for line in run("ask", "--questions", str(qfile), index_dir=index_dir).stdout.splitlines()]
+    assert [(r["id"], r["error"].split(" object: ")[1]) for r in rows] == [
+        ("c", 'no "question" field'),
+        (None, "a JSON list, not an object"),
+        ("e", '"question" is empty or not a string'),
+    ]
+
+
+def _with_env(extra: dict[str, str], *args: str, index_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GRANSKA_INDEX_DIR": str(index_dir), "GRANSKA_EMBEDDER__MODEL": "hash", **extra}
+    return subprocess.run([GRANSKA, *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.mark.parametrize(
+    "env,line",
+    [
+        ({"GRANSKA_INDEXDIR": "/x"}, "error: unknown setting GRANSKA_INDEXDIR; did you mean GRANSKA_INDEX_DIR?\n"),
+        (
+            {"GRANSKA_ANSWER__ABSTAIN_BELLOW": "0.5"},
+            "error: unknown setting GRANSKA_ANSWER__ABSTAIN_BELLOW; did you mean GRANSKA_ANSWER__ABSTAIN_BELOW?\n",
+        ),
+        (
+            {"GRANSKA_SEARCH__W_CHAR": "abc"},
+            "error: bad setting GRANSKA_SEARCH__W_CHAR: Input should be a valid number, unable to parse string as a number\n",
+        ),
+    ],
+)
+def test_a_misspelt_or_bad_setting_is_one_line_naming_the_variable(index_dir: Path, env: dict[str, str], line: str):
+    out = _with_env(env, "docs", "list", index_dir=index_dir)
+    assert (out.returncode, out.stdout, out.stderr) == (1, "", line)
+
+
+def test_settings_read_outside_the_settings_object_are_known(index_dir: Path):
+    env = {"GRANSKA_AUTH": "a:b", "GRANSKA_TRACKER_NICE": "3", "GRANSKA_EN_SV_DICT_DIR": "off"}
+    out = _with_env(env, "docs", "list", index_dir=index_dir)
+    assert out.returncode == 0 and len(out.stdout.splitlines()) == 5, out.stderr
+
+
+@pytest.mark.parametrize("store", ["mysql://u@h/db", "postgres-server"])
+def test_a_store_that_is_no_postgresql_address_is_refused_not_opened_as_a_folder(tmp_path: Path, store: str):
+    out = subprocess.run(
+        [GRANSKA, "--store", store, "ask", "Vem ansvarar?"],
+        cwd=tmp_path, env={**os.environ, "GRANSKA_EMBEDDER__MODEL": "hash"},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr == (
+        f"error: bad setting GRANSKA_STORE (--store): {store!r} is not a PostgreSQL address: "
+        "use postgresql://USER@HOST:PORT/DB[?schema=NAME]\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # before, an index was built in a folder named like the address
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_before_building_anything(tmp_path: Path):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        out = run("serve", "--port", str(port), index_dir=tmp_path / "idx")
+    assert (out.returncode, out.stdout) == (1, "")  # not our URL over another server, not exit 3 ("skipped")
+    assert out.stderr == (
+        f"error: cannot listen on 127.0.0.1:{port}: address already in use (another server is there? "
+        "choose another --port)\n"
+    )
+    assert not (tmp_path / "idx").exists()
+
+
+def test_an_index_dir_that_is_a_file_is_one_line(tmp_path: Path):
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    out = run("ask", "Vem ansvarar?", index_dir=tmp_path / "report.pdf")
+    assert (out.returncode, out.stderr) == (
+        1,
+        f"error: index folder {tmp_path / 'report.pdf'} is a file; give a folder (--index-dir)\n",
+    )

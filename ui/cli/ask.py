@@ -144,12 +144,24 @@ def _batch(path: Path, field: str, run_one: Callable[[str, Any], Any], engine: A
 
 def _read_jsonl(path: Path, field: str) -> Iterator[tuple[Any, str, str | None]]:
     for n, line in numbered_lines(path):
-        try:
-            row = json.loads(line)
-            text = row[field]
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError("empty question")
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            yield (None, "", f'{path}:{n}: not a {{"id", "{field}"}} object ({exc})')
+        row, why = _row(line, field)
+        qid = row.get("id") if isinstance(row, dict) else None  # a bad line's result still says which it was
+        if why:
+            yield (qid, "", f'{path}:{n}: not a {{"id", "{field}"}} object: {why}')
             continue
-        yield (row.get("id"), text, None)
+        yield (qid, row[field], None)
+
+
+def _row(line: str, field: str) -> tuple[Any, str | None]:
+    """The line's object, and why it cannot be asked (None when it can), said in words, not an exception's repr."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"not JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(row, dict):
+        return None, f"a JSON {type(row).__name__}, not an object"
+    if field not in row:
+        return row, f'no "{field}" field'
+    if not isinstance(row[field], str) or not row[field].strip():
+        return row, f'"{field}" is empty or not a string'
+    return row, None

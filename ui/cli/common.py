@@ -39,6 +39,11 @@ def _options(
     """Cited answers over Swedish municipal audit documents."""
     if store:
         os.environ["GRANSKA_STORE"] = store  # Settings() in every command (and its child processes) reads it
+    from granska.settings import unknown_env
+
+    for line in unknown_env(os.environ):  # a misspelt variable would change nothing, without a word
+        typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(EXIT_ERROR)
 
 
 docs_app = typer.Typer(no_args_is_help=True, help="List, show or delete indexed documents.")
@@ -61,11 +66,27 @@ Filters = Annotated[
 T = TypeVar("T")
 
 
+def settings_for(index_dir: Path | None = None) -> Any:
+    """The settings, or one line naming the variable that is wrong and exit 1 (not pydantic's traceback)."""
+    from pydantic import ValidationError
+
+    from granska.settings import Settings, problem
+
+    try:
+        settings = Settings(index_dir=index_dir) if index_dir else Settings()
+    except ValidationError as exc:
+        typer.echo(f"error: {problem(exc)}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    if settings.store is None and settings.index_dir.exists() and not settings.index_dir.is_dir():
+        typer.echo(f"error: index folder {settings.index_dir} is a file; give a folder (--index-dir)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    return settings
+
+
 def engine_for(index_dir: Path | None) -> Any:
     from granska.engine import Engine
-    from granska.settings import Settings
 
-    settings = Settings(index_dir=index_dir) if index_dir else Settings()
+    settings = settings_for(index_dir)
     return run(lambda: Engine(settings))  # opening a store can fail (an unreachable PostgreSQL): one line
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from granska.ui.cli.common import IndexDir, app, run
+from granska.ui.cli.common import IndexDir, app, run, settings_for
 
 # Used when the shared dev questions are not beside the checkout: questions any audit corpus can be asked,
 # so the bench never depends on one sample municipality.
@@ -51,9 +51,7 @@ def eval_cmd(
             typer.echo(f"wrote {path}")
         return
 
-    from granska.settings import Settings
-
-    settings = Settings(index_dir=index_dir) if index_dir else Settings()
+    settings = settings_for(index_dir)
     results = run(
         lambda: evaluate(dataset, settings=settings, docs=docs, baselines=baselines, progress=sys.stderr.isatty())
     )
@@ -100,12 +98,13 @@ def bench(
     from granska.eval.run import read_dataset
 
     from granska.engine import BUNDLED_CORPUS
-    from granska.settings import Settings
 
     dev = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
     questions = [i.question for i in read_dataset(dev)] if dev.is_file() else list(GENERIC_QUESTIONS)
     if smoke:
         scale_n, repeats, questions = 20_000, 1, questions[:5]
-    results = run(lambda: b.run(Settings(), questions=questions, scale_n=scale_n, repeats=repeats, docs=BUNDLED_CORPUS))
+    results = run(
+        lambda: b.run(settings_for(), questions=questions, scale_n=scale_n, repeats=repeats, docs=BUNDLED_CORPUS)
+    )
     typer.echo(b.table(results))
     typer.echo(f"wrote {b.write(results, out)}")
