@@ -119,7 +119,10 @@ def test_a_rebuild_cut_short_by_a_kill_resumes_in_the_next_process(built, tmp_pa
     with sqlite3.connect(idx / "granska.sqlite") as conn:
         stamp = json.dumps([1])
         for p in places[:2]:
-            conn.execute("DELETE FROM tracker WHERE key = ?", (f"place:{p}",))
+            conn.execute(  # its documents' rows and head (rec_work.place_rows)
+                "DELETE FROM tracker WHERE substr(key, 1, ?) = ? OR key = ?",
+                (len(f"place:{p}|"), f"place:{p}|", f"placehead:{p}"),
+            )
             conn.execute("INSERT INTO tracker (key, kind, rows) VALUES (?, 'pending', ?)", (f"{UPGRADE}{p}", stamp))
         conn.execute("INSERT INTO tracker (key, kind, rows) VALUES ('doc:gone.txt', 'responsibilities', '[]')")
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'tracker_version'")
