@@ -48,10 +48,12 @@ BATCH_DOCS = 200  # documents' rows per transaction of the background
 LOCK_FILE = "tracker.lock"  # held by the one worker of an index folder
 BATCH_SECONDS = 3.0  # ... or this long, whichever comes first (a kill loses at most one batch's work)
 FAILED = "failed:"  # work that raised: `failed:relink:<place>`, `failed:rebuild:<place>`, `failed:rows:<doc>`
-PLACE = "place:"  # a municipality's recommendations: `place:<place>|<doc>`, one row per document
+PLACE = "place:"  # a municipality's recommendations: `place:<place>|<doc>|<start>|<i>`, one row each
 KIND = "recommendations"  # the kind of those rows, which every reader reads
 PLACE_HEAD = "placehead:"  # a municipality's head row: {"rows": {key: digest}} of what it holds
 DIGEST_CHARS = 32  # 128 bits of sha256: a changed row is told from the stored one
+START_DIGITS = 10  # a position in a key, zero-padded: keys of one document sort by position
+TIE_DIGITS = 6  # the count of rows at one position, zero-padded: they sort in build order
 FAILURE_CHARS = 300  # the error's line is cut here (a message quoting a whole text stays one readable line)
 
 log = logging.getLogger(__name__)
@@ -154,10 +156,10 @@ def recommendation_rows(
     delta: bool = False,
 ) -> Rows:
     """Each municipality's recommendations over its committed documents (they link within it), one row per
-    document (`place_rows`). `kept`: the worker's view of the stored extractions (read back before a first
+    recommendation (`place_rows`). `kept`: the worker's view of the stored extractions (read back before a first
     relink, written beside the rows); with it, the link memo is read back and written too (`memos`: the worker's
     view of the stored memo rows, so a relink writes only the entries it changed; a fresh one when not given).
-    `delta`: only the documents' rows that changed since the stored head are given (a relink); else all."""
+    `delta`: only the rows that changed since the stored head are given (a relink); else all."""
     if kept is not None and memos is None:
         memos = rec_memo.Stored()
     metas = store.metas()
@@ -195,12 +197,12 @@ def recommendation_rows(
 
 
 def place_key_of(place: str, doc: str) -> str:
-    """The key of one document's recommendations in its municipality's rows."""
+    """The prefix of one document's recommendations' keys in its municipality's rows (`split`)."""
     return f"{PLACE}{place}|{doc}"
 
 
 def head_kind(place: str) -> str:
-    """The kind (and key) of a municipality's head row: the digest of each document's row it holds."""
+    """The kind (and key) of a municipality's head row: the digest of each recommendation's row it holds."""
     return f"{PLACE_HEAD}{place}"
 
 
@@ -209,19 +211,25 @@ def digest(rows: list[Any]) -> str:
 
 
 def split(place: str, dumped: list[Any]) -> dict[str, list[Any]]:
-    """A municipality's rows (as built) by the document whose recommendation each is, in build order within a
-    document. Every reader reads all rows of the kind and sorts them by `corpus_order` (document, then
-    position), stably: rows of one document keep their order, so the tables are those of the one list."""
+    """A municipality's rows (as built), one per recommendation: `place:<place>|<doc>|<start>|<i>`, i counting
+    the rows of one document at one position in build order. Every reader reads all rows of the kind in key
+    order and sorts them by `corpus_order` (role, document, position), stably: rows that tie keep their build
+    order (their keys sort by i), so the tables are those of the one list. A recommendation's row changes
+    alone (a document quoting it came or went), so a relink rewrites only the rows that changed."""
     out: dict[str, list[Any]] = {}
+    ties: Counter[tuple[str, int]] = Counter()
     for row in dumped:
-        out.setdefault(place_key_of(place, str(row["recommendation"]["doc"])), []).append(row)
+        doc, start = str(row["recommendation"]["doc"]), int(row["recommendation"]["start"])
+        out[f"{place_key_of(place, doc)}|{start:0{START_DIGITS}d}|{ties[doc, start]:0{TIE_DIGITS}d}"] = [row]
+        ties[doc, start] += 1
     return out
 
 
 def place_rows(store: Store, place: str, dumped: list[Any], *, delta: bool) -> Rows:
-    """The rows writing a municipality's recommendations, one row per document, and its head (the digest of
-    each document's row) when anything changed. `delta`: only the documents whose row's digest differs from the
-    stored head's, and deletes of the keys the head has that are gone; else every row. The municipality's
+    """The rows writing a municipality's recommendations, one row per recommendation (`split`), and its head
+    (the digest of each row) when anything changed. `delta`: only the rows whose digest differs from the stored
+    head's, and deletes of the keys the head has that are gone; else every row. The head is written in the
+    same transaction as the rows, by the one worker of the index, so it says what the store holds. The municipality's
     single row of the older layout (key `place:<place>`) is deleted in both (a no-op once gone): readers read
     it until the first relink replaces it."""
     rows = split(place, dumped)
@@ -262,7 +270,8 @@ def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
     emptied: set[str] = set()
     for kind in ("recommendations", "responsibilities"):
         for key, _ in store.tracker(kind):
-            if key not in want:
+            # a recommendation's key is its document's prefix and `|<start>|<i>` (`split`)
+            if (key if kind != KIND else key.rsplit("|", 2)[0]) not in want:
                 out.setdefault(key, {})[kind] = []
                 if kind == KIND and key.startswith(PLACE):
                     emptied |= _places_of(key[len(PLACE) :]) - now
@@ -276,7 +285,7 @@ def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
 
 
 def _places_of(rest: str) -> set[str]:
-    """The municipalities a key `place:<rest>` may be of: `<place>|<doc>`, or a whole `<place>` (the older
+    """The municipalities a key `place:<rest>` may be of: `<place>|<doc>|<start>|<i>`, or a whole `<place>` (the older
     layout); a name may hold "|", so every split is a candidate (only those no document is in are dropped, and
     one with no document has nothing to keep)."""
     return {rest} | {rest[:i] for i, c in enumerate(rest) if c == "|"}

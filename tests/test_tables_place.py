@@ -1,5 +1,5 @@
-"""A municipality's recommendations are stored one row per document with a head holding each row's digest, so a
-relink writes only the documents' rows that changed; the single row of the older layout is read by the tables
+"""A municipality's recommendations are stored one row per recommendation with a head holding each row's digest,
+so a relink writes only the rows that changed; the single row of the older layout is read by the tables
 until the first relink replaces it, once."""
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def _recs(engine: Engine) -> list[str]:
 
 
 def _held(store: Any, place: str) -> Rows:
-    """What the store holds of `place`'s recommendations: its documents' rows, the older single row, its head."""
+    """What the store holds of `place`'s recommendations: its recommendations' rows, the older single row,
+    its head."""
     head = rec_work.head_kind(place)
     rows: Rows = {k: {rec_work.KIND: v} for k, v in store.tracker(rec_work.KIND)
                   if k == f"place:{place}" or k.startswith(f"place:{place}|")}  # fmt: skip
@@ -72,7 +73,7 @@ def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_w
     table = _recs(engine)
     built = _scratch(store, place)
 
-    # Stored per document, each row as built (the build's order within a document), the head their digests.
+    # Stored one row per recommendation, each as built (`split`), the head their digests.
     held = _held(store, place)
     head = held.pop(rec_work.head_kind(place))[rec_work.head_kind(place)][0]["rows"]
     by_doc = rec_work.split(place, built)
@@ -84,7 +85,7 @@ def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_w
     _put_back(store, place, {f"place:{place}": {rec_work.KIND: built}})
     reread = Engine(hash_settings(tmp_path / "idx"))
     assert _recs(reread) == table
-    # The first relink replaces it (every document's row and the head written, the old row deleted), once.
+    # The first relink replaces it (every recommendation's row and the head written, the old row deleted), once.
     first = rec_work.recommendation_rows(store, [place], kept=rec_found.Kept(), delta=True)
     assert first[f"place:{place}"] == {rec_work.KIND: []} and _written(first) == set(by_doc)
     store.put_tracker(first, code=rec_work.tracker_code())
@@ -94,7 +95,7 @@ def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_w
     assert _written(again) == set() and rec_work.head_kind(place) not in again
 
     # One answer goes: the background's relink leaves the rows of a build from scratch; the same relink from the
-    # rows of before writes exactly the documents' rows that differ, and deletes those gone.
+    # rows of before writes exactly the rows that differ, and deletes those gone.
     engine.remove(gone)
     assert engine.wait_for_tracker(timeout=300)
     after = _held(store, place)
