@@ -2,8 +2,9 @@
 document is added or removed, measured where it runs (the tracker's background child process: utime + stime
 from /proc), each step in a new process, so the first relink after a restart is what is measured, and the bytes
 the child wrote meanwhile (`relink_written_bytes`: wchar from /proc/PID/io, the store's WAL and checkpoints
-included) and the bytes of the tracker rows the step wrote (`rows_written_bytes`, `memo_rows_written_bytes`:
-rows new or changed, read from the index before and after); prints one JSON line per step.
+included) and the bytes of the tracker rows the step wrote (`rows_written_bytes`, `memo_rows_written_bytes`,
+`place_rows_written_bytes`: rows new or changed, read from the index before and after) and a digest of the table
+every reader gets (`table_sha`); prints one JSON line per step.
 
 Steps, on a copy of an index the caller made (it is written to): `prime` (a new process opens the index and waits
 until its tables are current: after a change of tracker code, the rebuild), then `add` (a new process adds the
@@ -66,10 +67,13 @@ def _rows_written(
     relink asked the store to write, whatever the store's own pages cost (wchar counts those, checkpoints included)."""
     changed = [k for k, v in after.items() if before.get(k) != v]
     memo = [k for k in changed if k[1].startswith(("memo:", "memohead:"))]
+    place = [k for k in changed if k[1] == "recommendations" or k[1].startswith("placehead:")]
     return {
         "rows_written_bytes": sum(after[k][0] for k in changed),
         "memo_rows_written_bytes": sum(after[k][0] for k in memo),
         "memo_rows_written": len(memo),
+        "place_rows_written_bytes": sum(after[k][0] for k in place),  # the recommendations and their heads
+        "place_rows_written": len(place),
         "rows_deleted": sum(1 for k in before if k not in after),
     }
 
@@ -132,9 +136,13 @@ def child(step: str, index: str, extra: str) -> list[dict[str, Any]]:
     import hashlib
 
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16]
+    # The table as every reader gets it: the same across layouts of the stored rows (rows_sha is of the layout).
+    table = [r.as_dict() for r in engine.recommendations()]
+    table_digest = hashlib.sha256(json.dumps(table, sort_keys=True).encode()).hexdigest()[:16]
     for o in out:
         o["rows"] = sum(len(v) for _, v in rows)
         o["rows_sha"] = digest
+        o["table_sha"] = table_digest
     return out
 
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import hashlib
+import json
 import logging
 import time
 from collections import Counter
@@ -46,6 +48,12 @@ BATCH_DOCS = 200  # documents' rows per transaction of the background
 LOCK_FILE = "tracker.lock"  # held by the one worker of an index folder
 BATCH_SECONDS = 3.0  # ... or this long, whichever comes first (a kill loses at most one batch's work)
 FAILED = "failed:"  # work that raised: `failed:relink:<place>`, `failed:rebuild:<place>`, `failed:rows:<doc>`
+PLACE = "place:"  # a municipality's recommendations: `place:<place>|<doc>|<start>|<i>`, one row each
+KIND = "recommendations"  # the kind of those rows, which every reader reads
+PLACE_HEAD = "placehead:"  # a municipality's head row: {"rows": {key: digest}} of what it holds
+DIGEST_CHARS = 32  # 128 bits of sha256: a changed row is told from the stored one
+START_DIGITS = 10  # a position in a key, zero-padded: keys of one document sort by position
+TIE_DIGITS = 6  # the count of rows at one position, zero-padded: they sort in build order
 FAILURE_CHARS = 300  # the error's line is cut here (a message quoting a whole text stays one readable line)
 
 log = logging.getLogger(__name__)
@@ -140,12 +148,18 @@ def own_rows(name: str, metas: Mapping[str, DocMeta], documents: Mapping[str, Do
 
 
 def recommendation_rows(
-    store: Store, places: Iterable[str], *, kept: rec_found.Kept | None = None, memos: rec_memo.Stored | None = None
+    store: Store,
+    places: Iterable[str],
+    *,
+    kept: rec_found.Kept | None = None,
+    memos: rec_memo.Stored | None = None,
+    delta: bool = False,
 ) -> Rows:
-    """Each municipality's recommendations over its committed documents (they link within it). `kept`: the
-    worker's view of the stored extractions (read back before a first relink, written beside the rows); with it,
-    the link memo is read back and written too (`memos`: the worker's view of the stored memo rows, so a relink
-    writes only the entries it changed; a fresh one when not given)."""
+    """Each municipality's recommendations over its committed documents (they link within it), one row per
+    recommendation (`place_rows`). `kept`: the worker's view of the stored extractions (read back before a first
+    relink, written beside the rows); with it, the link memo is read back and written too (`memos`: the worker's
+    view of the stored memo rows, so a relink writes only the entries it changed; a fresh one when not given).
+    `delta`: only the rows that changed since the stored head are given (a relink); else all."""
     if kept is not None and memos is None:
         memos = rec_memo.Stored()
     metas = store.metas()
@@ -174,11 +188,61 @@ def recommendation_rows(
                 raise
             if memos is not None:
                 memos.distrusted.discard(place)
-        out[f"place:{place}"] = {"recommendations": [tracker_rows.dump(r) for r in rows]}
+        out.update(place_rows(store, place, [tracker_rows.dump(r) for r in rows], delta=delta))
         if kept is not None:
             out.update(kept.rows(group.values(), tracker_code()))
         _forget(documents, group)  # the next municipality reads other documents
     link_pool.release()  # the linking's analysed passages are not kept by a serving process
+    return out
+
+
+def place_key_of(place: str, doc: str) -> str:
+    """The prefix of one document's recommendations' keys in its municipality's rows (`split`)."""
+    return f"{PLACE}{place}|{doc}"
+
+
+def head_kind(place: str) -> str:
+    """The kind (and key) of a municipality's head row: the digest of each recommendation's row it holds."""
+    return f"{PLACE_HEAD}{place}"
+
+
+def digest(rows: list[Any]) -> str:
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:DIGEST_CHARS]
+
+
+def split(place: str, dumped: list[Any]) -> dict[str, list[Any]]:
+    """A municipality's rows (as built), one per recommendation: `place:<place>|<doc>|<start>|<i>`, i counting
+    the rows of one document at one position in build order. Every reader reads all rows of the kind in key
+    order and sorts them by `corpus_order` (role, document, position), stably: rows that tie keep their build
+    order (their keys sort by i), so the tables are those of the one list. A recommendation's row changes
+    alone (a document quoting it came or went), so a relink rewrites only the rows that changed."""
+    out: dict[str, list[Any]] = {}
+    ties: Counter[tuple[str, int]] = Counter()
+    for row in dumped:
+        doc, start = str(row["recommendation"]["doc"]), int(row["recommendation"]["start"])
+        out[f"{place_key_of(place, doc)}|{start:0{START_DIGITS}d}|{ties[doc, start]:0{TIE_DIGITS}d}"] = [row]
+        ties[doc, start] += 1
+    return out
+
+
+def place_rows(store: Store, place: str, dumped: list[Any], *, delta: bool) -> Rows:
+    """The rows writing a municipality's recommendations, one row per recommendation (`split`), and its head
+    (the digest of each row) when anything changed. `delta`: only the rows whose digest differs from the stored
+    head's, and deletes of the keys the head has that are gone; else every row. The head is written in the
+    same transaction as the rows, by the one worker of the index, so it says what the store holds. The municipality's
+    single row of the older layout (key `place:<place>`) is deleted in both (a no-op once gone): readers read
+    it until the first relink replaces it."""
+    rows = split(place, dumped)
+    now = {k: digest(v) for k, v in rows.items()}
+    had: dict[str, str] = {}
+    for _, head in store.tracker(head_kind(place)):
+        if head and isinstance(head[0], dict):
+            had = {str(k): str(v) for k, v in head[0].get("rows", {}).items()}
+    out: Rows = {f"{PLACE}{place}": {KIND: []}}
+    out.update({k: {KIND: v} for k, v in rows.items() if not delta or had.get(k) != now[k]})
+    out.update({k: {KIND: []} for k in had if k not in rows})
+    if now != had or not delta:
+        out[head_kind(place)] = {head_kind(place): [{"rows": now}] if now else []}
     return out
 
 
@@ -200,17 +264,31 @@ def _memo_kept(place: str) -> rec_relink.PlaceMemo | None:
 
 def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
     """Stored rows under keys no committed document has (another code's keys, a municipality emptied)."""
-    want = {f"doc:{n}" for n in metas} | {f"place:{place_key(m, n)}" for n, m in metas.items()}
+    want = {f"doc:{n}" for n in metas} | {place_key_of(place_key(m, n), n) for n, m in metas.items()}
+    now = {place_key(m, n) for n, m in metas.items()}
     out: Rows = {}
+    emptied: set[str] = set()
     for kind in ("recommendations", "responsibilities"):
         for key, _ in store.tracker(kind):
-            if key not in want:
+            # a recommendation's key is its document's prefix and `|<start>|<i>` (`split`)
+            if (key if kind != KIND else key.rsplit("|", 2)[0]) not in want:
                 out.setdefault(key, {})[kind] = []
-                if kind == "recommendations" and key.startswith("place:"):  # its memo goes with it
-                    out.update(rec_memo.Stored().gone(store, key[len("place:") :]))
+                if kind == KIND and key.startswith(PLACE):
+                    emptied |= _places_of(key[len(PLACE) :]) - now
+    for place in sorted(emptied):  # a municipality no document is in: its memo and head go with its rows
+        out.update(rec_memo.Stored().gone(store, place))
+        if store.tracker(head_kind(place)):
+            out.setdefault(head_kind(place), {})[head_kind(place)] = []
     out.update(rec_found.gone(k[len(rec_found.FOUND) :] for k, _ in store.tracker(rec_found.KIND)
                               if k[len(rec_found.FOUND) :] not in metas))  # fmt: skip
     return out
+
+
+def _places_of(rest: str) -> set[str]:
+    """The municipalities a key `place:<rest>` may be of: `<place>|<doc>|<start>|<i>`, or a whole `<place>` (the older
+    layout); a name may hold "|", so every split is a candidate (only those no document is in are dropped, and
+    one with no document has nothing to keep)."""
+    return {rest} | {rest[:i] for i, c in enumerate(rest) if c == "|"}
 
 
 @contextlib.contextmanager
@@ -301,7 +379,7 @@ class Worker:
         # Its entries whose relink failed before go too: this relink reads the documents as they are now.
         keys = [k for k in queued if target(k, RELINK) == place]
         try:
-            rows = recommendation_rows(self.store, [place], kept=self.kept, memos=self.memos)
+            rows = recommendation_rows(self.store, [place], kept=self.kept, memos=self.memos, delta=True)
         except Exception as exc:
             log.exception("tracker relink of %s failed", place)
             self.failed.update(keys)

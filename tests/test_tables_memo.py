@@ -21,7 +21,14 @@ AUDITS = SHARED / "datasets" / "audits" / "docs"
 
 
 def _places(rows: dict[str, dict[str, list[Any]]]) -> dict[str, list[str]]:
-    return {k: [json.dumps(r, sort_keys=True) for r in v["recommendations"]] for k, v in rows.items() if k.startswith("place:")}  # fmt: skip
+    """The documents' rows of recommendations among rows to write (not the deletes)."""
+    return {k: [json.dumps(r, sort_keys=True) for r in v["recommendations"]] for k, v in rows.items()
+            if k.startswith("place:") and v.get("recommendations")}  # fmt: skip
+
+
+def _of(rows: dict[str, list[str]], place: str) -> dict[str, list[str]]:
+    """The rows of one municipality's documents (`place:<place>|<doc>`)."""
+    return {k: v for k, v in rows.items() if k.startswith(f"place:{place}|")}
 
 
 def _stored(store: Any) -> dict[str, list[str]]:
@@ -51,11 +58,12 @@ def _restart() -> None:
     rec_relink.MEMO.stats.clear()
 
 
-def _scratch(store: Any, place: str) -> list[str]:
-    """The place's rows built from scratch (no memo) over the committed documents."""
+def _scratch(store: Any, place: str) -> dict[str, list[str]]:
+    """The place's rows built from scratch (no memo) over the committed documents, by document as stored."""
     docs = store.documents()
     group = {n: docs[n] for n, m in store.metas().items() if place_key(m, n) == place}
-    return [json.dumps(tracker_rows.dump(r), sort_keys=True) for r in recommendations.build(group)]
+    rows = rec_work.split(place, [tracker_rows.dump(r) for r in recommendations.build(group)])
+    return {k: [json.dumps(r, sort_keys=True) for r in v] for k, v in rows.items()}
 
 
 def test_a_new_worker_reads_the_stored_memo_and_reuses_its_links(tmp_path: Path) -> None:
@@ -74,7 +82,7 @@ def test_a_new_worker_reads_the_stored_memo_and_reuses_its_links(tmp_path: Path)
     # A new process, nothing changed: every link is read back from the stored memo, none is computed.
     _restart()
     again = rec_work.recommendation_rows(store, places, kept=rec_found.Kept())
-    assert _places(again) == {k: v for k, v in _stored(store).items() if k in _places(again)}
+    assert _places(again) == {k: v for k, v in _stored(store).items() if k.startswith("place:")}
     stats = rec_relink.MEMO.stats
     assert stats["memo restored"] == len(linked)
     assert stats["reused"] > 0 and stats["computed"] == 0
@@ -91,7 +99,7 @@ def test_a_new_worker_reads_the_stored_memo_and_reuses_its_links(tmp_path: Path)
     _restart()
     third = rec_work.recommendation_rows(store, [p], kept=rec_found.Kept())
     assert rec_relink.MEMO.stats["memo restored"] == 0 and rec_relink.MEMO.stats["reused"] == 0
-    assert _places(third)[f"place:{p}"] == _scratch(store, p)
+    assert _of(_places(third), p) == _scratch(store, p)
 
 
 def test_a_restart_after_a_change_relinks_from_the_stored_memo_with_the_rows_of_a_build_from_scratch(
@@ -125,8 +133,8 @@ def test_a_restart_after_a_change_relinks_from_the_stored_memo_with_the_rows_of_
     # removal; the restarted one's, the memo of before)
     restored.pop("memo bytes written"), live_stats.pop("memo bytes written")
     assert restored == live_stats and sum(v for k, v in restored.items() if ":" not in k) >= 1
-    assert _places(rows)[f"place:{p}"] == _places(live)[f"place:{p}"] == _scratch(store, p)
-    assert _places(rows)[f"place:{p}"] == _stored(store)[f"place:{p}"]
+    assert _of(_places(rows), p) == _of(_places(live), p) == _scratch(store, p)
+    assert _of(_places(rows), p) == _of(_stored(store), p)
     # Written as a worker writes it, the delta brings the stored rows to exactly the memo the process holds.
     store.put_tracker(rows, code=rec_work.tracker_code())
     whole, _ = rec_memo.rows(rec_relink.MEMO.places[p], p)

@@ -38,7 +38,9 @@ def _killed_after_commit(built: tuple[Path, list[str], list[dict]], tmp_path: Pa
     engine = Engine(hash_settings(idx))
     pending = [{"doc": n, "place": None} for n in sorted(engine.store.metas())]
     with sqlite3.connect(idx / DB) as conn:
-        conn.execute("DELETE FROM tracker WHERE kind IN ('recommendations', 'responsibilities')")
+        conn.execute(  # the rows and the heads saying what they hold (rec_work.place_rows), written together
+            "DELETE FROM tracker WHERE kind IN ('recommendations', 'responsibilities') OR kind LIKE 'placehead:%'"
+        )
         conn.execute(
             "INSERT OR REPLACE INTO tracker (key, kind, rows) VALUES (?, 'pending', ?)",
             (PENDING_KEY, json.dumps(pending)),

@@ -46,20 +46,22 @@ def _copy(built: tuple[Path, list[str], list[dict]], tmp_path: Path) -> Path:
 
 
 def _as_old_code(idx: Path) -> None:
-    """What an index built by older tracker code holds: another code hash, one municipality's rows in another
-    shape, one key that code used and this one does not."""
+    """What an index built by older tracker code holds: another code hash, rows in another shape, one key that
+    code used and this one does not."""
     with sqlite3.connect(idx / "granska.sqlite") as conn:
         conn.execute("UPDATE meta SET value = 'old-code' WHERE key = 'tracker_code'")
-        key, rows = conn.execute(
-            "SELECT key, rows FROM tracker WHERE kind = 'recommendations' ORDER BY key LIMIT 1"
-        ).fetchone()
-        shaped = [{"rec_text": r["recommendation"]["text"]} for r in json.loads(rows)]  # no field this code reads
-        conn.execute(
-            "UPDATE tracker SET rows = ? WHERE key = ? AND kind = 'recommendations'", (json.dumps(shaped), key)
-        )
+        # (one row per recommendation, `rec_work.split`: two rows reshaped, the first one's copied to the old key)
+        old = conn.execute(
+            "SELECT key, rows FROM tracker WHERE kind = 'recommendations' ORDER BY key LIMIT 2"
+        ).fetchall()
+        for key, rows in old:
+            shaped = [{"rec_text": r["recommendation"]["text"]} for r in json.loads(rows)]  # no field this code reads
+            conn.execute(
+                "UPDATE tracker SET rows = ? WHERE key = ? AND kind = 'recommendations'", (json.dumps(shaped), key)
+            )
         conn.execute(
             "INSERT INTO tracker (key, kind, rows) VALUES ('place:old-key', 'recommendations', ?)",
-            (json.dumps(json.loads(rows)[:1]),),
+            (json.dumps(json.loads(old[0][1])[:1]),),
         )
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'tracker_version'")
 
@@ -119,7 +121,10 @@ def test_a_rebuild_cut_short_by_a_kill_resumes_in_the_next_process(built, tmp_pa
     with sqlite3.connect(idx / "granska.sqlite") as conn:
         stamp = json.dumps([1])
         for p in places[:2]:
-            conn.execute("DELETE FROM tracker WHERE key = ?", (f"place:{p}",))
+            conn.execute(  # its documents' rows and head (rec_work.place_rows)
+                "DELETE FROM tracker WHERE substr(key, 1, ?) = ? OR key = ?",
+                (len(f"place:{p}|"), f"place:{p}|", f"placehead:{p}"),
+            )
             conn.execute("INSERT INTO tracker (key, kind, rows) VALUES (?, 'pending', ?)", (f"{UPGRADE}{p}", stamp))
         conn.execute("INSERT INTO tracker (key, kind, rows) VALUES ('doc:gone.txt', 'responsibilities', '[]')")
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'tracker_version'")

@@ -1,0 +1,158 @@
+"""A municipality's recommendations are stored one row per recommendation with a head holding each row's digest,
+so a relink writes only the rows that changed; the single row of the older layout is read by the tables
+until the first relink replaces it, once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from granska.eval.scale import write_corpus
+from granska.eval.tracker_eval import load_folder
+from granska.index import rows as tracker_rows
+from granska.qa import link_pool, rec_found, rec_relink, rec_work, recommendations
+from granska.qa.rec_tables import place_key
+
+from granska.engine import BUNDLED_CORPUS, Engine
+from tests.conftest import hash_settings
+
+Rows = dict[str, dict[str, list[Any]]]
+
+
+def _recs(engine: Engine) -> list[str]:
+    """The table as every reader gets it (the engine's rows, in their order)."""
+    return [json.dumps(r.as_dict(), sort_keys=True) for r in engine.recommendations()]
+
+
+def _held(store: Any, place: str) -> Rows:
+    """What the store holds of `place`'s recommendations: its recommendations' rows, the older single row,
+    its head."""
+    head = rec_work.head_kind(place)
+    rows: Rows = {k: {rec_work.KIND: v} for k, v in store.tracker(rec_work.KIND)
+                  if k == f"place:{place}" or k.startswith(f"place:{place}|")}  # fmt: skip
+    return rows | {k: {head: v} for k, v in store.tracker(head)}
+
+
+def _put_back(store: Any, place: str, rows: Rows) -> None:
+    """The store's rows of `place` replaced by `rows` (what a store of before a change holds)."""
+    gone = {k: {kind: [] for kind in kinds} for k, kinds in _held(store, place).items()}
+    store.put_tracker(
+        {k: gone.get(k, {}) | rows.get(k, {}) for k in set(gone) | set(rows)}, code=rec_work.tracker_code()
+    )
+
+
+def _scratch(store: Any, place: str) -> list[Any]:
+    docs = store.documents()
+    group = {n: docs[n] for n, m in store.metas().items() if place_key(m, n) == place}
+    return [tracker_rows.dump(r) for r in recommendations.build(group)]
+
+
+def _relink(engine: Engine, place: str) -> None:
+    engine.store.put_tracker(rec_work.entries(rec_work.RELINK, [place]), code=rec_work.tracker_code())
+    assert engine.tables.wait_relinked(timeout=300)
+
+
+def _written(rows: Rows) -> set[str]:
+    """The keys of recommendation rows among rows to write that are not deletes."""
+    return {k for k, v in rows.items() if v.get(rec_work.KIND)}
+
+
+def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_what_changed(tmp_path: Path) -> None:
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([BUNDLED_CORPUS])
+    store = engine.store
+    metas = store.metas()
+    responses: dict[str, list[str]] = {}
+    for n, m in metas.items():
+        if m.role == "response":
+            responses.setdefault(place_key(m, n), []).append(n)
+    # A municipality with an answer some other document's row links to (its removal changes rows).
+    place, gone = next((p, n) for p, ns in sorted(responses.items()) for n in sorted(ns)
+                       if any(n in json.dumps(r) for r in _scratch(store, p) if r["recommendation"]["doc"] != n))  # fmt: skip
+    table = _recs(engine)
+    built = _scratch(store, place)
+
+    # Stored one row per recommendation, each as built (`split`), the head their digests.
+    held = _held(store, place)
+    head = held.pop(rec_work.head_kind(place))[rec_work.head_kind(place)][0]["rows"]
+    by_doc = rec_work.split(place, built)
+    assert {k: v[rec_work.KIND] for k, v in held.items()} == by_doc
+    assert head == {k: rec_work.digest(v) for k, v in by_doc.items()}
+
+    # The older layout (one row of the whole municipality, no head): the tables read it, the same table.
+    new_layout = _held(store, place)
+    _put_back(store, place, {f"place:{place}": {rec_work.KIND: built}})
+    reread = Engine(hash_settings(tmp_path / "idx"))
+    assert _recs(reread) == table
+    # The first relink replaces it (every recommendation's row and the head written, the old row deleted), once.
+    first = rec_work.recommendation_rows(store, [place], kept=rec_found.Kept(), delta=True)
+    assert first[f"place:{place}"] == {rec_work.KIND: []} and _written(first) == set(by_doc)
+    store.put_tracker(first, code=rec_work.tracker_code())
+    assert _held(store, place) == new_layout and _recs(reread) == table
+    # Nothing changed: nothing written but the delete of the (gone) old row.
+    again = rec_work.recommendation_rows(store, [place], kept=rec_found.Kept(), delta=True)
+    assert _written(again) == set() and rec_work.head_kind(place) not in again
+
+    # One answer goes: the background's relink leaves the rows of a build from scratch; the same relink from the
+    # rows of before writes exactly the rows that differ, and deletes those gone.
+    engine.remove(gone)
+    assert engine.wait_for_tracker(timeout=300)
+    after = _held(store, place)
+    after_rows = {k: v[rec_work.KIND] for k, v in after.items() if rec_work.KIND in v}
+    assert after_rows == rec_work.split(place, _scratch(store, place))
+    changed = {k for k, v in after_rows.items() if by_doc.get(k) != v}
+    _put_back(store, place, new_layout)
+    step = rec_work.recommendation_rows(store, [place], kept=rec_found.Kept(), delta=True)
+    assert _written(step) == changed and changed
+    assert {k for k, v in step.items() if v == {rec_work.KIND: []}} == {f"place:{place}"} | (
+        set(by_doc) - set(after_rows)
+    )
+    store.put_tracker(step, code=rec_work.tracker_code())
+    assert _held(store, place) == after
+    assert _recs(Engine(hash_settings(tmp_path / "idx"))) == _recs(engine)
+
+    # A municipality emptied: its rows and head go at its relink.
+    for n in [n for n, m in store.metas().items() if place_key(m, n) == place]:
+        engine.remove(n)
+    assert engine.wait_for_tracker(timeout=300)
+    assert _held(store, place) == {}
+
+
+def test_a_relink_writes_the_rows_of_the_documents_whose_recommendations_changed(tmp_path: Path) -> None:
+    """The largest municipality of a synthetic corpus through adds and removes of an "other" document and of an
+    answer, written as a relink writes it: after each step the stored rows are a build from scratch by document,
+    the written rows are exactly those that differ from the step before (fewer than all), nothing changed writes
+    nothing."""
+    write_corpus(tmp_path / "corpus", 3000, seed=5)
+    places: dict[str, dict[str, Any]] = {}
+    for n, d in sorted(load_folder(tmp_path / "corpus").items()):
+        places.setdefault(place_key(d.meta, n), {})[n] = d
+    group = max(places.values(), key=len)
+    engine = Engine(hash_settings(tmp_path / "idx"))
+    engine.ingest([BUNDLED_CORPUS])  # a store for the rows (the synthetic municipality's keys are its own)
+    store, code = engine.store, rec_work.tracker_code()
+    names = sorted(group)
+    other = next(n for n in names if group[n].meta.role == "other")
+    answer = next(n for n in names if group[n].meta.role == "response")
+    place = place_key(group[names[0]].meta, names[0])
+    memo = rec_relink.Memo()
+    # (the synthetic municipality may share its key with one of the bundled corpus: those rows are replaced)
+    before = {k: v[rec_work.KIND] for k, v in _held(store, place).items() if rec_work.KIND in v}
+    held = {other, answer}
+    for step in ("base", "add other", "add answer", "remove answer", "remove other", "nothing"):
+        if step not in ("base", "nothing"):
+            (held.discard if step.startswith("add") else held.add)(other if step.endswith("other") else answer)
+        dumped = [tracker_rows.dump(r) for r in recommendations.build({n: group[n] for n in names if n not in held}, memo=memo)]  # fmt: skip
+        link_pool.release()
+        now = rec_work.split(place, dumped)
+        rows = rec_work.place_rows(store, place, dumped, delta=True)
+        store.put_tracker(rows, code=code)
+        assert _written(rows) == {k for k, v in now.items() if before.get(k) != v}, step
+        assert {k for k, v in rows.items() if v == {rec_work.KIND: []}} == {f"place:{place}"} | (set(before) - set(now))
+        assert {k: v[rec_work.KIND] for k, v in _held(store, place).items() if rec_work.KIND in v} == now, step
+        if step != "base":
+            assert len(_written(rows)) < len(now), step
+        if step == "nothing":
+            assert _written(rows) == set() and rec_work.head_kind(place) not in rows
+        before = now
