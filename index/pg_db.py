@@ -233,7 +233,8 @@ class Database:
         t0 = time.perf_counter()
         with self.pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"granska:{self.schema}",))
-            if conn.execute(INDEXED).fetchone()[0]:
+            got = conn.execute(INDEXED).fetchone()
+            if got is not None and got[0]:
                 return 0.0
             conn.execute(f"SET LOCAL maintenance_work_mem = '256MB'; {LEX_INDEXES}")
         return time.perf_counter() - t0
