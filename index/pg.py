@@ -206,7 +206,7 @@ class PgStore:
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Each field's top-k rows by exact BM25 among full-text candidates (plus `also`), with both scores."""
         self._need()
-        self._db.ensure_current()
+        self._db.ensure_current(self.version())
         with self._db.snapshot(seqscan=False) as conn:
             # seqscan off: the planner prices a tsvector by its heap row, not by the TOAST read of every one a
             # scan touches: on small tables it scans them all per term (measured 20x slower than the GIN index).
@@ -331,6 +331,11 @@ class PgStore:
             pg_db.bump(conn, "docs_version", notify=False)  # the "version" notification covers it
             pg_db.bump(conn, "version")
         self._committed()
+
+    def build_indexes(self) -> float:
+        """Build the GIN indexes a load into an empty schema left out (pg_write: built once, after the load);
+        the first search that finds them missing would. Returns the seconds it took (0 when they were there)."""
+        return self._db.build_indexes()
 
     def add_vectors(self, doc: str, sha256: str, vectors: np.ndarray) -> bool:
         """Attach a document's vectors (computed after its text went in); False when it changed meanwhile."""

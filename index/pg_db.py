@@ -45,6 +45,8 @@ LEX = f"""CREATE TABLE IF NOT EXISTS lex (
 ) WITH (toast_tuple_target = 128);
 {LEX_INDEXES}"""
 
+INDEXED = "SELECT to_regclass('lex_tsv_char') IS NOT NULL AND to_regclass('lex_tsv_word') IS NOT NULL"
+
 # A schema made before `lex` (session 21 and older) kept the tsvectors in `chunks`: moved over once, by the
 # first process that writes or searches it (under the writer lock), the GIN indexes built after the rows (a
 # bulk build, far faster than inserting into them row by row).
@@ -118,6 +120,7 @@ class Database:
         self._created = False  # the schema's tables exist (seen or made)
         self._ensured = False  # this process ran SCHEMA (idempotent) under the writer lock
         self._current = False  # the schema has this code's tables (checked or made by this process)
+        self._indexed_at: int | None = None  # the store version at which the GIN indexes were last seen
         self.pool = ConnectionPool(
             conninfo,
             min_size=1,
@@ -208,17 +211,37 @@ class Database:
         self._created = self._ensured = True
         self._current = True
 
-    def ensure_current(self) -> None:
+    def ensure_current(self, version: int | None = None) -> None:
         """Bring a schema made by older code up to this code's tables, once per process (a server that only
-        reads must still find `lex`): the check is one statement, the upgrade runs under the writer lock."""
-        if self._current:
+        reads must still find `lex`): the check is one statement, the upgrade runs under the writer lock. With
+        the store's `version`: also build the GIN indexes a bulk load left out (pg_write), checked once per
+        version (a catalogue read per commit seen, not per search)."""
+        if self._current and (version is None or version == self._indexed_at):
             return
         with self.read() as conn:
-            old = conn.execute("SELECT to_regclass('lex')").fetchone()[0] is None
-            old = old or _has_column(conn, self.schema, "chunks", "tsv_char")
+            old = False
+            if not self._current:
+                old = conn.execute("SELECT to_regclass('lex')").fetchone()[0] is None
+                old = old or _has_column(conn, self.schema, "chunks", "tsv_char")
+            indexed = old or conn.execute(INDEXED).fetchone()[0]
         if old:
             self.create()  # not yet run by this process: it sets both flags together
+        if not indexed:
+            self.build_indexes()
         self._current = True
+        self._indexed_at = version
+
+    def build_indexes(self) -> float:
+        """Build the GIN indexes a bulk load left out (under the writer lock: between two batches of a load
+        still running, which then writes into them); returns the seconds it took (0 when they were there)."""
+        t0 = time.perf_counter()
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"granska:{self.schema}",))
+            got = conn.execute(INDEXED).fetchone()
+            if got is not None and got[0]:
+                return 0.0
+            conn.execute(f"SET LOCAL maintenance_work_mem = '256MB'; {LEX_INDEXES}")
+        return time.perf_counter() - t0
 
     def has_tables(self) -> bool:
         """True once the schema exists (remembered: tables are never dropped while a server runs)."""
