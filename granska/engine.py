@@ -323,6 +323,7 @@ class Engine:
             follow_cue=asked.kind == "response",
             purpose=asked.kind == "purpose",
             confined=asked.kind == "response",
+            place=routes.of_the_place(resolved, asked, hits),
         )
         if routes.names_no_one(asked, result) or routes.names_no_firm(
             resolved, asked, result

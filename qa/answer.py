@@ -67,6 +67,7 @@ def answer(
     follow_cue: bool = False,
     purpose: bool = False,
     confined: bool = False,
+    place: Callable[[Hit], bool] | None = None,
 ) -> Answer:
     """Extractive answer from the retrieved passages; abstains when the best evidence covers too little.
 
@@ -77,7 +78,8 @@ def answer(
     question asks what an audit set out to answer, which reports state as questions; otherwise a sentence that
     asks ("Har nämnden säkerställt …?") never stands as the answer. confined: only a sentence of a document of
     `roles` or in a section of `sections` may answer, else the answer abstains (a board's answer is in its
-    answer document or answer section; the audit report's finding is no answer of the board's).
+    answer document or answer section; the audit report's finding is no answer of the board's). place: which
+    passages may be quoted (the named municipality's); every passage still weighs the words and the abstainer.
     """
     outlines = outlines or {}
     if not hits:
@@ -93,6 +95,8 @@ def answer(
             silent = abstain.shipped().probability(row) < abstain.threshold(settings.abstain_prob)
         else:  # no refitted abstainer in the package: the selector-based one of qa/models/answer.json
             silent = answerable(matched, everything, hits, weights, model) < scorer.threshold(settings)
+    if place is not None:  # after the abstainer, which reads every passage as it was fitted to
+        ranked = [s for s in ranked if place(s.hit)]
     if cue is not None or sections or roles:
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
