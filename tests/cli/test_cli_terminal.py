@@ -91,3 +91,15 @@ def test_exit_codes_are_in_every_commands_help(args: list[str], tmp_path: Path):
     out = run(*args, "--help", index_dir=tmp_path / "none")
     assert out.returncode == 0
     assert "Exit codes: 0 done; 1 error" in " ".join(out.stdout.split())
+
+
+def test_ask_at_a_terminal_shows_quotes_repaired_and_piped_output_as_cited(index_dir: Path):
+    """A person at a terminal reads an OCR-damaged scan's quote repaired (as in the web UI); a script reading the
+    piped output gets the answer exactly as cited."""
+    question = "Hur svarade kommunstyrelsen i Borås på revisionsrapporten?"
+    piped = run("ask", question, index_dir=index_dir)
+    assert piped.returncode == 0, piped.stderr
+    cited = piped.stdout.splitlines()[0]
+    shown = at_terminal("ask", question, index_dir=index_dir, columns=200).splitlines()[0]
+    assert "Utifrain" in cited and "Utifrain" not in shown and "Utifrån" in shown  # the scan's "å" read as "ai"
+    assert re.findall(r"\[\d+\]", shown) == re.findall(r"\[\d+\]", cited)  # the same quotes, the same markers

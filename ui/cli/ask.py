@@ -49,14 +49,31 @@ def ask(
     if as_json:
         emit(answer_json(result.as_dict(), engine.documents()))
         return
-    _print_answer(result)
+    _print_answer(result, engine)
 
 
-def _print_answer(result: Any) -> None:
+def _shown(result: Any, engine: Any) -> str:
+    """The answer as a person reads it: each quote replaced by its citation's repaired text (`display`, as the
+    web UI shows it), so an OCR-damaged scan's "pa" reads "på"; markers and everything else as they are."""
+    import re
+
+    from granska.text import oneline
+
+    cites = answer_json(result.as_dict(), engine.documents()).get("citations", [])
+
+    def quote(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        return f"”{oneline(cites[i - 1]['display'])}” [{i}]" if 1 <= i <= len(cites) else m.group(0)
+
+    return re.sub(r"”[^”]*” \[(\d+)\]", quote, result.answer)
+
+
+def _print_answer(result: Any, engine: Any) -> None:
     if result.resolved_question and result.resolved_question != result.question:
         typer.echo(f"(tolkat som: {result.resolved_question})", err=True)
-    typer.echo(result.answer)
-    if sys.stdout.isatty() and result.citations:  # a person: the sources as a table sized to the terminal
+    person = sys.stdout.isatty()  # piped output keeps the answer exactly as cited (scripts read it)
+    typer.echo(_shown(result, engine) if person and result.citations and not result.abstained else result.answer)
+    if person and result.citations:  # a person: the sources as a table sized to the terminal
         from granska.qa import display
         from granska.ui.cli.reports import rich_rows
         from granska.ui.messages import msg
@@ -98,7 +115,7 @@ def chat(
         if not question or question in ("exit", "quit", "avsluta"):
             break
         result = run(engine.ask, question, k=k, filters=filters, history=turns)
-        _print_answer(result)
+        _print_answer(result, engine)
         turns.append(result.resolved_question or question)
 
 
