@@ -8,14 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from granska.eval.scale import write_corpus
-from granska.eval.tracker_eval import load_folder
-from granska.index import rows as tracker_rows
 from granska.qa import link_pool, rec_found, rec_memo, rec_relink, rec_work, recommendations
 from granska.qa.rec_tables import place_key
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from tests.conftest import SHARED, hash_settings
+from tests.tracker_steps import largest_synthetic_place, put_back, responses_by_place, scratch_rows
 
 AUDITS = SHARED / "datasets" / "audits" / "docs"
 
@@ -45,11 +43,7 @@ def _snapshot(store: Any, place: str) -> dict[str, dict[str, list[Any]]]:
 
 def _put_back(store: Any, place: str, rows: dict[str, dict[str, list[Any]]]) -> None:
     """The store's memo of `place` replaced by `rows` (as a worker killed before writing its relink leaves it)."""
-    now = _snapshot(store, place)
-    gone = {k: {kind: [] for kind in kinds} for k, kinds in now.items()}
-    store.put_tracker(
-        {k: gone.get(k, {}) | rows.get(k, {}) for k in set(gone) | set(rows)}, code=rec_work.tracker_code()
-    )
+    put_back(store, _snapshot(store, place), rows)
 
 
 def _restart() -> None:
@@ -60,9 +54,7 @@ def _restart() -> None:
 
 def _scratch(store: Any, place: str) -> dict[str, list[str]]:
     """The place's rows built from scratch (no memo) over the committed documents, by document as stored."""
-    docs = store.documents()
-    group = {n: docs[n] for n, m in store.metas().items() if place_key(m, n) == place}
-    rows = rec_work.split(place, [tracker_rows.dump(r) for r in recommendations.build(group)])
+    rows = rec_work.split(place, scratch_rows(store, place))
     return {k: [json.dumps(r, sort_keys=True) for r in v] for k, v in rows.items()}
 
 
@@ -109,10 +101,7 @@ def test_a_restart_after_a_change_relinks_from_the_stored_memo_with_the_rows_of_
     engine.ingest([AUDITS])  # the audits set: its metadata.tsv beside docs/ gives each document its municipality
     store = engine.store
     metas = store.metas()
-    responses: dict[str, list[str]] = {}
-    for n, m in metas.items():
-        if m.role == "response":
-            responses.setdefault(place_key(m, n), []).append(n)
+    responses = responses_by_place(metas)
     p = next(q for q, ns in sorted(responses.items()) if len(ns) > 1 and store.tracker(rec_memo.kind(q)))
     before = _snapshot(store, p)
     _restart()
@@ -146,17 +135,9 @@ def test_a_relink_writes_only_the_memo_rows_it_changed(tmp_path: Path) -> None:
     """The largest municipality of a synthetic corpus through adds and removes of an "other" document and of an
     answer, its memo written as the background writes it: after each step the stored rows are exactly those of
     the memo the process holds, a new worker reads that memo back, and a step writes well under half the memo."""
-    write_corpus(tmp_path / "corpus", 3000, seed=5)
-    places: dict[str, dict[str, Any]] = {}
-    for n, d in sorted(load_folder(tmp_path / "corpus").items()):
-        places.setdefault(place_key(d.meta, n), {})[n] = d
-    group = max(places.values(), key=len)
-    engine = Engine(hash_settings(tmp_path / "idx"))
-    engine.ingest([BUNDLED_CORPUS])  # a store for the rows (the synthetic municipality's keys are its own)
-    store, code = engine.store, rec_work.tracker_code()
-    names = sorted(group)
-    other = next(n for n in names if group[n].meta.role == "other")
-    answer = next(n for n in names if group[n].meta.role == "response")
+    walk = largest_synthetic_place(tmp_path)
+    group, names, other, answer = walk.group, walk.names, walk.other, walk.answer
+    store, code = walk.engine.store, rec_work.tracker_code()
     memo, memos = rec_relink.Memo(), rec_memo.Stored()
     held = {other, answer}
     for step in ("base", "add other", "add answer", "remove answer", "remove other"):

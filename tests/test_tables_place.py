@@ -8,16 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from granska.eval.scale import write_corpus
-from granska.eval.tracker_eval import load_folder
 from granska.index import rows as tracker_rows
 from granska.qa import link_pool, rec_found, rec_relink, rec_work, recommendations
 from granska.qa.rec_tables import place_key
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from tests.conftest import hash_settings
-
-Rows = dict[str, dict[str, list[Any]]]
+from tests.tracker_steps import Rows, largest_synthetic_place, put_back, responses_by_place, scratch_rows
 
 
 def _recs(engine: Engine) -> list[str]:
@@ -36,16 +33,7 @@ def _held(store: Any, place: str) -> Rows:
 
 def _put_back(store: Any, place: str, rows: Rows) -> None:
     """The store's rows of `place` replaced by `rows` (what a store of before a change holds)."""
-    gone = {k: {kind: [] for kind in kinds} for k, kinds in _held(store, place).items()}
-    store.put_tracker(
-        {k: gone.get(k, {}) | rows.get(k, {}) for k in set(gone) | set(rows)}, code=rec_work.tracker_code()
-    )
-
-
-def _scratch(store: Any, place: str) -> list[Any]:
-    docs = store.documents()
-    group = {n: docs[n] for n, m in store.metas().items() if place_key(m, n) == place}
-    return [tracker_rows.dump(r) for r in recommendations.build(group)]
+    put_back(store, _held(store, place), rows)
 
 
 def _relink(engine: Engine, place: str) -> None:
@@ -63,15 +51,12 @@ def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_w
     engine.ingest([BUNDLED_CORPUS])
     store = engine.store
     metas = store.metas()
-    responses: dict[str, list[str]] = {}
-    for n, m in metas.items():
-        if m.role == "response":
-            responses.setdefault(place_key(m, n), []).append(n)
+    responses = responses_by_place(metas)
     # A municipality with an answer some other document's row links to (its removal changes rows).
     place, gone = next((p, n) for p, ns in sorted(responses.items()) for n in sorted(ns)
-                       if any(n in json.dumps(r) for r in _scratch(store, p) if r["recommendation"]["doc"] != n))  # fmt: skip
+                       if any(n in json.dumps(r) for r in scratch_rows(store, p) if r["recommendation"]["doc"] != n))  # fmt: skip
     table = _recs(engine)
-    built = _scratch(store, place)
+    built = scratch_rows(store, place)
 
     # Stored one row per recommendation, each as built (`split`), the head their digests.
     held = _held(store, place)
@@ -100,7 +85,7 @@ def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_w
     assert engine.wait_for_tracker(timeout=300)
     after = _held(store, place)
     after_rows = {k: v[rec_work.KIND] for k, v in after.items() if rec_work.KIND in v}
-    assert after_rows == rec_work.split(place, _scratch(store, place))
+    assert after_rows == rec_work.split(place, scratch_rows(store, place))
     changed = {k for k, v in after_rows.items() if by_doc.get(k) != v}
     _put_back(store, place, new_layout)
     step = rec_work.recommendation_rows(store, [place], kept=rec_found.Kept(), delta=True)
@@ -124,17 +109,9 @@ def test_a_relink_writes_the_rows_of_the_documents_whose_recommendations_changed
     answer, written as a relink writes it: after each step the stored rows are a build from scratch by document,
     the written rows are exactly those that differ from the step before (fewer than all), nothing changed writes
     nothing."""
-    write_corpus(tmp_path / "corpus", 3000, seed=5)
-    places: dict[str, dict[str, Any]] = {}
-    for n, d in sorted(load_folder(tmp_path / "corpus").items()):
-        places.setdefault(place_key(d.meta, n), {})[n] = d
-    group = max(places.values(), key=len)
-    engine = Engine(hash_settings(tmp_path / "idx"))
-    engine.ingest([BUNDLED_CORPUS])  # a store for the rows (the synthetic municipality's keys are its own)
-    store, code = engine.store, rec_work.tracker_code()
-    names = sorted(group)
-    other = next(n for n in names if group[n].meta.role == "other")
-    answer = next(n for n in names if group[n].meta.role == "response")
+    walk = largest_synthetic_place(tmp_path)
+    group, names, other, answer = walk.group, walk.names, walk.other, walk.answer
+    store, code = walk.engine.store, rec_work.tracker_code()
     place = place_key(group[names[0]].meta, names[0])
     memo = rec_relink.Memo()
     # (the synthetic municipality may share its key with one of the bundled corpus: those rows are replaced)

@@ -55,48 +55,50 @@ def test_forms_match_the_audits_set(name: str) -> None:
 
 def test_kinds2_keeps_its_mix() -> None:
     """The mix kinds2 was written to: unanswerable questions, claims of every label, English questions."""
-    rows = _rows("kinds2.jsonl")
-    kinds = Counter(r["type"] for r in rows)
+    rows, kinds, _, english = _mix("kinds2.jsonl")
     assert kinds["unanswerable"] >= 10 and kinds["claim"] >= 10
-    assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
-    assert sum(t.endswith("_en") for t in kinds.elements()) >= 15
+    assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
+    assert english >= 15
+
+
+def _mix(name: str) -> tuple[list[dict], Counter, int, int]:
+    """A set's rows, its count per type, and its Swedish and English answerable questions."""
+    rows = _rows(name)
+    kinds = Counter(r["type"] for r in rows)
+    english = sum(t.endswith("_en") for t in kinds.elements())
+    return rows, kinds, len(rows) - english - kinds["unanswerable"] - kinds["claim"], english
+
+
+def _claim_labels(rows: list[dict]) -> set[str]:
+    return {r["label"] for r in rows if r["type"] == "claim"}
+
+
+def _cited_docs(rows: list[dict]) -> set[str]:
+    return {e["doc"] for r in rows for e in r["evidence"]}
 
 
 def test_kinds3_keeps_its_mix() -> None:
     """kinds3, written before Granska ran on it: Swedish and English answerable, unanswerable, claims of every label."""
-    rows = _rows("kinds3.jsonl")
-    kinds = Counter(r["type"] for r in rows)
-    english = sum(t.endswith("_en") for t in kinds.elements())
-    swedish = len(rows) - english - kinds["unanswerable"] - kinds["claim"]
+    rows, kinds, swedish, english = _mix("kinds3.jsonl")
     assert swedish >= 40 and english >= 12 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
-    assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
+    assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
 
 
 def test_kinds4_keeps_its_mix() -> None:
     """kinds4, written before Granska ran on it: about 80 questions over both folders, every label of claim."""
-    rows = _rows("kinds4.jsonl")
-    kinds = Counter(r["type"] for r in rows)
-    english = sum(t.endswith("_en") for t in kinds.elements())
-    swedish = len(rows) - english - kinds["unanswerable"] - kinds["claim"]
+    rows, kinds, swedish, english = _mix("kinds4.jsonl")
     assert swedish >= 40 and english >= 10 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
-    assert {r["label"] for r in rows if r["type"] == "claim"} == {"supported", "contradicted", "not_found"}
-    docs = {e["doc"] for r in rows for e in r["evidence"]}
+    assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
+    docs = _cited_docs(rows)
     assert any(d.startswith("00") for d in docs) and len(docs) >= 20
 
 
-def test_audits_en4_keeps_its_mix() -> None:
-    """audits_en4 was written in English, not translated: about 30 questions over both folders, some unanswerable."""
-    rows = _rows("audits_en4.jsonl")
+@pytest.mark.parametrize("name", ["audits_en4.jsonl", "audits_en5.jsonl"])
+def test_the_english_sets_keep_their_mix(name: str) -> None:
+    """audits_en4 and audits_en5 were written in English, not translated (audits_en5 after audits_en4 was spent):
+    about 30 questions over both folders, some unanswerable."""
+    rows = _rows(name)
     assert len(rows) >= 30
     assert sum(r["type"] == "unanswerable" for r in rows) >= 4
-    docs = {e["doc"] for r in rows for e in r["evidence"]}
-    assert any(d.startswith("00") for d in docs) and len(docs) >= 15
-
-
-def test_audits_en5_keeps_its_mix() -> None:
-    """audits_en5, written in English after audits_en4 was spent: about 30 questions over both folders, some unanswerable."""
-    rows = _rows("audits_en5.jsonl")
-    assert len(rows) >= 30
-    assert sum(r["type"] == "unanswerable" for r in rows) >= 4
-    docs = {e["doc"] for r in rows for e in r["evidence"]}
+    docs = _cited_docs(rows)
     assert any(d.startswith("00") for d in docs) and len(docs) >= 15
