@@ -104,31 +104,14 @@ def _of_the_place(question: str, intent: Intent, docs: list[Document]) -> list[D
     return [d for d in docs if tracker.mentions_place(question, d.meta.municipality)]
 
 
-# Words of a municipality's name that name no place ("Region X", "X kommun", "X stad").
-_NAME_FRAME = frozenset({"kommun", "kommunen", "region", "regionen", "stad", "staden", "landsting", "landstinget"})
-
-
-def _named_words(question: str, municipality: str | None) -> int:
-    """How many of the place words of `municipality` the question's capitalised words name (a genitive or a
-    longer form counts: "Xs" for X)."""
-    if not municipality:
-        return 0
-    named = [fold(w) for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", question)]
-    words = {fold(w).rstrip("s") for w in re.findall(r"\w+", municipality) if fold(w) not in _NAME_FRAME}
-    return sum(any(n.startswith(w) for n in named) for w in words if len(w) > 2)
-
-
 def of_the_place(question: str, intent: Intent, hits: list[Hit]) -> Callable[[Hit], bool] | None:
     """Which passages an open answer may quote when the question names a municipality: those of the
-    municipalities whose name it states most fully ("Region X Y" over "Ys kommun" for "… i X Y"), and of documents with no municipality; another municipality's passages tell of
-    another place. None (no limit) when it names none, or none of the passages is from it."""
-    if not intent.municipality:
+    municipalities it names most fully (`tracker.places_named`: "Region X Y" over "Ys kommun" for "… i X Y"),
+    and of documents with no municipality; another municipality's passages tell of another place. None (no
+    limit) when it names none, or none of the passages is from it."""
+    if not intent.municipality or not (named := tracker.places_named(question, hits)):
         return None
-    counts = {h.meta.municipality: _named_words(question, h.meta.municipality) for h in hits}
-    most = max(counts.values(), default=0)
-    if most == 0:
-        return None
-    return lambda h: not h.meta.municipality or counts.get(h.meta.municipality, 0) == most
+    return lambda h: not h.meta.municipality or h.meta.municipality in named
 
 
 def doc_span(doc: Document, start: int, end: int, score: float = 1.0) -> Span:

@@ -14,6 +14,7 @@ from typing import Any
 from granska.qa import antonyms
 from granska.qa.display import repair_word
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
+from granska.qa.tracker import places_named
 
 from granska.text import content_words, fold, for_matching, language
 from granska.types import Hit, Span, hit_span
@@ -98,7 +99,7 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         if alt[1] and _top(alt[1]) > _top(candidates) + SWAP_MARGIN and antonyms.opposed(matched, alt[1][0].span.text):
             ranked, candidates = alt
     candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
-    if named := _named_places(matched, hits[:_NAMES_SEEN_IN]):
+    if named := places_named(matched, hits[:_NAMES_SEEN_IN]):
         # A claim about Region X is not borne out by Region Y's sentence: only the named
         # places' documents (and those of no known place) may support or contradict it.
         candidates = [s for s in candidates if (s.hit.meta.municipality or "") in named | {""}]
@@ -117,24 +118,6 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if reason:
         return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
     return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
-
-
-_GENERIC_PLACE = frozenset({"kommun", "stad", "region", "regionen", "landsting", "lan"})
-
-
-def _named_places(claim: str, hits: list[Hit]) -> set[str]:
-    """The municipalities of the passages searched (their metadata) that the claim names: each distinctive word
-    of the name ("x" of "Region X") in the claim, genitive or not; the fullest names win ("Region
-    Xs" names Region X, not X kommun)."""
-    said = {w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(claim))}
-    scored: dict[str, int] = {}
-    for place in {h.meta.municipality for h in hits if h.meta.municipality}:
-        words = [w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(place))]
-        distinctive = [w for w in words if w not in _GENERIC_PLACE]
-        if distinctive and all(w in said for w in distinctive):
-            scored[place] = sum(w in said for w in words)
-    best = max(scored.values(), default=0)
-    return {p for p, n in scored.items() if n == best}
 
 
 def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
