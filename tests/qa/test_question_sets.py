@@ -1,6 +1,6 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2, kinds3, kinds4, audits_en4, audits_en5) are well formed:
-exact evidence spans, each label's form, keys in the answer or its quotes; kinds2, kinds3, kinds4, audits_en4 and
-audits_en5 also keep the mix they were written to."""
+"""Our own question sets (eval/data/kinds.jsonl, kinds2 … kinds5, audits_en4 … audits_en6) are well formed:
+exact evidence spans, each label's form, keys in the answer or its quotes; kinds2 … kinds5 and audits_en4 …
+audits_en6 also keep the mix they were written to."""
 
 from __future__ import annotations
 
@@ -14,7 +14,16 @@ from granska.eval.metrics import key_found
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 DOC_DIRS = (SHARED / "datasets" / "audits" / "docs", ROOT / "granska" / "data" / "corpus")
-SETS = ("kinds.jsonl", "kinds2.jsonl", "kinds3.jsonl", "kinds4.jsonl", "audits_en4.jsonl", "audits_en5.jsonl")
+SETS = (
+    "kinds.jsonl",
+    "kinds2.jsonl",
+    "kinds3.jsonl",
+    "kinds4.jsonl",
+    "kinds5.jsonl",
+    "audits_en4.jsonl",
+    "audits_en5.jsonl",
+    "audits_en6.jsonl",
+)
 
 
 def _rows(name: str) -> list[dict]:
@@ -93,12 +102,29 @@ def test_kinds4_keeps_its_mix() -> None:
     assert any(d.startswith("00") for d in docs) and len(docs) >= 20
 
 
-@pytest.mark.parametrize("name", ["audits_en4.jsonl", "audits_en5.jsonl"])
+def test_kinds5_keeps_its_mix() -> None:
+    """kinds5, written before Granska ran on it, mostly over evidence spans no earlier set cites: about 80
+    questions over both folders, every label of claim, the kinds officials ask (quantities, deadlines, periods)."""
+    rows, kinds, swedish, english = _mix("kinds5.jsonl")
+    assert swedish >= 40 and english >= 10 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
+    assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
+    assert kinds["quantity"] >= 2 and kinds["deadline"] >= 1 and kinds["period"] >= 1
+    docs = _cited_docs(rows)
+    assert any(d.startswith("00") for d in docs) and len(docs) >= 17
+
+
+@pytest.mark.parametrize("name", ["audits_en4.jsonl", "audits_en5.jsonl", "audits_en6.jsonl"])
 def test_the_english_sets_keep_their_mix(name: str) -> None:
-    """audits_en4 and audits_en5 were written in English, not translated (audits_en5 after audits_en4 was spent):
+    """audits_en4 … audits_en6 were written in English, not translated (each after the one before was spent):
     about 30 questions over both folders, some unanswerable."""
     rows = _rows(name)
     assert len(rows) >= 30
     assert sum(r["type"] == "unanswerable" for r in rows) >= 4
     docs = _cited_docs(rows)
     assert any(d.startswith("00") for d in docs) and len(docs) >= 15
+
+
+def test_audits_en6_has_claims_of_every_label() -> None:
+    """audits_en6 adds English claims, which the earlier English sets lack."""
+    rows = _rows("audits_en6.jsonl")
+    assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
