@@ -8,7 +8,7 @@ from granska.qa import intent
 from granska.qa.answer_quantity import asks_deadline, gives_deadline
 from granska.qa.statement import junk, letterhead
 
-from granska import en_sv_dict
+from granska import en_sv_dict, text
 from granska.engine import Engine
 from granska.text import content_words, fold, for_matching
 from tests.conftest import SHARED
@@ -100,3 +100,28 @@ def test_an_un_word_the_dictionary_lacks_reads_as_swedish_o_before_its_base():
     assert content_words(for_matching("Who was unhappy?", known=lambda w: 1)) == content_words(
         " ".join(en_sv_dict.senses("unhappy")[:1])
     )
+
+
+@needs_dictionary
+def test_a_word_the_dictionary_lacks_reads_as_the_passages_cognate_of_it():
+    """ "compensated", "introduction" are not in FreeDict; Swedish spells them "kompenseras", "introduktion".
+    The spelling correspondences are the dictionary's own (its near-identical pairs), and a cognate is read only
+    where the passages hold a word with its stem."""
+    rules = en_sv_dict.cognate_rules()
+    assert ("c", "k") in rules and ("ph", "f") in rules
+    assert all(any(ch not in "aeiouy" for ch in a) for a, _ in rules)  # no vowel-only change
+    assert "fysikal" in en_sv_dict.cognate_forms("physical")
+    # Over all the dictionary's Swedish words, the stem found is one of the English word's own senses most often.
+    entries = en_sv_dict._entries()
+    vocabulary = sorted({en_sv_dict._plain(s) for senses in entries.values() for s in senses})
+    found = {en: text._cognate(en, vocabulary) for en in entries}
+    right = [en for en, st in found.items() if st and any(en_sv_dict._plain(s).startswith(st) for s in entries[en])]
+    read = [en for en, st in found.items() if st]
+    assert len(read) > 300 and len(right) / len(read) > 0.8, (len(right), len(read))
+    # In a question: only where the passages hold the word, and only for a word no sense renders.
+    passage = "Personalen kompenseras för introduktionen av det nya systemet."
+    vocabulary = sorted(set(text.words(passage)))
+    read_as = for_matching("Was staff compensated for the introduction?", known=lambda w: False, vocabulary=vocabulary)
+    assert {"kompens", "introduktion"} <= set(content_words(read_as)), read_as
+    assert "compensated" in for_matching("Was staff compensated?", known=lambda w: False, vocabulary=["annat"])
+    assert text.untranslated("Was staff compensated?", known=lambda w: False, vocabulary=vocabulary) == frozenset()
