@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from granska import en_sv_dict
+from granska import en_sv_dict, en_wordnet
 
 # Bump when analysis changes: the lexical index (derived, rebuilt from stored chunks) is keyed by it.
 ANALYZER_VERSION = "4"
@@ -317,6 +317,10 @@ def _dict_term(m: re.Match[str], known: Callable[[str], float] | None, vocabular
         # senses each weighed as a word of their own made one English word count two or three times, and a
         # rare wrong sense weighed the most (docs/english.md, Session 25).
         found = sorted((s for s in found if known(s)), key=known, reverse=True)[:1]
+        # No sense the passages use: WordNet's word for it, the sense most used (`_wordnet_senses`); not for a
+        # word the passages already hold as it is ("signalling" ~ "signalsystem": a synonym only strays).
+        if not found and not known(low):
+            found = sorted({s for s in _wordnet_senses(low) if known(s)}, key=known, reverse=True)[:1]
     if not found and vocabulary:
         return _cognate(low, vocabulary)
     return " ".join(found) or None
@@ -365,6 +369,21 @@ def _senses(low: str) -> list[str]:
         if low.endswith(suffix) and len(low) - len(suffix) >= 3:
             found = en_sv_dict.senses(low[: -len(suffix)] + repl)
     return found
+
+
+# WordNet senses (most frequent first) whose synonyms may stand for a word FreeDict does not render into the
+# passages' Swedish: chosen on the English dev sets (docs/english.md, Session 26).
+SYNSETS = 1
+
+
+def _wordnet_senses(low: str) -> list[str]:
+    """FreeDict's senses of the base forms WordNet gives an English word ("took" -> "take", "paid" -> "pay":
+    irregular forms the plain endings miss) and of its synonyms in its first SYNSETS senses ("suggest" ->
+    "advise"). Only where the passages decide (`known`): the query the index reads stays as it was, since a
+    base alone moved no answer but the passages' ranks (docs/english.md, Session 26)."""
+    bases = [b for _, b in en_wordnet.bases(low)]
+    found = [s for b in bases for s in en_sv_dict.senses(b)]
+    return found + [s for syn in en_wordnet.synonyms(low, synsets=SYNSETS) for s in en_sv_dict.senses(syn)]
 
 
 @lru_cache(maxsize=4096)
