@@ -15,9 +15,12 @@ translation.
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import os
 import re
+import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,3 +110,51 @@ def negated() -> tuple[int, int]:
     pairs = [(w, w[2:]) for w in entries if w.startswith("un") and len(w) >= 6 and w[2:] in entries]
     held = sum(any(s.startswith("o") and s[1:] in entries[b] for s in entries[w]) for w, b in pairs)
     return len(pairs), held
+
+
+# Cognates ("introduction" ~ "introduktion", "compensated" ~ "kompenseras") for words the dictionary lacks. The
+# spelling correspondences are learned from the dictionary's own near-identical pairs (difflib ratio at least
+# COGNATE_RATIO: "music" -> "musik", "physics" -> "fysik"): the changes inside a word that hold a consonant and
+# recur at least RULE_SUPPORT times ("c" -> "k" 96 times, "ph" -> "f", "ch" -> "k", "z" -> "s"; vowel changes
+# are too many and too mixed to spell with). Endings are not rewritten: the reader compares stems (granska.text).
+COGNATE_RATIO = 0.6
+RULE_SUPPORT = 8
+_VOWELS = frozenset("aeiouy")
+
+
+def _plain(word: str) -> str:
+    """A Swedish word as folded text spells it (å/ä -> a, ö -> o), so that rules and passages agree."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def cognate_pairs() -> list[tuple[str, str]]:
+    """The dictionary's (English, folded Swedish) pairs spelt nearly alike, the rules' evidence."""
+    out: list[tuple[str, str]] = []
+    for en, svs in _entries().items():
+        for sv in svs:
+            plain = _plain(sv)
+            if plain != en and difflib.SequenceMatcher(None, en, plain).ratio() >= COGNATE_RATIO:
+                out.append((en, plain))
+    return out
+
+
+@lru_cache(maxsize=1)
+def cognate_rules() -> tuple[tuple[str, str], ...]:
+    """(English spelling, Swedish spelling) changes inside a word, most supported first ((): no dictionary)."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for en, sv in cognate_pairs():
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, en, sv, autojunk=False).get_opcodes():
+            # inside the word only (a word's first letter and its ending say little about spelling), short changes
+            if op != "equal" and 0 < i1 and i2 < len(en) and i2 - i1 <= 2 and j2 - j1 <= 2:
+                seen[en[i1:i2], sv[j1:j2]] += 1
+    kept = [r for r, n in seen.most_common() if n >= RULE_SUPPORT and set(r[0]) - _VOWELS]
+    return tuple(sorted(kept, key=lambda r: -len(r[0])))  # "ph" before "h": the longer spelling is the rule
+
+
+def cognate_forms(word: str) -> list[str]:
+    """The Swedish spellings of an English word the learned rules give, the word itself first: each rule is
+    applied to every place it fits, or not at all ("concurrence" -> "konkurrence", "concurrenke", ...)."""
+    forms = [word.lower()]
+    for a, b in cognate_rules():
+        forms += [f.replace(a, b) for f in forms if a in f]
+    return list(dict.fromkeys(forms))

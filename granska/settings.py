@@ -128,6 +128,7 @@ OTHER_ENV = frozenset(
         "GRANSKA_AUTH",
         "GRANSKA_CORS_ORIGINS",
         "GRANSKA_EN_SV_DICT_DIR",
+        "GRANSKA_WORDNET_DIR",
         "GRANSKA_TRACKER_NICE",
         "GRANSKA_BENCH_TRACKER_WAIT",
     }

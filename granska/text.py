@@ -7,13 +7,15 @@ nothing folded is ever shown or cited; spans (`sentence_spans`) are offsets into
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from granska import en_sv_dict
+from granska import en_sv_dict, en_wordnet
 
 # Bump when analysis changes: the lexical index (derived, rebuilt from stored chunks) is keyed by it.
 ANALYZER_VERSION = "4"
@@ -222,13 +224,15 @@ def language(text: str) -> str:
     return "en" if sum(w in _EN_MARKERS for w in ws) > sum(w in _SV_MARKERS for w in ws) else "sv"
 
 
-def for_matching(query: str, *, known: Callable[[str], float] | None = None) -> str:
+def for_matching(query: str, *, known: Callable[[str], float] | None = None, vocabulary: Sequence[str] = ()) -> str:
     """The query as matched against Swedish text: English domain words and phrases become their Swedish terms
     (EN_SV, then the wider glossary in data/glossary_en_sv.json, then the general dictionary of
     granska.en_sv_dict for words the glossary lacks) and English function words are dropped, so they count
     neither as matched nor as missing. `known`: where the caller knows the text it matches, how often it uses
     a word; the dictionary's senses it does not contain are left out (the word stays as it is when none is
-    left: a sense the passages never use says nothing), and of the others only the most used one is kept."""
+    left: a sense the passages never use says nothing), and of the others only the most used one is kept.
+    `vocabulary`: the sorted folded words of that text; a word with no sense left may then be read as the
+    text's cognate of it (`_cognate`)."""
     if language(query) != "en":
         return query
     phrases, _, stop = _glossary()
@@ -238,13 +242,16 @@ def for_matching(query: str, *, known: Callable[[str], float] | None = None) -> 
         w = m.group()
         if w.lower() in stop:
             return ""
-        return EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known) or w
+        return EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known, vocabulary) or w
 
     return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=\w)'s\b", "", query))
 
 
-def untranslated(query: str, *, known: Callable[[str], float] | None = None) -> frozenset[str]:
-    """The folded words an English query keeps in English when read by `for_matching` (same `known`): no
+def untranslated(
+    query: str, *, known: Callable[[str], float] | None = None, vocabulary: Sequence[str] = ()
+) -> frozenset[str]:
+    """The folded words an English query keeps in English when read by `for_matching` (same `known` and
+    `vocabulary`): no
     glossary term and no dictionary sense (that the passages use) renders them, and they are not names (a
     capitalised word inside the question). Swedish text cannot hold them, so their absence from the passages
     says nothing about whether the passages answer. Empty for a Swedish query."""
@@ -259,7 +266,7 @@ def untranslated(query: str, *, known: Callable[[str], float] | None = None) -> 
         inside = (a and m.string[a - 1].isalpha()) or (b < len(m.string) and m.string[b].isalpha())
         if inside or (a and w[0].isupper()) or w.lower() in stop:
             continue
-        if not (EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known)):
+        if not (EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known, vocabulary)):
             left.add(fold(w))
     return frozenset(left)
 
@@ -293,9 +300,9 @@ def _en_term(word: str) -> str | None:
     return None
 
 
-def _dict_term(m: re.Match[str], known: Callable[[str], float] | None) -> str | None:
+def _dict_term(m: re.Match[str], known: Callable[[str], float] | None, vocabulary: Sequence[str] = ()) -> str | None:
     """The general dictionary's Swedish senses of an English word (or of its plain base form), space-joined;
-    with `known`, the one sense the passages use most.
+    with `known`, the one sense the passages use most; with none, the passages' cognate of it (`vocabulary`).
     Not for a part of a word with non-ASCII letters ("sand" of a place name "Xösand") nor a capitalised word inside the
     question (a name)."""
     text, a, b = m.string, m.start(), m.end()
@@ -310,7 +317,47 @@ def _dict_term(m: re.Match[str], known: Callable[[str], float] | None) -> str | 
         # senses each weighed as a word of their own made one English word count two or three times, and a
         # rare wrong sense weighed the most (docs/english.md, Session 25).
         found = sorted((s for s in found if known(s)), key=known, reverse=True)[:1]
+        # No sense the passages use: WordNet's word for it, the sense most used (`_wordnet_senses`); not for a
+        # word the passages already hold as it is ("signalling" ~ "signalsystem": a synonym only strays).
+        if not found and not known(low):
+            found = sorted({s for s in _wordnet_senses(low) if known(s)}, key=known, reverse=True)[:1]
+    if not found and vocabulary:
+        return _cognate(low, vocabulary)
     return " ".join(found) or None
+
+
+# A cognate's stem: at least COGNATE_MIN letters, and all of the English word's Swedish spelling but its last
+# COGNATE_SLACK letters (endings differ: "kompensat-ed" ~ "kompens-eras", "evidence" ~ "eviden-s"). Measured on
+# the dictionary itself, a stem so found over all its Swedish words is one of the word's own senses 83 times in
+# 100 (tests/qa/test_answer_dictionary.py); over one question's passages the choice is far narrower.
+COGNATE_MIN = 6
+COGNATE_SLACK = 2
+
+
+def _cognate(low: str, vocabulary: Sequence[str]) -> str | None:
+    """The stem a word of `vocabulary` (sorted, folded) shares with an English word's Swedish spelling
+    (`en_sv_dict.cognate_forms` of the word or of its plain base form), the longest; None when none does."""
+    best = ""
+    for base in dict.fromkeys([low, *_bases(low)]):
+        for form in en_sv_dict.cognate_forms(base):
+            stem = form[: max(COGNATE_MIN, len(form) - COGNATE_SLACK)]
+            if len(form) < COGNATE_MIN:
+                continue
+            i = bisect_left(vocabulary, stem)
+            while i < len(vocabulary) and vocabulary[i].startswith(stem):
+                shared = len(os.path.commonprefix([form, vocabulary[i]]))
+                best = max(best, form[:shared], key=len)
+                i += 1
+    return best or None
+
+
+def _bases(low: str) -> list[str]:
+    """The plain base forms of an English word ("compensated" -> "compensat", "compensate")."""
+    return [
+        low[: -len(suffix)] + repl
+        for suffix, repl in _INFLECTIONS
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3
+    ]
 
 
 def _senses(low: str) -> list[str]:
@@ -322,6 +369,21 @@ def _senses(low: str) -> list[str]:
         if low.endswith(suffix) and len(low) - len(suffix) >= 3:
             found = en_sv_dict.senses(low[: -len(suffix)] + repl)
     return found
+
+
+# WordNet senses (most frequent first) whose synonyms may stand for a word FreeDict does not render into the
+# passages' Swedish: chosen on the English dev sets (docs/english.md, Session 26).
+SYNSETS = 1
+
+
+def _wordnet_senses(low: str) -> list[str]:
+    """FreeDict's senses of the base forms WordNet gives an English word ("took" -> "take", "paid" -> "pay":
+    irregular forms the plain endings miss) and of its synonyms in its first SYNSETS senses ("suggest" ->
+    "advise"). Only where the passages decide (`known`): the query the index reads stays as it was, since a
+    base alone moved no answer but the passages' ranks (docs/english.md, Session 26)."""
+    bases = [b for _, b in en_wordnet.bases(low)]
+    found = [s for b in bases for s in en_sv_dict.senses(b)]
+    return found + [s for syn in en_wordnet.synonyms(low, synsets=SYNSETS) for s in en_sv_dict.senses(syn)]
 
 
 @lru_cache(maxsize=4096)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from granska.ingest.outline import page_header
 from granska.qa import abstain, asked_type, scorer
@@ -37,7 +37,7 @@ from granska.qa.statement import fragment, junk, letterhead, title_line
 from granska.qa.title_question import title_after_content
 
 from granska.settings import AnswerSettings
-from granska.text import fold, for_matching, language, untranslated
+from granska.text import fold, for_matching, language, untranslated, words
 from granska.types import Answer, Hit, Outline, Span
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
@@ -173,20 +173,27 @@ def _read_as(
         return weights.df(fold(w))
 
     plain = for_matching(question, known=lambda w: False)
-    read = for_matching(question, known=used)
+    # the passages' own words (those `weights` counts), for the cognates of English words no sense renders
+    vocabulary = _vocabulary(hits) if language(question) == "en" else ()
+    read = for_matching(question, known=used, vocabulary=vocabulary)
     found = sentences(plain, hits, weights.reading(_foreign(question, lambda w: False)), model=model)
     if read == plain:
         return plain, found
-    guessed = sentences(read, hits, weights.reading(_foreign(question, used)), model=model)
+    guessed = sentences(read, hits, weights.reading(_foreign(question, used, vocabulary)), model=model)
     if max((s.coverage for s in guessed), default=0.0) > max((s.coverage for s in found), default=0.0):
         return read, guessed
     return plain, found
 
 
-def _foreign(question: str, known: Callable[[str], float]) -> frozenset[str]:
+def _vocabulary(hits: list[Hit]) -> list[str]:
+    """The sorted folded words of the passages the answer's `Weights` reads (the first 20)."""
+    return sorted({w for h in hits[:20] for w in words(h.chunk.text)})
+
+
+def _foreign(question: str, known: Callable[[str], float], vocabulary: Sequence[str] = ()) -> frozenset[str]:
     """The words an English question keeps in English, less those that are Swedish words too ("system",
     "pension", "budget"): a Swedish passage may hold these."""
-    left = untranslated(question, known=known)
+    left = untranslated(question, known=known, vocabulary=vocabulary)
     if not left:  # a Swedish question: the Swedish lexicon (a second to load) is not needed
         return left
     lex = lexicon()

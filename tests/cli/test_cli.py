@@ -253,7 +253,12 @@ def test_a_misspelt_or_bad_setting_is_one_line_naming_the_variable(index_dir: Pa
 
 
 def test_settings_read_outside_the_settings_object_are_known(index_dir: Path):
-    env = {"GRANSKA_AUTH": "a:b", "GRANSKA_TRACKER_NICE": "3", "GRANSKA_EN_SV_DICT_DIR": "off"}
+    env = {
+        "GRANSKA_AUTH": "a:b",
+        "GRANSKA_TRACKER_NICE": "3",
+        "GRANSKA_EN_SV_DICT_DIR": "off",
+        "GRANSKA_WORDNET_DIR": "off",
+    }
     out = _with_env(env, "docs", "list", index_dir=index_dir)
     assert out.returncode == 0 and len(out.stdout.splitlines()) == 5, out.stderr
 

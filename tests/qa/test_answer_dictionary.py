@@ -8,7 +8,7 @@ from granska.qa import intent
 from granska.qa.answer_quantity import asks_deadline, gives_deadline
 from granska.qa.statement import junk, letterhead
 
-from granska import en_sv_dict
+from granska import en_sv_dict, en_wordnet, text
 from granska.engine import Engine
 from granska.text import content_words, fold, for_matching
 from tests.conftest import SHARED
@@ -100,3 +100,61 @@ def test_an_un_word_the_dictionary_lacks_reads_as_swedish_o_before_its_base():
     assert content_words(for_matching("Who was unhappy?", known=lambda w: 1)) == content_words(
         " ".join(en_sv_dict.senses("unhappy")[:1])
     )
+
+
+@needs_dictionary
+def test_a_word_the_dictionary_lacks_reads_as_the_passages_cognate_of_it():
+    """ "compensated", "introduction" are not in FreeDict; Swedish spells them "kompenseras", "introduktion".
+    The spelling correspondences are the dictionary's own (its near-identical pairs), and a cognate is read only
+    where the passages hold a word with its stem."""
+    rules = en_sv_dict.cognate_rules()
+    assert ("c", "k") in rules and ("ph", "f") in rules
+    assert all(any(ch not in "aeiouy" for ch in a) for a, _ in rules)  # no vowel-only change
+    assert "fysikal" in en_sv_dict.cognate_forms("physical")
+    # Over all the dictionary's Swedish words, the stem found is one of the English word's own senses most often.
+    entries = en_sv_dict._entries()
+    vocabulary = sorted({en_sv_dict._plain(s) for senses in entries.values() for s in senses})
+    found = {en: text._cognate(en, vocabulary) for en in entries}
+    right = [en for en, st in found.items() if st and any(en_sv_dict._plain(s).startswith(st) for s in entries[en])]
+    read = [en for en, st in found.items() if st]
+    assert len(read) > 300 and len(right) / len(read) > 0.8, (len(right), len(read))
+    # In a question: only where the passages hold the word, and only for a word no sense renders.
+    passage = "Personalen kompenseras för introduktionen av det nya systemet."
+    vocabulary = sorted(set(text.words(passage)))
+    read_as = for_matching("Was staff compensated for the introduction?", known=lambda w: False, vocabulary=vocabulary)
+    assert {"kompens", "introduktion"} <= set(content_words(read_as)), read_as
+    assert "compensated" in for_matching("Was staff compensated?", known=lambda w: False, vocabulary=["annat"])
+    assert text.untranslated("Was staff compensated?", known=lambda w: False, vocabulary=vocabulary) == frozenset()
+
+
+needs_wordnet = pytest.mark.skipif(
+    en_wordnet.wordnet_dir() is None, reason="wordnet-base is not installed (.ci/run installs it)"
+)
+
+
+@needs_wordnet
+def test_wordnet_gives_base_forms_and_synonyms():
+    # WordNet decides: its irregular forms, and morphy's endings only where the base is a WordNet lemma.
+    assert ("verb", "take") in en_wordnet.bases("took") and ("verb", "pay") in en_wordnet.bases("paid")
+    assert ("noun", "holder") in en_wordnet.bases("holders")
+    assert not any(b == "hold" for _, b in en_wordnet.bases("holders"))
+    assert en_wordnet.bases("xqzv") == []
+    assert "advise" in en_wordnet.synonyms("suggest", synsets=2)
+    assert all("_" not in s and s.isalpha() for s in en_wordnet.synonyms("account", synsets=5))
+
+
+@needs_dictionary
+@needs_wordnet
+def test_a_word_freedict_lacks_reads_through_wordnet_where_the_passages_decide():
+    """ "paid" is no FreeDict headword and no plain inflection of one ("pai"), but WordNet's base "pay" is
+    ("betala"); "suggest" has a FreeDict sense ("utpeka") the passages need not use, and its WordNet synonym
+    "advise" has "råda"."""
+    uses = {"betala": 2, "rada": 1}
+    read = content_words(for_matching("Who paid? What did they suggest?", known=lambda w: uses.get(fold(w), 0)))
+    assert "betala" in read and "rada" in read, read
+    # never where the passages do not use the sense, never where they hold the English word as it is
+    assert "paid" in content_words(for_matching("Who paid?", known=lambda w: 0))
+    held = {"betala": 2, "paid": 1}
+    assert "paid" in content_words(for_matching("Who paid?", known=lambda w: held.get(fold(w), 0)))
+    # and never in the query the index reads (no `known`): WordNet moves no passage's rank
+    assert "betala" not in content_words(for_matching("Who paid?"))
