@@ -289,7 +289,7 @@ class Engine:
         history: list[str] | None = None,
     ) -> Answer:
         parsed = parse_filters(filters)
-        # "VGR" is searched and read as the name the documents' metadata gives ("Västra Götalandsregionen").
+        # "NSR" is searched and read as the name the documents' metadata gives ("Norra Skogslandsregionen").
         stood = self.resolve(question, history)
         resolved = place_names.spelled_out(stood, self.places())
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
@@ -363,7 +363,7 @@ class Engine:
         return Answer(question, text, result.abstained, result.citations, shown[:k], qid, resolved, notes)
 
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
-        read = place_names.spelled_out(claim, self.places())  # "VGR" as the metadata names it
+        read = place_names.spelled_out(claim, self.places())  # "NSR" as the metadata names it
         hits = self.searcher().search(read, k=max(k, 20), filters=parse_filters(filters))
         v = verify(read, hits, qid=qid)
         # The passage that holds the sentence the verdict rests on comes first.

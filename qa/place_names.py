@@ -1,9 +1,9 @@
 """How a text names a place the index knows (a municipality or region of the documents' metadata): by the
-words of its name, or by the initialism of that name ("VGR" for "Västra Götalandsregionen").
+words of its name, or by the initialism of that name ("NSR" for "Norra Skogslandsregionen").
 
 Initialisms are read from each name itself, never from a list: the initials of its words, a compound that ends
-in a place word ("Götalandsregionen") counting as two ("Götalands" + "regionen"). Only initialisms of three
-letters or more are read, and only where the text writes them in capitals ("VGR", "VGR:s"): two letters ("BS")
+in a place word ("Skogslandsregionen") counting as two ("Skogslands" + "regionen"). Only initialisms of three
+letters or more are read, and only where the text writes them in capitals ("NSR", "NSR:s"): two letters ("BS")
 are too often something else. A name that opens with a place word ("Region X Y") is named by its other words,
 not by "Region", which "Regionstyrelsen" and "regionens" also start with.
 """
@@ -22,7 +22,7 @@ PLACE_WORDS = frozenset(
 _COMPOUND = re.compile(
     r"^(?P<head>[a-z]{3,}?)s?(?P<tail>regionen|region|kommunen|kommun|staden|stad|landstinget|landsting)$"
 )
-# An initialism as a text writes it: three to six capitals standing alone, perhaps with a genitive ("VGR:s").
+# An initialism as a text writes it: three to six capitals standing alone, perhaps with a genitive ("NSR:s").
 _CAPITALS = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{3,6}(?![a-zåäö\w-])")
 _CAPITALS_GENITIVE = re.compile(r"(?<![\w-])([A-ZÅÄÖ]{3,6})(:s)?(?![a-zåäö\w-])")
 MIN_LETTERS = 3
@@ -30,8 +30,8 @@ MIN_LETTERS = 3
 
 @lru_cache(maxsize=1024)
 def initialisms(name: str) -> frozenset[str]:
-    """The folded initialisms of a place's name: of all its words ("vgr"), and of its words less the place words
-    ("rjh" and "jh" of "Region Jämtland Härjedalen"; only those of MIN_LETTERS letters or more are kept)."""
+    """The folded initialisms of a place's name: of all its words ("nsr"), and of its words less the place words
+    ("raf" and "af" of "Region Älvby Fjällås"; only those of MIN_LETTERS letters or more are kept)."""
     parts: list[str] = []
     for word in re.findall(r"[a-z]+", fold(name)):
         m = _COMPOUND.match(word)
@@ -42,7 +42,7 @@ def initialisms(name: str) -> frozenset[str]:
 
 
 def says_initialism(text: str, name: str) -> bool:
-    """The text writes the place's initialism in capitals ("VGR", "VGR:s")."""
+    """The text writes the place's initialism in capitals ("NSR", "NSR:s")."""
     mine = initialisms(name)
     return bool(mine) and any(fold(m.group(0)) in mine for m in _CAPITALS.finditer(text))
 
@@ -54,8 +54,8 @@ def opens_with_place_word(name: str) -> bool:
 
 
 def spelled_out(text: str, places: list[str]) -> str:
-    """The text with each place initialism it writes replaced by the place's name ("VGR:s revisorer" ->
-    "Västra Götalandsregionens revisorer"), so search, intent and answering read the name the documents and
+    """The text with each place initialism it writes replaced by the place's name ("NSR:s revisorer" ->
+    "Norra Skogslandsregionens revisorer"), so search, intent and answering read the name the documents and
     their metadata use. An initialism that two places share is left as written."""
 
     def name(m: re.Match[str]) -> str:
@@ -68,7 +68,7 @@ def spelled_out(text: str, places: list[str]) -> str:
 
 
 def unnamed(text: str, places: list[str]) -> str:
-    """The text less the place initialisms it writes ("What does the VGR board say" -> "What does the board
+    """The text less the place initialisms it writes ("What does the NSR board say" -> "What does the board
     say"): for reading which sentence answers, where the place is a limit on the passages, not a word to cover."""
 
     def drop(m: re.Match[str]) -> str:

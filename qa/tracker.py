@@ -28,7 +28,7 @@ _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevision
 
 def mentions_place(question: str, municipality: str | None) -> bool:
     """The question names the municipality: a capitalised word starting with its name's first word ("Region X"
-    by its other words, not by "Regionstyrelsen"), or its initialism ("VGR")."""
+    by its other words, not by "Regionstyrelsen"), or its initialism ("NSR")."""
     if not municipality:
         return False
     if place_names.says_initialism(question, municipality):
@@ -55,7 +55,7 @@ def places_named(text: str, hits: list[Hit]) -> set[str]:
         distinctive = [w for w in words if w not in _GENERIC_PLACE]
         if distinctive and all(w in said for w in distinctive):
             scored[place] = sum(w in said for w in words)
-        elif place_names.says_initialism(text, place):  # "VGR" names the whole of "Västra Götalandsregionen"
+        elif place_names.says_initialism(text, place):  # "NSR" names the whole of "Norra Skogslandsregionen"
             scored[place] = len(words)
     best = max(scored.values(), default=0)
     return {p for p, n in scored.items() if n == best}
