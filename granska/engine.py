@@ -22,7 +22,7 @@ from granska.ingest import outline as outlining
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import dispatch, followup, intent, llm, rerank, routes, scorer, tracker
+from granska.qa import dispatch, followup, intent, llm, place_names, rerank, routes, scorer, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
@@ -289,7 +289,9 @@ class Engine:
         history: list[str] | None = None,
     ) -> Answer:
         parsed = parse_filters(filters)
-        resolved = self.resolve(question, history)
+        # "NSR" is searched and read as the name the documents' metadata gives ("Norra Skogslandsregionen").
+        stood = self.resolve(question, history)
+        resolved = place_names.spelled_out(stood, self.places())
         hits = self.searcher().search(resolved, k=max(k, 20), filters=parsed)
         ranker = rerank.shipped() if self.settings.search.rerank else None
         if ranker is not None:
@@ -309,7 +311,7 @@ class Engine:
                 return Answer(question, *said, ordered[:k], qid, resolved, notes)
         kind = asked.kind if asked.kind in routes.CUES else None
         result = answer(
-            resolved,
+            place_names.unnamed(stood, self.places()),  # the place limits the passages (`place`), not the words
             hits,
             self.settings.answer,
             qid=qid,
@@ -361,11 +363,12 @@ class Engine:
         return Answer(question, text, result.abstained, result.citations, shown[:k], qid, resolved, notes)
 
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
-        hits = self.searcher().search(claim, k=max(k, 20), filters=parse_filters(filters))
-        v = verify(claim, hits, qid=qid)
+        read = place_names.spelled_out(claim, self.places())  # "NSR" as the metadata names it
+        hits = self.searcher().search(read, k=max(k, 20), filters=parse_filters(filters))
+        v = verify(read, hits, qid=qid)
         # The passage that holds the sentence the verdict rests on comes first.
         return Verdict(
-            v.claim,
+            claim,
             v.verdict,
             v.explanation,
             v.citations,

@@ -58,7 +58,7 @@ class Fact:
     """One thing a document states about itself, with the span that states it."""
 
     kind: str  # issuer | addressee | auditor | report_date | decision_date | paragraph | diarienummer |
-    #           period | signatory
+    #           period | signatory | contact (a person named beside their own e-mail address)
     value: str
     start: int
     end: int

@@ -1,7 +1,7 @@
 """facts(text) -> [Fact]: what an audit document says about itself, each with the span that says it.
 
 Issuer, addressees, auditor firm, report date, decision date and § number, diarienummer, period audited,
-and signatories with their roles. Read from general layout and wording of Swedish municipal documents
+signatories with their roles, and contact persons (a name beside its own e-mail address). Read from general layout and wording of Swedish municipal documents
 ("För kommunens revisorer", "Till:", "Dnr", "§ 33", "räkenskapsåret 2020", a name beside "Ordförande" or
 "Cert. kommunal revisor"); matching runs on fold_keep() text so OCR damage and diacritics do not matter,
 and every span points into the original text.
@@ -80,6 +80,7 @@ def facts(text: str) -> list[Fact]:
     out += _diarienummer(text, folded)
     out += _periods(text, folded)
     out += signatories(text, folded)
+    out += contacts(text, folded)
     return sorted(out, key=lambda f: (f.start, f.kind))
 
 
@@ -205,6 +206,27 @@ def signatories(text: str, folded: str) -> list[Fact]:
     for f in sorted(out.values(), key=lambda f: f.start):
         unique.setdefault((f.value, f.role), f)
     return list(unique.values())
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CONTACT_WINDOW = 60  # characters before an e-mail address where its owner's name stands
+
+
+def contacts(text: str, folded: str) -> list[Fact]:
+    """A person named right before their own e-mail address ("Kommunstyrelsen Mats Svedberg
+    Mats.Svedberg@x.se", "Lena Medin, KPMG (mailadress lena.medin@kpmg.se)"): a letterhead's or a cover letter's
+    contact person. The address's local part carries the surname, so a name beside someone else's address (or a
+    shared mailbox) is none."""
+    out: list[Fact] = []
+    for e in _EMAIL.finditer(text):
+        local = folded[e.start() : e.start() + e.group().index("@")]
+        before = max(0, text.rfind("\n\n", 0, e.start()) + 1, e.start() - CONTACT_WINDOW)
+        for m in reversed(_names(text, before, e.start())):
+            surname = fold_keep(m.group(1)).split()[-1]
+            if len(surname) >= 3 and surname in local:
+                out.append(_fact("contact", text, m.start(), m.end()))
+                break
+    return out
 
 
 def person_names(text: str) -> list[str]:

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from granska.qa import bodies, intent_learned
+from granska.ingest.facts import ROLES
+from granska.qa import bodies, intent_learned, place_names
 from granska.qa import intent_frames as frames
 
 from granska.text import content_words, fold, fold_keep, for_matching
@@ -77,6 +78,12 @@ _RULES: list[tuple[str, str]] = [
     # "Who chairs the auditors?", "Vem är ordförande för revisorerna?": a role on the document's signature.
     ("signed_by", r"\b(?:who|vem)\b.{0,12}\b(?:chairs?|chaired|is (?:the )?chair\w*|ar ordforande|var ordforande)\b"),
     ("signed_by", r"\b(?:vem|vilka|who)\b.{0,15}\b(?:godkant|godkande|approved)\b"),  # "Godkänt av:" signs
+    # "Vem är vice ordförande för …", "Vem var revisionskonsult …", "Who is the deputy chair …": a role of the
+    # ingest's vocabulary asked right after "is/was" names a person on the document.
+    (
+        "signed_by",
+        rf"\b(?:vem|vilka|who)\b (?:ar|var|is|was|are|were) (?:the )?(?:{ROLES}|(?:vice|deputy)[- ]chair\w*)\b",
+    ),
     (
         "signed_by",
         (
@@ -91,7 +98,14 @@ _RULES: list[tuple[str, str]] = [
         "signed_by",
         r"\b(?:vem|who)\b.{0,20}\b(?:genomforde|utforde|skrev|skrivit|forfattat|carried out|conducted|wrote|written|authored|performed)\b",
     ),
-    ("auditor", r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?)\b"),
+    # "konsultföretag" in English too: "consultancy firm", "consulting company".
+    (
+        "auditor",
+        (
+            r"\b(?:revisionsbyra\w*|revisionsforetag\w*|konsultforetag|audit(?:ing)? firms?|accounting firms?"
+            r"|consult\w* (?:firms?|compan(?:y|ies)))\b"
+        ),
+    ),
     ("auditor", r"\b(?:vilket foretag|which (?:firm|company))\b"),
     ("auditor", r"^\W*(?:vem|vilka|who)\b (?:har |has )?(?:granskade|granskat|audited|reviewed)\b"),
     (
@@ -324,10 +338,20 @@ def read(question: str, *, places: list[str] | None = None) -> Intent:
 
 
 def _municipality(question: str, places: list[str]) -> str | None:
+    q = fold(question)
+    said: dict[str, int] = {}
     for p in places:
-        head = fold(p.split()[0]).rstrip("s")
-        if head and re.search(rf"\b{re.escape(head)}", fold(question)):
-            return p
+        words = [w.rstrip("s") for w in re.findall(r"[a-z]+", fold(p))]
+        if place_names.says_initialism(question, p):  # "NSR" names the whole of "Norra Skogslandsregionen"
+            said[p] = len(words)
+            continue
+        # "Region X Y" is named by "X" and "Y" beside "region", not by "region" alone, which "regionstyrelsen" starts.
+        heads = words if place_names.opens_with_place_word(p) else words[:1]
+        if heads and all(h.rstrip("s") and re.search(rf"\b{re.escape(h.rstrip('s'))}", q) for h in heads):
+            said[p] = sum(bool(re.search(rf"\b{re.escape(w)}s?\b", q)) for w in words if w)  # whole words
+    if said:  # the place named most fully ("Xby kommun" over "Region Xby" for "i Xby kommun")
+        best = max(said.values())
+        return next(p for p in places if said.get(p) == best)
     m = _PLACE.search(question)
     if m:
         return m.group(1) or m.group(2)

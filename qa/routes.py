@@ -84,7 +84,11 @@ _REPORT_DATE = re.compile(r"(?:rapport|report|missiv|daterad|dated|skrivelse)")
 # A date asked of another event than the report (a deadline: answer_quantity.asks_deadline; a decision, a
 # meeting, a founding): the report's date does not answer it.
 _OTHER_EVENT = re.compile(r"\b(?:behandlade|beslutade|bildades)\b")
-_WANTS_FIRM = re.compile(r"\b(?:revisionsbyra\w*|revisionsforetag\w*|firm|company|foretag)\b")
+# "… behandlade / beslutade <body> …": the body's own handling; its answer document's date is that day.
+_HANDLED = re.compile(r"\b(?:behandlade|beslutade|handled|decided)\b")
+_WANTS_FIRM = re.compile(r"\b(?:revisionsbyra\w*|\w*foretag\w*|firms?|company|companies)\b")  # "konsultföretag" too
+# "Vem är kontaktperson …", "Who is the contact person …": the contact facts answer.
+_ASKS_CONTACT = re.compile(r"\b(?:kontaktperson\w*|contact (?:persons?|people))\b")
 _WANTS_PERSON = re.compile(r"\b(?:person\w*|vem|who|revisor\b|uppdragsansvarig|people)\b")
 
 
@@ -114,6 +118,12 @@ def of_the_place(question: str, intent: Intent, hits: list[Hit]) -> Callable[[Hi
     return lambda h: not h.meta.municipality or h.meta.municipality in named
 
 
+def _answered_by(doc: Document, bodies: tuple[str, ...]) -> bool:
+    """The document is the answer (response, decision) the body itself issued: its metadata says so."""
+    issuer = fold(doc.meta.issuer or "")
+    return doc.meta.role == "response" and any(issuer.startswith(fold(b)) for b in bodies)
+
+
 def doc_span(doc: Document, start: int, end: int, score: float = 1.0) -> Span:
     return Span(doc.doc, start, end, doc.page_at(start), doc.text[start:end], score)
 
@@ -131,22 +141,29 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
     document the passages point to first."""
     q = fold(question)
     kinds: list[str]
+    own: tuple[str, ...] = ()  # bodies whose own answer document alone may give the date asked
     if intent.kind == "signed_by":
         kinds = ["signatory"] + (["auditor"] if _WANTS_FIRM.search(q) else [])
     elif intent.kind == "auditor":
         kinds = ["auditor"] + (["signatory"] if _WANTS_PERSON.search(q.split("revisionsbyr")[-1]) else [])
     elif intent.kind == "when" and _REPORT_DATE.search(q) and not (asks_deadline(q) or _OTHER_EVENT.search(q)):
         kinds = ["report_date"]
+    elif intent.kind == "when" and intent.bodies and _HANDLED.search(q) and not asks_deadline(q):
+        # "Vilket datum behandlade regionstyrelsen sin förklaring?": the date of the body's own answer document.
+        kinds, own = ["report_date"], intent.bodies
     else:
         kinds = {"issuer": ["issuer"], "reference": ["diarienummer"], "period": ["period"]}.get(intent.kind, [])
     if not kinds:
         return None
     for doc in _of_the_place(question, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
-        if doc.outline is None:
+        if doc.outline is None or (own and not _answered_by(doc, own)):
             continue
         primary = doc.outline.facts_of(kinds[0])
-        if kinds[0] == "signatory" and (role := asked_role(q)) is not None:
-            primary = [f for f in primary if _has_role(doc, f, role)]
+        if kinds[0] == "signatory" and _ASKS_CONTACT.search(q):
+            # "Vem är kontaktperson …": the person beside their own e-mail address, or one named in that role.
+            primary = doc.outline.facts_of("contact") + [f for f in primary if "kontakt" in fold(f.role or "")]
+        elif kinds[0] == "signatory" and (role := asked_role(q)) is not None:
+            primary = [f for f in primary if _has_role(doc, f, role, _next_start(f, primary))]
         if not primary:
             continue
         if kinds[0] == "period" and len(primary) > 1:
@@ -167,28 +184,46 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
 
 
 # A role the question asks for ("Vem undertecknade som ordförande …", "Who chairs …", "uppdragsansvarig"): the
-# ingest's role vocabulary, and "chair" for its English. The vice chair is not the chair.
-_ROLE_ASKED = re.compile(rf"\b(?:{facts.ROLES})\b|\bchair\w*")
+# ingest's role vocabulary, and "chair" for its English. The vice chair is not the chair, nor the second vice chair.
+_ROLE_ASKED = re.compile(rf"\b(?:{facts.ROLES})\b|\b(?:(?:second|2nd) )?(?:(?:vice|deputy)[- ])?chair\w*")
 ROLE_WINDOW = 80  # characters after a name where its role may stand ("Kjell Pettersson Certifierad … Uppdragsansvarig")
+_VICE = re.compile(r"\b(?:vice|deputy)\b")
+_SECOND_VICE = re.compile(r"(?:\b2:a|\b2:e|\bandre|\bsecond|\b2nd) (?:vice|deputy)\b")
 
 
 def asked_role(folded_question: str) -> str | None:
-    """The role the question asks for (folded; "chair" for any ordförande), or None."""
+    """The role the question asks for (folded; "chair", "vice chair" or "2nd vice chair" for any ordförande), or
+    None."""
     if not (m := _ROLE_ASKED.search(folded_question)):
         return None
-    word = m.group(0).split()[-1]
-    return "chair" if word.startswith("chair") or _CHAIR.search(word) else word[:8]
+    asked = m.group(0)
+    word = asked.split()[-1]
+    if not (word.startswith("chair") or _CHAIR.search(word)):
+        return word[:8]
+    if _SECOND_VICE.search(asked):
+        return "2nd vice chair"
+    return "vice chair" if _VICE.search(asked) else "chair"
 
 
 _CHAIR = re.compile(r"ord[a-z]{1,2}rande")
 
 
-def _has_role(doc: Document, f: Fact, role: str) -> bool:
-    """The signatory's role, or the text right after the name, is the role asked; the chair is not a vice chair."""
+def _next_start(f: Fact, signatories: list[Fact]) -> int:
+    """Where the next signatory's name starts after f (the end of the text when none does)."""
+    return min((g.start for g in signatories if g.start > f.start), default=f.end + ROLE_WINDOW)
+
+
+def _has_role(doc: Document, f: Fact, role: str, until: int) -> bool:
+    """The signatory's role, or the text right after the name (up to the next signatory's name: "Bo Rehnberg
+    Cert. kommunal revisor Susanna Huber Revisionskonsult" gives the consultant's role to her alone), is the role
+    asked; the chair is not a vice chair, the vice chair not the second vice chair."""
     own = fold(f.role or "")
-    if role == "chair":
-        return bool(_CHAIR.search(own)) and not re.search(r"\b(?:vice|2:a|andre)\b", own)
-    return role in f"{own} {fold(doc.text[f.end : f.end + ROLE_WINDOW])}"
+    if role.endswith("chair"):
+        if not _CHAIR.search(own):
+            return False
+        rank = "2nd vice chair" if _SECOND_VICE.search(own) else "vice chair" if _VICE.search(own) else "chair"
+        return rank == role
+    return role in f"{own} {fold(doc.text[f.end : min(f.end + ROLE_WINDOW, until)])}"
 
 
 # A firm is named by one of the audit firms facts know, or by its company form ("Revisionsbyrån X AB").
@@ -226,7 +261,7 @@ def _facts_text(question: str, doc: Document, found: list[Fact], intent: Intent)
     parts: list[str] = []
     cites: list[Span] = []
     for f in found:
-        if f.kind in ("signatory",):
+        if f.kind in ("signatory", "contact"):
             cites.append(doc_span(doc, f.start, f.end))
             parts.append(f"{f.value} ({f.role})" if f.role else f.value)
         else:
@@ -236,6 +271,7 @@ def _facts_text(question: str, doc: Document, found: list[Fact], intent: Intent)
     listed = ", ".join(f"{p} [{i}]" for i, p in enumerate(parts, 1))
     label = {
         "signatory": "Named on the document" if en else "Angivna i dokumentet",
+        "contact": "Contact person" if en else "Kontaktperson",
         "auditor": "Audit firm" if en else "Revisionsbyrå",
         "issuer": "Commissioned by" if en else "Uppdragsgivare",
         "diarienummer": "Reference number" if en else "Diarienummer",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from granska.index.search import meta_matches
-from granska.qa import addressees, bodies, intent
+from granska.qa import addressees, bodies, intent, place_names
 from granska.qa.evidence import match, text_grams
 from granska.qa.recommend_search import holds_every_word, search_rows  # engine, tests: tracker.search_rows
 from granska.qa.recommendations import Recommendation
@@ -27,10 +27,18 @@ _AUDITORS = ("pwc", "ey", "kpmg", "deloitte", "stadsrevisionen", "kommunrevision
 
 
 def mentions_place(question: str, municipality: str | None) -> bool:
+    """The question names the municipality: a capitalised word starting with its name's first word ("Region X"
+    by its other words, not by "Regionstyrelsen"), or its initialism ("NSR")."""
     if not municipality:
         return False
+    if place_names.says_initialism(question, municipality):
+        return True
+    named = [fold(w) for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", question)]
+    if place_names.opens_with_place_word(municipality):
+        heads = [h.rstrip("s") for h in re.findall(r"[a-z]+", fold(municipality))]
+        return len(heads) > 1 and all(any(w.startswith(h) for w in named) for h in heads)
     head = fold(municipality.split()[0]).rstrip("s")
-    return any(fold(w).startswith(head) for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", question))
+    return any(w.startswith(head) for w in named)
 
 
 _GENERIC_PLACE = frozenset({"kommun", "stad", "region", "regionen", "landsting", "lan"})
@@ -47,6 +55,8 @@ def places_named(text: str, hits: list[Hit]) -> set[str]:
         distinctive = [w for w in words if w not in _GENERIC_PLACE]
         if distinctive and all(w in said for w in distinctive):
             scored[place] = sum(w in said for w in words)
+        elif place_names.says_initialism(text, place):  # "NSR" names the whole of "Norra Skogslandsregionen"
+            scored[place] = len(words)
     best = max(scored.values(), default=0)
     return {p for p, n in scored.items() if n == best}
 
