@@ -10,7 +10,7 @@ import pytest
 from granska.eval.metrics import key_found
 from granska.qa import places
 from granska.qa.answer_quantity import asks_other_event, tells_of_the_event
-from granska.qa.asked_type import denial
+from granska.qa.asked_type import denial, states_only_status
 
 from granska.engine import Engine
 
@@ -74,3 +74,23 @@ def test_a_which_question_is_not_answered_by_a_sentence_denying_its_predicate(au
     assert denial("Vilka åtgärder har nämnden inte vidtagit?") is None
     a = audits_engine.ask("Vilka åtgärder har plan- och byggnadsnämnden i Uppsala vidtagit för klimatanpassning?")
     assert a.abstained, a.answer
+
+
+def test_a_role_no_passage_of_the_document_names_abstains(audits_engine: Engine):
+    # "socialchef" matches "Enhetschefen" by character grams; as a word it stands nowhere in the document.
+    a = audits_engine.ask("Vem är socialchef i Kävlinge?")
+    assert a.abstained, a.answer
+    # A role the document names is still answered (the signature's "Uppdragsansvarig").
+    a = audits_engine.ask("Vem var uppdragsansvarig för Deloittes granskning av rekrytering i Härjedalen?")
+    assert not a.abstained, a.answer
+
+
+def test_a_follow_ups_status_is_no_list_of_recommendations():
+    status = "Vi bedömer att kommunstyrelsen ej har vidtagit åtgärder med hänsyn till revisorernas rekommendationer."
+    assert states_only_status("Vilka rekommendationer lämnade revisorerna om bisysslor?", status)
+    assert not states_only_status(
+        "Vilka rekommendationer lämnade revisorerna?", "Vi rekommenderar att nämnden inför X."
+    )
+    # Asked what became of them, the status answers.
+    assert not states_only_status("Vilka rekommendationer har nämnden inte genomfört?", status)
+    assert not states_only_status("Vilka rekommendationer har kommunstyrelsen vidtagit åtgärder för?", status)
