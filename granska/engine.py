@@ -22,7 +22,7 @@ from granska.ingest import outline as outlining
 from granska.ingest import pipeline
 from granska.ingest.chunking import CHUNKER_VERSION
 from granska.ingest.pipeline import IngestReport, Skipped
-from granska.qa import dispatch, followup, intent, llm, place_names, rerank, routes, scorer, tracker
+from granska.qa import dispatch, followup, intent, llm, place_names, places, rerank, routes, scorer, tracker
 from granska.qa.answer import abstention, answer
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
@@ -298,6 +298,10 @@ class Engine:
             hits = rerank.rerank(resolved, hits, ranker)
         asked = intent.read(resolved, places=self.places())
         seen = {"intent": asked.kind, "targets": asked.as_dict()}
+        if hits and (place := places.not_held(resolved, self.places(), hits)) is not None:
+            # "… i Xköping?" with no document from Xköping: another municipality's passages are no answer.
+            gone = {"generator": "extractive", **seen, "path": "place", "place_not_in_index": place}
+            return Answer(question, places.message(question, place), True, [], hits[:k], qid, resolved, gone)
         if hits:
             # The searcher already holds every document's metadata: no second copy on this hot path.
             recs, resps = self.tables.filtered(parsed, self.searcher().metas)

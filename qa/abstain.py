@@ -117,13 +117,13 @@ def features(
     best = max(leads, key=lambda s: s.coverage) if leads else None
     rare = max(idf, key=lambda w: idf[w]) if idf else None
     rarest = sorted((w for w in idf if weights.df(w) > 0), key=lambda w: -idf[w])[:RARE]
-    found = found2 = as_word = in_doc = share_top = 0.0
+    found = found2 = worded = in_doc = share_top = 0.0
     if best is not None and rare is not None:
         found = match(rare, text_grams(best.span.text))
     if best is not None and rarest:
         grams = text_grams(best.span.text)
         found2 = min(match(w, grams) for w in rarest)
-        as_word = float(_as_word(rarest[0], best.span.text))
+        worded = float(as_word(rarest[0], best.span.text))
         mine = " ".join(h.chunk.text for h in hits if h.chunk.doc == best.span.doc)
         in_doc = match(rarest[0], text_grams(mine))
         share_top = _rare_share(rarest, idf, best.span.text) / max(
@@ -142,7 +142,7 @@ def features(
         "rare_share": idf[rare] / total if rare is not None and total > 0 else 0.0,
         "no_lead": float(not leads),
         "rare2_found": found2,
-        "rare_word": as_word,
+        "rare_word": worded,
         "rare_in_doc": in_doc,
         "rare_share_top": min(share_top, 1.0),
         "name_missing": _names_missing(asked, hits),
@@ -171,12 +171,12 @@ def asked_noun(question: str) -> str | None:
 def _noun_said(noun: str, best: Scored | None, hits: list[Hit]) -> float:
     if best is None:
         return 0.0
-    if _as_word(noun, best.span.text):
+    if as_word(noun, best.span.text):
         return 1.0
-    return 0.5 if any(_as_word(noun, h.chunk.text) for h in hits[:5] if h.chunk.doc == best.span.doc) else 0.0
+    return 0.5 if any(as_word(noun, h.chunk.text) for h in hits[:5] if h.chunk.doc == best.span.doc) else 0.0
 
 
-def _as_word(word: str, text: str) -> bool:
+def as_word(word: str, text: str) -> bool:
     """The word stands in the text as a word: its stem (the word less an inflection's room) starts a word.
     Character grams find "socialchef" in "Enhetschefen"; a word start does not."""
     stem = word[: max(4, len(word) - 2)]

@@ -17,7 +17,15 @@ from granska.qa.answer_lists import (
     naming_the_asked_first,
     paragraph,
 )
-from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_deadline, cover_line
+from granska.qa.answer_quantity import (
+    about_the_asked,
+    asked_terms,
+    asks_deadline,
+    asks_only_when,
+    asks_other_event,
+    cover_line,
+    tells_of_the_event,
+)
 from granska.qa.appendix import names_appendix
 from granska.qa.evidence import (
     TIME_OF_DAY,
@@ -122,6 +130,8 @@ def answer(
     best = (leads[0].coverage if model is None else max(s.coverage for s in leads)) if leads else 0.0
     if intro is not None and intro.coverage >= LIST_INTRO_FLOOR * settings.abstain_below:
         best = max(best, settings.abstain_below)  # the list the question names is the evidence, not its wording
+    if leads and not _role_in_document(question, leads[0], hits):
+        silent = True  # "Vem är socialchef …?": no passage of the answer's document names the role
     if silent or not leads or best < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid)
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
@@ -155,6 +165,20 @@ def abstain_row(
     matched, everything = _read_as(without_frame(question), hits, weights, scorer.shipped())
     ranked = admissible(question, everything, outlines, purpose=purpose)
     return abstain.features(matched, everything, _leading(ranked), hits, weights, question_asked=question)
+
+
+_WHO_HOLDS = re.compile(r"^\W*vem (?:ar|var) (\w{4,})")
+
+
+def _role_in_document(question: str, best: Scored, hits: list[Hit]) -> bool:
+    """ "Vem är/var <roll> …?" asks who holds a role: the role's word must stand in some retrieved passage of the
+    answer's document, or that document says nothing of who holds it ("socialchef" is not "Enhetschefen", though
+    character grams match them). Swedish questions only: an English role is read through the glossary."""
+    m = _WHO_HOLDS.match(fold(question))
+    if m is None or language(question) == "en":
+        return True
+    mine = " ".join(h.chunk.text for h in hits if h.chunk.doc == best.span.doc)
+    return abstain.as_word(m.group(1), f"{best.span.text} {mine}")
 
 
 def _leading(ranked: list[Scored]) -> list[Scored]:
@@ -240,15 +264,23 @@ def admissible(
     # "Vilket år gjorde kommunrevisionen sin granskning av X?": the statement that dates what the title names
     # answers, though it repeats the title's words (a deadline is never stated so).
     dated = asks_date(question) and not deadline
+    # A cover's date dates the document: no answer to when a deadline falls or another event happened.
+    event = asks_date(question) and asks_other_event(question)
+    not_the_document = deadline or event
+    dates_only = event and asks_only_when(question)  # a second question may be answered without a date
+    denies = asked_type.denial(question)
     return [
         s
         for s in ranked
         if gives_answer_type(question, counted := _counted_text(question, s.span.text), strict=True)
         and about_the_asked(question, counted, terms=terms)
         and asked_type.meets(question, s.span.text)  # a year for "vilket år", a place for "vilken kommun"
+        and not (denies is not None and denies(s.span.text))  # "inte helt vidtagit" for "vilka … vidtagit"
+        and not asked_type.states_only_status(question, s.span.text)
         and not junk(s.span.text)
         and not page_header(s.span.text)
-        and not (deadline and cover_line(s.span.text))
+        and not (not_the_document and cover_line(s.span.text))
+        and (not dates_only or tells_of_the_event(question, s.span.text))
         and not title_line(s, statements=dated)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
         and (_kind_at(outlines, s) not in ("toc",) or names_appendix(question, s.span.text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from granska.text import fold, for_matching, language
+from granska.text import fold, folded_words, for_matching, language
 
 NEAR = 12  # words between the number and the asked term, either side, within the sentence
 
@@ -163,6 +163,39 @@ COVER_WORDS = 10  # a line this short without a closing stop is a cover or title
 def asks_deadline(question: str) -> bool:
     """The question asks by when something must be done (a reply, a report), not when it happened."""
     return bool(_DEADLINE.search(fold(question)))
+
+
+# A date asked of an event other than the document itself (a decision, a board's handling, an adoption): the
+# cover's date is the report's, not that event's.
+_OTHER_EVENT = re.compile(r"\b(?:behandlade|beslutade|bildades|antog|antogs|decided|adopted|approved)\b")
+
+
+def asks_other_event(question: str) -> bool:
+    """ "När beslutade fullmäktige om …?": the question dates another event than the document's own."""
+    return bool(_OTHER_EVENT.search(fold(question)))
+
+
+# "När bildades nämnden, och genom sammanslagning av vilka nämnder?": a second question asks more than a date.
+_SECOND_QUESTION = re.compile(r"\b(?:och|and)\b.*\b(?:vilka|vilken|vilket|vem|hur|vad|which|who|how|what)\b")
+
+
+def asks_only_when(question: str) -> bool:
+    """The question asks a date and nothing besides (no second question joined by "och")."""
+    return not _SECOND_QUESTION.search(fold(question))
+
+
+def tells_of_the_event(question: str, text: str) -> bool:
+    """A sentence answers when another event happened only if it gives a date or names the event ("beslut" for
+    "När beslutade …"): "EY har granskat …" says nothing of when the council decided."""
+    if _DATE_GIVEN.search(text):
+        return True
+    said = folded_words(text)
+    return any(any(w.startswith(e[:5]) for w in said) for e in _OTHER_EVENT.findall(fold(question)))
+
+
+_DATE_GIVEN = re.compile(
+    r"\b(?:19|20)\d\d\b|\b\d{1,2} (?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)", re.IGNORECASE
+)
 
 
 def cover_line(text: str) -> bool:

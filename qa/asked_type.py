@@ -9,8 +9,9 @@ the answer abstains (the documents are silent on what was asked). General Swedis
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from granska.text import fold
+from granska.text import content_words, fold, for_matching
 
 _ASKS_YEAR = re.compile(r"\b(?:vilket ars?|vilka ar|which years?|what years?)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b(?!\s*:\s*\d)")  # not a statute number ("1982:763")
@@ -34,3 +35,41 @@ def meets(question: str, text: str) -> bool:
     if _ASKS_PLACE.search(q):
         return bool(_PLACE.search(text))
     return True
+
+
+_WHICH = re.compile(r"^\W*(?:vilka|vilken|vilket|which|what)\b")
+_NEGATION = re.compile(r"\b(?:inte|ej|icke|not|never|no)\b")
+_DENIED = re.compile(r"\b(?:inte|ej|icke)\b((?:\s+\w+){1,4})")
+
+
+def denial(question: str) -> Callable[[str], bool] | None:
+    """ "Vilka åtgärder har nämnden vidtagit …?" is not answered by "… inte helt har vidtagit åtgärder …": a
+    sentence that denies the question's own predicate says that (or how far) it was not done, not which were.
+    The test for such sentences, or None when the question is no plain which-question (a question that asks what
+    was not done is answered so)."""
+    q = fold(question)
+    if not _WHICH.search(q) or _NEGATION.search(q):
+        return None
+    stems = {w[: max(5, len(w) - 2)] for w in content_words(for_matching(question)) if len(w) >= 6}
+
+    def denies(text: str) -> bool:
+        return any(
+            any(w.startswith(st) for w in m.group(1).split() for st in stems) for m in _DENIED.finditer(fold(text))
+        )
+
+    return denies if stems else None
+
+
+_ASKS_RECOMMENDATIONS = re.compile(r"^\W*(?:vilka|vilken|vad|which|what)\b.*\b(?:rekommend\w*|recommend\w*)")
+_ASKS_STATUS = re.compile(r"\b(?:vidtag\w*|genomfor\w*|atgard\w*|implementer\w*|status|hant\w*|done|taken|acted)\b")
+_NOT_ACTED = re.compile(r"\b(?:ej|inte|icke)\b(?: \w+){0,3} (?:vidtag\w*|genomfor\w*|atgard\w*|implementer\w*)")
+
+
+def states_only_status(question: str, text: str) -> bool:
+    """ "Vilka rekommendationer lämnade revisorerna …?" is not answered by a follow-up's "X har ej vidtagit
+    åtgärder med hänsyn till revisorernas rekommendationer": it says what became of them, not which they were.
+    A question about what was (not) done is answered so."""
+    q = fold(question)
+    if not _ASKS_RECOMMENDATIONS.search(q) or _ASKS_STATUS.search(q) or _NEGATION.search(q):
+        return False
+    return bool(_NOT_ACTED.search(fold(text)))
