@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-def _default_index_dir() -> Path:
+def default_index_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "granska" / "index"
 
@@ -97,7 +97,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GRANSKA_", env_nested_delimiter="__", extra="forbid", frozen=True)
 
-    index_dir: Path = Field(default_factory=_default_index_dir, description="Where the index lives.")
+    index_dir: Path = Field(default_factory=default_index_dir, description="Where the index lives.")
     store: str | None = Field(
         None,
         description="A shared store instead of the index folder: postgresql://USER@HOST:PORT/DB[?schema=NAME] "

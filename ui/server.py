@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 # Gradio phones home (version check, analytics) unless told not to, before it is imported.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -67,13 +68,15 @@ def _refuse_a_taken_port(host: str, port: int) -> None:
         raise GranskaError(f"cannot listen on {host}:{port}: {why} ({hint})") from exc
 
 
-def serve(engine: Engine, *, host: str, port: int) -> None:
+def serve(engine: Engine, *, host: str, port: int, index_line: str = "") -> None:
     import uvicorn
 
     _refuse_a_taken_port(host, port)  # before building anything, so the user hears it at once
     engine.ensure_index()
     engine.searcher()  # load the index before the first request, not during it
     app = build_app(engine, auth=os.environ.get("GRANSKA_AUTH") or None)
+    if index_line:  # which index this server answers from (the default folder is shared by the user's processes)
+        print(index_line, file=sys.stderr, flush=True)
     print(f"Granska: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True)
     # A kept-alive connection idle for 5 s (uvicorn's default) is closed; a client that sends its next request
     # just then gets a reset. Under load (and during an upload) a client may take that long between requests.

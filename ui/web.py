@@ -21,6 +21,7 @@ from granska.qa import display
 from granska.ui import export, pager, plots, render, tables, viewer
 from granska.ui.jobs import jobs_of
 from granska.ui.messages import LANGS, Lang, msg
+from granska.ui.skip_reasons import skip_reason
 from granska.ui.webparts import answer_markdown, sources_html, table_value
 
 from granska.engine import Engine
@@ -307,7 +308,8 @@ def build(engine: Engine) -> gr.Blocks:
             head = msg("ingest_report", code, added=len(rep["added"]), replaced=len(rep["replaced"]),
                        unchanged=len(rep["unchanged"]), skipped=len(rep["skipped"]))  # fmt: skip
             lines = [
-                f"- ⚠️ {render.md_escape(Path(s['path']).name)}: {render.md_escape(s['reason'])}" for s in rep["skipped"]
+                f"- ⚠️ {render.md_escape(Path(s['path']).name)}: {render.md_escape(skip_reason(s['reason'], code))}"
+                for s in rep["skipped"]
             ]
             return "\n".join([head, *lines])
 

@@ -104,6 +104,14 @@ function fix() {
   document.querySelectorAll('input.search-input').forEach(function (el) {
     if (el.getAttribute('aria-label') !== SEARCH[LANG]) { el.setAttribute('aria-label', SEARCH[LANG]); el.placeholder = SEARCH[LANG] + '…'; }
   });
+  // Gradio's upload box, once it holds files, puts its "add files" control (a focusable button) inside an icon
+  // button: a control inside a control, which screen readers cannot reach (axe: nested-interactive). The inner
+  // one does the work (the outer does nothing from the keyboard), so the outer becomes a labelled group.
+  document.querySelectorAll('button').forEach(function (el) {
+    if (el.getAttribute('role') !== 'group' && el.querySelector('button, a[href], [tabindex]:not([tabindex="-1"])')) {
+      el.setAttribute('role', 'group'); el.setAttribute('tabindex', '-1');
+    }
+  });
   document.querySelectorAll('#status-plot img').forEach(function (img) {
     var label = document.querySelector('#status-plot [data-testid=block-label]');
     var want = label ? label.textContent.trim() : '';

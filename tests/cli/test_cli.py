@@ -299,3 +299,50 @@ def test_an_index_dir_that_is_a_file_is_one_line(tmp_path: Path):
         1,
         f"error: index folder {tmp_path / 'report.pdf'} is a file; give a folder (--index-dir)\n",
     )
+
+
+def test_a_mistyped_ingest_path_is_its_own_error_and_opens_no_index(tmp_path: Path):
+    idx = tmp_path / "idx"
+    missing = tmp_path / "rapprot.pdf"
+    out = run("ingest", str(missing), index_dir=idx)
+    assert (out.returncode, out.stdout, out.stderr) == (4, "", f"error: {missing}: no such file or folder\n")
+    assert not idx.exists()  # nothing named exists: no index was created for it
+    as_json = run("ingest", str(missing), "--json", index_dir=idx)
+    assert as_json.returncode == 4
+    assert json.loads(as_json.stdout)["skipped"] == [{"path": str(missing), "reason": "no such file or folder"}]
+
+
+def test_a_missing_path_beside_real_ones_still_ingests_them_and_exits_4(tmp_path: Path):
+    good = tmp_path / "bra.txt"
+    good.write_text("Kommunstyrelsen bör säkerställa en samlad uppföljning.", encoding="utf-8")
+    out = run("ingest", str(good), str(tmp_path / "saknas"), index_dir=tmp_path / "idx")
+    assert out.returncode == 4
+    assert out.stdout == "1 added, 0 replaced, 0 unchanged, 0 skipped; 0 chunks embedded\n"
+    assert out.stderr == f"error: {tmp_path / 'saknas'}: no such file or folder\n"
+    assert "4 a path given to ingest does not exist" in " ".join(
+        run("ingest", "--help", index_dir=tmp_path).stdout.split()
+    )
+
+
+def test_counts_of_one_are_singular(tmp_path: Path):
+    idx = tmp_path / "idx"
+    one = tmp_path / "en.txt"
+    one.write_text("Kommunstyrelsen bör säkerställa en samlad uppföljning.", encoding="utf-8")
+    assert run("ingest", str(one), index_dir=idx).returncode == 0
+    listed = run("docs", "list", index_dir=idx)
+    assert "\t1 chunk\t" in listed.stdout and "1 chunks" not in listed.stdout
+    assert run("docs", "rm", "en.txt", index_dir=idx).stdout == "removed en.txt (1 chunk)\n"
+
+
+def test_docs_list_says_which_index_it_read(index_dir: Path, tmp_path: Path):
+    out = run("docs", "list", index_dir=index_dir)
+    assert out.stderr == f"index: {index_dir}\n" and len(out.stdout.splitlines()) == 5  # stdout as it was
+    assert run("docs", "list", "--json", index_dir=index_dir).stderr == ""  # machines get only the rows
+    # The default folder (no --index-dir, no GRANSKA_INDEX_DIR) is every process's of the user: said so.
+    env = {k: v for k, v in os.environ.items() if k != "GRANSKA_INDEX_DIR"}
+    env |= {"XDG_DATA_HOME": str(tmp_path / "data"), "GRANSKA_EMBEDDER__MODEL": "hash"}
+    shared = subprocess.run(
+        [GRANSKA, "docs", "list"], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stderr.startswith(f"index: {tmp_path / 'data' / 'granska' / 'index'} (the default: shared by every")

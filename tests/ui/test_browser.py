@@ -158,6 +158,7 @@ def test_upload_appears_everywhere_then_delete_removes_it_everywhere(page, serve
     page.click("#add")
     page.wait_for_function("document.querySelector('#report')?.innerText.includes('tom.txt')", timeout=120000)
     assert "1 nya" in page.locator("#report").inner_text()
+    assert "tom.txt: filen är tom" in page.locator("#report").inner_text()  # the reason in the page's language
     page.wait_for_function(
         "document.querySelector('#docs-table')?.innerText.includes('Granskning av bibliotekens styrning')",
         timeout=30000,
@@ -338,6 +339,26 @@ def test_axe_finds_no_serious_violation_on_any_tab(browser, server: Server, widt
     page.context.close()
     assert found == []
     assert english == set()  # the Swedish page has none of Gradio's English strings
+
+
+def test_upload_box_holding_files_has_no_control_inside_a_control(page, tmp_path: Path):
+    """Once files are chosen Gradio nests its "add files" button inside an icon button (axe: nested-interactive);
+    the page script makes the outer a group out of the tab order; the inner control still opens the chooser."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    chosen = tmp_path / "vald.txt"
+    chosen.write_text("Kommunstyrelsen bör säkerställa en samlad uppföljning.", encoding="utf-8")
+    tab(page, "Dokument")
+    page.set_input_files("#upload input[type=file]", [str(chosen)])
+    page.wait_for_selector("#upload button.upload-container", state="attached", timeout=10000)
+    page.wait_for_timeout(500)
+    serious = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    inner = page.locator("#upload button.upload-container")
+    assert inner.get_attribute("tabindex") == "0"  # the keyboard's stop: the control that opens the chooser
+    assert page.locator("#upload [role=group]").first.get_attribute("tabindex") == "-1"  # the outer is none
+    with page.expect_file_chooser(timeout=10000):
+        inner.click()
 
 
 # Every string a person (or a screen reader) meets: visible text and the labels, titles, alt texts and

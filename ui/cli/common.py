@@ -15,7 +15,8 @@ from granska.errors import GranskaError
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 error (bad input, missing or incompatible index, unknown document), "
     "one line on stderr naming the file and the reason; 2 wrong usage (unknown option, missing argument); "
-    "3 ingest finished but some files were skipped (each named on stderr)."
+    "3 ingest finished but some files were skipped (each named on stderr); "
+    "4 a path given to ingest does not exist (the other paths are ingested)."
 )
 app = typer.Typer(
     add_completion=False,
@@ -51,6 +52,7 @@ app.add_typer(docs_app, name="docs")
 
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3  # ingest finished, but some files could not be read
+EXIT_MISSING = 4  # a path named to ingest does not exist: a typo, not an unreadable file
 
 IndexDir = Annotated[
     Path | None,
@@ -83,6 +85,18 @@ def settings_for(index_dir: Path | None = None) -> Any:
     return settings
 
 
+def index_in_use(settings: Any) -> str:
+    """Which index a command reads, in one line: the default folder is shared by every process of the user."""
+    if settings.store is not None:
+        return "index: the PostgreSQL store (--store / GRANSKA_STORE)"  # never the address: it may hold a password
+    from granska.settings import default_index_dir
+
+    if Path(settings.index_dir) == default_index_dir():
+        return (f"index: {settings.index_dir} (the default: shared by every granska command and server of this user; "
+                "--index-dir or GRANSKA_INDEX_DIR for another)")  # fmt: skip
+    return f"index: {settings.index_dir}"
+
+
 def engine_for(index_dir: Path | None) -> Any:
     from granska.engine import Engine
 
@@ -97,6 +111,11 @@ def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     except GranskaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
+
+
+def plural(n: int, noun: str) -> str:
+    """ "1 chunk", "2 chunks": the count lines are read by people (machines read --json)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def emit(obj: dict[str, Any]) -> None:

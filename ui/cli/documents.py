@@ -10,12 +10,15 @@ import typer
 from granska.ui.cli.common import (
     EXIT_CODES_HELP,
     EXIT_ERROR,
+    EXIT_MISSING,
     EXIT_SKIPPED,
     IndexDir,
     app,
     docs_app,
     emit,
     engine_for,
+    index_in_use,
+    plural,
     run,
 )
 
@@ -29,17 +32,32 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
     """Add or update documents. Unchanged files are skipped; unreadable ones are named with the reason."""
-    engine = engine_for(index_dir)
-    report = run(lambda: engine.ingest(paths, progress=sys.stderr.isatty()))
+    from granska.ingest.pipeline import IngestReport, Skipped
+
+    # A mistyped path is the user's error, not a file that could not be read: its own line and exit code,
+    # and when nothing named exists no index is opened (or created) at all.
+    missing = [p for p in paths if not p.is_dir() and not p.is_file()]
+    for p in missing:
+        typer.echo(f"error: {p}: no such file or folder", err=True)
+    present = [p for p in paths if p not in missing]
+    if present:
+        engine = engine_for(index_dir)
+        report = run(lambda: engine.ingest(present, progress=sys.stderr.isatty()))
+    else:
+        report = IngestReport()
     for s in report.skipped:
         typer.echo(s.line(), err=True)
     if as_json:
+        # The JSON report keeps a missing path among the skipped, as it always has (a contract).
+        report.skipped.extend(Skipped(str(p), "no such file or folder") for p in missing)
         emit(report.as_dict())
-    else:
+    elif present:
         typer.echo(
             f"{len(report.added)} added, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
-            f"{len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded"
+            f"{len(report.skipped)} skipped; {plural(report.chunks_embedded, 'chunk')} embedded"
         )
+    if missing:
+        raise typer.Exit(EXIT_MISSING)
     if report.skipped:
         raise typer.Exit(EXIT_SKIPPED)
 
@@ -72,9 +90,12 @@ def docs_list(
         headers = [msg(k) for k in ("col_doc", "col_title", "col_municipality", "col_role", "col_date", "col_passages")]
         shown = [[r[0], r[1], r[2], role_label(r[3]), r[4], r[5]] for r in rows]
         reports.rich_rows(headers, shown, [3, 5, 2, 2, 2, 1])
+        typer.echo(index_in_use(engine.settings), err=True)
         if status:
             _say_failure(engine.tables.state())
         return
+    if not as_json:
+        typer.echo(index_in_use(engine.settings), err=True)  # on stderr: the piped lines stay as they were
     tables = engine.tables.document_states(metas) if status else {}
     if any(v != "current" for v in tables.values()):  # the tracker tables lag behind: said once, on stderr
         state = engine.tables.state()
@@ -90,7 +111,7 @@ def docs_list(
             # Which documents take part in dense search (vectors are computed only when it is on).
             vectors = " (vectors)" if st["vectors"] else " (vectors pending)" if engine.dense_on() else ""
             typer.echo(
-                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{st['chunks']} chunks{vectors}\t{m.title or ''}"
+                f"{name}\t{m.municipality or '-'}\t{m.role}\t{m.date or '-'}\t{plural(st['chunks'], 'chunk')}{vectors}\t{m.title or ''}"
             )
 
 
@@ -110,7 +131,7 @@ def docs_rm(
     """Delete a document and every one of its chunks and vectors."""
     engine = engine_for(index_dir)
     n = run(lambda: engine.remove(doc))
-    typer.echo(f"removed {doc} ({n} chunks)")
+    typer.echo(f"removed {doc} ({plural(n, 'chunk')})")
 
 
 @docs_app.command("show")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from granska.ui.cli.common import IndexDir, app, engine_for, run
+from granska.ui.cli.common import IndexDir, app, engine_for, index_in_use, run
 
 
 @app.command()
@@ -23,4 +23,4 @@ def serve(
     # The tracker's background process yields the cores to the questions (unless the env var says otherwise).
     os.environ.setdefault(rec_process.NICE_ENV, str(rec_process.SERVER_NICE))
     engine = engine_for(index_dir)
-    run(lambda: run_server(engine, host=host, port=port))
+    run(lambda: run_server(engine, host=host, port=port, index_line=index_in_use(engine.settings)))
