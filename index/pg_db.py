@@ -39,10 +39,23 @@ OUTLINES = (
 # row beside its text (measured at 89k passages: docs/postgres.md, session 22).
 LEX_INDEXES = """CREATE INDEX IF NOT EXISTS lex_tsv_char ON lex USING gin (tsv_char);
 CREATE INDEX IF NOT EXISTS lex_tsv_word ON lex USING gin (tsv_word)"""
+# Its tsvectors are stored as they are (STORAGE EXTERNAL): the server's attempt to compress each one (~9 KB
+# of distinct lexemes) failed anyway, and cost 0.1 ms of server CPU per passage (session 26: the same bytes on
+# disk). ANALYZE leaves them out (STATISTICS 0): its lexeme statistics cost 0.28 ms of server CPU per sampled
+# row (~8 s per autovacuum ANALYZE of 30,000 rows, one per 10 % of growth during a load), and the draw never
+# reads them: its statements run as generic plans, whose tsquery is a parameter (pg_lexical, Database.snapshot).
+# Set once per schema (a schema made by older code gains both at its next first write: no rows are rewritten).
 LEX = f"""CREATE TABLE IF NOT EXISTS lex (
   row bigint PRIMARY KEY, doc text NOT NULL, dl_char integer NOT NULL, dl_word integer NOT NULL,
   tsv_char tsvector NOT NULL, tsv_word tsvector NOT NULL
 ) WITH (toast_tuple_target = 128);
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'lex'::regclass AND attname IN ('tsv_char', 'tsv_word')
+             AND (attstorage <> 'e' OR attstattarget IS DISTINCT FROM 0)) THEN
+    ALTER TABLE lex ALTER tsv_char SET STORAGE EXTERNAL, ALTER tsv_word SET STORAGE EXTERNAL,
+      ALTER tsv_char SET STATISTICS 0, ALTER tsv_word SET STATISTICS 0;
+  END IF;
+END $$;
 {LEX_INDEXES}"""
 
 INDEXED = "SELECT to_regclass('lex_tsv_char') IS NOT NULL AND to_regclass('lex_tsv_word') IS NOT NULL"
