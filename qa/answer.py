@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from granska.ingest.outline import page_header
 from granska.qa import abstain, asked_type, scorer
@@ -26,7 +27,7 @@ from granska.qa.answer_quantity import (
     cover_line,
     tells_of_the_event,
 )
-from granska.qa.appendix import names_appendix
+from granska.qa.appendix import asked_appendix, names_appendix
 from granska.qa.evidence import (
     TIME_OF_DAY,
     Scored,
@@ -45,7 +46,7 @@ from granska.qa.statement import fragment, junk, letterhead, title_line
 from granska.qa.title_question import title_after_content
 
 from granska.settings import AnswerSettings
-from granska.text import fold, for_matching, language, untranslated, words
+from granska.text import content_words, fold, for_matching, language, untranslated, words
 from granska.types import Answer, Hit, Outline, Span
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
@@ -105,10 +106,13 @@ def answer(
             silent = answerable(matched, everything, hits, weights, model) < scorer.threshold(settings)
     if place is not None:  # after the abstainer, which reads every passage as it was fitted to
         ranked = [s for s in ranked if place(s.hit)]
+    ranked = _under_named_headings(question, ranked, outlines)
     if cue is not None or sections or roles:
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
+    elif asks_date(question) and not asks_deadline(question):
+        ranked = _dated_first(question, ranked, settings.abstain_below)
     ranked = naming_the_asked_first(question, ranked, settings.abstain_below)
     ranked = consequence_first(question, ranked)
     ranked = title_after_content(ranked, matched, weights)
@@ -269,6 +273,7 @@ def admissible(
     not_the_document = deadline or event
     dates_only = event and asks_only_when(question)  # a second question may be answered without a date
     denies = asked_type.denial(question)
+    appendix = asked_appendix(question) is not None
     return [
         s
         for s in ranked
@@ -283,13 +288,29 @@ def admissible(
         and (not dates_only or tells_of_the_event(question, s.span.text))
         and not title_line(s, statements=dated)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)
-        and (_kind_at(outlines, s) not in ("toc",) or names_appendix(question, s.span.text))
+        and (
+            _kind_at(outlines, s) not in ("toc",)
+            or appendix
+            and names_appendix(question, s.span.text, _before(s, ranked))
+        )
     ]
 
 
 def _appendix_entries(question: str, ranked: list[Scored]) -> set[int]:
     """The candidates that name the appendix the question asks about (ids; none when it asks no appendix)."""
-    return {id(s) for s in ranked if names_appendix(question, s.span.text)}
+    if asked_appendix(question) is None:
+        return set()
+    return {id(s) for s in ranked if names_appendix(question, s.span.text, _before(s, ranked))}
+
+
+def _before(s: Scored, ranked: list[Scored], reach: int = 12) -> str:
+    """The last few characters before the sentence (where a split left a TOC entry's word): from its passage,
+    or, when the passage starts there, from the candidate sentence ending just before it."""
+    at = s.span.start - s.hit.chunk.start
+    if at > 0:
+        return s.hit.chunk.text[max(0, at - reach) : at]
+    prior = (t for t in ranked if t.span.doc == s.span.doc and 0 <= s.span.start - t.span.end <= 2)
+    return next((t.span.text[-reach:] for t in prior), "")
 
 
 def _later_sentences(question: str, hits: list[Hit], weights: Weights, best: Scored) -> list[Scored]:
@@ -358,6 +379,84 @@ def _cued_first(ranked: list[Scored], cue: re.Pattern[str], floor: float, *, sha
     if not cued or not ranked or cued[0].coverage < max(floor, share * ranked[0].coverage):
         return ranked
     return [*cued, *(s for s in ranked if s not in cued)]
+
+
+def _under_named_headings(question: str, ranked: list[Scored], outlines: Mapping[str, Outline]) -> list[Scored]:
+    """ "Förslag till beslut i X:s ärende?": the question names a section by its whole heading (two content words
+    or more), whose line is a fragment that never answers; the first sentence under it stands in its place, as
+    well covered as the heading (its words are the heading's, not the sentence's), and first when no sentence
+    covers the question better than the heading does."""
+    asked = {w[:_STEM] for w in content_words(fold(question))}
+    out = list(ranked)
+    for i, s in enumerate(ranked):
+        o = outlines.get(s.span.doc)
+        sec = o.section_at(s.span.start) if o is not None else None
+        if sec is None or not sec.heading or fold(s.span.text).strip() != fold(sec.heading).strip():
+            continue
+        words = {w[:_STEM] for w in content_words(fold(sec.heading))}
+        if len(words) < 2 or not words <= asked:
+            continue
+        below = [
+            t
+            for t in ranked
+            if t.span.doc == s.span.doc
+            and s.span.end <= t.span.start < sec.end
+            and len(t.span.text.split()) >= 3  # not an item's number ("1.") split off its sentence
+        ]
+        first = min(below, key=lambda t: t.span.start, default=None)
+        if first is None or fragment(first.span.text) or first.coverage >= s.coverage:
+            continue
+        lead = max((t.coverage for t in ranked if not fragment(t.span.text)), default=0.0)
+        out = [t for t in out if t is not first]
+        # It leads when the heading covers the question at least as well as any sentence does.
+        out.insert(0 if s.coverage >= lead else out.index(s), replace(first, coverage=s.coverage))
+    return out
+
+
+DATED_SHARE = 0.6  # as a cue's share: a dated sentence leads a "när" answer when it covers this much of the best
+
+
+# "When does X follow up …", "När sker / görs / följer …": a habit is asked, answered by an occasion ("vid
+# delårsbokslut") more often than by a date; past and future forms ("skapades", "ska", "did") ask for a date.
+_HABIT = re.compile(r"^\W*(?:when (?:does|do|is|are)\b|nar (?!ar\b)\w+(?:ar|er|(?<!de)(?<!te)s)\b)")
+
+
+def asks_habit(question: str) -> bool:
+    """ "When does …", "När följer / sker / görs …": the question asks when something is done as a rule."""
+    return bool(_HABIT.search(fold(question)))
+
+
+def _dated_first(question: str, ranked: list[Scored], floor: float) -> list[Scored]:
+    """ "När / when …": the sentences of the retrieval's document that give a date (one the question does not name)
+    and share a word with the question lead when the best of them covers it about as well as a cued sentence must;
+    an English question's verb often has no Swedish word in the dated sentence ("set up" for "skapades"), while an
+    undated sentence repeats its nouns. A sentence sharing no word of the question (only its passage's context
+    covers it: "Uppdraget ingår i revisionsplanen för 2019.") never leads."""
+    if not ranked or asks_habit(question):
+        return ranked
+    asked = {w[:_STEM] for w in content_words(for_matching(question))}
+    home, at_least = ranked[0].span.doc, max(floor, DATED_SHARE * ranked[0].coverage)
+    dated = [
+        s
+        for s in ranked
+        if s.span.doc == home
+        and s.coverage >= at_least
+        and not fragment(s.span.text)
+        and gives_answer_type(question, _counted_text(question, s.span.text))
+        and asked & _own_words(s)
+    ]
+    if not dated or dated[0] is ranked[0]:
+        return ranked
+    return [*dated, *(s for s in ranked if s not in dated)]
+
+
+_STEM = 6  # words compared by their first letters: "socialnämnden" ~ "socialnämnd", "revisorerna" ~ "revisorer"
+
+
+def _own_words(s: Scored) -> set[str]:
+    """The sentence's own content words (stems), less those of its document's place (which its context gives)."""
+    place = set(content_words(fold(s.hit.meta.municipality or "")))  # whole words: "kommun" is no "kommunstyrelsen"
+    return {w[:_STEM] for w in content_words(fold(s.span.text)) if w not in place}
 
 
 def _kind_at(outlines: Mapping[str, Outline], s: Scored) -> str | None:

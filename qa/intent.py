@@ -11,6 +11,7 @@ that are left. The intent chooses where the answer comes from (see granska.qa.an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,7 +213,7 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "period",
-        r"\b(?:vilken period|vilket ar avsag|vilka ars?|(?:tids)?period\w*|rakenskapsar\w*|which years?|what period|(?:financial|fiscal) year)\b",
+        r"\b(?:vilken period|vilket ar avsag|vilka ars?|vilken tid (?:omfatta\w*|avs[ae]g?\w*|gall\w*|tack\w*)|(?:tids)?period\w*|rakenskapsar\w*|which years?|what period|(?:financial|fiscal) year)\b",
     ),
     (
         "when",
@@ -337,7 +338,28 @@ def read(question: str, *, places: list[str] | None = None) -> Intent:
     return Intent(k, PATHS.get(k, "open"), municipality, named, number, topic, plural)
 
 
+def places_in(text: str, names: Iterable[str]) -> set[str]:
+    """The names of `names` the text names: each distinctive word of the name ("x" of "Region X") in the text,
+    genitive or not; the fullest names win ("Region Xs" names Region X, not X kommun; "Region Y" names Region Y,
+    not another region)."""
+    said = {w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(text))}
+    scored: dict[str, int] = {}
+    for place in set(names):
+        words = [w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(place))]
+        distinctive = [w for w in words if w not in place_names.PLACE_WORDS]
+        if distinctive and all(w in said for w in distinctive):
+            scored[place] = sum(w in said for w in words)
+        elif place_names.says_initialism(text, place):  # "NSR" names the whole of "Norra Skogslandsregionen"
+            scored[place] = len(words)
+    best = max(scored.values(), default=0)
+    return {p for p, n in scored.items() if n == best}
+
+
 def _municipality(question: str, places: list[str]) -> str | None:
+    """The municipality the question names: the one it names most fully (`places_in`), else the first whose
+    first word begins a word of the question, else a capitalised name before kommun/stad/region."""
+    if named := places_in(question, places):
+        return min(named, key=lambda p: (not _head_named(question, p), places.index(p)))
     q = fold(question)
     said: dict[str, int] = {}
     for p in places:
@@ -356,3 +378,8 @@ def _municipality(question: str, places: list[str]) -> str | None:
     if m:
         return m.group(1) or m.group(2)
     return None
+
+
+def _head_named(question: str, place: str) -> bool:
+    head = fold(place.split()[0]).rstrip("s")
+    return bool(head) and bool(re.search(rf"\b{re.escape(head)}", fold(question)))

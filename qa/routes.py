@@ -15,7 +15,7 @@ from granska.ingest import facts
 from granska.qa import tracker
 from granska.qa.answer_quantity import asks_deadline
 from granska.qa.evidence import coverage
-from granska.qa.intent import Intent
+from granska.qa.intent import Intent, places_in
 from granska.qa.recommendations import Recommendation
 from granska.qa.statement import letterhead
 from granska.qa.tracker import quoted_answer
@@ -105,6 +105,10 @@ def _of_the_place(question: str, intent: Intent, docs: list[Document]) -> list[D
     from: another municipality's signatories or dates are no answer); all of them when it names none."""
     if not intent.municipality:
         return docs
+    # The names it gives most fully, the question's own place among them: "Region X Ys revisorer" is not Ys kommun.
+    known = {d.meta.municipality for d in docs if d.meta.municipality} | {intent.municipality}
+    if named := places_in(question, known):
+        return [d for d in docs if d.meta.municipality in named]
     return [d for d in docs if tracker.mentions_place(question, d.meta.municipality)]
 
 

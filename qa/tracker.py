@@ -41,24 +41,10 @@ def mentions_place(question: str, municipality: str | None) -> bool:
     return any(w.startswith(head) for w in named)
 
 
-_GENERIC_PLACE = frozenset({"kommun", "stad", "region", "regionen", "landsting", "lan"})
-
-
 def places_named(text: str, hits: list[Hit]) -> set[str]:
-    """The municipalities of the passages searched (their metadata) that a claim or question names: each
-    distinctive word of the name ("x" of "Region X") in the text, genitive or not; the fullest names win ("Region
-    Xs" names Region X, not X kommun)."""
-    said = {w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(text))}
-    scored: dict[str, int] = {}
-    for place in {h.meta.municipality for h in hits if h.meta.municipality}:
-        words = [w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(place))]
-        distinctive = [w for w in words if w not in _GENERIC_PLACE]
-        if distinctive and all(w in said for w in distinctive):
-            scored[place] = sum(w in said for w in words)
-        elif place_names.says_initialism(text, place):  # "NSR" names the whole of "Norra Skogslandsregionen"
-            scored[place] = len(words)
-    best = max(scored.values(), default=0)
-    return {p for p, n in scored.items() if n == best}
+    """The municipalities of the passages searched (their metadata) that a claim or question names
+    (`intent.places_in`: the fullest names win, "Region Xs" names Region X, not X kommun)."""
+    return intent.places_in(text, {h.meta.municipality for h in hits if h.meta.municipality})
 
 
 def only_places_named(question: str, rows: list[Row]) -> tuple[set[str], list[Row]]:

@@ -108,7 +108,7 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if plain:  # a claim about the means is judged by a sentence that states means, where one is on topic
         stating = [c for c in candidates if _MEANS.search(fold(c.span.text)) and c.coverage >= NOT_FOUND_BELOW]
         candidates = stating + [c for c in candidates if c not in stating]
-    best = _subject_first(matched, candidates)
+    best = _dated_like_the_claim(matched, _subject_first(matched, candidates), candidates)
     reason = _other_body(matched, best) or _conflict(matched, best) or _means_conflict(matched, best)
     if reason is None and (firms := _other_firm(claim, best, hits)):
         # The verdict rests on where the document names its firm: that sentence is the citation.
@@ -298,6 +298,26 @@ def _means_conflict(claim: str, s: Scored) -> str | None:
         return None
     stated = re.split(r"[.;]", s.span.text[m.end() :])[0].strip()
     return f"den anger '{stated}', inte enbart '{' '.join(means)}'"
+
+
+DATED_SHARE = 0.85  # a runner-up that states the claim's kind of number must cover nearly as much as the best
+
+
+def _dated_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) -> Scored:
+    """A claim that gives a year or a number is judged by a sentence that gives one of the same shape, when the
+    best states none and a near runner-up does ("sedan dess har styrelsen ansvaret" against "Sedan den 1 januari
+    2018 har styrelsen ansvaret" for a claim "since 2016"): the undated sentence can neither bear the number out
+    nor gainsay it."""
+    shapes = {len(n) for n in _NUMBER.findall(fold(claim))}
+    if not shapes or shapes & {len(n) for n in _NUMBER.findall(fold(best.span.text))}:
+        return best
+    for c in candidates[:_DATED_SEEN]:
+        if c.coverage >= DATED_SHARE * best.coverage and shapes & {len(n) for n in _NUMBER.findall(fold(c.span.text))}:
+            return c
+    return best
+
+
+_DATED_SEEN = 5
 
 
 def _negated(text: str) -> bool:
