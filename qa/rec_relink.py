@@ -199,7 +199,7 @@ Scored = list[tuple[float, int, int, Source]]  # (score, document position, unit
 
 
 def _scored(rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_index.Siblings,
-            which: list[int]) -> tuple[Scored, float]:  # fmt: skip
+            which: list[int], *, small: int = linking.BOUND_UNITS) -> tuple[Scored, float]:  # fmt: skip
     """The units of `at` scored, the CONTENDERS best exactly (the highest first, then in the documents' order:
     the first is the one linking takes), and a bound on the scores of the others (`which`: each pool document's
     position among the responses).
@@ -221,8 +221,8 @@ def _scored(rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_inde
     both bounds, and only the units with hi >= t get their exact cosine (the common n-grams' product over their
     rows): a product over every unit of the municipality's answers was the largest part of a new link (16.8 of
     82 profiled seconds, 159 products, 9k corpus's 131-document municipality, session 26). The proof above holds
-    as it is (combined is monotone in the cosine too)."""
-    lexical, chars, high, finish = linking.topic_bounds(rec, pool, siblings)
+    as it is (combined is monotone in the cosine too). `small`: `linking.topic_bounds`'s."""
+    lexical, chars, high, finish = linking.topic_bounds(rec, pool, siblings, small=small)
     refers = linking.refers_at(pool, at)
     form = pool.form.copy()
     form[refers] = 0.0

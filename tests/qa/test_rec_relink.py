@@ -140,7 +140,8 @@ def test_the_answer_form_bound_keeps_the_units_and_scores_of_scoring_every_unit(
         siblings = rec_index.Siblings([f.context for f in found])
         at = np.arange(pool.n)
         for rec in found:
-            got, rest = rec_relink._scored(rec, pool, at, siblings, list(range(len(responses))))
+            # (small=0: the cosine bounded in these test-sized pools too, as in a large municipality's)
+            got, rest = rec_relink._scored(rec, pool, at, siblings, list(range(len(responses))), small=0)
             want, exact_rest = _scored_in_full(rec, pool, at, siblings)
             assert [(s, int(pool.offsets[i]) + u, src[2], src[3]) for s, i, u, src in got] == want
             assert rest >= exact_rest
@@ -155,7 +156,7 @@ def test_the_answer_form_bound_keeps_the_units_and_scores_of_scoring_every_unit(
                 hi = linking.combined(*parts, pool, form)
                 ruled_out += int((hi[refers] < lo[len(at) - rec_relink.CONTENDERS]).sum())
             # The character cosine's bounds hold at every unit, and where it is finished it is the same float.
-            lexical, low, high, finish = linking.topic_bounds(rec, pool, siblings)
+            lexical, low, high, finish = linking.topic_bounds(rec, pool, siblings, small=0)
             assert np.array_equal(lexical, parts[0]) and np.array_equal(finish(at), parts[1][at])
             assert (low <= parts[1]).all() and (parts[1] <= high).all()
             loose += int((high[at] > parts[1][at] + 1e-6).sum())
