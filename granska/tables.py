@@ -143,11 +143,15 @@ class Tables:
         rest are the objects read before)."""
         kept = self._objects.setdefault(kind, {})
         fresh: dict[str, tuple[list[Any], list[Any]]] = {}
-        for key, rows in self.store.tracker(kind):
+        stored = self.store.tracker(kind)
+        for key, rows in stored:
             old = kept.get(key)
             fresh[key] = old if old is not None and old[0] == rows else (rows, rec_tables.loaded_rows(cls, rows))
         self._objects[kind] = fresh
-        return [r for _, objects in fresh.values() for r in objects]
+        loaded = [fresh[key][1] for key, _ in stored]
+        if cls is Recommendation:  # a recommendation's quotations are stored in rows of their own beside it
+            loaded = rec_tables.with_quotes(stored, loaded)
+        return [r for objects in loaded for r in objects]
 
     def filtered(
         self, filters: dict[str, list[str]], metas: dict[str, DocMeta]

@@ -51,6 +51,35 @@ def corpus_order(span: Span, metas: dict[str, DocMeta]) -> tuple[bool, str, int]
     return (meta is not None and meta.role == "response", span.doc, span.start)
 
 
+def quote_of(rows: list[Any]) -> str | None:
+    """The key of the recommendation a stored row of quotations belongs to (`rec_work.quote_rows`), else None."""
+    if rows and isinstance(rows[0], dict) and isinstance(of := rows[0].get("quote_of"), str):
+        return of
+    return None
+
+
+def with_quotes(stored: list[tuple[str, list[Any]]], loaded: list[list[Any]]) -> list[list[Any]]:
+    """The recommendations read back (`loaded`: each stored row's objects, in the store's key order) with the
+    quotations stored in rows of their own appended to their `quoted_in`, in key order (the list's order); a
+    row's own `quoted_in` (the older layout, or a list not split) comes first. Rows without quotations are the
+    objects given; a quote row gives none."""
+    quotes: dict[str, list[tuple[str, list[Any]]]] = {}
+    for key, rows in stored:
+        if (of := quote_of(rows)) is not None:
+            quotes.setdefault(of, []).append((key, rows[0].get("spans") or []))
+    out: list[list[Any]] = []
+    for (key, rows), objects in zip(stored, loaded, strict=True):
+        if quote_of(rows) is not None:
+            out.append([])
+            continue
+        spans = [s for _, got in sorted(quotes.get(key, [])) for s in got]
+        if spans:
+            more = [tracker_rows.load(Span, s) for s in spans]
+            objects = [replace(r, quoted_in=[*r.quoted_in, *more]) for r in objects]
+        out.append(objects)
+    return out
+
+
 def loaded_rows(cls: type[Any], rows: list[Any]) -> list[Any]:
     """Rows read back as `cls`; a row another code's version wrote in another shape is left out (it is
     being rebuilt)."""

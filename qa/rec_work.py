@@ -34,7 +34,16 @@ from typing import Any
 from granska.index import rows as tracker_rows
 from granska.index.db import Documents
 from granska.index.store import Store
-from granska.qa import link_pool, rec_code, rec_found, rec_memo, rec_relink, recommendations, responsibilities
+from granska.qa import (
+    link_pool,
+    rec_code,
+    rec_found,
+    rec_memo,
+    rec_relink,
+    rec_tables,
+    recommendations,
+    responsibilities,
+)
 from granska.qa.rec_tables import place_key
 
 from granska.text import oneline
@@ -188,7 +197,8 @@ def recommendation_rows(
                 raise
             if memos is not None:
                 memos.distrusted.discard(place)
-        out.update(place_rows(store, place, [tracker_rows.dump(r) for r in rows], delta=delta))
+        dumped = [tracker_rows.dump(r) for r in rows]
+        out.update(place_rows(store, place, dumped, delta=delta, order=quote_order(group.values())))
         if kept is not None:
             out.update(kept.rows(group.values(), tracker_code()))
         _forget(documents, group)  # the next municipality reads other documents
@@ -210,29 +220,69 @@ def digest(rows: list[Any]) -> str:
     return hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:DIGEST_CHARS]
 
 
-def split(place: str, dumped: list[Any]) -> dict[str, list[Any]]:
+def split(place: str, dumped: list[Any], order: Mapping[str, str] | None = None) -> dict[str, list[Any]]:
     """A municipality's rows (as built), one per recommendation: `place:<place>|<doc>|<start>|<i>`, i counting
     the rows of one document at one position in build order. Every reader reads all rows of the kind in key
     order and sorts them by `corpus_order` (role, document, position), stably: rows that tie keep their build
     order (their keys sort by i), so the tables are those of the one list. A recommendation's row changes
-    alone (a document quoting it came or went), so a relink rewrites only the rows that changed."""
+    alone, so a relink rewrites only the rows that changed.
+
+    `order` (`quote_order`: each document's rank in the build's order): the quotations of a recommendation are
+    stored one row per quoting document beside it (`quote_rows`), so a document quoting it that comes or goes
+    writes its own row, not the whole list (a missive quoted across a corpus held 77 kB of quotes in one row)."""
     out: dict[str, list[Any]] = {}
     ties: Counter[tuple[str, int]] = Counter()
     for row in dumped:
         doc, start = str(row["recommendation"]["doc"]), int(row["recommendation"]["start"])
-        out[f"{place_key_of(place, doc)}|{start:0{START_DIGITS}d}|{ties[doc, start]:0{TIE_DIGITS}d}"] = [row]
+        key = f"{place_key_of(place, doc)}|{start:0{START_DIGITS}d}|{ties[doc, start]:0{TIE_DIGITS}d}"
+        quotes = quote_rows(key, row.get("quoted_in") or [], order) if order is not None else None
+        out[key] = [row if quotes is None else {**row, "quoted_in": []}]
+        out.update(quotes or {})
         ties[doc, start] += 1
     return out
 
 
-def place_rows(store: Store, place: str, dumped: list[Any], *, delta: bool) -> Rows:
+QUOTE_SEP = ".q"  # a quote row's key: its recommendation's key, ".q", the quoting document's rank and name
+
+
+def quote_order(documents: Iterable[Document]) -> dict[str, str]:
+    """Each document's rank in the order a build reads documents (`recommendations.found_rank`), as two digits:
+    a recommendation's quotations are listed in that order, then by document name, then by position."""
+    return {d.doc: "".join(str(int(x)) for x in recommendations.found_rank(d)) for d in documents}
+
+
+def quote_rows(key: str, quoted: list[Any], order: Mapping[str, str]) -> dict[str, list[Any]] | None:
+    """The quotations of the recommendation stored under `key`, one row per quoting document, keyed so that the
+    keys' order is the list's (`<key>.q<rank>.<document>`); None when the keys would not give the list back (a
+    document without a rank, or quoting in two separate runs): the list then stays in the row."""
+    runs: dict[str, list[Any]] = {}
+    keys: list[str] = []
+    for span in quoted:
+        doc = str(span["doc"])
+        if doc not in order:
+            return None
+        k = f"{key}{QUOTE_SEP}{order[doc]}.{doc}"
+        if k not in runs:
+            runs[k] = []
+            keys.append(k)
+        elif keys[-1] != k:
+            return None
+        runs[k].append(span)
+    if keys != sorted(keys):
+        return None
+    return {k: [{"quote_of": key, "spans": runs[k]}] for k in keys}
+
+
+def place_rows(
+    store: Store, place: str, dumped: list[Any], *, delta: bool, order: Mapping[str, str] | None = None
+) -> Rows:
     """The rows writing a municipality's recommendations, one row per recommendation (`split`), and its head
     (the digest of each row) when anything changed. `delta`: only the rows whose digest differs from the stored
     head's, and deletes of the keys the head has that are gone; else every row. The head is written in the
     same transaction as the rows, by the one worker of the index, so it says what the store holds. The municipality's
     single row of the older layout (key `place:<place>`) is deleted in both (a no-op once gone): readers read
     it until the first relink replaces it."""
-    rows = split(place, dumped)
+    rows = split(place, dumped, order)
     now = {k: digest(v) for k, v in rows.items()}
     had: dict[str, str] = {}
     for _, head in store.tracker(head_kind(place)):
@@ -269,9 +319,11 @@ def orphans(store: Store, metas: Mapping[str, DocMeta]) -> Rows:
     out: Rows = {}
     emptied: set[str] = set()
     for kind in ("recommendations", "responsibilities"):
-        for key, _ in store.tracker(kind):
-            # a recommendation's key is its document's prefix and `|<start>|<i>` (`split`)
-            if (key if kind != KIND else key.rsplit("|", 2)[0]) not in want:
+        for key, rows in store.tracker(kind):
+            # a recommendation's key is its document's prefix and `|<start>|<i>` (`split`); a quote row's is its
+            # recommendation's key and more (which it holds: a document's name may hold "|")
+            of = rec_tables.quote_of(rows) or key
+            if (key if kind != KIND else of.rsplit("|", 2)[0]) not in want:
                 out.setdefault(key, {})[kind] = []
                 if kind == KIND and key.startswith(PLACE):
                     emptied |= _places_of(key[len(PLACE) :]) - now

@@ -112,7 +112,7 @@ def build(
     can move are computed again, with rows identical to a build without it (the shipped model only)."""
     if model is not None or method != "model":
         memo = None  # the memo holds links of the shipped model's recommendations
-    ordered = sorted(documents.values(), key=lambda d: (d.meta.role == "response", linking.is_follow_up(d), d.doc))
+    ordered = sorted(documents.values(), key=lambda d: (*found_rank(d), d.doc))
     shipped = model is None and method == "model"
     # Each text hashed once: the extraction cache and the memo are keyed by the same digest.
     keys = {d.doc: _document_key(d) for d in documents.values()} if shipped else None
@@ -238,6 +238,12 @@ def _verdicts(
             vs = [(v, sp) for v, sp in by_title if (sp.doc, sp.start) not in claimed[_group_place(g)]]
         out.append(vs)
     return out
+
+
+def found_rank(doc: Document) -> tuple[bool, bool]:
+    """Where a document comes in the order a build reads documents (then by name): reports and others first,
+    follow-ups after them, answers last (a recommendation's group, and its quotations, follow that order)."""
+    return doc.meta.role == "response", linking.is_follow_up(doc)
 
 
 def _group_place(g: list[Found]) -> str:

@@ -52,7 +52,8 @@ def _scratch(store: Any, place: str) -> dict[str, list[str]]:
     """The place's rows built from scratch, by document as stored (`rec_work.split`)."""
     docs = store.documents()
     group = {n: docs[n] for n, m in store.metas().items() if place_key(m, n) == place}
-    rows = rec_work.split(place, [tracker_rows.dump(r) for r in recommendations.build(group)])
+    dumped = [tracker_rows.dump(r) for r in recommendations.build(group)]
+    rows = rec_work.split(place, dumped, rec_work.quote_order(group.values()))
     return {k: [json.dumps(r, sort_keys=True) for r in v] for k, v in rows.items()}
 
 

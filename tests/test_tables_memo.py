@@ -54,7 +54,9 @@ def _restart() -> None:
 
 def _scratch(store: Any, place: str) -> dict[str, list[str]]:
     """The place's rows built from scratch (no memo) over the committed documents, by document as stored."""
-    rows = rec_work.split(place, scratch_rows(store, place))
+    docs = store.documents()
+    order = rec_work.quote_order(docs[n] for n in store.metas())
+    rows = rec_work.split(place, scratch_rows(store, place), order)
     return {k: [json.dumps(r, sort_keys=True) for r in v] for k, v in rows.items()}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from granska.index import rows as tracker_rows
-from granska.qa import link_pool, rec_found, rec_relink, rec_work, recommendations
+from granska.qa import link_pool, rec_found, rec_relink, rec_tables, rec_work, recommendations
 from granska.qa.rec_tables import place_key
 
 from granska.engine import BUNDLED_CORPUS, Engine
@@ -41,6 +41,15 @@ def _relink(engine: Engine, place: str) -> None:
     assert engine.tables.wait_relinked(timeout=300)
 
 
+def _row_key(row: dict[str, Any]) -> str:
+    return json.dumps(row, sort_keys=True)
+
+
+def _order(store: Any) -> dict[str, str]:
+    docs = store.documents()
+    return rec_work.quote_order(docs[n] for n in store.metas())
+
+
 def _written(rows: Rows) -> set[str]:
     """The keys of recommendation rows among rows to write that are not deletes."""
     return {k for k, v in rows.items() if v.get(rec_work.KIND)}
@@ -61,7 +70,7 @@ def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_w
     # Stored one row per recommendation, each as built (`split`), the head their digests.
     held = _held(store, place)
     head = held.pop(rec_work.head_kind(place))[rec_work.head_kind(place)][0]["rows"]
-    by_doc = rec_work.split(place, built)
+    by_doc = rec_work.split(place, built, _order(store))
     assert {k: v[rec_work.KIND] for k, v in held.items()} == by_doc
     assert head == {k: rec_work.digest(v) for k, v in by_doc.items()}
 
@@ -85,7 +94,7 @@ def test_rows_per_document_an_older_row_replaced_once_and_a_relink_writes_only_w
     assert engine.wait_for_tracker(timeout=300)
     after = _held(store, place)
     after_rows = {k: v[rec_work.KIND] for k, v in after.items() if rec_work.KIND in v}
-    assert after_rows == rec_work.split(place, scratch_rows(store, place))
+    assert after_rows == rec_work.split(place, scratch_rows(store, place), _order(store))
     changed = {k for k, v in after_rows.items() if by_doc.get(k) != v}
     _put_back(store, place, new_layout)
     step = rec_work.recommendation_rows(store, [place], kept=rec_found.Kept(), delta=True)
@@ -114,6 +123,8 @@ def test_a_relink_writes_the_rows_of_the_documents_whose_recommendations_changed
     store, code = walk.engine.store, rec_work.tracker_code()
     place = place_key(group[names[0]].meta, names[0])
     memo = rec_relink.Memo()
+    order = rec_work.quote_order(group.values())
+    moved: set[str | None] = set()
     # (the synthetic municipality may share its key with one of the bundled corpus: those rows are replaced)
     before = {k: v[rec_work.KIND] for k, v in _held(store, place).items() if rec_work.KIND in v}
     held = {other, answer}
@@ -122,8 +133,8 @@ def test_a_relink_writes_the_rows_of_the_documents_whose_recommendations_changed
             (held.discard if step.startswith("add") else held.add)(other if step.endswith("other") else answer)
         dumped = [tracker_rows.dump(r) for r in recommendations.build({n: group[n] for n in names if n not in held}, memo=memo)]  # fmt: skip
         link_pool.release()
-        now = rec_work.split(place, dumped)
-        rows = rec_work.place_rows(store, place, dumped, delta=True)
+        now = rec_work.split(place, dumped, order)
+        rows = rec_work.place_rows(store, place, dumped, delta=True, order=order)
         store.put_tracker(rows, code=code)
         assert _written(rows) == {k for k, v in now.items() if before.get(k) != v}, step
         assert {k for k, v in rows.items() if v == {rec_work.KIND: []}} == {f"place:{place}"} | (set(before) - set(now))
@@ -132,4 +143,13 @@ def test_a_relink_writes_the_rows_of_the_documents_whose_recommendations_changed
             assert len(_written(rows)) < len(now), step
         if step == "nothing":
             assert _written(rows) == set() and rec_work.head_kind(place) not in rows
+        # Read back as the tables read it, each row's quotations are the list built, in its order.
+        stored = sorted((k, v) for k, v in now.items())
+        objects = [rec_tables.loaded_rows(recommendations.Recommendation, v) for _, v in stored]
+        read = [tracker_rows.dump(r) for rs in rec_tables.with_quotes(stored, objects) for r in rs]
+        assert sorted(read, key=_row_key) == sorted(dumped, key=_row_key), step
+        # A document quoting recommendations that came or went wrote its own quotation rows, not theirs.
+        quotes = {k for k in _written(rows) | (set(before) - set(now)) if rec_tables.quote_of((now | before)[k])}
+        moved |= {rec_tables.quote_of((now | before)[k]) for k in quotes} - _written(rows)
         before = now
+    assert moved  # some recommendation's quotations changed while its own row was not rewritten
