@@ -25,6 +25,7 @@ GROUND = {
     "granska.errors",
     "granska.text",
     "granska.en_sv_dict",
+    "granska.en_wordnet",
     "granska.jsonl",
 }
 ENGINE = {"granska.engine", "granska.tables"}  # the engine and the tracker tables it composes share floor 3
