@@ -204,7 +204,6 @@ class Pool:
         self.form = np.concatenate([d.form for d in docs])
         self.refers = np.array([o + k for d, o in zip(docs, self.offsets, strict=False) for k in d.refers], np.int64)
         self._words: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._rows: sparse.csr_matrix | None = None  # the character counts by unit, made at the first `dots_at`
         self._taken: dict[tuple[int, tuple[tuple[int, int], ...]], np.ndarray] = {}
 
     def rows_of(self, column_ids: list[int], matrix: str = "g") -> tuple[np.ndarray, np.ndarray]:
@@ -264,42 +263,6 @@ class Pool:
             rows, vals = self.rows_of([c], "c")
             out[rows] += v * vals
         return out
-
-    def split_dots(self, counts: Counter[str], share: float) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], float]:
-        """The dot products of `counts` split for a bound (`linking.topic_bounds`): its terms the pool holds, the
-        most common first, go to a common part C while its norm stays within `share` of the whole's; returns
-        the exact dot product of the rest R with every unit (through R's columns only: their postings are the
-        short ones), C as (columns, counts) for `dots_at`, and |C| (float). The whole's norm is that of every
-        term of `counts`, as the cosine takes it."""
-        m = self._c
-        held = [(c, v) for t, v in counts.items() if (c := self.vocab.get(t)) is not None and c < self.cols]
-        held.sort(key=lambda cv: (-int(m.indptr[cv[0] + 1] - m.indptr[cv[0]]), cv[0]))
-        limit = (share * share) * sum(v * v for v in counts.values())
-        common: list[tuple[int, int]] = []
-        mass = 0
-        for c, v in held:
-            if mass + v * v > limit:
-                break
-            common.append((c, v))
-            mass += v * v
-        out = np.zeros(self.n)
-        for c, v in held[len(common) :]:
-            rows, vals = self.rows_of([c], "c")
-            out[rows] += v * vals
-        cols = np.array([c for c, _ in common], np.int64)
-        vals = np.array([v for _, v in common], np.float64)
-        return out, (cols, vals), math.sqrt(mass)
-
-    def dots_at(self, common: tuple[np.ndarray, np.ndarray], units: np.ndarray) -> np.ndarray:
-        """The dot products of the common part C (`split_dots`) with these units only (their rows)."""
-        cols, vals = common
-        if not len(cols) or not len(units):
-            return np.zeros(len(units))
-        if self._rows is None:
-            self._rows = self._c.tocsr()
-        vector = np.zeros(self.cols)
-        vector[cols] = vals
-        return np.asarray(self._rows[units] @ vector, dtype=np.float64).ravel()
 
     def taken(self, i: int, spans: list[tuple[int, int]]) -> np.ndarray:
         """Units of document i that overlap a recommendation or a quotation of one."""

@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from granska.qa import addressees, bodies, link_pool
@@ -295,16 +294,6 @@ def answer_form(rec: Found, pool: link_pool.Pool, k: int, siblings: Weights) -> 
 
 def topic_parts(rec: Found, pool: link_pool.Pool, siblings: Weights) -> tuple[np.ndarray, np.ndarray]:
     """Each unit's weighted word share (L) and character cosine with the recommendation."""
-    lexical = _lexical(rec, pool, siblings)
-    grams = _grams(rec.context)
-    na = math.sqrt(sum(v * v for v in grams.values()))
-    norms = na * pool.norms
-    chars = np.divide(pool.dots(grams), norms, out=np.zeros(pool.n), where=norms != 0)
-    return lexical, chars
-
-
-def _lexical(rec: Found, pool: link_pool.Pool, siblings: Weights) -> np.ndarray:
-    """Each unit's weighted word share (L) with the recommendation."""
     words_ = content_words(rec.context)
     total = np.zeros(len(pool.docs))
     got = np.zeros(pool.n)
@@ -315,51 +304,12 @@ def _lexical(rec: Found, pool: link_pool.Pool, siblings: Weights) -> np.ndarray:
         strong = share >= WORD_MATCH_AT
         got[units[strong]] += weight[pool.doc_of[units[strong]]] * share[strong]
     totals = total[pool.doc_of]
-    return np.divide(got, totals, out=np.zeros(pool.n), where=totals > 0)
-
-
-# The share of a recommendation's character n-gram norm left to the most common n-grams in `topic_bounds`:
-# their postings are most of a product over every unit, and a unit holding none of the others has a cosine of
-# at most this (Cauchy-Schwarz). Any value in [0, 1) is exact; this one is measured (docs/tracker.md, session 26).
-COMMON_SHARE = 0.25
-# Float slack on that bound: the cosine is a quotient of an exact integer by a product of two rounded norms
-# (a few units in the last place), the bound a quotient of rounded norms; 1e-9 is far beyond both.
-COSINE_SLACK = 1e-9
-# Below this many units the cosine is computed for all of them (`topic_bounds`): the split's column-by-column
-# product costs more there than one product over the matrix (a relink scores every recommendation of its
-# municipality against the documents it added, in a pool of their own: the 9k add step 5.0 -> 7.2 s CPU).
-BOUND_UNITS = 2000
-
-
-def topic_bounds(
-    rec: Found, pool: link_pool.Pool, siblings: Weights, *, small: int = BOUND_UNITS
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
-    """`topic_parts` with the character cosine bounded instead of computed: (L, lo, hi, finish) with
-    lo <= the cosine `topic_parts` gives <= hi at every unit, and `finish(units)` its exact values there.
-
-    The recommendation's n-grams are split into common ones C (the longest postings, `COMMON_SHARE` of its norm)
-    and the rest R; the product with R is taken through R's columns (exact integers). With d the denominator
-    `topic_parts` divides by, cos = (R.u + C.u) / d: lo = (R.u) / d (C.u >= 0, and a correctly rounded quotient
-    is monotone in its numerator), and C.u <= |C| |u| (Cauchy-Schwarz) with d = |q| |u| up to rounding, so
-    cos <= (R.u) / d + |C| / |q| (plus COSINE_SLACK) = hi. `finish` adds C.u at the units asked (their rows) and
-    divides as `topic_parts` does: the same integers (below 2**53, exact in any order), the same floats. A pool of
-    fewer than `small` units gets the exact cosine at once (lo = hi)."""
-    if pool.n < small:  # a small pool (the documents a relink added): one product costs less
-        lexical, chars = topic_parts(rec, pool, siblings)
-        return lexical, chars, chars, lambda units: chars[units]
-    lexical = _lexical(rec, pool, siblings)
+    lexical = np.divide(got, totals, out=np.zeros(pool.n), where=totals > 0)
     grams = _grams(rec.context)
     na = math.sqrt(sum(v * v for v in grams.values()))
     norms = na * pool.norms
-    rest, common, size = pool.split_dots(grams, COMMON_SHARE)
-    lo = np.divide(rest, norms, out=np.zeros(pool.n), where=norms != 0)
-    hi = lo + (size / na * (1 + COSINE_SLACK) + COSINE_SLACK if na > 0 else 0.0)
-
-    def finish(units: np.ndarray) -> np.ndarray:
-        dots = rest[units] + pool.dots_at(common, units)
-        return np.divide(dots, norms[units], out=np.zeros(len(units)), where=norms[units] != 0)
-
-    return lexical, lo, hi, finish
+    chars = np.divide(pool.dots(grams), norms, out=np.zeros(pool.n), where=norms != 0)
+    return lexical, chars
 
 
 def unit_terms(rec: Found, pool: link_pool.Pool, k: int) -> tuple[list[float], list[float]]:

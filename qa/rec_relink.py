@@ -199,7 +199,7 @@ Scored = list[tuple[float, int, int, Source]]  # (score, document position, unit
 
 
 def _scored(rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_index.Siblings,
-            which: list[int], *, small: int = linking.BOUND_UNITS) -> tuple[Scored, float]:  # fmt: skip
+            which: list[int]) -> tuple[Scored, float]:  # fmt: skip
     """The units of `at` scored, the CONTENDERS best exactly (the highest first, then in the documents' order:
     the first is the one linking takes), and a bound on the scores of the others (`which`: each pool document's
     position among the responses).
@@ -214,33 +214,22 @@ def _scored(rec: Found, pool: link_pool.Pool, at: np.ndarray, siblings: rec_inde
     scores below at least CONTENDERS others (each at least its lo >= t), so it is not among the first CONTENDERS
     in the order by score, and it cannot tie the top (>= t) that `_cut` extends by: it is never kept, and only
     the bound on the others reads it, where its hi stands (an upper bound is what a segment's `best` needs:
-    `_bound` moves every unit's score from its value under the old rarities, and hi does not read them).
-
-    The character cosine is bounded the same way (`linking.topic_bounds`: lo <= cosine <= hi, from the product
-    with the recommendation's rarer n-grams only, and Cauchy-Schwarz on its common ones), so `lo` and `hi` take
-    both bounds, and only the units with hi >= t get their exact cosine (the common n-grams' product over their
-    rows): a product over every unit of the municipality's answers was the largest part of a new link (16.8 of
-    82 profiled seconds, 159 products, 9k corpus's 131-document municipality, session 26). The proof above holds
-    as it is (combined is monotone in the cosine too). `small`: `linking.topic_bounds`'s."""
-    lexical, chars, high, finish = linking.topic_bounds(rec, pool, siblings, small=small)
+    `_bound` moves every unit's score from its value under the old rarities, and hi does not read them)."""
+    lexical, chars = linking.topic_parts(rec, pool, siblings)
     refers = linking.refers_at(pool, at)
     form = pool.form.copy()
     form[refers] = 0.0
-    lo = linking.combined(lexical, chars, pool, form)  # the cosine at its lower bound, the form at 0
+    lo = linking.combined(lexical, chars, pool, form)
     pruned = np.zeros(0, np.int64)
-    need = at
-    if len(at) > CONTENDERS:
+    if len(refers) and len(at) > CONTENDERS:
         form[refers] = 1.0
-        hi = linking.combined(lexical, high, pool, form)  # ... at their upper bounds
-        form[refers] = 0.0
+        hi = linking.combined(lexical, chars, pool, form)
         t = np.partition(lo[at], len(at) - CONTENDERS)[len(at) - CONTENDERS]  # the CONTENDERS-th largest lo
-        keep = hi[at] >= t
-        pruned, need = at[~keep], at[keep]
-        refers = refers[hi[refers] >= t]
-    chars[need] = finish(need)  # exact where a unit may be kept; a lower bound elsewhere
+        pruned, refers = refers[hi[refers] < t], refers[hi[refers] >= t]
+        form[pruned] = 0.0
     for k in refers:
         form[k] = linking.answer_form(rec, pool, int(k), siblings)
-    score = linking.combined(lexical, chars, pool, form)  # exact but at `pruned` (there: at most lo)
+    score = linking.combined(lexical, chars, pool, form)  # exact but at `pruned` (there: lo)
     s = score[at]
     order = np.lexsort((at, -s))  # by score, highest first; equal scores in pool order
     out: Scored = []
