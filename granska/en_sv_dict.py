@@ -123,7 +123,8 @@ _VOWELS = frozenset("aeiouy")
 
 
 def _plain(word: str) -> str:
-    """A Swedish word as folded text spells it (å/ä -> a, ö -> o), so that rules and passages agree."""
+    """A Swedish word as folded text spells it (å/ä -> a, ö -> o), so that rules and passages agree (not
+    `granska.text.fold`: that module imports this one)."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 

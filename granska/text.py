@@ -294,10 +294,7 @@ def _en_term(word: str) -> str | None:
     low = word.lower()
     if low in terms:
         return terms[low]
-    for suffix, repl in _INFLECTIONS:
-        if low.endswith(suffix) and len(low) - len(suffix) >= 3 and (base := low[: -len(suffix)] + repl) in terms:
-            return terms[base]
-    return None
+    return next((terms[base] for base in _bases(low) if base in terms), None)
 
 
 def _dict_term(m: re.Match[str], known: Callable[[str], float] | None, vocabulary: Sequence[str] = ()) -> str | None:
@@ -363,11 +360,10 @@ def _bases(low: str) -> list[str]:
 def _senses(low: str) -> list[str]:
     """The dictionary's senses of a lower-case English word, or of its plain base form."""
     found = en_sv_dict.senses(low)
-    for suffix, repl in _INFLECTIONS:
+    for base in _bases(low):
         if found:
             break
-        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
-            found = en_sv_dict.senses(low[: -len(suffix)] + repl)
+        found = en_sv_dict.senses(base)
     return found
 
 

@@ -393,8 +393,8 @@ def _under_named_headings(question: str, ranked: list[Scored], outlines: Mapping
         sec = o.section_at(s.span.start) if o is not None else None
         if sec is None or not sec.heading or fold(s.span.text).strip() != fold(sec.heading).strip():
             continue
-        words = {w[:_STEM] for w in content_words(fold(sec.heading))}
-        if len(words) < 2 or not words <= asked:
+        named = {w[:_STEM] for w in content_words(fold(sec.heading))}
+        if len(named) < 2 or not named <= asked:
             continue
         below = [
             t

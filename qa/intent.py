@@ -364,10 +364,7 @@ def _municipality(question: str, places: list[str]) -> str | None:
     said: dict[str, int] = {}
     for p in places:
         words = [w.rstrip("s") for w in re.findall(r"[a-z]+", fold(p))]
-        if place_names.says_initialism(question, p):  # "NSR" names the whole of "Norra Skogslandsregionen"
-            said[p] = len(words)
-            continue
-        # "Region X Y" is named by "X" and "Y" beside "region", not by "region" alone, which "regionstyrelsen" starts.
+        # (an initialism, "NSR", is read by `places_in` above.) "Region X Y" is named by "X" and "Y" beside "region", not by "region" alone, which "regionstyrelsen" starts.
         heads = words if place_names.opens_with_place_word(p) else words[:1]
         if heads and all(h.rstrip("s") and re.search(rf"\b{re.escape(h.rstrip('s'))}", q) for h in heads):
             said[p] = sum(bool(re.search(rf"\b{re.escape(w)}s?\b", q)) for w in words if w)  # whole words

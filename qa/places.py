@@ -15,17 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from granska.qa import bodies
+from granska.qa import bodies, place_names
 
 from granska.text import fold, folded_words, for_matching, language
 from granska.types import Hit
 
 _NAME = r"[A-ZÅÄÖ][a-zåäöéüø]{2,}"
 # Words of a municipality's name that say what kind of place it is, not which one.
-_KIND = frozenset(
-    {"kommun", "kommuns", "kommunen", "kommunens", "stad", "stads", "staden", "stadens", "region", "regions"}
-    | {"regionen", "regionens", "landsting", "landstinget", "lan", "municipality", "city", "county", "council"}
-)
+_KIND = place_names.PLACE_WORDS | {"kommuns", "kommunens", "stads", "stadens", "regions", "regionens"}
+_KIND |= {"municipality", "city", "county", "council"}  # English
 _MUNICIPAL_NOUN = (
     r"(?:kommun(?:s|en|ens|styrelse\w*|fullm\w*|revision\w*|ledning\w*)?|stad\w*|region\w*|landsting\w*|revisor\w*|fullm\w*ktige\w*|\w*n\w{1,3}mnd\w*|\w*styrelse\w*"
     r"|\w*forvaltning\w*|municipal\w*|council\w*|executive|auditor\w*|city|county|board\w*|committee\w*)"
