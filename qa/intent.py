@@ -67,6 +67,7 @@ OPEN = (
     r"|\b(?:besvara\w*|answered)\b (?:\w+ )?(?:inte|ej|not)\b|\bobesvarad\w*|\bunanswered\b|\b(?:saknar|utan) svar\b"
     r"|\b(?:still|remain(?:s|ing)?) (?:open|outstanding)\b|\bfortfarande (?:oppna|obesvarade)\b"
 )
+_WHY_AUDIT = r"\b(?:varfor|why)\b.{0,30}\b(?:granskning\w*|initierades|genomfordes|audit\w*)\b"
 # (intent, pattern on the folded question), first match wins.
 _RULES: list[tuple[str, str]] = [
     (
@@ -144,6 +145,20 @@ _RULES: list[tuple[str, str]] = [
         r"\bvad svarade revisor\w* pa revisionsfrag|\b(?:how|what) did the auditors answer\b.{0,20}\baudit question",
     ),
     *frames.RULES,  # addressee, method and kontrollmål forms (granska.qa.intent_frames)
+    # "Varför ska svaret … skickas till X?", "Why does the board think …?": a reason is asked, wherever it stands;
+    # a response word in it names what the reason is about, not the asked thing. (Why an audit was made is its
+    # purpose, below.)
+    ("purpose", _WHY_AUDIT),
+    ("other", r"^\W*(?:varfor|why)\b"),
+    # "Har något förslag till förklaring tagits fram?", "Has an answer been sent?": a polar question whose
+    # response word is its subject asks whether, not how the answer reads.
+    (
+        "yes_no",
+        (
+            r"^\W*(?:har|hade|finns|fanns|has|have|had|is|was)\b.{0,80}\b(?:tagits fram|tagit fram|lamnats|upprattats"
+            r"|inkommit|skickats|been (?:drawn up|prepared|submitted|sent|given))\b"
+        ),
+    ),
     (
         "response",
         r"\b(?:hur|vad)\b.{0,50}\b(?:svarade|svarar|svarat|besvarade|besvara[rs]?)\b(?!.{0,60}\brevisionsfrag)",
@@ -189,6 +204,9 @@ _RULES: list[tuple[str, str]] = [
             r"|obesvarade|unanswered|besvarats|not been answered|har (?:inte )?(?:atgardats|genomforts))\b"
         ),
     ),
+    # "Vilka rekommendationer riktade revisorerna till nämnden?": the question word asks the recommendations; the
+    # addressee is named, not asked.
+    ("recommendations", r"^\W*(?:vilka|vilken|which|what)\s+(?:\w+\s+)?(?:rekommendation\w*|recommendations?)\b"),
     ("addressee", r"\b(?:till vilken|till vilka|till vem|riktas|riktades|riktade|addressed to|to whom|directed to)\b"),
     (
         "recommendations",
@@ -199,10 +217,7 @@ _RULES: list[tuple[str, str]] = [
         "purpose",
         r"\b(?:syfte[tn]?|syfta(?:r|de|t)?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b",
     ),
-    (
-        "purpose",
-        r"\b(?:varfor|why)\b.{0,30}\b(?:granskning\w*|initierades|genomfordes|audit\w*)\b|\bvilka granskningar\b.{0,40}\bingick\b",
-    ),
+    ("purpose", _WHY_AUDIT + r"|\bvilka granskningar\b.{0,40}\bingick\b"),
     (
         "findings",
         (

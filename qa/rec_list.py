@@ -9,7 +9,7 @@ import re
 from granska.qa.answer_quantity import about_the_asked, asked_terms
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
-from granska.qa.routes import doc_span, docs_in_order
+from granska.qa.routes import doc_span, docs_in_order, docs_of_the_place
 
 from granska.text import content_words, fold, for_matching, oneline, sentence_spans
 from granska.types import Answer, Document, Hit
@@ -36,7 +36,9 @@ def recommendations_list(
     words = [w for w in content_words(for_matching(question)) if len(w) > 2]
     weights = {w: 1.0 for w in words}
     best: tuple[float, Document, int, int] | None = None
-    for doc in docs_in_order(hits, documents)[:REC_DOCS]:
+    # Another municipality's recommendations are no answer to a question that names one (its report may be
+    # indexed without its recommendation pages).
+    for doc in docs_of_the_place(question, intent, docs_in_order(hits, documents))[:REC_DOCS]:
         spans = sentence_spans(doc.text)
         for i, (s, e) in enumerate(spans):
             folded = fold(doc.text[s:e])

@@ -100,7 +100,7 @@ def docs_in_order(hits: list[Hit], documents: dict[str, Document]) -> list[Docum
     return [documents[n] for n in seen if n in documents]
 
 
-def _of_the_place(question: str, intent: Intent, docs: list[Document]) -> list[Document]:
+def docs_of_the_place(question: str, intent: Intent, docs: list[Document]) -> list[Document]:
     """The documents of the municipality the question names (none when it names one no passage's document is
     from: another municipality's signatories or dates are no answer); all of them when it names none."""
     if not intent.municipality:
@@ -159,7 +159,7 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
         kinds = {"issuer": ["issuer"], "reference": ["diarienummer"], "period": ["period"]}.get(intent.kind, [])
     if not kinds:
         return None
-    for doc in _of_the_place(question, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
+    for doc in docs_of_the_place(question, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
         if doc.outline is None or (own and not _answered_by(doc, own)):
             continue
         primary = doc.outline.facts_of(kinds[0])
