@@ -9,7 +9,7 @@ import re
 from granska.qa.answer_quantity import about_the_asked, asked_terms
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
-from granska.qa.routes import doc_span, docs_in_order, docs_of_the_place
+from granska.qa.routes import doc_span, docs_in_order, docs_of_the_place, named_role_first
 
 from granska.text import content_words, fold, for_matching, oneline, sentence_spans
 from granska.types import Answer, Document, Hit
@@ -38,7 +38,10 @@ def recommendations_list(
     best: tuple[float, Document, int, int] | None = None
     # Another municipality's recommendations are no answer to a question that names one (its report may be
     # indexed without its recommendation pages).
-    for doc in docs_of_the_place(question, intent, docs_in_order(hits, documents))[:REC_DOCS]:
+    # ("… enligt missivet": the kind of document the question names is read first.)
+    for doc in named_role_first(question, docs_of_the_place(question, intent, docs_in_order(hits, documents)))[
+        :REC_DOCS
+    ]:
         spans = sentence_spans(doc.text)
         for i, (s, e) in enumerate(spans):
             folded = fold(doc.text[s:e])

@@ -112,6 +112,24 @@ def docs_of_the_place(question: str, intent: Intent, docs: list[Document]) -> li
     return [d for d in docs if tracker.mentions_place(question, d.meta.municipality)]
 
 
+# The kind of document a question names ("enligt missivet", "i revisionsrapporten", "in the board's reply"):
+# the metadata role (granska.ingest.metadata.ROLES) of the document it asks about.
+_NAMED_ROLE = [
+    ("missive", re.compile(r"\b(?:missiv\w*|missives?|cover (?:letter|note)s?)\b")),
+    ("audit_report", re.compile(r"\b(?:\w*rapport(?:en|ens)?|(?:audit |review )?reports?)\b")),
+    ("response", re.compile(r"\b(?:yttrande\w*|svarsskrivelse\w*|repl(?:y|ies)|statement of opinion)\b")),
+]
+
+
+def named_role_first(question: str, docs: list[Document]) -> list[Document]:
+    """`docs` with those of the kind of document the question names first (else in their order)."""
+    folded = fold(question)
+    roles = {role for role, p in _NAMED_ROLE if p.search(folded)}
+    if not roles:
+        return docs
+    return sorted(docs, key=lambda d: d.meta.role not in roles)
+
+
 def of_the_place(question: str, intent: Intent, hits: list[Hit]) -> Callable[[Hit], bool] | None:
     """Which passages an open answer may quote when the question names a municipality: those of the
     municipalities it names most fully (`tracker.places_named`: "Region X Y" over "Ys kommun" for "… i X Y"),

@@ -39,3 +39,16 @@ def test_whether_an_explanation_was_drawn_up_is_answered_by_the_sentence_saying_
 def test_recommendations_of_a_named_place_never_come_from_another_place(audits_engine: Engine):
     a = audits_engine.ask("Vilka rekommendationer riktade EY till samhällsbyggnadsnämnden i Uddevalla?")
     assert all(c.doc.startswith("uddevalla") for c in a.citations), [c.doc for c in a.citations]
+
+
+def test_the_kind_of_document_a_question_names_is_read_first(tmp_path):
+    from granska.engine import BUNDLED_CORPUS
+    from tests.conftest import hash_settings
+
+    engine = Engine(hash_settings(tmp_path / "index"))
+    assert not engine.ingest([BUNDLED_CORPUS]).skipped
+    # The board's answer quotes the recommendations' lead; the missive the question names lists all four.
+    a = engine.ask("Vilka fyra saker bör kommunstyrelsen i Borås göra enligt Stadsrevisionens missiv om integration?")
+    assert not a.abstained and {c.doc for c in a.citations} == {"001_4163dba9df5f7a61.txt"}, a.answer
+    for key in ("Arbetslivsnämndens roll", "spridningen av uppföljningen", "stadsövergripande analysen"):
+        assert key_found(key, a.answer), a.answer
