@@ -197,6 +197,8 @@ _RULES: list[tuple[str, str]] = [
     ),
     ("responsible", r"\b(?:ansvar(?:et|ar|ig|iga)?|huvudansvar\w*|responsib\w*|in charge)\b"),
     ("responsible", r"\b(?:vem|vilken|vilka|who|which)\b.{0,40}\b(?:tar hand om|skoter|takes care of|handles)\b"),
+    ("other", r"^\W*where\b"),  # "Where will the review be reported?" asks a place, whatever nouns follow
+    # ("Where does the responsibility lie?" is read as such above)
     (
         "status",
         (

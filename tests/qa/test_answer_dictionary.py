@@ -104,7 +104,7 @@ def test_an_un_word_the_dictionary_lacks_reads_as_swedish_o_before_its_base():
 
 @needs_dictionary
 def test_a_word_the_dictionary_lacks_reads_as_the_passages_cognate_of_it():
-    """ "compensated", "introduction" are not in FreeDict; Swedish spells them "kompenseras", "introduktion".
+    """ "compensated", "installation" are not in FreeDict; Swedish spells them "kompenseras", "installation".
     The spelling correspondences are the dictionary's own (its near-identical pairs), and a cognate is read only
     where the passages hold a word with its stem."""
     rules = en_sv_dict.cognate_rules()
@@ -119,10 +119,10 @@ def test_a_word_the_dictionary_lacks_reads_as_the_passages_cognate_of_it():
     read = [en for en, st in found.items() if st]
     assert len(read) > 300 and len(right) / len(read) > 0.8, (len(right), len(read))
     # In a question: only where the passages hold the word, and only for a word no sense renders.
-    passage = "Personalen kompenseras för introduktionen av det nya systemet."
+    passage = "Personalen kompenseras för installationen av det nya systemet."
     vocabulary = sorted(set(text.words(passage)))
-    read_as = for_matching("Was staff compensated for the introduction?", known=lambda w: False, vocabulary=vocabulary)
-    assert {"kompens", "introduktion"} <= set(content_words(read_as)), read_as
+    read_as = for_matching("Was staff compensated for the installation?", known=lambda w: False, vocabulary=vocabulary)
+    assert {"kompens", "installation"} <= set(content_words(read_as)), read_as
     assert "compensated" in for_matching("Was staff compensated?", known=lambda w: False, vocabulary=["annat"])
     assert text.untranslated("Was staff compensated?", known=lambda w: False, vocabulary=vocabulary) == frozenset()
 

@@ -1,0 +1,37 @@
+"""English questions in the audit vocabulary's phrasal verbs and compounds (issue #10 item 5, session 29), on
+the real audits documents: "rent arrears", "preliminary assessments", "make sure", "spot checks" are read as
+the Swedish terms the documents use, and "Where …" asks a place, not an assessment."""
+
+from __future__ import annotations
+
+import pytest
+from granska.eval.metrics import key_found
+from granska.qa.intent import kind
+
+from granska.engine import Engine
+from granska.text import for_matching
+
+
+def test_phrasal_verbs_and_compounds_become_the_swedish_terms():
+    assert "säkerställa" in for_matching("Who should make sure the committee follows up its work?")
+    assert "stickprov" in for_matching("What did the spot checks show?")
+    assert "hyresskulder" in for_matching("How are rent arrears handled?")
+    assert "årligen" in for_matching("Is it reported every year?")
+    assert kind("Where will the review of preliminary assessments be reported?") == "other"
+    assert kind("Where does the main responsibility for premises supply lie?") == "responsible"
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        (
+            "What change to delegating decisions on rent arrears did Deloitte suggest to Härjedalen's social committee?",
+            "beloppsgräns",
+        ),
+        ("How does Kävlinge's social committee intend to keep track of preliminary assessments?", "nyckeltal"),
+        ("Where will Kävlinge's review of preliminary assessments be reported every year?", "kvalitetsrapporten"),
+    ],
+)
+def test_an_english_question_in_the_fields_terms_is_answered(audits_engine: Engine, question: str, key: str):
+    a = audits_engine.ask(question)
+    assert not a.abstained and key_found(key, a.answer), a.answer
