@@ -17,6 +17,7 @@ def test_phrasal_verbs_and_compounds_become_the_swedish_terms():
     assert "stickprov" in for_matching("What did the spot checks show?")
     assert "hyresskulder" in for_matching("How are rent arrears handled?")
     assert "årligen" in for_matching("Is it reported every year?")
+    assert "sektorsövergripande" in for_matching("What should cross-sector cooperation make possible?")
     assert kind("Where will the review of preliminary assessments be reported?") == "other"
     assert kind("Where does the main responsibility for premises supply lie?") == "responsible"
 
@@ -30,6 +31,7 @@ def test_phrasal_verbs_and_compounds_become_the_swedish_terms():
         ),
         ("How does Kävlinge's social committee intend to keep track of preliminary assessments?", "nyckeltal"),
         ("Where will Kävlinge's review of preliminary assessments be reported every year?", "kvalitetsrapporten"),
+        ("What did EY's sample checks of direct purchases in Uddevalla show?", "avvikelser"),
     ],
 )
 def test_an_english_question_in_the_fields_terms_is_answered(audits_engine: Engine, question: str, key: str):
