@@ -194,7 +194,7 @@ EN_SV = {
     "work": "arbete",
     "social": "social",
     "sustainability": "hållbarhet",
-    "review": "översyn",
+    "review": "granskning",
     "roles": "roller",
     "role": "roll",
     "analysis": "analys",
