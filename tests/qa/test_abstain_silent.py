@@ -94,3 +94,28 @@ def test_a_follow_ups_status_is_no_list_of_recommendations():
     # Asked what became of them, the status answers.
     assert not states_only_status("Vilka rekommendationer har nämnden inte genomfört?", status)
     assert not states_only_status("Vilka rekommendationer har kommunstyrelsen vidtagit åtgärder för?", status)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vilka rekommendationer gav revisorerna i sin första granskning av de anställdas bisysslor i Uppsala?",
+        "Vilka rekommendationer gav revisorerna om klimatanpassning i Uppsala?",
+    ],
+)
+def test_recommendations_a_follow_up_only_says_were_acted_on_are_not_named(audits_engine: Engine, question: str):
+    # Uppsala's follow-up names the audits only in "X har inte helt vidtagit åtgärder med hänsyn till revisorernas
+    # rekommendationer …": which recommendations they were is nowhere, and Region Uppsala's report on another
+    # topic is no answer either.
+    a = audits_engine.ask(question)
+    assert a.abstained and not a.citations, a.answer
+    assert a.notes["path"] == "recommendations-section"
+
+
+def test_a_report_listing_its_recommendations_still_answers_and_a_how_question_is_no_list(audits_engine: Engine):
+    a = audits_engine.ask("Vad bör Härjedalen göra med rekryteringsrutinerna efter revisionen 2014?")
+    assert not a.abstained and a.notes["path"] == "recommendations-section" and len(a.citations) >= 4, a.answer
+    assert "rekommenderar vi" in a.citations[0].text
+    # "Hur ska X bemanna arbetet med rekommendationerna?" asks how, which no list of recommendations says.
+    a = audits_engine.ask("Hur ska Lidingö stad bemanna arbetet med revisorernas rekommendationer?")
+    assert a.notes["path"] != "recommendations-section", a.answer
