@@ -90,9 +90,10 @@ def per_set(data: list[Row], abstains: np.ndarray) -> dict[str, dict[str, float 
         for kind, label in (("answerable", "false_abstention"), ("unanswerable", "abstain_unanswerable")):
             m = np.array([r.set == name and r.kind == kind for r in data])
             row[label] = round(float(abstains[m].mean()), 3) if m.any() else None
-        m = np.array([r.set == name and r.kind == "generated" for r in data])
-        row["abstain_generated"] = round(float(abstains[m].mean()), 3) if m.any() else None
-        row["n_generated"] = int(m.sum())
+        for kind in ("generated", "near"):
+            m = np.array([r.set == name and r.kind == kind for r in data])
+            row[f"abstain_{kind}"] = round(float(abstains[m].mean()), 3) if m.any() else None
+            row[f"n_{kind}"] = int(m.sum())
         out[name] = row
     return out
 
