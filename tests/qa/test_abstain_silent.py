@@ -119,3 +119,11 @@ def test_a_report_listing_its_recommendations_still_answers_and_a_how_question_i
     # "Hur ska X bemanna arbetet med rekommendationerna?" asks how, which no list of recommendations says.
     a = audits_engine.ask("Hur ska Lidingö stad bemanna arbetet med revisorernas rekommendationer?")
     assert a.notes["path"] != "recommendations-section", a.answer
+
+
+def test_the_audit_firm_of_a_region_is_not_a_municipality_sharing_a_word_of_its_name(audits_engine: Engine):
+    # Region Jämtland Härjedalen's documents name no audit firm; Härjedalens kommun's (Deloitte) are another's.
+    a = audits_engine.ask("Which audit firm helped the auditors of Region Jämtland Härjedalen in 2020?")
+    assert a.abstained and not a.citations, a.answer
+    a = audits_engine.ask("Which audit firm did Härjedalen's auditors use for the income support review?")
+    assert not a.abstained and "Deloitte" in a.answer, a.answer
