@@ -61,7 +61,8 @@ def _p(model: Linear, x: np.ndarray) -> np.ndarray:
 
 
 def _fitted_on(r: Row) -> bool:
-    return r.kind != "unanswerable" and r.set != HELD_OUT
+    # Near-silent rows measure only: fitted on or chosen on, they moved no figure (docs/abstain.md, Session 28).
+    return r.kind not in ("unanswerable", "near") and r.set != HELD_OUT
 
 
 def out_of_fold(data: list[Row], c: float) -> np.ndarray:

@@ -20,7 +20,7 @@ from granska.types import Answer, Document, Hit
 # prioriteras:", "identifierat följande förbättringsområden/rekommendationer:", "Granskningen rekommenderar att X".
 _REC_INTRO = re.compile(r"\b(?:rekommend\w*|forbattringsomrad\w*)")
 _SHOULD_LIST = re.compile(r"\bbor\b.{0,80}:\s*$")  # "Kommunstyrelsen bör i detta avseende:"
-_HOW = re.compile(r"^\W*(?:hur|how)\b(?!\s+(?:manga|mycket|many|much)\b)")
+_HOW = re.compile(r"^\W*(?:hur|how|varfor|why)\b(?!\s+(?:manga|mycket|many|much)\b)")
 LIST_BONUS = 0.15
 SHORT_INTRO = 60  # an introduction this short is quoted with the sentence before it
 _OPENS_LIST = re.compile(r"(?::|\batt|\bfoljande|\brekommendationer(?:na)?\.?|\b[a-z]+(?:namnden|styrelsen))\s*$")
@@ -37,7 +37,7 @@ def recommendations_list(
     sentence that introduces the recommendations and every item after it (bullets, a)–h), or the sentences of
     its paragraph), each cited. None when those documents have no such introduction."""
     if _HOW.search(fold(question)):
-        return None  # "Hur ska X finansiera arbetet med rekommendationerna?" asks how, not which they are
+        return None  # "Hur ska X finansiera arbetet med rekommendationerna?" asks how (or why), not which
     words = [w for w in content_words(for_matching(question)) if len(w) > 2]
     weights = {w: 1.0 for w in words}
     best: tuple[float, Document, int, int] | None = None
