@@ -119,6 +119,8 @@ def test_a_report_listing_its_recommendations_still_answers_and_a_how_question_i
     # "Hur ska X bemanna arbetet med rekommendationerna?" asks how, which no list of recommendations says.
     a = audits_engine.ask("Hur ska Lidingö stad bemanna arbetet med revisorernas rekommendationer?")
     assert a.notes["path"] != "recommendations-section", a.answer
+    a = audits_engine.ask("Varför lämnade revisorerna rekommendationer om rekryteringsrutinerna i Härjedalen?")
+    assert a.notes["path"] != "recommendations-section", a.answer
 
 
 def test_the_audit_firm_of_a_region_is_not_a_municipality_sharing_a_word_of_its_name(audits_engine: Engine):
