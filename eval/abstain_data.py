@@ -6,12 +6,15 @@ Three kinds of rows, each the features `granska.qa.answer.abstain_row` computes 
 - the audit-domain sets (`granska.eval.abstain_sets.SETS`, claims left out): each answerable question asked over
   its corpus (answerable) and over the corpus without its evidence documents ("generated" unanswerable; dropped
   when a retrieved passage still holds one of its answer keys, since another document then answers it);
+- "near" (near-silent) rows: each answerable question over the passages it retrieves, with every sentence that
+  holds its evidence blanked (spaces, so offsets stay): the documents talk about exactly the asked topic but the
+  answer sentence is gone (dropped when an answer key still stands in the first five passages);
 - the sets' own unanswerable questions (asked over the whole corpus).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ from granska.qa.answer import abstain_row
 
 from granska.engine import Engine
 from granska.settings import AnswerSettings, SearchSettings
+from granska.text import sentence_spans
 from granska.types import Hit, Outline
 
 
@@ -33,6 +37,7 @@ class Row:
     set: str  # the set the question comes from
     id: str
     kind: str  # "answerable" | "unanswerable" (the set's own) | "generated" (asked without its evidence)
+    # | "near" (its retrieved passages with the evidence sentences blanked)
     x: list[float]
 
     @property
@@ -63,6 +68,22 @@ def _still_answered(item: Item, hits: list[Hit]) -> bool:
     return bool(item.keys) and any(key_found(k, text) for k in item.keys)
 
 
+def blanked(hits: list[Hit], evidence: list[dict[str, Any]]) -> list[Hit]:
+    """The passages with every sentence that overlaps an evidence span blanked: the same documents, the same
+    topic, only the answer sentence gone (the near-silent case: an empty heading, a summary that only names it)."""
+    out = []
+    for h in hits:
+        c, text = h.chunk, h.chunk.text
+        for e in evidence:
+            if e["doc"] != c.doc or e["end"] <= c.start or e["start"] >= c.end:
+                continue
+            for s, t in sentence_spans(text):
+                if c.start + s < e["end"] and c.start + t > e["start"]:
+                    text = text[:s] + " " * (t - s) + text[t:]
+        out.append(h if text == c.text else replace(h, chunk=replace(c, text=text)))
+    return out
+
+
 def item_rows(engine: Engine, name: str, items: list[Item], *, generate: bool = True) -> list[Row]:
     names = sorted(engine.searcher().metas)
     rows = []
@@ -75,9 +96,13 @@ def item_rows(engine: Engine, name: str, items: list[Item], *, generate: bool = 
                     Row(name, item.id, "unanswerable", _x(engine, item.question, _hits(engine, item.question, None)))
                 )
             continue
-        rows.append(Row(name, item.id, "answerable", _x(engine, item.question, _hits(engine, item.question, None))))
+        asked = _hits(engine, item.question, None)
+        rows.append(Row(name, item.id, "answerable", _x(engine, item.question, asked)))
         if not generate:
             continue
+        near = blanked(asked, item.evidence)
+        if near != asked and not _still_answered(item, near):
+            rows.append(Row(name, item.id + ":near", "near", _x(engine, item.question, near)))
         own = {e["doc"] for e in item.evidence}
         hits = _hits(engine, item.question, [n for n in names if n not in own])
         if not _still_answered(item, hits):

@@ -61,7 +61,8 @@ def _p(model: Linear, x: np.ndarray) -> np.ndarray:
 
 
 def _fitted_on(r: Row) -> bool:
-    return r.kind != "unanswerable" and r.set != HELD_OUT
+    # Near-silent rows measure only: fitted on or chosen on, they moved no figure (docs/abstain.md, Session 28).
+    return r.kind not in ("unanswerable", "near") and r.set != HELD_OUT
 
 
 def out_of_fold(data: list[Row], c: float) -> np.ndarray:
@@ -90,9 +91,10 @@ def per_set(data: list[Row], abstains: np.ndarray) -> dict[str, dict[str, float 
         for kind, label in (("answerable", "false_abstention"), ("unanswerable", "abstain_unanswerable")):
             m = np.array([r.set == name and r.kind == kind for r in data])
             row[label] = round(float(abstains[m].mean()), 3) if m.any() else None
-        m = np.array([r.set == name and r.kind == "generated" for r in data])
-        row["abstain_generated"] = round(float(abstains[m].mean()), 3) if m.any() else None
-        row["n_generated"] = int(m.sum())
+        for kind in ("generated", "near"):
+            m = np.array([r.set == name and r.kind == kind for r in data])
+            row[f"abstain_{kind}"] = round(float(abstains[m].mean()), 3) if m.any() else None
+            row[f"n_{kind}"] = int(m.sum())
         out[name] = row
     return out
 

@@ -9,6 +9,7 @@ import re
 
 from granska.index.search import meta_matches
 from granska.qa.evidence import coverage
+from granska.qa.intent import places_in
 from granska.qa.responsibilities import Responsibility
 from granska.qa.tracker import mentions_place, only_places_named, quoted_answer
 
@@ -78,11 +79,9 @@ def auditors_answer(
     if not _ASKS_AUDITORS.search(question):
         return None
     documents = {n: d for n, d in documents.items() if not filters or meta_matches(n, d.meta, filters)}
-    places = {
-        d.meta.municipality
-        for d in documents.values()
-        if d.meta.municipality and mentions_place(question, d.meta.municipality)
-    }
+    # The place named most fully ("Region X Ys revisorer" is Region X Y, not Ys kommun), else by its first word.
+    held = {d.meta.municipality for d in documents.values() if d.meta.municipality}
+    places = places_in(question, held) or {m for m in held if mentions_place(question, m)}
     cites: list[Span] = []
     names: list[str] = []
     for name, doc in sorted(documents.items()):

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import re
 
+from granska.qa.answer import abstention
 from granska.qa.answer_quantity import about_the_asked, asked_terms
+from granska.qa.asked_type import states_only_status
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent
 from granska.qa.routes import doc_span, docs_in_order, docs_of_the_place, named_role_first
 
-from granska.text import content_words, fold, for_matching, oneline, sentence_spans
+from granska.text import content_words, fold, folded_words, for_matching, oneline, sentence_spans
 from granska.types import Answer, Document, Hit
 
 # A recommendation section's introduction: "rekommenderar vi nämnden att:", "följande rekommendationer
 # prioriteras:", "identifierat följande förbättringsområden/rekommendationer:", "Granskningen rekommenderar att X".
 _REC_INTRO = re.compile(r"\b(?:rekommend\w*|forbattringsomrad\w*)")
 _SHOULD_LIST = re.compile(r"\bbor\b.{0,80}:\s*$")  # "Kommunstyrelsen bör i detta avseende:"
+_HOW = re.compile(r"^\W*(?:hur|how|varfor|why)\b(?!\s+(?:manga|mycket|many|much)\b)")
 LIST_BONUS = 0.15
 SHORT_INTRO = 60  # an introduction this short is quoted with the sentence before it
 _OPENS_LIST = re.compile(r"(?::|\batt|\bfoljande|\brekommendationer(?:na)?\.?|\b[a-z]+(?:namnden|styrelsen))\s*$")
@@ -33,21 +36,26 @@ def recommendations_list(
     """'Vilka rekommendationer lämnade granskningen …?' read from the documents the passages point to: the
     sentence that introduces the recommendations and every item after it (bullets, a)–h), or the sentences of
     its paragraph), each cited. None when those documents have no such introduction."""
+    if _HOW.search(fold(question)):
+        return None  # "Hur ska X finansiera arbetet med rekommendationerna?" asks how (or why), not which
     words = [w for w in content_words(for_matching(question)) if len(w) > 2]
     weights = {w: 1.0 for w in words}
     best: tuple[float, Document, int, int] | None = None
     # Another municipality's recommendations are no answer to a question that names one (its report may be
-    # indexed without its recommendation pages).
-    # ("… enligt missivet": the kind of document the question names is read first.)
-    for doc in named_role_first(question, docs_of_the_place(question, intent, docs_in_order(hits, documents)))[
-        :REC_DOCS
-    ]:
+    # indexed without its recommendation pages); the kind of document the question names ("… enligt missivet")
+    # is read first, then the one holding more of its words.
+    near = named_role_first(question, docs_of_the_place(question, intent, docs_in_order(hits, documents)))
+    for doc in named_role_first(question, _about_the_question(words, near[:REC_DOCS])):
         spans = sentence_spans(doc.text)
+        refused = False
         for i, (s, e) in enumerate(spans):
             folded = fold(doc.text[s:e])
             if not (_REC_INTRO.search(folded) or _SHOULD_LIST.search(folded)):
                 continue
             if doc.outline is not None and doc.outline.kind_at(s) == "toc":
+                continue
+            if states_only_status(question, doc.text[s:e]):
+                refused = True  # a follow-up's "X har ej vidtagit åtgärder med hänsyn till … rekommendationer"
                 continue
             # An introduction followed by its items is the answer to a list question more than a lone sentence;
             # it is judged with its items and the sentence before it ("Kommunstyrelsen bör i detta avseende:").
@@ -62,6 +70,10 @@ def recommendations_list(
                 best = (score, doc, lead, e)
         if best is not None:  # the first document with an introduction is the one the question is about
             break
+        if refused:  # the question's document speaks of the recommendations only as followed up: it does not
+            # say which they were, and another document's list is no answer either
+            notes = {"generator": "recommendations-section", "silent": "status only"}
+            return Answer(question, abstention(question), True, [], hits, notes=notes)
     if best is None:
         return None
     _, doc, s, e = best
@@ -79,6 +91,17 @@ def recommendations_list(
         cites = cites[:1]  # "Hur många rekommendationer …?": the introduction giving their number answers it
     body = " ".join(f"”{oneline(c.text, join_breaks=True)}” [{i}]" for i, c in enumerate(cites, 1))
     return Answer(question, body, False, cites, hits, notes={"generator": "recommendations-section"})
+
+
+def _about_the_question(words: list[str], docs: list[Document]) -> list[Document]:
+    """The documents in passage order, those that hold more of the question's words (as words) first: a report on
+    another topic that happens to rank high ("Region X's report on access" for a question on secondary jobs in X)
+    is not the one whose recommendations are asked for."""
+    held = {}
+    for d in docs:
+        present = set(folded_words(d.text))
+        held[id(d)] = sum(any(p.startswith(w[: max(4, len(w) - 2)]) for p in present) for w in set(words))
+    return sorted(docs, key=lambda d: -held[id(d)])
 
 
 def _items(text: str, after: int) -> list[tuple[int, int]]:

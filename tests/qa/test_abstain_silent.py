@@ -94,3 +94,38 @@ def test_a_follow_ups_status_is_no_list_of_recommendations():
     # Asked what became of them, the status answers.
     assert not states_only_status("Vilka rekommendationer har nämnden inte genomfört?", status)
     assert not states_only_status("Vilka rekommendationer har kommunstyrelsen vidtagit åtgärder för?", status)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vilka rekommendationer gav revisorerna i sin första granskning av de anställdas bisysslor i Uppsala?",
+        "Vilka rekommendationer gav revisorerna om klimatanpassning i Uppsala?",
+    ],
+)
+def test_recommendations_a_follow_up_only_says_were_acted_on_are_not_named(audits_engine: Engine, question: str):
+    # Uppsala's follow-up names the audits only in "X har inte helt vidtagit åtgärder med hänsyn till revisorernas
+    # rekommendationer …": which recommendations they were is nowhere, and Region Uppsala's report on another
+    # topic is no answer either.
+    a = audits_engine.ask(question)
+    assert a.abstained and not a.citations, a.answer
+    assert a.notes["path"] == "recommendations-section"
+
+
+def test_a_report_listing_its_recommendations_still_answers_and_a_how_question_is_no_list(audits_engine: Engine):
+    a = audits_engine.ask("Vad bör Härjedalen göra med rekryteringsrutinerna efter revisionen 2014?")
+    assert not a.abstained and a.notes["path"] == "recommendations-section" and len(a.citations) >= 4, a.answer
+    assert "rekommenderar vi" in a.citations[0].text
+    # "Hur ska X bemanna arbetet med rekommendationerna?" asks how, which no list of recommendations says.
+    a = audits_engine.ask("Hur ska Lidingö stad bemanna arbetet med revisorernas rekommendationer?")
+    assert a.notes["path"] != "recommendations-section", a.answer
+    a = audits_engine.ask("Varför lämnade revisorerna rekommendationer om rekryteringsrutinerna i Härjedalen?")
+    assert a.notes["path"] != "recommendations-section", a.answer
+
+
+def test_the_audit_firm_of_a_region_is_not_a_municipality_sharing_a_word_of_its_name(audits_engine: Engine):
+    # Region Jämtland Härjedalen's documents name no audit firm; Härjedalens kommun's (Deloitte) are another's.
+    a = audits_engine.ask("Which audit firm helped the auditors of Region Jämtland Härjedalen in 2020?")
+    assert a.abstained and not a.citations, a.answer
+    a = audits_engine.ask("Which audit firm did Härjedalen's auditors use for the income support review?")
+    assert not a.abstained and "Deloitte" in a.answer, a.answer
