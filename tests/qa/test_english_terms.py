@@ -36,6 +36,7 @@ def test_phrasal_verbs_and_compounds_become_the_swedish_terms():
         ("Where will Kävlinge's review of preliminary assessments be reported every year?", "kvalitetsrapporten"),
         ("What did EY's sample checks of direct purchases in Uddevalla show?", "avvikelser"),
         ("What did Region Uppsala's auditors look into in their 2021 review?", "ekonomiska uppföljningen"),
+        ("Is internal control in Skellefteå good enough, in PwC's view?", "övervägande del"),
         ("Who should Härnösand's executive board send its reply on the audit of the 2020 accounts to?", "Lena Medin"),
     ],
 )
