@@ -23,7 +23,8 @@ _QUANTITY = re.compile(
 )
 _OTHER_QUESTION = re.compile(r"\b(?:vad|vem|var|varfor|vilken|vilket|vilka|what|who|where|why|which)\b")
 # A cost is named by these words, or by "för"/"for" right before the sum ("beställa för 100 kr").
-_ASKS_COST = re.compile(r"\b(?:kosta\w*|kostn\w*|cost\w*|pris\w*|price\w*|spen[dt]\w*)\b")
+# A compound names a cost by its last part too ("konsultkostnader", "personalkostnaden", "lönekostnad").
+_ASKS_COST = re.compile(r"\b(?:\w*kostn\w*|kosta\w*|cost\w*|pris\w*|price\w*|spen[dt]\w*)\b")
 _COST_WORDS = ("kost", "pris", "avgift", "arvod", "cost", "price", "fee")
 _PRICE_FOR = re.compile(r"^for$")
 # "hur många X", "antalet X", "how many X": X is what is counted (an adjective such as "olika" may stand first).

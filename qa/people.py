@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from granska.index.search import meta_matches
+from granska.qa import intent
 from granska.qa.evidence import coverage
 from granska.qa.responsibilities import Responsibility
 from granska.qa.tracker import mentions_place, only_places_named, quoted_answer
@@ -23,6 +24,9 @@ _ASKS_AUDITORS = re.compile(
     r"\b(vilka|vilken|vem|which|who)\b.*\b(revisionsbyr\w*|revisionsf[öo]retag\w*|konsult\w*|audit firms?|auditing firms?)",
     re.IGNORECASE,
 )
+# "Var framgår det vem som ansvarar …?", "Where is it set out who is responsible …?": the question asks where (or
+# how, why, when), and "vem" opens only its object clause; the body responsible is no answer to it.
+_ASKS_OTHER_FIRST = re.compile(r"^\W*(?:var|vart|hur|varfor|nar|where|how|why|when)\b")
 RESPONSIBILITY_AT = 0.5  # coverage of the question's topic a statement needs to be the answer
 _INTENT_WORDS = {
     "vem",
@@ -45,7 +49,7 @@ _INTENT_WORDS = {
 
 
 def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:
-    if not _ASKS_RESP.search(question) or not rows:
+    if not _ASKS_RESP.search(question) or not rows or _ASKS_OTHER_FIRST.search(fold(question)):
         return None
     places, rows = only_places_named(question, rows)
     matched = for_matching(question)
@@ -78,11 +82,8 @@ def auditors_answer(
     if not _ASKS_AUDITORS.search(question):
         return None
     documents = {n: d for n, d in documents.items() if not filters or meta_matches(n, d.meta, filters)}
-    places = {
-        d.meta.municipality
-        for d in documents.values()
-        if d.meta.municipality and mentions_place(question, d.meta.municipality)
-    }
+    # The fullest names win (`intent.places_in`): "Region Xs revisorer" names Region X, not X kommun.
+    places = intent.places_in(question, {d.meta.municipality for d in documents.values() if d.meta.municipality})
     cites: list[Span] = []
     names: list[str] = []
     for name, doc in sorted(documents.items()):
