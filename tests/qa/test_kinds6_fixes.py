@@ -1,14 +1,15 @@
 """Fixes from kinds6's first run (issue #10, session 28), on the real audits documents and the bundled corpus:
 a region's auditors are not the same-named municipality's ("Region Xs revisorer" ≠ X kommun); "Var framgår det
 vem som ansvarar …?" asks where, so the responsibilities table does not answer who; a cost named as a compound
-("konsultkostnader") is a cost, so a sentence whose only number is a year does not answer "Hur stora var …?"."""
+("konsultkostnader") is a cost, so a sentence whose only number is a year does not answer "Hur stora var …?"; "Vilken
+dag …?" asks for a day, as "Vilket datum …?" does."""
 
 from __future__ import annotations
 
 import pytest
 from granska.eval.metrics import key_found
 from granska.qa import people
-from granska.qa.answer_quantity import about_the_asked, asked_terms
+from granska.qa.answer_quantity import about_the_asked, asked_terms, asks_day
 
 from granska.engine import BUNDLED_CORPUS, Engine
 from tests.conftest import hash_settings
@@ -49,3 +50,15 @@ def test_a_cost_named_by_a_compound_needs_a_cost_beside_the_number(audits_engine
     assert about_the_asked(q, "Konsultkostnaderna uppgick till 120 mkr under 2011.")
     # The report states no such sum (only that the economy worsened during 2011): Granska abstains.
     assert audits_engine.ask(q).abstained
+
+
+def test_which_day_asks_for_a_day(audits_engine: Engine):
+    assert asks_day("Vilken dag svarade kommunstyrelsen?") and asks_day("On what day did the board reply?")
+    assert not asks_day("Vilken dagverksamhet granskades?")
+    q = "Vilken dag behandlades ärendet i kommunstyrelsen?"
+    assert not about_the_asked(q, "EY har på uppdrag av revisorerna granskat kommunens arbete med direktupphandling.")
+    assert about_the_asked(q, "Ärendet behandlas av kommunstyrelsen den 21 januari 2019.")
+    # Uddevalla's report names no reply, let alone its day: Granska abstains rather than quote the commission.
+    assert audits_engine.ask(
+        "Vilken dag svarade kommunstyrelsen i Uddevalla på granskningen av inköp och upphandling?"
+    ).abstained
