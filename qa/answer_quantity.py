@@ -23,7 +23,8 @@ _QUANTITY = re.compile(
 )
 _OTHER_QUESTION = re.compile(r"\b(?:vad|vem|var|varfor|vilken|vilket|vilka|what|who|where|why|which)\b")
 # A cost is named by these words, or by "för"/"for" right before the sum ("beställa för 100 kr").
-_ASKS_COST = re.compile(r"\b(?:kosta\w*|kostn\w*|cost\w*|pris\w*|price\w*|spen[dt]\w*)\b")
+# A compound names a cost by its last part too ("konsultkostnader", "personalkostnaden", "lönekostnad").
+_ASKS_COST = re.compile(r"\b(?:\w*kostn\w*|kosta\w*|cost\w*|pris\w*|price\w*|spen[dt]\w*)\b")
 _COST_WORDS = ("kost", "pris", "avgift", "arvod", "cost", "price", "fee")
 _PRICE_FOR = re.compile(r"^for$")
 # "hur många X", "antalet X", "how many X": X is what is counted (an adjective such as "olika" may stand first).
@@ -85,9 +86,9 @@ def _related(stem: str, word: str) -> bool:
     return stem in word or (len(word) >= 5 and _stem(word) in stem)
 
 
-# "Vilket datum …", "On what date …", "By which date …": a day is asked, and a sentence without one (a year alone,
-# "för verksamhetsåret 2022") does not answer. A plain "När …" may be answered otherwise ("vid årsskiftet").
-_ASKS_DAY = re.compile(r"\b(?:vilket datum|(?:what|which) date|datum (?:for|da))\b")
+# "Vilket datum …", "Vilken dag …", "On what date / day …", "By which date …": a day is asked, and a sentence
+# without one (a year alone, "för verksamhetsåret 2022") does not answer. A plain "När …" may be answered otherwise ("vid årsskiftet").
+_ASKS_DAY = re.compile(r"\b(?:vilket datum|vilken dag|(?:what|which) (?:date|day)|datum (?:for|da))\b")
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 _DAY = re.compile(rf"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b|\b\d{{1,2}}(?::[ae])? (?:{_MONTHS})\b|\b[0-3]?\d/[01]?\d\b")
 

@@ -24,6 +24,9 @@ _ASKS_AUDITORS = re.compile(
     r"\b(vilka|vilken|vem|which|who)\b.*\b(revisionsbyr\w*|revisionsf[öo]retag\w*|konsult\w*|audit firms?|auditing firms?)",
     re.IGNORECASE,
 )
+# "Var framgår det vem som ansvarar …?", "Where is it set out who is responsible …?": the question asks where (or
+# how, why, when), and "vem" opens only its object clause; the body responsible is no answer to it.
+_ASKS_OTHER_FIRST = re.compile(r"^\W*(?:var|vart|hur|varfor|nar|where|how|why|when)\b")
 RESPONSIBILITY_AT = 0.5  # coverage of the question's topic a statement needs to be the answer
 _INTENT_WORDS = {
     "vem",
@@ -46,7 +49,7 @@ _INTENT_WORDS = {
 
 
 def responsibility_answer(question: str, rows: list[Responsibility], hits: list[Hit]) -> Answer | None:
-    if not _ASKS_RESP.search(question) or not rows:
+    if not _ASKS_RESP.search(question) or not rows or _ASKS_OTHER_FIRST.search(fold(question)):
         return None
     places, rows = only_places_named(question, rows)
     matched = for_matching(question)

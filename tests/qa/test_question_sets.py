@@ -1,6 +1,6 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2 … kinds5, audits_en4 … audits_en6) are well formed:
-exact evidence spans, each label's form, keys in the answer or its quotes; kinds2 … kinds5 and audits_en4 …
-audits_en6 also keep the mix they were written to."""
+"""Our own question sets (eval/data/kinds.jsonl, kinds2 … kinds6, audits_en4 … audits_en7) are well formed:
+exact evidence spans, each label's form, keys in the answer or its quotes; kinds2 … kinds6 and audits_en4 …
+audits_en7 also keep the mix they were written to."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ SETS = (
     "kinds3.jsonl",
     "kinds4.jsonl",
     "kinds5.jsonl",
+    "kinds6.jsonl",
     "audits_en4.jsonl",
     "audits_en5.jsonl",
     "audits_en6.jsonl",
+    "audits_en7.jsonl",
 )
 
 
@@ -113,9 +115,22 @@ def test_kinds5_keeps_its_mix() -> None:
     assert any(d.startswith("00") for d in docs) and len(docs) >= 17
 
 
-@pytest.mark.parametrize("name", ["audits_en4.jsonl", "audits_en5.jsonl", "audits_en6.jsonl"])
+def test_kinds6_keeps_its_mix() -> None:
+    """kinds6, written before Granska ran on it, mostly over evidence spans no earlier set cites: about 80
+    questions over both folders, every label of claim, every kind the issue lists (definition and period too)."""
+    rows, kinds, swedish, english = _mix("kinds6.jsonl")
+    assert swedish >= 40 and english >= 10 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
+    assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
+    for kind in ("who", "list", "recommendations", "response", "status", "findings", "quantity", "definition"):
+        assert kinds[kind] >= 1, kind
+    assert kinds["period"] >= 1 and kinds["deadline"] >= 2 and kinds["addressee"] >= 1
+    docs = _cited_docs(rows)
+    assert any(d.startswith("00") for d in docs) and len(docs) >= 20
+
+
+@pytest.mark.parametrize("name", ["audits_en4.jsonl", "audits_en5.jsonl", "audits_en6.jsonl", "audits_en7.jsonl"])
 def test_the_english_sets_keep_their_mix(name: str) -> None:
-    """audits_en4 … audits_en6 were written in English, not translated (each after the one before was spent):
+    """audits_en4 … audits_en7 were written in English, not translated (each after the one before was spent):
     about 30 questions over both folders, some unanswerable."""
     rows = _rows(name)
     assert len(rows) >= 30
@@ -124,7 +139,8 @@ def test_the_english_sets_keep_their_mix(name: str) -> None:
     assert any(d.startswith("00") for d in docs) and len(docs) >= 15
 
 
-def test_audits_en6_has_claims_of_every_label() -> None:
-    """audits_en6 adds English claims, which the earlier English sets lack."""
-    rows = _rows("audits_en6.jsonl")
+@pytest.mark.parametrize("name", ["audits_en6.jsonl", "audits_en7.jsonl"])
+def test_the_later_english_sets_have_claims_of_every_label(name: str) -> None:
+    """audits_en6 added English claims, which the earlier English sets lack; audits_en7 keeps them."""
+    rows = _rows(name)
     assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
