@@ -3,11 +3,15 @@ words, not by the cover line that repeats the title."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from granska.index.lexical import context_line
 from granska.qa.evidence import Scored, Weights, match, text_grams
 
 from granska.text import content_words, fold
 
+_STEM = 6  # words compared by their first letters: "socialnämnden" ~ "socialnämnd" (as qa/answer.py compares them)
 TITLE_SHARE = 0.6  # of the title's content words, for a question to name its document by the title
 
 
@@ -46,3 +50,60 @@ def title_after_content(ranked: list[Scored], question: str, weights: Weights) -
     order = {id(x): i for i, x in enumerate(home)}
     home.sort(key=lambda x: (-rest_cov(x), order[id(x)]))
     return [*home, *(x for x in ranked if x.span.doc != lead.span.doc)]
+
+
+def beyond_frame(question: str, weights: Weights) -> Callable[[Scored], float]:
+    """How much of the question a sentence covers beyond its document's frame: the IDF-weighted share of the
+    question's words it holds that its document's context line (municipality, auditor, issuer, title) does not.
+    Every sentence of a document holds those through its context line; a sentence that repeats them ("EY har på
+    uppdrag av revisorerna i X granskat Y") says which document, not what it says about the question. A word is
+    held here only by a word of the sentence with its first letters (`_STEM`): character grams alone let a short
+    word stand in a longer one ("vända" in "nödvändig")."""
+    words = content_words(question)
+    idf = {w: weights.idf(w) for w in words}
+    total = sum(idf.values())
+    frames: dict[str, frozenset[str]] = {}
+
+    def own(s: Scored) -> float:
+        if total <= 0:
+            return 0.0
+        ctx = frames.get(s.span.doc)
+        if ctx is None:
+            ctx = frames[s.span.doc] = text_grams(context_line(s.hit.meta))
+        held = {w[:_STEM] for w in content_words(fold(s.span.text))}
+        return sum(v for w, v in idf.items() if fold(w)[:_STEM] in held and match(w, ctx) == 0.0) / total
+
+    return own
+
+
+# A sentence telling that the audit was made, and by whom for whom ("EY har på uppdrag av de förtroendevalda
+# revisorerna i X granskat Y", "PwC har fått i uppdrag att genomföra en granskning av Y"): audit reports open so.
+_COMMISSION = re.compile(
+    r"\bpa uppdrag av\b|\bi uppdrag att\b|\bhar (?:\w+ ){0,3}?(?:granskat|genomfort en (?:\w+ )?granskning)\b"
+)
+
+
+# The question asks what was audited, when or by whom: the sentence telling so answers it.
+_ASKS_AUDIT = re.compile(
+    r"\bgransk(?:a|ade|at|as|ades)\b|\b(?:audited|reviewed|examined|looked into)\b"
+    r"|\b(?:did|do|does|will)\b[^?]*\b(?:audit|review|examine|look into)\b"
+)
+
+
+def frame_after_content(
+    question: str, ranked: list[Scored], beyond: Callable[[Scored], float], *, typed: Callable[[str], bool]
+) -> list[Scored]:
+    """A sentence telling that the audit was made, which holds none of the question's words beyond its document's
+    frame, follows every other candidate: it repeats the place, the firm and the title that made it rank (they are
+    the frame of every sentence of the document), and says nothing of what the question asks. A question that asks
+    who commissioned the audit holds "uppdrag", which no frame does, so the sentence keeps its place then; so does one
+    that gives what a typed question asks (`typed`: a date for "per vilket datum"), and every one when the question
+    asks what was audited ("Vad har revisorerna låtit granska?")."""
+    if _ASKS_AUDIT.search(fold(question)):
+        return ranked
+    told = {
+        id(x) for x in ranked if _COMMISSION.search(fold(x.span.text)) and beyond(x) == 0 and not typed(x.span.text)
+    }
+    if not told:
+        return ranked
+    return [*(x for x in ranked if id(x) not in told), *(x for x in ranked if id(x) in told)]
