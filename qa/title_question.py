@@ -94,7 +94,7 @@ def frame_after_content(
     question: str, ranked: list[Scored], beyond: Callable[[Scored], float], *, typed: Callable[[str], bool]
 ) -> list[Scored]:
     """A sentence telling that the audit was made, which holds none of the question's words beyond its document's
-    frame, follows every other candidate: it repeats the place, the firm and the title that made it rank (they are
+    frame, yields its place to the next candidate that holds some (and keeps it before those that hold none): it repeats the place, the firm and the title that made it rank (they are
     the frame of every sentence of the document), and says nothing of what the question asks. A question that asks
     who commissioned the audit holds "uppdrag", which no frame does, so the sentence keeps its place then; so does one
     that gives what a typed question asks (`typed`: a date for "per vilket datum"), and every one when the question
@@ -106,4 +106,13 @@ def frame_after_content(
     }
     if not told:
         return ranked
-    return [*(x for x in ranked if id(x) not in told), *(x for x in ranked if id(x) in told)]
+    out = list(ranked)
+    i = 0
+    while i < len(out):  # each told sentence yields its place to the next candidate that says more
+        if id(out[i]) in told:
+            j = next((k for k in range(i + 1, len(out)) if id(out[k]) not in told and beyond(out[k]) > 0), None)
+            if j is None:
+                break
+            out.insert(i, out.pop(j))
+        i += 1
+    return out
