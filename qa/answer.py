@@ -43,7 +43,7 @@ from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
 from granska.qa.lexicon import lexicon
 from granska.qa.statement import fragment, junk, letterhead, title_line
-from granska.qa.title_question import beyond_frame, frame_after_content, title_after_content
+from granska.qa.title_question import beyond_frame, frame_after_content, repeats_frame, title_after_content
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language, untranslated, words
@@ -155,7 +155,7 @@ def answer(
         lists=lists,
         typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
         pool=_later_sentences(matched, hits, weights, leads[0]),
-        beyond=beyond,
+        repeats=lambda best, s: repeats_frame(question, best, s, beyond),
     )
     if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
         # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.
@@ -339,12 +339,12 @@ def _choose(
     lists: bool = False,
     typed: Callable[[str], bool] | None = None,
     pool: list[Scored] | None = None,
-    beyond: Callable[[Scored], float] | None = None,
+    repeats: Callable[[Scored, Scored], bool] | None = None,
 ) -> list[Scored]:
     """The best sentence first; then the items of a list it introduces, or a close runner-up (one that gives
     the asked answer type, when `typed` says the best one gives it). pool: more sentences of the document, for
-    the bulleted items only. beyond: how much of the question a sentence covers beyond its document's frame; a
-    runner-up that covers none of it, behind a best sentence that does, only repeats the frame."""
+    the bulleted items only. repeats: whether a runner-up, quoted after the best, would only repeat the
+    document's frame (title_question.repeats_frame)."""
     best = ranked[0]
     after = sorted(
         (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
@@ -376,8 +376,8 @@ def _choose(
             continue
         if letterhead(s.span.text):  # nor a letterhead's block run into the text after it (telephone, e-mail)
             continue
-        if beyond is not None and beyond(s) == 0 < beyond(best) and s.coverage < best.coverage:
-            continue  # it repeats the document's frame only, behind a sentence that says more of what is asked
+        if repeats is not None and repeats(best, s):  # only the document's frame, behind a sentence saying more
+            continue
         if fold(s.span.text) != fold(best.span.text) and (typed is None or typed(s.span.text)):
             chosen.append(s)
     return chosen

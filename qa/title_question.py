@@ -116,3 +116,14 @@ def frame_after_content(
             out.insert(i, out.pop(j))
         i += 1
     return out
+
+
+def repeats_frame(question: str, best: Scored, s: Scored, beyond: Callable[[Scored], float]) -> bool:
+    """Quoted after `best`, which holds question words beyond its document's frame, `s` would hold none: it only
+    repeats the frame when it also covers the question less than `best` (what it covers comes from its context)
+    or tells that the audit was made (its place, firm and title words rank it, whatever its coverage), unless the
+    question asks what was audited."""
+    if beyond(s) > 0 or beyond(best) == 0:
+        return False
+    told = bool(_COMMISSION.search(fold(s.span.text))) and not _ASKS_AUDIT.search(fold(question))
+    return told or s.coverage < best.coverage
