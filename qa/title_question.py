@@ -70,10 +70,20 @@ def beyond_frame(question: str, weights: Weights) -> Callable[[Scored], float]:
         ctx = frames.get(s.span.doc)
         if ctx is None:
             ctx = frames[s.span.doc] = text_grams(context_line(s.hit.meta))
-        held = {w[:_STEM] for w in content_words(fold(s.span.text))}
-        return sum(v for w, v in idf.items() if fold(w)[:_STEM] in held and match(w, ctx) == 0.0) / total
+        held = content_words(fold(s.span.text))
+        return sum(v for w, v in idf.items() if _held(fold(w), held) and match(w, ctx) == 0.0) / total
 
     return own
+
+
+def _held(word: str, held: list[str]) -> bool:
+    """A word of the sentence is the question's word, or has its first letters (`_STEM`, or all of the shorter
+    word's when that has four or more: "prövas" ~ "pröva")."""
+    for v in held:
+        k = min(_STEM, len(word), len(v))
+        if v == word or (k >= 4 and v[:k] == word[:k]):
+            return True
+    return False
 
 
 # A sentence telling that the audit was made, and by whom for whom ("EY har på uppdrag av de förtroendevalda
