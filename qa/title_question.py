@@ -93,6 +93,11 @@ _COMMISSION = re.compile(
 )
 
 
+def tells_the_audit(text: str) -> bool:
+    """The sentence tells that the audit was made, and by whom for whom (`_COMMISSION`)."""
+    return bool(_COMMISSION.search(fold(text)))
+
+
 # The question asks what was audited, when or by whom: the sentence telling so answers it.
 _ASKS_AUDIT = re.compile(
     r"\bgransk(?:a|ade|at|as|ades)\b|\b(?:audited|reviewed|examined|looked into)\b"
@@ -111,9 +116,7 @@ def frame_after_content(
     asks what was audited ("Vad har revisorerna låtit granska?")."""
     if _ASKS_AUDIT.search(fold(question)):
         return ranked
-    told = {
-        id(x) for x in ranked if _COMMISSION.search(fold(x.span.text)) and beyond(x) == 0 and not typed(x.span.text)
-    }
+    told = {id(x) for x in ranked if tells_the_audit(x.span.text) and beyond(x) == 0 and not typed(x.span.text)}
     if not told:
         return ranked
     out = list(ranked)
@@ -135,5 +138,5 @@ def repeats_frame(question: str, best: Scored, s: Scored, beyond: Callable[[Scor
     question asks what was audited."""
     if beyond(s) > 0 or beyond(best) == 0:
         return False
-    told = bool(_COMMISSION.search(fold(s.span.text))) and not _ASKS_AUDIT.search(fold(question))
+    told = tells_the_audit(s.span.text) and not _ASKS_AUDIT.search(fold(question))
     return told or s.coverage < best.coverage
