@@ -89,7 +89,8 @@ def _held(word: str, held: list[str]) -> bool:
 # A sentence telling that the audit was made, and by whom for whom ("EY har på uppdrag av de förtroendevalda
 # revisorerna i X granskat Y", "PwC har fått i uppdrag att genomföra en granskning av Y"): audit reports open so.
 _COMMISSION = re.compile(
-    r"\bpa uppdrag av\b|\bi uppdrag att\b|\bhar (?:\w+ ){0,3}?(?:granskat|genomfort en (?:\w+ )?granskning)\b"
+    r"\bpa uppdrag av\b[^.]*\bgransk|\bi uppdrag att (?:\w+ ){0,3}?gransk"
+    r"|\bhar (?:\w+ ){0,3}?(?:granskat|genomfort en (?:\w+ )?granskning)\b"
 )
 
 
@@ -100,7 +101,8 @@ def tells_the_audit(text: str) -> bool:
 
 # The question asks what was audited, when or by whom: the sentence telling so answers it.
 _ASKS_AUDIT = re.compile(
-    r"\bgransk(?:a|ade|at|as|ades)\b|\b(?:audited|reviewed|examined|looked into)\b"
+    r"\bgransk(?:a|ade|at|as|ades)\b|\buppdrag\w*|\bgenomf\w+ granskning|granskningen\W+\w+ genomf\w+"
+    r"|\b(?:audited|reviewed|examined|looked into|commissioned|carried out)\b"
     r"|\b(?:did|do|does|will)\b[^?]*\b(?:audit|review|examine|look into)\b"
 )
 
@@ -132,11 +134,12 @@ def frame_after_content(
 
 
 def repeats_frame(question: str, best: Scored, s: Scored, beyond: Callable[[Scored], float]) -> bool:
-    """Quoted after `best`, which holds question words beyond its document's frame, `s` would hold none: it only
-    repeats the frame when it also covers the question less than `best` (what it covers comes from its context)
-    or tells that the audit was made (its place, firm and title words rank it, whatever its coverage), unless the
-    question asks what was audited."""
-    if beyond(s) > 0 or beyond(best) == 0:
+    """Quoted after `best`, `s` would only repeat its document's frame: it tells that the audit was made, behind a
+    best sentence that does not (its place, firm and title words rank it, whatever its coverage), unless the
+    question asks what was audited; or it holds no question word beyond the frame, behind a best sentence that
+    holds some, and covers the question less than that one (what it covers comes from its context)."""
+    if beyond(s) > 0:
         return False
-    told = tells_the_audit(s.span.text) and not _ASKS_AUDIT.search(fold(question))
-    return told or s.coverage < best.coverage
+    if tells_the_audit(s.span.text) and not tells_the_audit(best.span.text):
+        return not _ASKS_AUDIT.search(fold(question))
+    return beyond(best) > 0 and s.coverage < best.coverage
