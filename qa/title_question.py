@@ -135,11 +135,10 @@ def frame_after_content(
 
 def repeats_frame(question: str, best: Scored, s: Scored, beyond: Callable[[Scored], float]) -> bool:
     """Quoted after `best`, `s` would only repeat its document's frame: it tells that the audit was made, behind a
-    best sentence that does not (its place, firm and title words rank it, whatever its coverage), unless the
-    question asks what was audited; or it holds no question word beyond the frame, behind a best sentence that
-    holds some, and covers the question less than that one (what it covers comes from its context)."""
-    if beyond(s) > 0:
-        return False
+    best sentence that does not (its place, firm and title words rank it, whatever its coverage and whatever topic
+    word it repeats), unless the question asks what was audited; or it holds no question word beyond the frame,
+    behind a best sentence that holds some, and covers the question less than that one (what it covers comes from
+    its context)."""
     if tells_the_audit(s.span.text) and not tells_the_audit(best.span.text):
         return not _ASKS_AUDIT.search(fold(question))
-    return beyond(best) > 0 and s.coverage < best.coverage
+    return beyond(s) == 0 < beyond(best) and s.coverage < best.coverage
