@@ -110,15 +110,15 @@ _ASKS_AUDIT = re.compile(
 def frame_after_content(
     question: str, ranked: list[Scored], beyond: Callable[[Scored], float], *, typed: Callable[[str], bool]
 ) -> list[Scored]:
-    """A sentence telling that the audit was made, which holds none of the question's words beyond its document's
-    frame, yields its place to the next candidate that holds some (and keeps it before those that hold none): it repeats the place, the firm and the title that made it rank (they are
-    the frame of every sentence of the document), and says nothing of what the question asks. A question that asks
-    who commissioned the audit holds "uppdrag", which no frame does, so the sentence keeps its place then; so does one
-    that gives what a typed question asks (`typed`: a date for "per vilket datum"), and every one when the question
-    asks what was audited ("Vad har revisorerna låtit granska?")."""
+    """A sentence telling that the audit was made yields its place to the next candidate that holds some of the
+    question's words beyond its document's frame (and keeps it before those that hold none): it repeats the place,
+    the firm and the title that made it rank (the frame of every sentence of the document), and at most the topic
+    the question names, not what it asks about the topic. It keeps its place when the question asks what was
+    audited or who commissioned it (`_ASKS_AUDIT`: "Vad har revisorerna låtit granska?", "uppdrag"), and when it
+    gives what a typed question asks (`typed`: a date for "per vilket datum")."""
     if _ASKS_AUDIT.search(fold(question)):
         return ranked
-    told = {id(x) for x in ranked if tells_the_audit(x.span.text) and beyond(x) == 0 and not typed(x.span.text)}
+    told = {id(x) for x in ranked if tells_the_audit(x.span.text) and not typed(x.span.text)}
     if not told:
         return ranked
     out = list(ranked)
