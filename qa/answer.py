@@ -43,7 +43,7 @@ from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
 from granska.qa.lexicon import lexicon
 from granska.qa.statement import fragment, junk, letterhead, title_line
-from granska.qa.title_question import title_after_content
+from granska.qa.title_question import beyond_frame, frame_after_content, repeats_frame, title_after_content
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language, untranslated, words
@@ -116,6 +116,15 @@ def answer(
     ranked = naming_the_asked_first(question, ranked, settings.abstain_below)
     ranked = consequence_first(question, ranked)
     ranked = title_after_content(ranked, matched, weights)
+    beyond = beyond_frame(matched, weights)
+    ranked = frame_after_content(
+        question,
+        ranked,
+        beyond,
+        typed=lambda text: (
+            answer_type(question) is not None and gives_answer_type(question, _counted_text(question, text))
+        ),
+    )
     layout = not_layout(question, outlines)
     entry = _appendix_entries(question, ranked)
     ranked = [s for s in ranked if id(s) in entry or layout(s)]  # no cover line for a content question
@@ -146,6 +155,7 @@ def answer(
         lists=lists,
         typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
         pool=_later_sentences(matched, hits, weights, leads[0]),
+        repeats=lambda best, s: repeats_frame(question, best, s, beyond),
     )
     if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
         # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.
@@ -329,10 +339,12 @@ def _choose(
     lists: bool = False,
     typed: Callable[[str], bool] | None = None,
     pool: list[Scored] | None = None,
+    repeats: Callable[[Scored, Scored], bool] | None = None,
 ) -> list[Scored]:
     """The best sentence first; then the items of a list it introduces, or a close runner-up (one that gives
     the asked answer type, when `typed` says the best one gives it). pool: more sentences of the document, for
-    the bulleted items only."""
+    the bulleted items only. repeats: whether a runner-up, quoted after the best, would only repeat the
+    document's frame (title_question.repeats_frame)."""
     best = ranked[0]
     after = sorted(
         (s for s in ranked if s.span.doc == best.span.doc and 0 < s.span.start - best.span.end < LIST_REACH),
@@ -363,6 +375,8 @@ def _choose(
         if fragment(s.span.text):  # a heading or cover fragment is no runner-up ("Xs kommuns revisorer")
             continue
         if letterhead(s.span.text):  # nor a letterhead's block run into the text after it (telephone, e-mail)
+            continue
+        if repeats is not None and repeats(best, s):  # only the document's frame, behind a sentence saying more
             continue
         if fold(s.span.text) != fold(best.span.text) and (typed is None or typed(s.span.text)):
             chosen.append(s)
