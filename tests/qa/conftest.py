@@ -7,7 +7,7 @@ import pytest
 from granska.eval.tracker_eval import load_folder
 from granska.qa.recommendations import Recommendation, build
 
-from granska.engine import Engine
+from granska.engine import BUNDLED_CORPUS, Engine
 from tests.conftest import SHARED, hash_settings
 
 AUDITS = SHARED / "datasets" / "audits"
@@ -29,4 +29,12 @@ def audits_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     answers exactly as the real model does. Tests must not write into it."""
     engine = Engine(hash_settings(tmp_path_factory.mktemp("audits-index")))
     assert not engine.ingest([AUDITS / "docs"]).skipped
+    return engine
+
+
+@pytest.fixture(scope="session")
+def bundled_hash_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The bundled corpus indexed with the hash embedder (lexical search answers as with the real model)."""
+    engine = Engine(hash_settings(tmp_path_factory.mktemp("bundled-hash")))
+    assert not engine.ingest([BUNDLED_CORPUS]).skipped
     return engine

@@ -6,18 +6,9 @@ claim's degree ("largely lacks") is compared with the source's ("i huvudsak har"
 
 from __future__ import annotations
 
-import pytest
 from granska.qa.verify import predicate_words
 
-from granska.engine import BUNDLED_CORPUS, Engine
-from tests.conftest import hash_settings
-
-
-@pytest.fixture(scope="module")
-def bundled_hash_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    engine = Engine(hash_settings(tmp_path_factory.mktemp("bundled-hash-claims")))
-    assert not engine.ingest([BUNDLED_CORPUS]).skipped
-    return engine
+from granska.engine import Engine
 
 
 def test_the_predicate_is_the_claim_less_its_subject():

@@ -41,14 +41,11 @@ def test_recommendations_of_a_named_place_never_come_from_another_place(audits_e
     assert all(c.doc.startswith("uddevalla") for c in a.citations), [c.doc for c in a.citations]
 
 
-def test_the_kind_of_document_a_question_names_is_read_first(tmp_path):
-    from granska.engine import BUNDLED_CORPUS
-    from tests.conftest import hash_settings
-
-    engine = Engine(hash_settings(tmp_path / "index"))
-    assert not engine.ingest([BUNDLED_CORPUS]).skipped
+def test_the_kind_of_document_a_question_names_is_read_first(bundled_hash_engine: Engine):
     # The board's answer quotes the recommendations' lead; the missive the question names lists all four.
-    a = engine.ask("Vilka fyra saker bör kommunstyrelsen i Borås göra enligt Stadsrevisionens missiv om integration?")
+    a = bundled_hash_engine.ask(
+        "Vilka fyra saker bör kommunstyrelsen i Borås göra enligt Stadsrevisionens missiv om integration?"
+    )
     assert not a.abstained and {c.doc for c in a.citations} == {"001_4163dba9df5f7a61.txt"}, a.answer
     for key in ("Arbetslivsnämndens roll", "spridningen av uppföljningen", "stadsövergripande analysen"):
         assert key_found(key, a.answer), a.answer
