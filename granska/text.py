@@ -194,7 +194,6 @@ EN_SV = {
     "work": "arbete",
     "social": "social",
     "sustainability": "hållbarhet",
-    "review": "granskning",
     "roles": "roller",
     "role": "roll",
     "analysis": "analys",

@@ -8,6 +8,7 @@ claim's words), then compare the claim with the best of them clause by clause fo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,7 +93,8 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     # names it, a finding's sentence rarely does) and without its degree words (compared below, not matched).
     # The reading whose best sentence covers more decides (a claim about who did an audit needs its place).
     weights = Weights([h.chunk.text for h in hits[:20]])
-    focus = _focus(matched, hits)
+    places = _places(hits)
+    focus = _focus(matched, places)
     # "… genomfördes enbart genom en enkät": the sentence stating how it was done is found by the claim without
     # its exclusive means (which that sentence may not name at all: then it gainsays the claim, below).
     plain = [_without_means(focus)] if _exclusive_means(focus) else []
@@ -118,14 +120,14 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         candidates = stating + [c for c in candidates if c not in stating]
     best = _dated_like_the_claim(matched, _subject_first(matched, candidates), candidates)
     reason, firms = _reason(claim, matched, best, hits)
-    places = _places(hits)
-    if reason is None and predicate_coverage(focus, best.span.text, weights, places) < PREDICATE_BELOW:
+    held = predicate_held(focus, weights, places)
+    if reason is None and held(best.span.text) < PREDICATE_BELOW:
         # The sentence names who the claim is about but not what it says of them: another sentence on topic
         # (also one stating a purpose in passing, "… i syfte att …", left out above) may say it; when none
         # does, the record is silent on the claim.
         near = [c for c in on_topic if c.coverage >= NOT_FOUND_BELOW] or [best]
-        best = max(near, key=lambda c: predicate_coverage(focus, c.span.text, weights, places))
-        if predicate_coverage(focus, best.span.text, weights, places) < PREDICATE_BELOW:
+        said, best = max(((held(c.span.text), c) for c in near), key=lambda sc: sc[0])
+        if said < PREDICATE_BELOW:
             return Verdict(
                 claim, "not_found", "Källan nämner ämnet men inte det påståendet säger om det.", [], hits, id=qid
             )
@@ -150,13 +152,12 @@ def predicate_words(claim: str, places: frozenset[str] = frozenset()) -> list[st
     ]
 
 
-def predicate_coverage(claim: str, text: str, weights: Weights, places: frozenset[str] = frozenset()) -> float:
+def predicate_held(claim: str, weights: Weights, places: frozenset[str] = frozenset()) -> Callable[[str], float]:
     """How much of what the claim says (its `predicate_words`, IDF-weighted) a sentence holds; 1.0 when the
-    claim says nothing beyond its subject."""
+    claim says nothing beyond its subject. The words and weights are read once, for every sentence weighed."""
     words = predicate_words(claim, places)
-    if not words:
-        return 1.0
-    return coverage(words, {w: weights.idf(w) for w in words}, text, "")
+    idf = {w: weights.idf(w) for w in words}
+    return lambda text: coverage(words, idf, text, "") if words else 1.0
 
 
 def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
@@ -204,10 +205,9 @@ def _places(hits: list[Hit]) -> frozenset[str]:
     )
 
 
-def _focus(claim: str, hits: list[Hit]) -> str:
+def _focus(claim: str, places: frozenset[str]) -> str:
     """The claim's words a source sentence should share: its capitalised words naming the municipality of the
-    passages searched (their context, from the metadata) and its degree words left out."""
-    places = _places(hits)
+    passages searched (`places`: their context, from the metadata) and its degree words left out."""
 
     def place(m: re.Match[str]) -> str:
         return "" if fold(m.group()).removesuffix("s") in places or fold(m.group()) in places else m.group()
