@@ -43,7 +43,7 @@ from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
 from granska.qa.lexicon import lexicon
 from granska.qa.statement import fragment, junk, letterhead, title_line
-from granska.qa.title_question import beyond_frame, frame_after_content, repeats_frame, title_after_content
+from granska.qa.title_question import STEM, beyond_frame, frame_after_content, repeats_frame, title_after_content
 
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language, untranslated, words
@@ -400,14 +400,14 @@ def _under_named_headings(question: str, ranked: list[Scored], outlines: Mapping
     or more), whose line is a fragment that never answers; the first sentence under it stands in its place, as
     well covered as the heading (its words are the heading's, not the sentence's), and first when no sentence
     covers the question better than the heading does."""
-    asked = {w[:_STEM] for w in content_words(fold(question))}
+    asked = {w[:STEM] for w in content_words(fold(question))}
     out = list(ranked)
     for i, s in enumerate(ranked):
         o = outlines.get(s.span.doc)
         sec = o.section_at(s.span.start) if o is not None else None
         if sec is None or not sec.heading or fold(s.span.text).strip() != fold(sec.heading).strip():
             continue
-        named = {w[:_STEM] for w in content_words(fold(sec.heading))}
+        named = {w[:STEM] for w in content_words(fold(sec.heading))}
         if len(named) < 2 or not named <= asked:
             continue
         below = [
@@ -448,7 +448,7 @@ def _dated_first(question: str, ranked: list[Scored], floor: float) -> list[Scor
     covers it: "Uppdraget ingår i revisionsplanen för 2019.") never leads."""
     if not ranked or asks_habit(question):
         return ranked
-    asked = {w[:_STEM] for w in content_words(for_matching(question))}
+    asked = {w[:STEM] for w in content_words(for_matching(question))}
     home, at_least = ranked[0].span.doc, max(floor, DATED_SHARE * ranked[0].coverage)
     dated = [
         s
@@ -464,13 +464,10 @@ def _dated_first(question: str, ranked: list[Scored], floor: float) -> list[Scor
     return [*dated, *(s for s in ranked if s not in dated)]
 
 
-_STEM = 6  # words compared by their first letters: "socialnämnden" ~ "socialnämnd", "revisorerna" ~ "revisorer"
-
-
 def _own_words(s: Scored) -> set[str]:
     """The sentence's own content words (stems), less those of its document's place (which its context gives)."""
     place = set(content_words(fold(s.hit.meta.municipality or "")))  # whole words: "kommun" is no "kommunstyrelsen"
-    return {w[:_STEM] for w in content_words(fold(s.span.text)) if w not in place}
+    return {w[:STEM] for w in content_words(fold(s.span.text)) if w not in place}
 
 
 def _kind_at(outlines: Mapping[str, Outline], s: Scored) -> str | None:

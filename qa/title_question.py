@@ -11,7 +11,7 @@ from granska.qa.evidence import Scored, Weights, match, text_grams
 
 from granska.text import content_words, fold
 
-_STEM = 6  # words compared by their first letters: "socialnämnden" ~ "socialnämnd" (as qa/answer.py compares them)
+STEM = 6  # words compared by their first letters: "socialnämnden" ~ "socialnämnd", "revisorerna" ~ "revisorer"
 TITLE_SHARE = 0.6  # of the title's content words, for a question to name its document by the title
 
 
@@ -57,7 +57,7 @@ def beyond_frame(question: str, weights: Weights) -> Callable[[Scored], float]:
     question's words it holds that its document's context line (municipality, auditor, issuer, title) does not.
     Every sentence of a document holds those through its context line; a sentence that repeats them ("EY har på
     uppdrag av revisorerna i X granskat Y") says which document, not what it says about the question. A word is
-    held here only by a word of the sentence with its first letters (`_STEM`): character grams alone let a short
+    held here only by a word of the sentence with its first letters (`STEM`): character grams alone let a short
     word stand in a longer one ("vända" in "nödvändig")."""
     words = content_words(question)
     idf = {w: weights.idf(w) for w in words}
@@ -77,10 +77,10 @@ def beyond_frame(question: str, weights: Weights) -> Callable[[Scored], float]:
 
 
 def _held(word: str, held: list[str]) -> bool:
-    """A word of the sentence is the question's word, or has its first letters (`_STEM`, or all of the shorter
+    """A word of the sentence is the question's word, or has its first letters (`STEM`, or all of the shorter
     word's when that has four or more: "prövas" ~ "pröva")."""
     for v in held:
-        k = min(_STEM, len(word), len(v))
+        k = min(STEM, len(word), len(v))
         if v == word or (k >= 4 and v[:k] == word[:k]):
             return True
     return False
