@@ -55,6 +55,10 @@ _LIST_INTRO = re.compile(r"(:|att)\s*$")
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
 SECTION_BONUS = 0.05  # … and one in the section the intent points to
+# A typed question ("Hur mycket …", "När …") whose first passages hold no sentence giving what it asks reads this
+# many: the figure or date often stands a few passages down, under a heading the question's words match less.
+DEEPER = 10
+PASSAGES_READ = 5  # the passages an answer reads first (as the selector and the abstainer were fitted)
 
 
 def abstention(question: str) -> str:
@@ -97,6 +101,9 @@ def answer(
     model = scorer.shipped() if settings.scorer == "learned" else None
     matched, everything = _read_as(without_frame(question), hits, weights, model)
     ranked = admissible(question, everything, outlines, purpose=purpose)
+    if answer_type(question) is not None and not _leading(ranked) and len(hits) > PASSAGES_READ:
+        matched, everything = _read_as(without_frame(question), hits, weights, model, passages=DEEPER)
+        ranked = admissible(question, everything, outlines, purpose=purpose)
     silent = False
     if model is not None and settings.abstainer == "learned":
         if abstain.available():
@@ -201,7 +208,12 @@ def _leading(ranked: list[Scored]) -> list[Scored]:
 
 
 def _read_as(
-    question: str, hits: list[Hit], weights: Weights, model: scorer.AnswerModel | None
+    question: str,
+    hits: list[Hit],
+    weights: Weights,
+    model: scorer.AnswerModel | None,
+    *,
+    passages: int = PASSAGES_READ,
 ) -> tuple[str, list[Scored]]:
     """The question as matched, and its sentences scored. An English word the glossary lacks may be read in the
     general dictionary's Swedish (only senses the passages use); the dictionary's guess is kept only where a
@@ -214,10 +226,12 @@ def _read_as(
     # the passages' own words (those `weights` counts), for the cognates of English words no sense renders
     vocabulary = _vocabulary(hits) if language(question) == "en" else ()
     read = for_matching(question, known=used, vocabulary=vocabulary)
-    found = sentences(plain, hits, weights.reading(_foreign(question, lambda w: False)), model=model)
+    found = sentences(plain, hits, weights.reading(_foreign(question, lambda w: False)), passages=passages, model=model)
     if read == plain:
         return plain, found
-    guessed = sentences(read, hits, weights.reading(_foreign(question, used, vocabulary)), model=model)
+    guessed = sentences(
+        read, hits, weights.reading(_foreign(question, used, vocabulary)), passages=passages, model=model
+    )
     if max((s.coverage for s in guessed), default=0.0) > max((s.coverage for s in found), default=0.0):
         return read, guessed
     return plain, found

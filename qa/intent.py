@@ -191,6 +191,17 @@ _RULES: list[tuple[str, str]] = [
             r"|\bhow (?:will|does|do|did)\b.{0,60}\b(?:intend|plan)\b"
         ),
     ),
+    # "Vilka delar vill kommunstyrelsen ska omhändertas i programmet?", "What does the board want handled …": what
+    # a board means to do with the findings is its answer, though the question opens with "vilka".
+    (
+        "response",
+        (
+            r"\b(?:vill|avser|ska|tanker)\b (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b.{0,80}"
+            r"\b(?:omhandertas|hanteras|tas om hand)\b"
+            r"|\b(?:board|committee|council)\b.{0,30}\b(?:wants?|intends?|plans?)\b.{0,80}"
+            r"\b(?:handled|dealt with|taken care of)\b"
+        ),
+    ),
     (
         "assessment",
         r"\bhur ser (?:\w+ ){0,2}\w*(?:revisor\w*|granskning\w*)\b.{0,30}\bpa\b|\bhow do the auditors (?:view|see)\b",
@@ -355,11 +366,16 @@ def read(question: str, *, places: list[str] | None = None) -> Intent:
     return Intent(k, PATHS.get(k, "open"), municipality, named, number, topic, plural)
 
 
+# An English question names the kind of place in English: "the Xby municipality" names "Xby kommun" as fully as
+# the Swedish does, not "Region Xby".
+_PLACE_KINDS_EN = {"municipality": "kommun", "municipal": "kommun", "city": "stad", "county": "region"}
+
+
 def places_in(text: str, names: Iterable[str]) -> set[str]:
     """The names of `names` the text names: each distinctive word of the name ("x" of "Region X") in the text,
     genitive or not; the fullest names win ("Region Xs" names Region X, not X kommun; "Region Y" names Region Y,
     not another region)."""
-    said = {w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(text))}
+    said = {_PLACE_KINDS_EN.get(w, w).removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(text))}
     scored: dict[str, int] = {}
     for place in set(names):
         words = [w.removesuffix("s") for w in re.findall(r"[a-z0-9]+", fold(place))]

@@ -48,8 +48,12 @@ def places_named(text: str, hits: list[Hit]) -> set[str]:
 
 
 def only_places_named(question: str, rows: list[Row]) -> tuple[set[str], list[Row]]:
-    """The municipalities the question names, and the rows from them (all rows when it names none)."""
+    """The municipalities the question names, and the rows from them (all rows when it names none). A name
+    written in lower case ("rekommendationer till xby kommun", "in the xby municipality") is read as
+    `intent.places_in` reads it, when no capitalised word names one."""
     places = {r.municipality for r in rows if r.municipality and mentions_place(question, r.municipality)}
+    if not places:
+        places = intent.places_in(question, {r.municipality for r in rows if r.municipality})
     return places, [r for r in rows if r.municipality in places] if places else rows
 
 
