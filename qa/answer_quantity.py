@@ -168,7 +168,10 @@ def asks_deadline(question: str) -> bool:
 
 # A date asked of an event other than the document itself (a decision, a board's handling, an adoption): the
 # cover's date is the report's, not that event's.
-_OTHER_EVENT = re.compile(r"\b(?:behandlade|beslutade|bildades|antog|antogs|decided|adopted|approved)\b")
+_OTHER_EVENT = re.compile(
+    r"\b(?:behandlade|beslutade|bildades|antog|antogs|decided|adopted|approved"
+    r"|svarade|besvarade|beviljade|beviljades|replied|responded|answered|granted)\b"
+)
 
 
 def asks_other_event(question: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from granska.ingest import facts
-from granska.qa import tracker
+from granska.qa import bodies, tracker
 from granska.qa.answer_quantity import asks_deadline
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent, places_in
@@ -186,6 +186,11 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
             primary = doc.outline.facts_of("contact") + [f for f in primary if "kontakt" in fold(f.role or "")]
         elif kinds[0] == "signatory" and (role := asked_role(q)) is not None:
             primary = [f for f in primary if _has_role(doc, f, role, _next_start(f, primary))]
+            # "Vem är ordförande i Xnämnden?": the chair of another body ("Kommunstyrelsens ordförande") is not it.
+            primary = [f for f in primary if not _role_of_another_body(f.role or "", intent.bodies)]
+        if kinds[0] == "signatory" and _ASKS_ANSWER_SIGNER.search(q) and "revisor" not in q:
+            # "Vem undertecknade nämndens svar?": the auditors who signed the report did not sign the answer.
+            primary = [f for f in primary if not _AUDITOR_ROLE.search(fold(f.role or ""))]
         if not primary:
             continue
         if kinds[0] == "period" and len(primary) > 1:
@@ -228,6 +233,27 @@ def asked_role(folded_question: str) -> str | None:
 
 
 _CHAIR = re.compile(r"ord[a-z]{1,2}rande")
+
+
+# A question for who signed a board's answer (its svar, yttrande, reply), and the roles of those who sign an audit.
+_ASKS_ANSWER_SIGNER = re.compile(
+    r"\b(?:svar(?:et)?|yttrande\w*|tjansteskrivelse\w*|answer|reply|response|statement)\b(?!\w)"
+)
+_AUDITOR_ROLE = re.compile(r"revisor|revision|granskare|uppdragsledare|projektledare|consultant|konsult|auditor")
+# A word naming a body: a nämnd (as OCR reads it), a styrelse, a fullmäktige.
+_BODY_WORD = re.compile(r"[a-z]*(?:n[a-z]{1,3}mnd|styrels|fullm[a-z]{1,2}ktig)[a-z]*")
+
+
+def _body_stem(name: str) -> str:
+    """A body's name without its definite and genitive endings ("kommunstyrelsens" -> "kommunstyrels")."""
+    return re.sub(r"(?:ernas|erna|ens|ets|en|et|e|s)$", "", bodies.key(name))
+
+
+def _role_of_another_body(role: str, asked: tuple[str, ...]) -> bool:
+    """The role names a body ("Kommunstyrelsens ordförande") and none of the bodies the question names."""
+    held = [_body_stem(w) for w in _BODY_WORD.findall(fold(role))]
+    wanted = [_body_stem(b) for b in asked]
+    return bool(held and wanted) and not any(h.startswith(w) or w.startswith(h) for h in held for w in wanted)
 
 
 def _next_start(f: Fact, signatories: list[Fact]) -> int:

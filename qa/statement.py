@@ -27,6 +27,8 @@ def letterhead(text: str) -> bool:
     return bool(_CONTACT_RE.search(fold(text)))
 
 
+_CONTENTS = re.compile(r"\b(?:innehall|innehallsforteckning)\b|\w\.{3,}\s*\d")
+
 JUNK_WORDS = 6  # content words a sentence keeps beside its contact/TOC marks to still be a statement
 
 
@@ -36,6 +38,8 @@ def junk(text: str) -> bool:
     folded = fold(text)
     if not _JUNK.search(folded):
         return False
+    if _CONTACT_RE.search(folded) and _CONTENTS.search(folded):
+        return True  # a cover page run into its table of contents ("www.x.se Revisionsrapport … Innehåll …")
     rest = _JUNK.sub(" ", re.sub(r"\S*(?:https?://|www\.|@)\S*", " ", folded))
     return len(content_words(rest)) < JUNK_WORDS
 

@@ -77,3 +77,29 @@ def test_what_a_board_wants_taken_care_of_is_its_answer():
     ):
         assert intent.read(q).kind == "response", q
     assert intent.read("Vilka rekommendationer gav revisorerna?").kind == "recommendations"
+
+
+def test_the_chair_of_another_body_is_not_the_chair_asked(both_engine: Engine):
+    # The bundled response is signed by the executive board's chair; the labour-market board's chair is unnamed.
+    a = both_engine.ask("Vem är ordförande i Arbetslivsnämnden i Borås?")
+    assert a.abstained, a.answer
+    a = both_engine.ask("Vem är kommunstyrelsens ordförande i Borås?")
+    assert not a.abstained and "ordf" in a.answer.lower(), a.answer
+
+
+def test_the_auditors_who_signed_the_report_did_not_sign_the_boards_answer(both_engine: Engine):
+    a = both_engine.ask("Vem undertecknade Härjedalens kommunstyrelses svar på rekryteringsgranskningen?")
+    assert a.abstained, a.answer
+    a = both_engine.ask("Vem undertecknade rapporten om rekrytering i Härjedalen?")
+    assert not a.abstained and "revisor" in a.answer.lower(), a.answer
+
+
+def test_a_cover_page_run_into_its_contents_never_answers():
+    from granska.qa.statement import junk
+
+    text = (SHARED / "datasets" / "audits" / "docs" / "skelleftea-2017-intern-kontroll.txt").read_text()
+    start = text.index("www.pwc.se")
+    cover = text[start : text.index("1.", text.index("Innehåll", start)) + 2]
+    assert junk(cover), cover
+    # A statement with a link in it still answers.
+    assert not junk("Kommunstyrelsen ansvarar för den interna kontrollen enligt reglementet (se www.x.se/regler).")
