@@ -1,6 +1,6 @@
-"""Our own question sets (eval/data/kinds.jsonl, kinds2 … kinds6, audits_en4 … audits_en7) are well formed:
-exact evidence spans, each label's form, keys in the answer or its quotes; kinds2 … kinds6 and audits_en4 …
-audits_en7 also keep the mix they were written to."""
+"""Our own question sets (eval/data/kinds.jsonl, kinds2 … kinds7, audits_en4 … audits_en8) are well formed:
+exact evidence spans, each label's form, keys in the answer or its quotes; kinds2 … kinds7 and audits_en4 …
+audits_en8 also keep the mix they were written to."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ SETS = (
     "kinds4.jsonl",
     "kinds5.jsonl",
     "kinds6.jsonl",
+    "kinds7.jsonl",
     "audits_en4.jsonl",
     "audits_en5.jsonl",
     "audits_en6.jsonl",
     "audits_en7.jsonl",
+    "audits_en8.jsonl",
 )
 
 
@@ -128,9 +130,28 @@ def test_kinds6_keeps_its_mix() -> None:
     assert any(d.startswith("00") for d in docs) and len(docs) >= 20
 
 
-@pytest.mark.parametrize("name", ["audits_en4.jsonl", "audits_en5.jsonl", "audits_en6.jsonl", "audits_en7.jsonl"])
+def test_kinds7_keeps_its_mix() -> None:
+    """kinds7, written before Granska ran on it: about 80 questions over both folders, every label of claim with
+    contradicted ones the majority, unanswerable questions, and every kind the issue lists (method, yes/no, when,
+    purpose and assessment too)."""
+    rows, kinds, swedish, english = _mix("kinds7.jsonl")
+    assert swedish >= 40 and english >= 10 and kinds["unanswerable"] >= 12 and kinds["claim"] >= 12
+    assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
+    labels = Counter(r["label"] for r in rows if r["type"] == "claim")
+    assert labels["contradicted"] > labels["supported"] and labels["not_found"] >= 3
+    for kind in ("who", "list", "recommendations", "response", "status", "findings", "quantity", "definition"):
+        assert kinds[kind] >= 1, kind
+    for kind in ("period", "deadline", "addressee", "method", "yesno", "when", "purpose", "assessment"):
+        assert kinds[kind] >= 1, kind
+    docs = _cited_docs(rows)
+    assert any(d.startswith("00") for d in docs) and len(docs) >= 20
+
+
+@pytest.mark.parametrize(
+    "name", ["audits_en4.jsonl", "audits_en5.jsonl", "audits_en6.jsonl", "audits_en7.jsonl", "audits_en8.jsonl"]
+)
 def test_the_english_sets_keep_their_mix(name: str) -> None:
-    """audits_en4 … audits_en7 were written in English, not translated (each after the one before was spent):
+    """audits_en4 … audits_en8 were written in English, not translated (each after the one before was spent):
     about 30 questions over both folders, some unanswerable."""
     rows = _rows(name)
     assert len(rows) >= 30
@@ -139,8 +160,8 @@ def test_the_english_sets_keep_their_mix(name: str) -> None:
     assert any(d.startswith("00") for d in docs) and len(docs) >= 15
 
 
-@pytest.mark.parametrize("name", ["audits_en6.jsonl", "audits_en7.jsonl"])
+@pytest.mark.parametrize("name", ["audits_en6.jsonl", "audits_en7.jsonl", "audits_en8.jsonl"])
 def test_the_later_english_sets_have_claims_of_every_label(name: str) -> None:
-    """audits_en6 added English claims, which the earlier English sets lack; audits_en7 keeps them."""
+    """audits_en6 added English claims, which the earlier English sets lack; audits_en7 and audits_en8 keep them."""
     rows = _rows(name)
     assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
