@@ -42,7 +42,7 @@ from granska.qa.evidence import (
 from granska.qa.intent import without_frame
 from granska.qa.layout_lines import not_layout
 from granska.qa.lexicon import lexicon
-from granska.qa.statement import fragment, junk, letterhead, title_line
+from granska.qa.statement import cover_block, fragment, junk, letterhead, title_line
 from granska.qa.title_question import STEM, beyond_frame, frame_after_content, repeats_frame, title_after_content
 
 from granska.settings import AnswerSettings
@@ -150,6 +150,7 @@ def answer(
     best = (leads[0].coverage if model is None else max(s.coverage for s in leads)) if leads else 0.0
     if intro is not None and intro.coverage >= LIST_INTRO_FLOOR * settings.abstain_below:
         best = max(best, settings.abstain_below)  # the list the question names is the evidence, not its wording
+        silent = False  # (the abstainer reads sentences, not the list an introduction announces)
     if leads and not _role_in_document(question, leads[0], hits):
         silent = True  # "Vem är socialchef …?": no passage of the answer's document names the role
     if silent or not leads or best < settings.abstain_below:
@@ -308,7 +309,7 @@ def admissible(
         and not asked_type.states_only_status(question, s.span.text)
         and not junk(s.span.text)
         and not page_header(s.span.text)
-        and not (not_the_document and cover_line(s.span.text))
+        and not (not_the_document and (cover_line(s.span.text) or cover_block(s.span.text)))
         and (not dates_only or tells_of_the_event(question, s.span.text))
         and not title_line(s, statements=dated)
         and not (_is_question(s.span.text) and not _asks_for_questions(question) and not purpose)

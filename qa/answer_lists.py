@@ -79,7 +79,9 @@ def paragraph(intro: Scored, following: list[Scored]) -> list[Scored]:
 # an answer otherwise needs: the question's other words ("ingick", "oktober") describe the list, its items
 # rarely repeat them.
 LIST_INTRO_FLOOR = 0.5
-_ASKED_NOUN = re.compile(r"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+)?)?(\w{4,})")
+# (a count may stand before the noun: "Vilka tre sätt …", "Which four recommendations …")
+_COUNT = r"(?:tva|tre|fyra|fem|sex|sju|atta|nio|tio|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
+_ASKED_NOUN = re.compile(rf"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+)?)?(?:{_COUNT})?(\w{{4,}})")
 # A list question ("Vilka nämnder …", "Which committees …"): its answer names the members.
 _ASKED_MEMBERS = re.compile(r"^\W*(?:vilka|which)\s+(\w{4,})")
 INTRO_HEAD_WORDS = 4  # the asked noun stands among the introduction's first words ("De granskningar som …")
@@ -103,8 +105,14 @@ def list_intro_of_asked(question: str, leads: list[Scored], hits: list[Hit]) -> 
         asks_on = _INTRO_THEN_QUESTION.search(s.span.text) is not None
         if s.span.doc != home or not (s.span.text.rstrip().endswith(":") or asks_on):
             continue
-        if match(noun, text_grams(head)) < 1.0 and not (
-            len(s.span.text.split()) <= SHORT_INTRO and match(noun, text_grams(s.span.text)) >= 1.0
+        # "… anser kommunstyrelsen att det är lämpligt att omhänderta rekommendationerna på följande sätt:" names
+        # the asked noun last, after "följande".
+        tail = " ".join(s.span.text.split()[-INTRO_HEAD_WORDS:])
+        ends_naming = bool(_FOLLOWING_NOUN.search(fold(tail))) and match(noun, text_grams(tail)) >= 1.0
+        if (
+            match(noun, text_grams(head)) < 1.0
+            and not (len(s.span.text.split()) <= SHORT_INTRO and match(noun, text_grams(s.span.text)) >= 1.0)
+            and not ends_naming
         ):
             continue
         after = sorted(
@@ -117,6 +125,7 @@ def list_intro_of_asked(question: str, leads: list[Scored], hits: list[Hit]) -> 
 
 
 _INTRO_THEN_QUESTION = re.compile(r":\s+[^:]*\?\W*$")
+_FOLLOWING_NOUN = re.compile(r"\bfoljande \w+\s*:\s*$")
 
 
 def _asked_noun(question: str) -> str | None:

@@ -170,7 +170,7 @@ def asks_deadline(question: str) -> bool:
 # cover's date is the report's, not that event's.
 _OTHER_EVENT = re.compile(
     r"\b(?:behandlade|beslutade|bildades|antog|antogs|decided|adopted|approved"
-    r"|svarade|besvarade|beviljade|beviljades|replied|responded|answered|granted)\b"
+    r"|svarade|besvarade|beviljade|beviljades|replied|responded|answered|granted|reply|respond|grant)\b"
 )
 
 

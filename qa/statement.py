@@ -29,6 +29,15 @@ def letterhead(text: str) -> bool:
 
 _CONTENTS = re.compile(r"\b(?:innehall|innehallsforteckning)\b|\w\.{3,}\s*\d")
 
+
+def cover_block(text: str) -> bool:
+    """A cover page run into its table of contents ("www.x.se Revisionsrapport … Mars 2017 Innehåll
+    Sammanfattning...2"): it names the report's authors and date, so it may say who wrote it, but its date is the
+    report's and nothing else's."""
+    folded = fold(text)
+    return bool(_CONTACT_RE.search(folded) and _CONTENTS.search(folded))
+
+
 JUNK_WORDS = 6  # content words a sentence keeps beside its contact/TOC marks to still be a statement
 
 
@@ -38,8 +47,6 @@ def junk(text: str) -> bool:
     folded = fold(text)
     if not _JUNK.search(folded):
         return False
-    if _CONTACT_RE.search(folded) and _CONTENTS.search(folded):
-        return True  # a cover page run into its table of contents ("www.x.se Revisionsrapport … Innehåll …")
     rest = _JUNK.sub(" ", re.sub(r"\S*(?:https?://|www\.|@)\S*", " ", folded))
     return len(content_words(rest)) < JUNK_WORDS
 

@@ -94,12 +94,23 @@ def test_the_auditors_who_signed_the_report_did_not_sign_the_boards_answer(both_
     assert not a.abstained and "revisor" in a.answer.lower(), a.answer
 
 
-def test_a_cover_page_run_into_its_contents_never_answers():
-    from granska.qa.statement import junk
+def test_a_cover_page_run_into_its_contents_dates_only_the_report(both_engine: Engine):
+    from granska.qa.statement import cover_block
 
     text = (SHARED / "datasets" / "audits" / "docs" / "skelleftea-2017-intern-kontroll.txt").read_text()
     start = text.index("www.pwc.se")
     cover = text[start : text.index("1.", text.index("Innehåll", start)) + 2]
-    assert junk(cover), cover
-    # A statement with a link in it still answers.
-    assert not junk("Kommunstyrelsen ansvarar för den interna kontrollen enligt reglementet (se www.x.se/regler).")
+    assert cover_block(cover), cover
+    assert not cover_block("Kommunstyrelsen ansvarar för den interna kontrollen (se www.x.se/regler).")
+    # Its date is the report's, not the date the board replied; its names still say who wrote the report.
+    a = both_engine.ask("When did Skellefteå's executive board reply to PwC's report on internal control?")
+    assert not any(c.start == start for c in a.citations), a.answer
+    a = both_engine.ask("Vilka har skrivit PwC:s rapport om intern kontroll i Skellefteå, och vad har de för roller?")
+    assert key_found("Susanna Huber", a.answer), a.answer
+
+
+def test_a_list_announced_by_following_noun_answers_a_counted_which_question(both_engine: Engine):
+    # "… att omhänderta rekommendationerna på följande sätt:" names the asked noun last; "vilka tre sätt" counts it.
+    a = both_engine.ask("vilka tre satt vill kommunstyrelsen i boras att rekommendationerna omhandertas pa")
+    assert not a.abstained and len(a.citations) >= 3, a.answer
+    assert a.citations[0].text.rstrip().endswith(":") and key_found("bredare analys", a.answer), a.answer
