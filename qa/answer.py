@@ -101,7 +101,8 @@ def answer(
     model = scorer.shipped() if settings.scorer == "learned" else None
     matched, everything = _read_as(without_frame(question), hits, weights, model)
     ranked = admissible(question, everything, outlines, purpose=purpose)
-    if answer_type(question) is not None and not _leading(ranked) and len(hits) > PASSAGES_READ:
+    typed = answer_type(question) is not None or asked_type.asks_contact(question)
+    if typed and not _leading(ranked) and len(hits) > PASSAGES_READ:
         matched, everything = _read_as(without_frame(question), hits, weights, model, passages=DEEPER)
         ranked = admissible(question, everything, outlines, purpose=purpose)
     silent = False
@@ -134,6 +135,8 @@ def answer(
     )
     layout = not_layout(question, outlines)
     entry = _appendix_entries(question, ranked)
+    if asked_type.asks_contact(question):  # the letterhead's or footer's line holds the address asked
+        entry |= {id(s) for s in ranked if asked_type.gives_contact(question, s.span.text)}
     ranked = [s for s in ranked if id(s) in entry or layout(s)]  # no cover line for a content question
     if entry:  # "Vad innehåller bilaga 4?": the contents' entry naming it leads, though a short line
         ranked = [*(s for s in ranked if id(s) in entry), *(s for s in ranked if id(s) not in entry)]
@@ -164,6 +167,7 @@ def answer(
         typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
         pool=_later_sentences(matched, hits, weights, leads[0]),
         repeats=lambda best, s: repeats_frame(question, best, s, beyond),
+        contact=asked_type.asks_contact(question),  # "Vilket telefonnummer och vilken e-postadress …": both lines
     )
     if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
         # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.
@@ -299,6 +303,7 @@ def admissible(
     dates_only = event and asks_only_when(question)  # a second question may be answered without a date
     denies = asked_type.denial(question)
     appendix = asked_appendix(question) is not None
+    contact = asked_type.asks_contact(question)
     return [
         s
         for s in ranked
@@ -307,7 +312,7 @@ def admissible(
         and asked_type.meets(question, s.span.text)  # a year for "vilket år", a place for "vilken kommun"
         and not (denies is not None and denies(s.span.text))  # "inte helt vidtagit" for "vilka … vidtagit"
         and not asked_type.states_only_status(question, s.span.text)
-        and not junk(s.span.text)
+        and not (junk(s.span.text) and not contact)  # a contact line answers only for its contact detail
         and not page_header(s.span.text)
         and not (not_the_document and (cover_line(s.span.text) or cover_block(s.span.text)))
         and (not dates_only or tells_of_the_event(question, s.span.text))
@@ -317,6 +322,7 @@ def admissible(
             _kind_at(outlines, s) not in ("toc",)
             or appendix
             and names_appendix(question, s.span.text, _before(s, ranked))
+            or contact  # (the address block may stand beside the contents list)
         )
     ]
 
@@ -355,6 +361,7 @@ def _choose(
     typed: Callable[[str], bool] | None = None,
     pool: list[Scored] | None = None,
     repeats: Callable[[Scored, Scored], bool] | None = None,
+    contact: bool = False,
 ) -> list[Scored]:
     """The best sentence first; then the items of a list it introduces, or a close runner-up (one that gives
     the asked answer type, when `typed` says the best one gives it). pool: more sentences of the document, for
@@ -389,7 +396,7 @@ def _choose(
             break
         if fragment(s.span.text):  # a heading or cover fragment is no runner-up ("Xs kommuns revisorer")
             continue
-        if letterhead(s.span.text):  # nor a letterhead's block run into the text after it (telephone, e-mail)
+        if letterhead(s.span.text) and not contact:  # nor a letterhead's block run into the text after it
             continue
         if repeats is not None and repeats(best, s):  # only the document's frame, behind a sentence saying more
             continue

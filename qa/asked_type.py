@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from granska.qa.statement import EMAIL, PHONE
+
 from granska.text import content_words, fold, for_matching
 
 _ASKS_YEAR = re.compile(r"\b(?:vilket ars?|vilka ar|which years?|what years?)\b")
@@ -26,9 +28,32 @@ _PLACE = re.compile(
 )
 
 
-def meets(question: str, text: str) -> bool:
-    """False when the question asks for a year or a place and the sentence gives none (beyond the question's)."""
+# "Vilken e-postadress …", "Vilket telefonnummer …", "What is the e-mail address …": a contact detail is asked, which
+# only a line carrying one gives (a letterhead or footer line, which answers nothing else).
+_ASKS_EMAIL = re.compile(
+    r"\b(?:e-?post|e-?mail|mejl|mail)-?adress\w*|\be-?mail address\w*|\b(?:vilken|which|what) e-?(?:post|mail)\b"
+)
+_ASKS_PHONE = re.compile(r"\b(?:telefon(?:nummer|numret|nummer\w*)|telefonnr|phone numbers?|telephone numbers?)\b")
+
+
+def asks_contact(question: str) -> bool:
+    """The question asks for an e-mail address or a telephone number."""
     q = fold(question)
+    return bool(_ASKS_EMAIL.search(q) or _ASKS_PHONE.search(q))
+
+
+def gives_contact(question: str, text: str) -> bool:
+    """The text gives a contact detail of a kind the question asks for."""
+    q = fold(question)
+    return bool(_ASKS_EMAIL.search(q) and EMAIL.search(text)) or bool(_ASKS_PHONE.search(q) and PHONE.search(text))
+
+
+def meets(question: str, text: str) -> bool:
+    """False when the question asks for a year, a place or a contact detail and the sentence gives none (beyond
+    the question's)."""
+    q = fold(question)
+    if asks_contact(question):
+        return gives_contact(question, text)
     if _ASKS_YEAR.search(q):
         named = set(_YEAR.findall(question))
         return any(y not in named for y in _YEAR.findall(text))

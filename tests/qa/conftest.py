@@ -38,3 +38,12 @@ def bundled_hash_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     engine = Engine(hash_settings(tmp_path_factory.mktemp("bundled-hash")))
     assert not engine.ingest([BUNDLED_CORPUS]).skipped
     return engine
+
+
+@pytest.fixture(scope="session")
+def both_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The audits documents and the bundled corpus in one index, as an office holding both would have it: more
+    passages compete, so a date may stand below the first five. Tests must not write into it."""
+    engine = Engine(hash_settings(tmp_path_factory.mktemp("audits-and-bundled")))
+    assert not engine.ingest([AUDITS / "docs", BUNDLED_CORPUS]).skipped
+    return engine

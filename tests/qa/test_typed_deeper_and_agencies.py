@@ -6,23 +6,13 @@ municipality written in lower case or named in English ("the X municipality") se
 
 from __future__ import annotations
 
-import pytest
 from granska.eval.metrics import key_found
 from granska.qa import answer as answer_mod
 from granska.qa import intent
 
-from granska.engine import BUNDLED_CORPUS, Engine
+from granska.engine import Engine
 from granska.text import for_matching
-from tests.conftest import SHARED, hash_settings
-
-
-@pytest.fixture(scope="module")
-def both_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """The audits documents and the bundled corpus in one index, as an office holding both would have it: more
-    passages compete, so a date may stand below the first five."""
-    engine = Engine(hash_settings(tmp_path_factory.mktemp("audits-and-bundled")))
-    assert not engine.ingest([SHARED / "datasets" / "audits" / "docs", BUNDLED_CORPUS]).skipped
-    return engine
+from tests.conftest import SHARED
 
 
 def test_a_typed_question_reads_deeper_when_its_first_passages_give_no_date(both_engine: Engine):
