@@ -207,7 +207,13 @@ _RULES: list[tuple[str, str]] = [
         r"\bhur ser (?:\w+ ){0,2}\w*(?:revisor\w*|granskning\w*)\b.{0,30}\bpa\b|\bhow do the auditors (?:view|see)\b",
     ),
     ("responsible", r"\b(?:ansvar(?:et|ar|ig|iga)?|huvudansvar\w*|responsib\w*|in charge)\b"),
-    ("responsible", r"\b(?:vem|vilken|vilka|who|which)\b.{0,40}\b(?:tar hand om|skoter|takes care of|handles)\b"),
+    (
+        "responsible",
+        (
+            r"\b(?:vem|vilken|vilka|who|which)\b.{0,40}\b(?:tar hand om|skoter|takes care of|handles"
+            r"|se till att|ser till att|sakerstall\w*|make sure|makes sure|ensures?)\b"
+        ),
+    ),
     ("other", r"^\W*where\b"),  # "Where will the review be reported?" asks a place, whatever nouns follow
     # ("Where does the responsibility lie?" is read as such above)
     (

@@ -36,11 +36,24 @@ RULES: list[tuple[str, str]] = [
             r"|\bhow (?:was|were)\b (?:the )?(?:\w+ ){0,3}(?:audit|review|examination)\w*\b.{0,60}\b(?:carried out|conducted|done|performed)\b"
         ),
     ),
+    # "Vad grundar sig bedömningarna på?", "What are the assessments based on?": the audit's basis, its method.
+    (
+        "method",
+        r"\b(?:(?:is|are|was|were) (?:\S+ ){0,8}based on|(?:grundar|grundas|baseras)(?: sig)? (?:\S+ ){0,4}pa)\b",
+    ),
     ("purpose", r"\b(?:kontrollmal\w*|audit questions?|control objectives?)\b"),
 ]
 
 
+# "Apart from reviewing who is responsible for what, what else …?", "Utöver X, vad …?": the leading clause names
+# what is not asked; the question proper follows its comma.
+_APART = re.compile(r"^\W*(?:apart from|aside from|besides|other than|utover|forutom|bortsett fran)\b[^,?]{3,120},\s*")
+
+
 def unframed(folded: str) -> str:
-    """The folded question without a polite request frame ("kan du sammanfatta vad x ville" -> "vad x ville")."""
+    """The folded question without a polite request frame ("kan du sammanfatta vad x ville" -> "vad x ville") or
+    a leading clause of what it does not ask ("apart from x, what else …" -> "what else …")."""
+    if (a := _APART.match(folded)) and a.end() < len(folded):
+        folded = folded[a.end() :]
     m = _POLITE.match(folded)
     return folded[m.end() :] if m and m.end() < len(folded) else folded

@@ -88,6 +88,7 @@ _OTHER_EVENT = re.compile(r"\b(?:behandlade|beslutade|bildades)\b")
 _HANDLED = re.compile(r"\b(?:behandlade|beslutade|handled|decided)\b")
 _WANTS_FIRM = re.compile(r"\b(?:revisionsbyra\w*|\w*foretag\w*|firms?|company|companies)\b")  # "konsultföretag" too
 # "Vem är kontaktperson …", "Who is the contact person …": the contact facts answer.
+_APPENDIX = re.compile(r"\b(?:bilaga\w*|appendix|appendices|annex\w*|attachment\w*)\b")
 _ASKS_CONTACT = re.compile(r"\b(?:kontaktperson\w*|contact (?:persons?|people))\b")
 _WANTS_PERSON = re.compile(r"\b(?:person\w*|vem|who|revisor\b|uppdragsansvarig|people)\b")
 
@@ -175,8 +176,8 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
         kinds, own = ["report_date"], intent.bodies
     else:
         kinds = {"issuer": ["issuer"], "reference": ["diarienummer"], "period": ["period"]}.get(intent.kind, [])
-    if not kinds:
-        return None
+    if not kinds or (kinds[0] == "signatory" and _APPENDIX.search(q)):
+        return None  # (an appendix names its own authors: the document's signatories did not write it)
     for doc in docs_of_the_place(question, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
         if doc.outline is None or (own and not _answered_by(doc, own)):
             continue

@@ -1,6 +1,8 @@
 """A question for an e-mail address or a telephone number (issue #10, kinds7's first run) is answered by the
 letterhead's, footer's or address block's line that carries one, which answers nothing else; a question that
-only mentions an e-mail is no such question."""
+only mentions an e-mail is no such question. An appendix names its own authors; the question proper (past a leading
+"Apart from …," clause) decides the intent; "based on" asks the method, "Vem ska se till att …" who is
+responsible."""
 
 from __future__ import annotations
 
@@ -33,3 +35,22 @@ def test_an_address_block_beside_the_contents_answers_for_its_e_mail(both_engine
     # The same block answers no content question.
     a = both_engine.ask("Vad granskade revisionskontoret i Norrköping?")
     assert "@" not in a.answer, a.answer
+
+
+def test_an_appendix_names_its_own_authors(both_engine: Engine):
+    a = both_engine.ask("Who wrote the appendix on integration work attached to Motala's paper on the audit?")
+    assert not a.abstained and key_found("Revsul Dedic", a.answer), a.answer
+
+
+def test_the_question_proper_decides_the_intent():
+    from granska.qa import intent
+
+    # A leading clause names what is not asked; "based on" asks the basis (method), not the assessment.
+    assert intent.rule_kind("Apart from reviewing who is responsible for what, what else is it meant to do?") != (
+        "responsible"
+    )
+    assert intent.rule_kind("Utöver uppföljningen, vad ska nämnden göra?") == intent.rule_kind("Vad ska nämnden göra?")
+    assert intent.rule_kind("What are the auditors' assessments in the review based on?") == "method"
+    assert intent.rule_kind("Vad grundar sig revisorernas bedömningar på?") == "method"
+    assert intent.rule_kind("Vem ska se till att nämnden följer upp insatserna?") == "responsible"
+    assert intent.rule_kind("Who should make sure that the board follows up?") == "responsible"
