@@ -50,6 +50,8 @@ def table_answer(
         tabled = people.auditors_answer(question, docs, hits, filters)
     if tabled is None and asked.kind == "when":
         tabled = routes.facts_answer(question, asked, hits, docs)
+    if tabled is None and asked.kind == "amount":
+        tabled = routes.pages_answer(question, asked, hits, docs)
     return tabled
 
 

@@ -211,6 +211,26 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
     return None
 
 
+# "Hur många sidor är rapporten?", "How many pages …": the page count its page marks give ("1 av 39", "1(18)",
+# "Sida 1 av 39" on the first page). Only the first page's mark counts: "10 av 12 nämnder" is no page mark.
+_ASKS_PAGES = re.compile(r"\b(?:hur manga sidor|how many pages|antal(?:et)? sidor|number of pages)\b")
+_PAGE_MARK = re.compile(r"(?:\b[Ss]ida |^|(?<=\n)|(?<=\s))1 ?(?:av|of) ?(\d{1,3})(?=\s*(?:\n|$))|\b1 ?\((\d{1,3})\)")
+
+
+def pages_answer(question: str, intent: Intent, hits: list[Hit], documents: dict[str, Document]) -> Answer | None:
+    """The page count of the document the passages point to first, cited at its first page's mark."""
+    if not _ASKS_PAGES.search(fold(question)):
+        return None
+    for doc in docs_of_the_place(question, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
+        if (m := _PAGE_MARK.search(doc.text)) is None or int(m.group(1) or m.group(2)) < 2:
+            continue
+        span = doc_span(doc, m.start(), m.end())
+        pages = m.group(1) or m.group(2)
+        said = f"{pages} pages" if language(question) == "en" else f"{pages} sidor"
+        return Answer(question, f"{said}: ”{span.text.strip()}” [1]", False, [span], hits, notes={"generator": "facts"})
+    return None
+
+
 # A role the question asks for ("Vem undertecknade som ordförande …", "Who chairs …", "uppdragsansvarig"): the
 # ingest's role vocabulary, and "chair" for its English. The vice chair is not the chair, nor the second vice chair.
 _ROLE_ASKED = re.compile(rf"\b(?:{facts.ROLES})\b|\b(?:(?:second|2nd) )?(?:(?:vice|deputy)[- ])?chair\w*")

@@ -2,7 +2,7 @@
 letterhead's, footer's or address block's line that carries one, which answers nothing else; a question that
 only mentions an e-mail is no such question. An appendix names its own authors; the question proper (past a leading
 "Apart from …," clause) decides the intent; "based on" asks the method, "Vem ska se till att …" who is
-responsible."""
+responsible. A page count is read from the first page's mark ("1 av 39", "1(18)")."""
 
 from __future__ import annotations
 
@@ -54,3 +54,11 @@ def test_the_question_proper_decides_the_intent():
     assert intent.rule_kind("Vad grundar sig revisorernas bedömningar på?") == "method"
     assert intent.rule_kind("Vem ska se till att nämnden följer upp insatserna?") == "responsible"
     assert intent.rule_kind("Who should make sure that the board follows up?") == "responsible"
+
+
+def test_a_page_count_is_read_from_the_first_pages_mark(both_engine: Engine):
+    a = both_engine.ask("Hur många sidor är Botkyrkas revisionsrapport om ekonomistyrning?")
+    assert not a.abstained and a.answer.startswith("39 sidor"), a.answer
+    assert a.citations[0].text.strip() == "1 av 39"
+    a = both_engine.ask("How many pages is Norrköping's audit report on the executive board's oversight?")
+    assert not a.abstained and a.answer.startswith("18 pages"), a.answer
