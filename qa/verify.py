@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from granska.qa import antonyms
+from granska.qa import antonyms, claim_acts, claim_numbers
 from granska.qa.display import repair_word
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
 from granska.qa.tracker import places_named
@@ -47,7 +47,7 @@ _DEGREES: list[tuple[str, re.Pattern[str]]] = [
 # Audit firms of the trade (not of any document): a claim naming one the source's document does not is wrong.
 _FIRMS = re.compile(r"\b(pwc|ey|ernst & young|kpmg|deloitte|grant thornton|bdo)\b")
 _NAMES_SEEN_IN = 20  # passages searched for the claim's subject before it is called unmentioned
-_NUMBER = re.compile(r"\b\d[\d\-/]*\d\b|\b\d\b")
+_NUMBER = claim_numbers.NUMBER
 # A body: nämnd in its OCR readings (nimnd, ndmnd, naimnd), styrelse, revision, fullmäktige.
 # "ovan nämnda" (mentioned) is no body: the plural of nämnd is "nämnder".
 _BODY = re.compile(r"\b(?!n[a-z]{1,3}mnda\b)[a-z]*(?:n[a-z]{1,3}mnd|styrels|revision|fullm[a-z]ktig)[a-z]*\b")
@@ -125,8 +125,9 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         stating = [c for c in candidates if _MEANS.search(fold(c.span.text)) and c.coverage >= NOT_FOUND_BELOW]
         candidates = stating + [c for c in candidates if c not in stating]
     best = _dated_like_the_claim(matched, _subject_first(matched, candidates), candidates)
+    best = _graded_like_the_claim(matched, best, candidates)
     reason, firms = _reason(claim, matched, best, hits)
-    held = predicate_held(focus, weights, places)
+    held = predicate_held(focus, weights, places, acts=language(claim) != "en")
     if reason is None and held(best.span.text) < PREDICATE_BELOW:
         # The sentence names who the claim is about but not what it says of them: another sentence on topic
         # (also one stating a purpose in passing, "… i syfte att …", left out above) may say it; when none
@@ -173,12 +174,25 @@ def predicate_words(claim: str, places: frozenset[str] = frozenset()) -> list[st
     ]
 
 
-def predicate_held(claim: str, weights: Weights, places: frozenset[str] = frozenset()) -> Callable[[str], float]:
+def predicate_held(
+    claim: str, weights: Weights, places: frozenset[str] = frozenset(), *, acts: bool = True
+) -> Callable[[str], float]:
     """How much of what the claim says (its `predicate_words`, IDF-weighted) a sentence holds; 1.0 when the
-    claim says nothing beyond its subject. The words and weights are read once, for every sentence weighed."""
+    claim says nothing beyond its subject, 0.0 when the sentence holds none of the claim's acts (`claim_acts`:
+    its rare nouns alone do not say what was done; `acts` False: not asked, for a claim rendered from English).
+    The words and weights are read once, for every sentence weighed."""
     words = predicate_words(claim, places)
     idf = {w: weights.idf(w) for w in words}
-    return lambda text: coverage(words, idf, text, "") if words else 1.0
+    done = [w for w in claim_acts.acts(claim) if w in idf] if acts else []
+
+    def held(text: str) -> float:
+        if not words:
+            return 1.0
+        if done and not any(match(w, text_grams(text)) > 0 for w in done):
+            return 0.0
+        return coverage(words, idf, text, "")
+
+    return held
 
 
 def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
@@ -228,12 +242,15 @@ def _places(hits: list[Hit]) -> frozenset[str]:
 
 def _focus(claim: str, places: frozenset[str]) -> str:
     """The claim's words a source sentence should share: its capitalised words naming the municipality of the
-    passages searched (`places`: their context, from the metadata) and its degree words left out."""
+    passages searched (`places`: their context, from the metadata), its degree words and its numbers left out
+    (a year, a count: compared as such in `_conflict`; the sentence that gives another one is the one sought,
+    and a rare number it does not share weighed as a word would hide it)."""
 
     def place(m: re.Match[str]) -> str:
         return "" if fold(m.group()).removesuffix("s") in places or fold(m.group()) in places else m.group()
 
     out = _focus_degrees(re.sub(r"(?<=\w )[A-ZÅÄÖ][\wåäöé-]+", place, claim))
+    out = re.sub(r"[^\s]*\d[^\s]*", " ", out)
     return out if content_words(out) else claim
 
 
@@ -411,6 +428,22 @@ def _dated_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) ->
 _DATED_SEEN = 5
 
 
+def _graded_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) -> Scored:
+    """A claim that grades ("har full styrning", "delvis säkerställt") is judged by a sentence that grades,
+    when the best grades nothing and a near runner-up of the claim's body does: the ungraded sentence describes
+    the thing and can neither bear the degree out nor gainsay it."""
+    if _degree(fold(claim)) is None or _degree(fold(best.span.text)) is not None:
+        return best
+    for c in candidates[:_DATED_SEEN]:
+        if (
+            c.coverage >= DATED_SHARE * best.coverage
+            and _degree(fold(c.span.text)) is not None
+            and _names_subject(claim, c) >= _names_subject(claim, best)
+        ):
+            return c
+    return best
+
+
 def _negated(text: str) -> bool:
     """A negation word in `text`, read unfolded: folding makes "ingå" (be part of) the negation "inga"."""
     return bool(_NEGATION.search(text.lower()))
@@ -447,10 +480,4 @@ def _conflict(claim: str, s: Scored) -> str | None:
         # An auditor's assessment grades on a scale ("delvis", "i huvudsak", "inte"); one stated without a
         # degree word is the top of it: "bedömningen är att nämnden säkerställer …" is not "delvis".
         return "den säger det utan förbehåll, inte 'delvis'"
-    source_nums = set(_NUMBER.findall(whole))
-    for n in sorted(set(_NUMBER.findall(c)) - source_nums):
-        # A number the source does not have, where the source has one of the same shape (a year for a year).
-        rivals = sorted(m for m in source_nums if len(m) == len(n))
-        if rivals:
-            return f"den anger {', '.join(rivals)}, inte {n}"
-    return None
+    return claim_numbers.number_conflict(c, whole, s.hit)

@@ -1,0 +1,62 @@
+"""What a Swedish claim says was done: its verbs, told by their form and place, no word list of any document.
+
+"Kommunstyrelsen har beslutat att byta ut lönesystemet" claims a decision and a change; a sentence that only
+names the system ("lönesystemet (X)") holds its rarest word but says neither. "Revisorerna riktade anmärkning
+mot nämnden för räkenskapsåret 2020" claims a remark; the sentence saying the auditors examined the accounts of
+that year holds the year's frame, not the remark. So a sentence bears a claim out only when it holds one of the
+claim's acts (when the claim has any that can be told by its form):
+
+- the word after an auxiliary ("har beslutat", "ska ge", "har inte säkerställt"),
+- an infinitive after "att" ("att byta"),
+- a past tense or participle in -ade ("riktade").
+
+Nominalisations are left out: "anmärkning" is an act, "årsredovisning" or "PwC:s uppföljning" a thing named.
+
+An English claim's Swedish rendering has lost the forms these are told by: its acts are not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from granska.text import fold
+
+_AUXILIARIES = frozenset(
+    [
+        "har",
+        "hade",
+        "ska",
+        "skall",
+        "skulle",
+        "kan",
+        "kunde",
+        "bor",
+        "borde",
+        "maste",
+        "kommer",
+        "avser",
+        "vill",
+        "far",
+        "fick",
+    ]
+)
+_ADVERBS = frozenset(
+    ["inte", "ej", "aldrig", "ocksa", "aven", "redan", "nu", "tidigare", "aterigen"]
+)  # "har inte beslutat"
+_WORD = re.compile(r"[a-z]+")
+_PAST = re.compile(r"[a-z]{3,}ade[s]?$")
+
+
+def acts(claim: str) -> list[str]:
+    """The folded words of `claim` that tell by form what it says was done (see the module's doc)."""
+    words = _WORD.findall(fold(claim))
+    out: list[str] = []
+    for i, w in enumerate(words):
+        j = i - 1
+        while j >= 0 and words[j] in _ADVERBS:
+            j -= 1
+        after_aux = j >= 0 and words[j] in _AUXILIARIES
+        infinitive = i > 0 and words[i - 1] == "att" and w.endswith("a") and len(w) >= 3
+        if len(w) >= 4 and w not in _ADVERBS | {"att"} and (after_aux or infinitive or _PAST.match(w)):
+            out.append(w)
+    return list(dict.fromkeys(out))

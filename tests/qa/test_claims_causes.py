@@ -1,0 +1,131 @@
+"""Claim verification, one general cause per test (Session 31, issue #10 item 7), on the bundled corpus and the
+real audits documents; each claim is worded anew, not an evaluation row."""
+
+from __future__ import annotations
+
+from granska.qa.claim_acts import acts
+from granska.qa.claim_numbers import years
+from granska.qa.evidence import Weights
+from granska.qa.verify import predicate_held
+
+from granska.engine import Engine
+from granska.text import for_matching
+
+
+def test_an_english_word_is_read_in_the_sense_the_passages_use(bundled_hash_engine: Engine):
+    """ "set" has the dictionary's senses "apparat flock grupp": each unused one counted as a word the source
+    lacks, and the sentence stating the claim fell below the bar. Read in the sense the passages use, it holds."""
+    claim = (
+        "PwC notes that sub-goals and action plans for the integration work have not yet been set for all committees."
+    )
+    assert "apparat" in for_matching(claim)
+    v = bundled_hash_engine.verify(claim)
+    assert v.verdict == "supported" and "handlingsplaner" in v.citations[0].text, v.explanation
+
+
+def test_a_body_in_an_ocr_reading_is_the_claims_body(bundled_hash_engine: Engine):
+    """The scanned report writes "nämnder" as "ndmnder": it is still the body the claim names."""
+    v = bundled_hash_engine.verify(
+        "PwC konstaterar att delmål och handlingsplaner för integrationsarbetet ännu inte har fastställts för "
+        "samtliga nämnder i kommunen."
+    )
+    assert v.verdict == "supported" and "ndmnder" in v.citations[0].text, v.explanation
+
+
+def test_an_assessment_without_a_degree_word_is_not_partly(bundled_hash_engine: Engine):
+    """ "bara delvis" is one degree (its "bara" no word to match); the auditors' unqualified assessment that the
+    board ensures the work gainsays "delvis", and bears the unqualified claim out."""
+    partly = bundled_hash_engine.verify(
+        "PwC bedömer att socialnämnden bara delvis säkerställer ett ändamålsenligt integrationsarbete."
+    )
+    assert partly.verdict == "contradicted" and "'delvis'" in partly.explanation, partly.explanation
+    fully = bundled_hash_engine.verify(
+        "PwC bedömer att socialnämnden säkerställer ett ändamålsenligt integrationsarbete."
+    )
+    assert fully.verdict == "supported", fully.explanation
+
+
+def test_full_is_a_degree_and_the_graded_sentence_judges_it(audits_engine: Engine):
+    """ "fullständig" is the top degree, left out of the words to match; the sentence that grades the board's
+    control ("delvis") judges it, not a nearly as close one describing the process."""
+    v = audits_engine.verify(
+        "Revisorerna bedömer att kommunstyrelsen i Uppsala har en fullständig styrning och kontroll över "
+        "lokalförsörjningen."
+    )
+    assert v.verdict == "contradicted" and "delvis" in v.citations[0].text, v.explanation
+    same = audits_engine.verify(
+        "Revisorerna bedömer att kommunstyrelsen i Uppsala delvis har en tillräcklig styrning och kontroll över "
+        "lokalförsörjningen."
+    )
+    assert same.verdict == "supported", same.explanation
+
+
+def test_years_and_periods_are_compared_as_intervals(audits_engine: Engine):
+    assert years("åren 2009–2010, 2011-12 och 2020 samt den 2014-06-22") == (
+        [(2014, 2014), (2009, 2010), (2011, 2012), (2020, 2020)],
+        "åren          ,         och      samt den 2014-06-22",
+    )
+    claim = "Revisorerna i Härnösand lät följa upp granskningar utförda åren {}."
+    other = audits_engine.verify(claim.format("2012–2013"))
+    assert other.verdict == "contradicted" and "2011–2012" in other.explanation, other.explanation
+    assert audits_engine.verify(claim.format("2011–2012")).verdict == "supported"
+    assert audits_engine.verify(claim.format("2012")).verdict == "supported"  # the period holds the year
+
+
+def test_a_year_is_compared_not_matched(bundled_hash_engine: Engine):
+    """A year the sentence does not share, weighed as a rare word, hid the sentence stating another year."""
+    v = bundled_hash_engine.verify(
+        "Kommunstyrelsen i Motala har sedan 2014 haft det övergripande ansvaret för integrationsfrågorna."
+    )
+    assert v.verdict == "contradicted" and "2018" in v.explanation, v.explanation
+    same = bundled_hash_engine.verify(
+        "Kommunstyrelsen i Motala har sedan 2018 haft det övergripande ansvaret för integrationsfrågorna."
+    )
+    assert same.verdict == "supported", same.explanation
+
+
+def test_a_count_of_the_same_thing_gainsays_another(audits_engine: Engine):
+    """ "cirka 850 medarbetare" gainsays "ungefär 90 medarbetare" though the two numbers differ in length."""
+    v = audits_engine.verify("På stöd- och omsorgsförvaltningen i Lidingö arbetade ungefär 90 medarbetare.")
+    assert v.verdict == "contradicted" and "850" in v.explanation, v.explanation
+    assert audits_engine.verify(
+        "På stöd- och omsorgsförvaltningen i Lidingö arbetade ungefär 850 medarbetare."
+    ).verdict == ("supported")
+
+
+def test_easy_and_difficult_are_opposites(bundled_hash_engine: Engine):
+    v = bundled_hash_engine.verify(
+        "The executive board in Motala says it is straightforward to draw up a complete division of responsibility "
+        "in advance."
+    )
+    assert v.verdict == "contradicted" and "svårt" in v.citations[0].text, v.explanation
+
+
+def test_english_essentially_is_the_mostly_degree(audits_engine: Engine):
+    mostly = audits_engine.verify("The auditors in Skellefteå judge that internal control is essentially sufficient.")
+    assert mostly.verdict == "supported", mostly.explanation
+    fully = audits_engine.verify("The auditors in Skellefteå judge that internal control is fully sufficient.")
+    assert fully.verdict == "contradicted", fully.explanation
+
+
+def test_a_sentence_holding_the_claims_nouns_but_none_of_its_acts_does_not_bear_it_out(audits_engine: Engine):
+    """The claim's acts are told by form: after an auxiliary, an infinitive after "att", a past in -ade. The
+    sentence naming the system (or the year's accounts examined) says neither the decision nor the remark."""
+    assert acts("Kommunstyrelsen har inte beslutat att byta ut systemet.") == ["beslutat", "byta"]
+    assert acts("Revisorerna riktade anmärkning mot nämnden för räkenskapsåret 2020.") == ["riktade"]
+    assert acts("PwC bedömer att socialnämnden säkerställer ett ändamålsenligt arbete.") == []
+    system = audits_engine.verify("Huddinges kommunstyrelse har beslutat att byta ut lönesystemet Heroma.")
+    assert system.verdict == "not_found", (system.explanation, [c.text for c in system.citations])
+    remark = audits_engine.verify(
+        "Härnösands revisorer riktade anmärkning mot kommunstyrelsen för räkenskapsåret 2020."
+    )
+    assert remark.verdict == "not_found", (remark.explanation, [c.text for c in remark.citations])
+
+
+def test_an_english_claims_acts_are_not_asked(audits_engine: Engine):
+    """The Swedish rendering of an English claim has lost its verb forms: its held words are weighed alone."""
+    hits = audits_engine.searcher().search("system", k=5)
+    weights = Weights([h.chunk.text for h in hits])
+    asked = predicate_held("Nämnden har beslutat att byta systemet.", weights)
+    told = predicate_held("Nämnden har beslutat att byta systemet.", weights, acts=False)
+    assert asked("Systemet används av nämnden.") == 0.0 < told("Systemet används av nämnden.")
