@@ -4,7 +4,7 @@ A claim "måluppfyllelsen är hög" against "måluppfyllelsen är låg", or "en 
 centraliserad process", shares nearly all its words with the source and so reads as supported, or, when the
 opposite word is what is missing, as not found. Two general means of Swedish (and English) word formation, no
 words of any document: pairs of gradable adjectives and their verbs of change (a closed class of the language:
-hög/låg, stor/liten, ökar/minskar, positiv/negativ, stark/svag, god/dålig, överskott/underskott, lätt/svår, and a body's stance:
+hög/låg, stor/liten, ökar/minskar, positiv/negativ, stark/svag, god/dålig, överskott/underskott, lätt/svår, äger/hyr, and a body's stance:
 delar/avvisar), and the
 negating prefixes o-, de-, icke- ("otillräcklig", "decentraliserad") on a stem of at least six letters.
 Words are compared lower-cased but not folded ("låg" folded is "lag", a law).
@@ -32,6 +32,8 @@ _PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
             "lätt lätta lättare enkel enkelt enkla enklare easy easier simple straightforward",
             "svår svårt svåra svårare komplicerad komplicerat komplicerade difficult hard harder complicated",
         ),
+        # Who holds a property: its owner or its tenant ("äger sina lokaler" against "hyr lokalerna").
+        ("äger ägde ägt äga owns owned own", "hyr hyrde hyrt hyra rents rented rent leases leased"),
         # A board's stance on the auditors' view: it shares it or rejects it ("delar revisionens syn").
         (
             "delar delade instämmer instämde godtar accepterar agrees shares accepts",

@@ -91,7 +91,7 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     matched = _read(claim, hits, weights)
     # An English claim's capitalised title words ("Municipal Executive Board") are terms, not names: its
     # subject is read from its Swedish rendering, where the glossary's terms are plain words.
-    missing = _unmentioned(matched if language(claim) == "en" else claim, hits[:_NAMES_SEEN_IN])
+    missing = _unmentioned(re.sub(r"\s+", " ", matched) if language(claim) == "en" else claim, hits[:_NAMES_SEEN_IN])
     if missing:
         return Verdict(
             claim, "not_found", f"Dokumenten nämner inte {missing}, som påståendet handlar om.", [], hits, id=qid
@@ -196,23 +196,45 @@ def predicate_held(
 
 
 def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
-    """The claim's subject (a body, a person, a named thing) when no passage looked at mentions it."""
-    grams = [text_grams(h.chunk.text) for h in hits]
-    subjects = [b for b in _bodies(claim) if not b.startswith("revision")]
+    """The claim's subject (a body, a person, a named thing) when no passage looked at mentions it. A body need
+    only be mentioned (fuzzily: OCR damages its letters); a name must be held by a passage or its metadata
+    (municipality, issuer, auditor, title) nearly letter for letter, or begin a word of it ("Medins" is
+    "Medin"): "Lena Medsson" is not "Lena Medin"."""
+    texts = [
+        " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
+        for h in hits
+    ]
+    grams = [text_grams(t) for t in texts]
+    subjects = [(b, False) for b in _bodies(claim) if not b.startswith("revision")]
     # Proper names inside the sentence ("Lena Medin", "KPMG"): capitalised words not opening it. A firm's words
     # ("Ernst & Young") are compared as a firm (`_other_firm`), not looked up one by one.
     firm_words = {w for f in _FIRMS.findall(fold(claim)) for w in f.split()}
     subjects += [
-        w.lower()
+        (w.lower(), True)
         for w in re.findall(r"(?<=[\w,] )[A-ZÅÄÖ][\wåäöé-]{2,}", claim)
         if not _FIRMS.search(fold(w)) and fold(w) not in firm_words
     ]
-    for subject in subjects:
-        folded = fold(subject)
-        parts = [p for p in re.split(r"[^a-z0-9]+", folded) if len(p) >= 3]
-        if parts and not any(all(match(p, g) > 0 for p in parts) for g in grams):
+    held: list[set[str]] = []
+    for subject, name in subjects:
+        parts = [p for p in re.split(r"[^a-z0-9]+", fold(subject)) if len(p) >= 3]
+        if not name:
+            if parts and not any(all(match(p, g) > 0 for p in parts) for g in grams):
+                return subject
+            continue
+        held = held or [set(words(t)) for t in texts]
+        if parts and not any(all(_holds_name(p, g, w) for p in parts) for g, w in zip(grams, held, strict=True)):
             return subject
     return None
+
+
+NAME_MATCH = 0.8  # the share of a name's letter n-grams a passage must hold (OCR may damage a letter or two)
+
+
+def _holds_name(part: str, grams: frozenset[str], held: set[str]) -> bool:
+    if match(part, grams) >= NAME_MATCH:
+        return True
+    stem = part.removesuffix("s") if len(part) > 3 else part
+    return any(w.startswith(stem) for w in held)
 
 
 def _aligned_first(claim: str, ranked: list[Scored]) -> tuple[list[Scored], list[Scored]]:
