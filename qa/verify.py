@@ -188,11 +188,22 @@ def predicate_held(
     def held(text: str) -> float:
         if not words:
             return 1.0
-        if done and not any(match(w, text_grams(text)) > 0 for w in done):
+        if done and not _holds_act(done, text):
             return 0.0
         return coverage(words, idf, text, "")
 
     return held
+
+
+def _holds_act(acts: list[str], text: str) -> bool:
+    """One of the acts is a word of `text`, in another inflection ("visat" for "visade": the stem less its last
+    three letters begins it) or OCR reading (fuzzily), read word by word: a whole sentence's letter n-grams hold
+    pieces of any short verb ("behålla" in "behöver … kontrollen")."""
+    held = list(dict.fromkeys(words(text)))
+    grams = [text_grams(w) for w in held]
+    return any(
+        w.startswith(a[: max(4, len(a) - 3)]) or match(a, g) > 0 for a in acts for w, g in zip(held, grams, strict=True)
+    )
 
 
 def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
