@@ -4,7 +4,7 @@ A claim "måluppfyllelsen är hög" against "måluppfyllelsen är låg", or "en 
 centraliserad process", shares nearly all its words with the source and so reads as supported, or, when the
 opposite word is what is missing, as not found. Two general means of Swedish (and English) word formation, no
 words of any document: pairs of gradable adjectives and their verbs of change (a closed class of the language:
-hög/låg, stor/liten, ökar/minskar, positiv/negativ, stark/svag, god/dålig, överskott/underskott, lätt/svår, äger/hyr, and a body's stance:
+hög/låg, stor/liten, ökar/minskar, positiv/negativ, stark/svag, god/dålig, överskott/underskott, lätt/svår, förbättras/försämras, äger/hyr, and a body's stance:
 delar/avvisar), and the
 negating prefixes o-, de-, icke- ("otillräcklig", "decentraliserad") on a stem of at least six letters.
 Words are compared lower-cased but not folded ("låg" folded is "lag", a law).
@@ -31,6 +31,10 @@ _PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         (
             "lätt lätta lättare enkel enkelt enkla enklare easy easier simple straightforward",
             "svår svårt svåra svårare komplicerad komplicerat komplicerade difficult hard harder complicated",
+        ),
+        (
+            "förbättra förbättrar förbättrade förbättrat förbättrats förbättrades förbättras förbättring improved",
+            "försämra försämrar försämrade försämrat försämrats försämrades försämras försämring deteriorated",
         ),
         # Who holds a property: its owner or its tenant ("äger sina lokaler" against "hyr lokalerna").
         ("äger ägde ägt äga owns owned own", "hyr hyrde hyrt hyra rents rented rent leases leased"),

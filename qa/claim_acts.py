@@ -10,7 +10,7 @@ claim's acts (when the claim has any that can be told by its form):
 - an infinitive after "att" ("att byta"),
 - a past tense or participle in -ade ("riktade").
 
-Nominalisations are left out: "anmärkning" is an act, "årsredovisning" or "PwC:s uppföljning" a thing named.
+Light verbs ("gjorts", "haft", "fått") say that, not what: they are no acts. Nominalisations are left out: "anmärkning" is an act, "årsredovisning" or "PwC:s uppföljning" a thing named.
 
 An English claim's Swedish rendering has lost the forms these are told by: its acts are not read.
 """
@@ -43,6 +43,47 @@ _AUXILIARIES = frozenset(
 _ADVERBS = frozenset(
     ["inte", "ej", "aldrig", "ocksa", "aven", "redan", "nu", "tidigare", "aterigen"]
 )  # "har inte beslutat"
+# Light verbs say that something is, was done or happened, not what: "har gjorts" where the source "har skett".
+_LIGHT = frozenset(
+    [
+        "gor",
+        "gora",
+        "gors",
+        "gjorde",
+        "gjordes",
+        "gjort",
+        "gjorts",
+        "ske",
+        "sker",
+        "skedde",
+        "skett",
+        "ha",
+        "haft",
+        "varit",
+        "vara",
+        "bli",
+        "blir",
+        "blev",
+        "blivit",
+        "finns",
+        "fanns",
+        "funnits",
+        "finnas",
+        "fa",
+        "far",
+        "fick",
+        "fatt",
+        "ge",
+        "ger",
+        "gav",
+        "gett",
+        "getts",
+        "ta",
+        "tar",
+        "tog",
+        "tagit",
+    ]
+)
 _WORD = re.compile(r"[a-z]+")
 _PAST = re.compile(r"[a-z]{3,}ade[s]?$")
 
@@ -57,6 +98,6 @@ def acts(claim: str) -> list[str]:
             j -= 1
         after_aux = j >= 0 and words[j] in _AUXILIARIES
         infinitive = i > 0 and words[i - 1] == "att" and w.endswith("a") and len(w) >= 3
-        if len(w) >= 4 and w not in _ADVERBS | {"att"} and (after_aux or infinitive or _PAST.match(w)):
+        if len(w) >= 4 and w not in _ADVERBS | _LIGHT | {"att"} and (after_aux or infinitive or _PAST.match(w)):
             out.append(w)
     return list(dict.fromkeys(out))

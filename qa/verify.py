@@ -15,7 +15,7 @@ from typing import Any
 from granska.qa import antonyms, claim_acts, claim_numbers
 from granska.qa.display import repair_word
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
-from granska.qa.tracker import places_named
+from granska.qa.tracker import mentions_place, places_named
 
 from granska.text import content_words, fold, for_matching, language, words
 from granska.types import Hit, Span, hit_span
@@ -104,21 +104,33 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     # "… genomfördes enbart genom en enkät": the sentence stating how it was done is found by the claim without
     # its exclusive means (which that sentence may not name at all: then it gainsays the claim, below).
     plain = [_without_means(focus)] if _exclusive_means(focus) else []
-    readings = [sentences(q, hits, weights, passages=8) for q in dict.fromkeys([focus, matched, *plain])]
+    # A claim about Region X is not borne out by Region Y's sentence: only the named places' documents (and those
+    # of no known place) may support or contradict it, and the reading is chosen by what they say.
+    named = places_named(matched, hits[:_NAMES_SEEN_IN])
+    # A document of no known place stands for a named place only when its passages name it.
+    unplaced = {
+        h.chunk.doc for h in hits if not h.meta.municipality and any(mentions_place(h.chunk.text, p) for p in named)
+    }
+
+    def placed(ranked: list[Scored]) -> list[Scored]:
+        if not named:
+            return ranked
+        return [
+            s
+            for s in ranked
+            if s.hit.meta.municipality in named or (not s.hit.meta.municipality and s.span.doc in unplaced)
+        ]
+
+    readings = [placed(sentences(q, hits, weights, passages=8)) for q in dict.fromkeys([focus, matched, *plain])]
     ranked, candidates = max((_aligned_first(matched, r) for r in readings), key=lambda rc: _top(rc[1]))
     if (swapped := antonyms.swapped(focus)) is not None:
         # "måluppfyllelsen är hög" where the source says "låg": the claim read with its opposites finds the
         # sentence that gainsays it; it is taken only when it covers clearly more and states the opposite.
-        alt = _aligned_first(matched, sentences(swapped, hits, weights, passages=8))
+        alt = _aligned_first(matched, placed(sentences(swapped, hits, weights, passages=8)))
         if alt[1] and _top(alt[1]) > _top(candidates) + SWAP_MARGIN and antonyms.opposed(matched, alt[1][0].span.text):
             ranked, candidates = alt
     on_topic = candidates
     candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
-    if named := places_named(matched, hits[:_NAMES_SEEN_IN]):
-        # A claim about Region X is not borne out by Region Y's sentence: only the named
-        # places' documents (and those of no known place) may support or contradict it.
-        candidates = [s for s in candidates if (s.hit.meta.municipality or "") in named | {""}]
-        on_topic = [s for s in on_topic if (s.hit.meta.municipality or "") in named | {""}]
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
         return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
     if plain:  # a claim about the means is judged by a sentence that states means, where one is on topic
@@ -139,6 +151,9 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
                 claim, "not_found", "Källan nämner ämnet men inte det påståendet säger om det.", [], hits, id=qid
             )
         reason, firms = _reason(claim, matched, best, hits)
+    if reason is None and _firms(fold(claim)) and not _doc_firms(best, hits):
+        # "… gjordes av X" where the source's document names no firm at all: it is silent on who did it.
+        return Verdict(claim, "not_found", "Källan nämner ingen revisionsbyrå.", [], hits, id=qid)
     if firms:  # the verdict rests on where the document names its firm: that sentence is the citation
         best = _naming(ranked, best, firms)
     span = Span(best.span.doc, best.span.start, best.span.end, best.span.page, best.span.text, best.coverage)
@@ -275,15 +290,16 @@ def _places(hits: list[Hit]) -> frozenset[str]:
 
 def _focus(claim: str, places: frozenset[str]) -> str:
     """The claim's words a source sentence should share: its capitalised words naming the municipality of the
-    passages searched (`places`: their context, from the metadata), its degree words and its numbers left out
-    (a year, a count: compared as such in `_conflict`; the sentence that gives another one is the one sought,
-    and a rare number it does not share weighed as a word would hide it)."""
+    passages searched (`places`: their context, from the metadata), its degree words, its numbers and its audit
+    firms left out (a year, a count, a firm: compared as such in `_reason`; the sentence that gives another one
+    is the one sought, and a rare word it does not share would hide it)."""
 
     def place(m: re.Match[str]) -> str:
         return "" if fold(m.group()).removesuffix("s") in places or fold(m.group()) in places else m.group()
 
-    out = _focus_degrees(re.sub(r"(?<=\w )[A-ZÅÄÖ][\wåäöé-]+", place, claim))
+    out = _focus_degrees(re.sub(r"(?<![\w-])[A-ZÅÄÖ][\wåäöé-]+", place, claim))
     out = re.sub(r"[^\s]*\d[^\s]*", " ", out)
+    out = _unfold_sub(_FIRMS, out)  # compared as firms, with the document's (`_other_firm`)
     return out if content_words(out) else claim
 
 
@@ -358,10 +374,14 @@ def _other_firm(claim: str, s: Scored, hits: list[Hit]) -> set[str]:
     named = _firms(fold(claim))
     if not named:
         return set()
-    doc_text = " ".join(fold(h.chunk.text) for h in hits if h.chunk.doc == s.span.doc)
-    firm = fold(s.hit.meta.auditor or "")
-    theirs = _firms(doc_text) | _firms(firm)
+    theirs = _doc_firms(s, hits)
     return theirs if theirs and not (named & theirs) else set()
+
+
+def _doc_firms(s: Scored, hits: list[Hit]) -> set[str]:
+    """The audit firms the sentence's document names, in its passages searched or its metadata."""
+    doc_text = " ".join(fold(h.chunk.text) for h in hits if h.chunk.doc == s.span.doc)
+    return _firms(doc_text) | _firms(fold(s.hit.meta.auditor or ""))
 
 
 def _firms(folded: str) -> set[str]:
@@ -391,12 +411,18 @@ _OCR_NAMND = re.compile(r"n[a-z]{1,3}mnd")
 
 
 def _aligned(claim: str, s: Scored) -> bool:
-    """A sentence speaks of the claim's subject when, if both name bodies, they share one (fuzzily)."""
+    """A sentence speaks of the claim's subject when, if both name bodies, they share one (fuzzily); a bare
+    "nämnden" of the sentence refers back to a named one ("socialnämnden"). A bare "styrelsen" may be a
+    company's board: it does not."""
     mine = [b for b in _bodies(claim) if not b.startswith("revision")]
     theirs = _bodies(s.span.text)
     if not mine or not theirs:
         return True
-    return any(_same_body(b, t) for b in mine for t in theirs)
+    return any(_same_body(b, t) or (_bare_namnd(t) and _OCR_NAMND.search(b)) for b in mine for t in theirs)
+
+
+def _bare_namnd(body: str) -> bool:
+    return not _specific(body) and bool(_OCR_NAMND.match(body))
 
 
 def _best_clause(claim: str, text: str) -> str:

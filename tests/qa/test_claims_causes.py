@@ -165,3 +165,39 @@ def test_an_act_is_read_word_by_word_in_any_inflection(audits_engine: Engine):
     assert keep(said) == 0.0
     shown = predicate_held("Granskningen visade att den interna kontrollen fungerar bra.", weights)
     assert shown("Inom flera områden har granskningen visat att den interna kontrollen fungerar bra.") > 0.5
+
+
+def test_a_bare_committee_refers_back_to_the_named_one(audits_engine: Engine):
+    """The report recommends "nämnden" (the social committee it is addressed to): the sentence speaks of the
+    claim's "socialnämnden"."""
+    v = audits_engine.verify(
+        "Revisorerna i Härjedalen rekommenderar socialnämnden att införa strukturerade stickprovskontroller vid "
+        "förvaltningen."
+    )
+    assert v.verdict == "supported" and "nämnden att" in v.citations[0].text, v.explanation
+
+
+def test_a_light_verb_is_no_act(audits_engine: Engine):
+    """ "har gjorts" where the source says "har skett": neither says what was done."""
+    assert acts("Studier har gjorts i många kommuner och har fått stöd.") == []
+    v = audits_engine.verify(
+        "Studier med verktyget för att ta pulsen på ekonomistyrningen har gjorts i närmare 90 kommuner."
+    )
+    assert v.verdict == "supported", v.explanation
+
+
+def test_improving_and_worsening_are_opposites(audits_engine: Engine):
+    better = audits_engine.verify("Västra Götalandsregionens ekonomi förbättrades under 2011.")
+    assert better.verdict == "contradicted" and "'försämrats'" in better.explanation, better.explanation
+    assert audits_engine.verify("Västra Götalandsregionens ekonomi försämrades under 2011.").verdict == "supported"
+
+
+def test_a_firm_is_compared_with_the_documents_not_matched(audits_engine: Engine):
+    """The claim's firm is left out of the words a sentence must share (the place's report names another, and
+    a report of no known place naming this one is not the place's); a report naming no firm is silent on it."""
+    other = audits_engine.verify("The recruitment review in Härjedalen was carried out by PwC.")
+    assert other.verdict == "contradicted" and "Deloitte" in other.explanation, other.explanation
+    own = audits_engine.verify("The recruitment review in Härjedalen was carried out by Deloitte.")
+    assert own.verdict == "supported", own.explanation
+    silent = audits_engine.verify("Hemsjukvården i Härnösand granskades av KPMG.")
+    assert silent.verdict == "not_found", (silent.explanation, [c.text for c in silent.citations])
