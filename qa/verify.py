@@ -130,7 +130,7 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         if alt[1] and _top(alt[1]) > _top(candidates) + SWAP_MARGIN and antonyms.opposed(matched, alt[1][0].span.text):
             ranked, candidates = alt
     on_topic = candidates
-    candidates = [s for s in candidates if not _NON_ASSERTIVE.search(fold(s.span.text))] or candidates
+    candidates = [s for s in candidates if not _asks(s.span.text)] or candidates
     if not candidates or candidates[0].coverage < NOT_FOUND_BELOW:
         return Verdict(claim, "not_found", "Dokumenten säger inget som tydligt rör påståendet.", [], hits, id=qid)
     if plain:  # a claim about the means is judged by a sentence that states means, where one is on topic
@@ -171,6 +171,9 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
         return plain
     vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
     read = for_matching(claim, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary)
+    # A name the passages hold is read as their word for it ("Xby" → "xby"): it stays a name, capitalised.
+    names = {w.lower(): w for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", claim)}
+    read = re.sub(r"[\wåäöé-]+", lambda m: names.get(m.group(), m.group()), read)
     if read == plain:
         return plain
     top = [_top(sentences(q, hits, weights, passages=8)) for q in (plain, read)]
@@ -266,6 +269,12 @@ def _holds_name(part: str, grams: frozenset[str], held: set[str]) -> bool:
 def _aligned_first(claim: str, ranked: list[Scored]) -> tuple[list[Scored], list[Scored]]:
     """(every sentence, the candidates: those speaking of the claim's body, else all)."""
     return ranked, [s for s in ranked if _aligned(claim, s)] or ranked
+
+
+def _asks(text: str) -> bool:
+    """The sentence states what was examined (its purpose, its question: "Har styrelsen vidtagit …?"), not what
+    was found."""
+    return bool(_NON_ASSERTIVE.search(fold(text))) or text.rstrip().endswith("?")
 
 
 def _top(candidates: list[Scored]) -> float:

@@ -3,6 +3,7 @@ real audits documents; each claim is worded anew, not an evaluation row."""
 
 from __future__ import annotations
 
+from granska.qa.antonyms import opposed
 from granska.qa.claim_acts import acts
 from granska.qa.claim_numbers import years
 from granska.qa.evidence import Weights
@@ -201,3 +202,29 @@ def test_a_firm_is_compared_with_the_documents_not_matched(audits_engine: Engine
     assert own.verdict == "supported", own.explanation
     silent = audits_engine.verify("Hemsjukvården i Härnösand granskades av KPMG.")
     assert silent.verdict == "not_found", (silent.explanation, [c.text for c in silent.citations])
+
+
+def test_few_and_many_are_opposites_and_the_verb_get_is_no_count(audits_engine: Engine):
+    assert opposed("Nämnden ska få fler uppdrag.", "Nämnden har många uppdrag.") is None
+    few = audits_engine.verify("Stickproven i Uddevalla visade få avvikelser från lagen om offentlig upphandling.")
+    assert few.verdict == "contradicted" and "'flertalet'" in few.explanation, few.explanation
+    many = audits_engine.verify("Stickproven i Uddevalla visade flera avvikelser från lagen om offentlig upphandling.")
+    assert many.verdict == "supported", many.explanation
+
+
+def test_an_english_claims_opening_place_stays_a_name(audits_engine: Engine):
+    """Read in the passages' senses, "Region Jämtland Härjedalen's" came back lower-cased, so its words were
+    matched as words (and another year's sentence won); kept a name, the assessment's own sentence is found."""
+    v = audits_engine.verify(
+        "In Region Jämtland Härjedalen, the internal control was judged sufficient for the year 2020."
+    )
+    assert v.verdict == "contradicted" and "inte vara tillräcklig" in v.citations[0].text, v.explanation
+
+
+def test_a_question_of_the_audit_is_no_finding(audits_engine: Engine):
+    """ "Har kommunstyrelsen … vidtagit tillräckliga åtgärder …?" asks; the assessment answers."""
+    v = audits_engine.verify(
+        "Sollentuna's executive board has taken adequate measures to ensure that purchases are made against "
+        "framework agreements."
+    )
+    assert v.verdict == "supported" and not v.citations[0].text.rstrip().endswith("?"), v.citations[0].text
