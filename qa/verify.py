@@ -165,12 +165,14 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
 def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
     """The claim as matched against the Swedish sources. An English word the dictionary renders in several
     senses ("part" → "andel del part") is read in the senses the passages use, when that reading's best sentence
-    covers the claim at least as well: each unused sense would count as a word the source lacks."""
-    plain = for_matching(claim)
+    covers the claim at least as well: each unused sense would count as a word the source lacks. An English
+    degree word stays as it is ("full" is no "mätt"): degrees are compared, not matched."""
     if language(claim) != "en":
-        return plain
+        return for_matching(claim)
+    kept, degrees = _keep_degrees(claim)
+    plain = _put_back(for_matching(kept), degrees)
     vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
-    read = for_matching(claim, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary)
+    read = _put_back(for_matching(kept, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary), degrees)
     # A name the passages hold is read as their word for it ("Xby" → "xby"): it stays a name, capitalised.
     names = {w.lower(): w for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", claim)}
     read = re.sub(r"[\wåäöé-]+", lambda m: names.get(m.group(), m.group()), read)
@@ -178,6 +180,27 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
         return plain
     top = [_top(sentences(q, hits, weights, passages=8)) for q in (plain, read)]
     return read if top[1] >= top[0] else plain
+
+
+def _keep_degrees(claim: str) -> tuple[str, list[str]]:
+    """The claim with its degree words held out of translation as numbered marks, and those words."""
+    folded, spans = fold(claim), [m.span() for _, p in _DEGREES for m in p.finditer(fold(claim))]
+    if len(folded) != len(claim):
+        return claim, []
+    kept: list[str] = []
+    out: list[str] = []
+    at = 0
+    for a, b in sorted(set(spans)):
+        if a < at:
+            continue
+        out.append(claim[at:a] + f" §{len(kept)}§ ")
+        kept.append(claim[a:b])
+        at = b
+    return "".join(out) + claim[at:], kept
+
+
+def _put_back(text: str, degrees: list[str]) -> str:
+    return re.sub(r"§(\d+)§", lambda m: degrees[int(m.group(1))], text)
 
 
 def predicate_words(claim: str, places: frozenset[str] = frozenset()) -> list[str]:

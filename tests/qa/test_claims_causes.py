@@ -228,3 +228,12 @@ def test_a_question_of_the_audit_is_no_finding(audits_engine: Engine):
         "framework agreements."
     )
     assert v.verdict == "supported" and not v.citations[0].text.rstrip().endswith("?"), v.citations[0].text
+
+
+def test_an_english_degree_word_is_kept_out_of_translation(audits_engine: Engine):
+    """The dictionary renders "full" as "mätt" (sated): a word to match that no sentence holds, and no degree.
+    Kept as it is, it is the top degree, gainsaid by the assessment's "delvis"."""
+    v = audits_engine.verify(
+        "In Uppsala, the executive board was judged to have full control over the provision of premises."
+    )
+    assert v.verdict == "contradicted" and "delvis" in v.citations[0].text, v.explanation
