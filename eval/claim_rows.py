@@ -17,8 +17,8 @@ from granska.settings import Settings
 
 _ROOT = Path(__file__).resolve().parent.parent
 _SHARED = _ROOT.parent / "shared"
-# (set name, questions, documents): the kinds and audits_en4+ sets read the audits documents and the bundled corpus
-# together (the folder evals.sh makes); the others their own folder.
+# (set name, questions, documents): the kinds, claims_ and audits_en4+ sets read the audits documents and the bundled
+# corpus together (the folder evals.sh makes); the others their own folder.
 _KINDS_DOCS = Path("/tmp/kinds/docs")
 
 
@@ -31,7 +31,8 @@ def sets() -> list[tuple[str, Path, Path]]:
     ]
     for path in sorted(data.glob("*.jsonl")):
         name = path.stem
-        if name.startswith("kinds") or (name.startswith("audits_en") and name[9:].isdigit() and int(name[9:]) >= 4):
+        kinds = name.startswith(("kinds", "claims_"))  # claims_s31a/b: claims alone, on the same folder
+        if kinds or (name.startswith("audits_en") and name[9:].isdigit() and int(name[9:]) >= 4):
             out.append((name, path, _KINDS_DOCS))
         elif name.startswith("audits_en"):
             out.append((name, path, _SHARED / "datasets" / "audits" / "docs"))
