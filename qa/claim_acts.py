@@ -18,6 +18,8 @@ An English claim's Swedish rendering has lost the forms these are told by: its a
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 
 from granska.text import fold
 
@@ -101,3 +103,76 @@ def acts(claim: str) -> list[str]:
         if len(w) >= 4 and w not in _ADVERBS | _LIGHT | {"att"} and (after_aux or infinitive or _PAST.match(w)):
             out.append(w)
     return list(dict.fromkeys(out))
+
+
+# English: the word after an auxiliary (past adverbs and "been") is the act; light verbs say that, not what.
+_EN_AUXILIARIES = frozenset(
+    [
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "must",
+        "can",
+        "could",
+        "may",
+        "might",
+        "does",
+        "did",
+    ]
+)
+_EN_SKIP = frozenset(
+    [
+        "not",
+        "also",
+        "yet",
+        "already",
+        "still",
+        "now",
+        "recently",
+        "never",
+        "ever",
+        "be",
+        "been",
+        "being",
+        "only",
+        "fully",
+        "partly",
+        "largely",
+        "essentially",
+        "mostly",
+        "substantially",
+        "just",
+    ]
+)
+_EN_LIGHT = frozenset(["had", "have", "has", "done", "made", "got", "given", "taken", "become", "gone", "put"])
+_EN_WORD = re.compile(r"[A-Za-z]+")
+_LOWER = re.compile(r"[a-zåäöéü]+")  # unfolded: "ända" (end) is no "ändå" (still)
+
+
+def english_acts(claim: str, render: Callable[[str], str]) -> list[list[str]]:
+    """The Swedish senses (lower-cased, not folded) of each act of an English claim: the word after an auxiliary, read as what
+    `render` (the claim's translation) gives the claim that the claim without the word lacks ("carried out" →
+    "genomförts"; "terminated" → "fullborda ända"). An act left in English, or a light verb, is not read."""
+    tokens = list(_EN_WORD.finditer(claim))
+    whole = Counter(_LOWER.findall(render(claim).lower()))
+    out: list[list[str]] = []
+    for i, m in enumerate(tokens):
+        j = i - 1
+        while j >= 0 and tokens[j].group().lower() in _EN_SKIP:
+            j -= 1
+        word = m.group().lower()
+        if j < 0 or tokens[j].group().lower() not in _EN_AUXILIARIES or word in _EN_SKIP | _EN_LIGHT | _EN_AUXILIARIES:
+            continue
+        without = Counter(_LOWER.findall(render(claim[: m.start()] + claim[m.end() :]).lower()))
+        senses = [w for w in (whole - without) if len(w) >= 3]
+        if senses and senses != [word]:
+            out.append(senses)
+    return out

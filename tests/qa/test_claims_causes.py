@@ -4,7 +4,7 @@ real audits documents; each claim is worded anew, not an evaluation row."""
 from __future__ import annotations
 
 from granska.qa.antonyms import opposed
-from granska.qa.claim_acts import acts
+from granska.qa.claim_acts import acts, english_acts
 from granska.qa.claim_numbers import years
 from granska.qa.evidence import Weights
 from granska.qa.verify import predicate_held
@@ -237,3 +237,13 @@ def test_an_english_degree_word_is_kept_out_of_translation(audits_engine: Engine
         "In Uppsala, the executive board was judged to have full control over the provision of premises."
     )
     assert v.verdict == "contradicted" and "delvis" in v.citations[0].text, v.explanation
+
+
+def test_an_english_claims_act_must_be_said_somewhere(audits_engine: Engine):
+    """ "has abolished" is the claim's act; its Swedish senses appear in no passage searched, so the report on the
+    payments, which names the board and the payments, is silent on it. The act is read as what the claim's
+    translation loses without the word ("carried out" → "genomförts"), not word by word."""
+    assert english_acts("The review was carried out by KPMG.", for_matching) == [["genomförts"]]
+    assert english_acts("The board has taken adequate measures.", for_matching) == []  # a light verb
+    v = audits_engine.verify("Huddinge's executive board has abolished the manual payments.")
+    assert v.verdict == "not_found", (v.explanation, [c.text for c in v.citations])
