@@ -20,7 +20,13 @@ _YEAR = r"(?:19|20)\d\d"
 _DATE = re.compile(rf"\b({_YEAR})-\d\d-\d\d\b")
 _PERIOD = re.compile(rf"\b({_YEAR})\s*[-–—/]\s*(\d{{4}}|\d\d)\b")
 _SINGLE = re.compile(rf"\b({_YEAR})\b")
-NUMBER = re.compile(r"\b\d[\d\-/]*\d\b|\b\d\b")
+NUMBER = re.compile(r"\b\d+(?:,\d+)+\b|\b\d[\d\-/]*\d\b|\b\d\b")  # "4,5" is one number
+# Two to twelve, folded ("tva", "atta"); "sex" is six here as in the texts audited.
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(["tva", "tre", "fyra", "fem", "sex", "sju", "atta", "nio", "tio", "elva", "tolv"], start=2)
+}
+NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
 _COUNTED = re.compile(r"\s+([a-z]{4,})")  # the word after a number: what it counts
 
 
@@ -73,18 +79,24 @@ def year_conflict(claim: str, sentence: str, hit: Hit) -> str | None:
 
 def number_conflict(claim: str, sentence: str, hit: Hit) -> str | None:
     """Why the (folded) sentence's numbers gainsay the (folded) claim's: a year or period (`year_conflict`), else
-    a number it does not state where it states one of the same shape or one counting the same thing."""
+    a number it does not state where it states one of the same shape or one counting the same thing. Numbers
+    written as words ("tre system") are numbers ("en", "ett" are articles as often: left as words)."""
     if dated := year_conflict(claim, sentence, hit):
         return dated
-    claim, sentence = years(claim)[1], years(sentence)[1]
-    theirs = {m.group(): _counted(sentence, m) for m in NUMBER.finditer(sentence)}
+    claim, sentence = (NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group()], years(t)[1]) for t in (claim, sentence))
+    theirs = [(m.group(), _counted(sentence, m)) for m in NUMBER.finditer(sentence)]
     for m in sorted(NUMBER.finditer(claim), key=lambda m: m.group()):
-        n = m.group()
-        if n in theirs:
+        n, what = m.group(), _counted(claim, m)
+        # What the source counts of the same thing decides ("tre system" for "fem system", though "4,5 miljarder"
+        # has a 5); else any number of the same shape it does not state.
+        same = sorted({t for t, w in theirs if what and w and _same_stem(w, what)})
+        if same:
+            if n not in same:
+                return f"den anger {', '.join(same)}, inte {n}"
             continue
-        what = _counted(claim, m)
-        rivals = sorted(t for t, w in theirs.items() if len(t) == len(n) or (what and w and _same_stem(w, what)))
-        if rivals:
+        if n in {t for t, _ in theirs}:
+            continue
+        if rivals := sorted({t for t, _ in theirs if len(t) == len(n)}):
             return f"den anger {', '.join(rivals)}, inte {n}"
     return None
 

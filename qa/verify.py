@@ -350,7 +350,7 @@ def _focus(claim: str, places: frozenset[str]) -> str:
         return "" if fold(m.group()).removesuffix("s") in places or fold(m.group()) in places else m.group()
 
     out = _focus_degrees(re.sub(r"(?<![\w-])[A-ZÅÄÖ][\wåäöé-]+", place, claim))
-    out = re.sub(r"[^\s]*\d[^\s]*", " ", out)
+    out = _unfold_sub(claim_numbers.NUMBER_WORD, re.sub(r"[^\s]*\d[^\s]*", " ", out))
     out = _unfold_sub(_FIRMS, out)  # compared as firms, with the document's (`_other_firm`)
     return out if content_words(out) else claim
 

@@ -247,3 +247,11 @@ def test_an_english_claims_act_must_be_said_somewhere(audits_engine: Engine):
     assert english_acts("The board has taken adequate measures.", for_matching) == []  # a light verb
     v = audits_engine.verify("Huddinge's executive board has abolished the manual payments.")
     assert v.verdict == "not_found", (v.explanation, [c.text for c in v.citations])
+
+
+def test_a_number_in_words_is_a_number_and_a_decimal_is_one(audits_engine: Engine):
+    """ "fem system" against "tre system": the count of the same thing decides, though "4,5 miljarder" holds a 5."""
+    v = audits_engine.verify("Utbetalningarna i Huddinge hanteras av förvaltningarna via fyra system.")
+    assert v.verdict == "contradicted" and "inte 4" in v.explanation, v.explanation
+    same = audits_engine.verify("Utbetalningarna i Huddinge hanteras av förvaltningarna via tre system.")
+    assert same.verdict == "supported", same.explanation
