@@ -4,7 +4,7 @@ A claim "måluppfyllelsen är hög" against "måluppfyllelsen är låg", or "en 
 centraliserad process", shares nearly all its words with the source and so reads as supported, or, when the
 opposite word is what is missing, as not found. Two general means of Swedish (and English) word formation, no
 words of any document: pairs of gradable adjectives and their verbs of change (a closed class of the language:
-hög/låg, stor/liten, ökar/minskar, positiv/negativ, stark/svag, god/dålig, överskott/underskott, and a body's stance:
+hög/låg, stor/liten, ökar/minskar, positiv/negativ, stark/svag, god/dålig, överskott/underskott, lätt/svår, förbättras/försämras, få/många, äger/hyr, and a body's stance:
 delar/avvisar), and the
 negating prefixes o-, de-, icke- ("otillräcklig", "decentraliserad") on a stem of at least six letters.
 Words are compared lower-cased but not folded ("låg" folded is "lag", a law).
@@ -28,6 +28,18 @@ _PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("stark starkt starka starkare strong", "svag svagt svaga svagare weak"),
         ("god gott goda bättre good", "dålig dåligt dåliga sämre bad poor"),
         ("överskott överskottet surplus", "underskott underskottet deficit"),
+        (
+            "lätt lätta lättare enkel enkelt enkla enklare easy easier simple straightforward",
+            "svår svårt svåra svårare komplicerad komplicerat komplicerade difficult hard harder complicated",
+        ),
+        (
+            "förbättra förbättrar förbättrade förbättrat förbättrats förbättrades förbättras förbättring improved",
+            "försämra försämrar försämrade försämrat försämrats försämrades försämras försämring deteriorated",
+        ),
+        # How many: "få" is also the verb "get" ("ska få"), read as a count only where no verb governs it.
+        ("få fåtal fåtalet enstaka few", "många flertalet flertal flera numerous many several"),
+        # Who holds a property: its owner or its tenant ("äger sina lokaler" against "hyr lokalerna").
+        ("äger ägde ägt äga owns owned own", "hyr hyrde hyrt hyra rents rented rent leases leased"),
         # A board's stance on the auditors' view: it shares it or rejects it ("delar revisionens syn").
         (
             "delar delade instämmer instämde godtar accepterar agrees shares accepts",
@@ -41,7 +53,14 @@ _WORD = re.compile(r"[a-zåäöéü-]+")
 
 
 def _words(text: str) -> set[str]:
-    return {w.strip("-") for w in _WORD.findall(text.lower()) if w.strip("-")}
+    found = [w.strip("-") for w in _WORD.findall(text.lower())]
+    # "att få", "ska få", "kan få": the verb, not the count
+    return {w for i, w in enumerate(found) if w and not (w == "få" and i and found[i - 1] in _GOVERNS)}
+
+
+_GOVERNS = frozenset(
+    ["att", "ska", "skall", "skulle", "kan", "kunde", "bör", "borde", "måste", "vill", "kommer", "får", "fick", "inte"]
+)
 
 
 def _prefixed(word: str, others: set[str]) -> str | None:

@@ -1,0 +1,178 @@
+"""What a Swedish claim says was done: its verbs, told by their form and place, no word list of any document.
+
+"Kommunstyrelsen har beslutat att byta ut lönesystemet" claims a decision and a change; a sentence that only
+names the system ("lönesystemet (X)") holds its rarest word but says neither. "Revisorerna riktade anmärkning
+mot nämnden för räkenskapsåret 2020" claims a remark; the sentence saying the auditors examined the accounts of
+that year holds the year's frame, not the remark. So a sentence bears a claim out only when it holds one of the
+claim's acts (when the claim has any that can be told by its form):
+
+- the word after an auxiliary ("har beslutat", "ska ge", "har inte säkerställt"),
+- an infinitive after "att" ("att byta"),
+- a past tense or participle in -ade ("riktade").
+
+Light verbs ("gjorts", "haft", "fått") say that, not what: they are no acts. Nominalisations are left out: "anmärkning" is an act, "årsredovisning" or "PwC:s uppföljning" a thing named.
+
+An English claim's Swedish rendering has lost the forms these are told by: its acts are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from granska.text import fold
+
+_AUXILIARIES = frozenset(
+    [
+        "har",
+        "hade",
+        "ska",
+        "skall",
+        "skulle",
+        "kan",
+        "kunde",
+        "bor",
+        "borde",
+        "maste",
+        "kommer",
+        "avser",
+        "vill",
+        "far",
+        "fick",
+    ]
+)
+_ADVERBS = frozenset(
+    ["inte", "ej", "aldrig", "ocksa", "aven", "redan", "nu", "tidigare", "aterigen"]
+)  # "har inte beslutat"
+# Light verbs say that something is, was done or happened, not what: "har gjorts" where the source "har skett".
+_LIGHT = frozenset(
+    [
+        "gor",
+        "gora",
+        "gors",
+        "gjorde",
+        "gjordes",
+        "gjort",
+        "gjorts",
+        "ske",
+        "sker",
+        "skedde",
+        "skett",
+        "ha",
+        "haft",
+        "varit",
+        "vara",
+        "bli",
+        "blir",
+        "blev",
+        "blivit",
+        "finns",
+        "fanns",
+        "funnits",
+        "finnas",
+        "fa",
+        "far",
+        "fick",
+        "fatt",
+        "ge",
+        "ger",
+        "gav",
+        "gett",
+        "getts",
+        "ta",
+        "tar",
+        "tog",
+        "tagit",
+    ]
+)
+_WORD = re.compile(r"[a-z]+")
+_PAST = re.compile(r"[a-z]{3,}ade[s]?$")
+
+
+def acts(claim: str) -> list[str]:
+    """The folded words of `claim` that tell by form what it says was done (see the module's doc)."""
+    words = _WORD.findall(fold(claim))
+    out: list[str] = []
+    for i, w in enumerate(words):
+        j = i - 1
+        while j >= 0 and words[j] in _ADVERBS:
+            j -= 1
+        after_aux = j >= 0 and words[j] in _AUXILIARIES
+        infinitive = i > 0 and words[i - 1] == "att" and w.endswith("a") and len(w) >= 3
+        if len(w) >= 4 and w not in _ADVERBS | _LIGHT | {"att"} and (after_aux or infinitive or _PAST.match(w)):
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+# English: the word after an auxiliary (past adverbs and "been") is the act; light verbs say that, not what.
+_EN_AUXILIARIES = frozenset(
+    [
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "must",
+        "can",
+        "could",
+        "may",
+        "might",
+        "does",
+        "did",
+    ]
+)
+_EN_SKIP = frozenset(
+    [
+        "not",
+        "also",
+        "yet",
+        "already",
+        "still",
+        "now",
+        "recently",
+        "never",
+        "ever",
+        "be",
+        "been",
+        "being",
+        "only",
+        "fully",
+        "partly",
+        "largely",
+        "essentially",
+        "mostly",
+        "substantially",
+        "just",
+    ]
+)
+_EN_LIGHT = frozenset(["had", "have", "has", "done", "made", "got", "given", "taken", "become", "gone", "put"])
+_EN_WORD = re.compile(r"[A-Za-z]+")
+_LOWER = re.compile(r"[a-zåäöéü]+")  # unfolded: "ända" (end) is no "ändå" (still)
+
+
+def english_acts(claim: str, render: Callable[[str], str]) -> list[list[str]]:
+    """The Swedish senses (lower-cased, not folded) of each act of an English claim: the word after an auxiliary, read as what
+    `render` (the claim's translation) gives the claim that the claim without the word lacks ("carried out" →
+    "genomförts"; "terminated" → "fullborda ända"). An act left in English, or a light verb, is not read."""
+    tokens = list(_EN_WORD.finditer(claim))
+    whole = Counter(_LOWER.findall(render(claim).lower()))
+    out: list[list[str]] = []
+    for i, m in enumerate(tokens):
+        j = i - 1
+        while j >= 0 and tokens[j].group().lower() in _EN_SKIP:
+            j -= 1
+        word = m.group().lower()
+        if j < 0 or tokens[j].group().lower() not in _EN_AUXILIARIES or word in _EN_SKIP | _EN_LIGHT | _EN_AUXILIARIES:
+            continue
+        without = Counter(_LOWER.findall(render(claim[: m.start()] + claim[m.end() :]).lower()))
+        senses = [w for w in (whole - without) if len(w) >= 3]
+        if senses and senses != [word]:
+            out.append(senses)
+    return out
