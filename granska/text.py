@@ -444,6 +444,7 @@ def _dict_term(m: re.Match[str], known: Callable[[str], float] | None, vocabular
     found = _senses(low)
     if not found and low.startswith("un") and len(low) >= 6:
         found = ["o" + s for s in _senses(low[2:])]  # en_sv_dict.negated: "unclear" -> "oklar", "otydlig"
+    found_all = found
     if known is not None:
         # One sense, the one the passages use most ("want": "behov", not "förnödenhet längtan"): a word's
         # senses each weighed as a word of their own made one English word count two or three times, and a
@@ -453,9 +454,37 @@ def _dict_term(m: re.Match[str], known: Callable[[str], float] | None, vocabular
         # word the passages already hold as it is ("signalling" ~ "signalsystem": a synonym only strays).
         if not found and not known(low):
             found = sorted({s for s in _wordnet_senses(low) if known(s)}, key=known, reverse=True)[:1]
+        # Still none: a sense the passages hold in another form of it ("help" -> "hjälpa", the passages'
+        # "hjälp"), read as the passages' word of its stem, the most used.
+        if not found and vocabulary and not known(low):
+            found = _inflected(found_all, known, vocabulary)[:1]
     if not found and vocabulary:
         return _cognate(low, vocabulary)
     return " ".join(found) or None
+
+
+# A sense's Swedish stem (Snowball) that a passage word must share to stand for it: at least STEM_MIN letters.
+STEM_MIN = 4
+
+
+def _inflected(senses: Sequence[str], known: Callable[[str], float], vocabulary: Sequence[str]) -> list[str]:
+    """The words of `vocabulary` (sorted, folded) that share a sense's Swedish stem ("hjalpa" ~ "hjalp"), most
+    used first, one per sense; a stem shorter than STEM_MIN letters says too little."""
+    out: dict[str, float] = {}
+    for sense in senses:
+        stem = _stemmer().stemWord(fold(sense))
+        if len(stem) < STEM_MIN:
+            continue
+        i = bisect_left(vocabulary, stem)
+        same = []
+        while i < len(vocabulary) and vocabulary[i].startswith(stem):
+            if _stemmer().stemWord(vocabulary[i]) == stem and known(vocabulary[i]):
+                same.append(vocabulary[i])
+            i += 1
+        if same:
+            best = max(same, key=lambda v: (known(v), -len(v)))
+            out[best] = max(out.get(best, 0.0), known(best))
+    return sorted(out, key=lambda v: out[v], reverse=True)
 
 
 # A cognate's stem: at least COGNATE_MIN letters, and all of the English word's Swedish spelling but its last

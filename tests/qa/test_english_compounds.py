@@ -101,3 +101,21 @@ def test_an_english_question_in_the_fields_vocabulary_is_answered(
     engine: Engine = request.getfixturevalue(corpus)
     a = engine.ask(question)
     assert not a.abstained and key_found(key, a.answer), a.answer
+
+
+@needs_lexicons
+def test_a_sense_the_passages_hold_in_another_form_is_read_as_their_word():
+    """FreeDict renders "help" "biträda", "hjälpa", "bistånd"; the passage says "hjälp" (the stem of "hjälpa"). A
+    light verb ("get") says nothing a Swedish sentence must hold."""
+    passage = "Nämnden ansvarar för att äldre får den hjälp de behöver."
+    vocabulary = sorted(set(words(passage)))
+
+    def known(w: str) -> int:
+        return int(fold(w) in vocabulary)
+
+    q = "Do older people get the help they need?"
+    read = content_words(for_matching(q, known=known, vocabulary=vocabulary))
+    assert "hjalp" in read and "help" not in read and "get" not in read, read
+    assert "help" not in untranslated(q, known=known, vocabulary=vocabulary)
+    # without the passages' words, the senses stay as the dictionary gives them
+    assert "hjalp" not in content_words(for_matching(q, known=known))
