@@ -92,6 +92,26 @@ def bases(word: str) -> list[tuple[str, str]]:
     return out
 
 
+def is_verb(word: str) -> bool:
+    """WordNet holds `word` as a verb (False without WordNet)."""
+    return word.lower() in _index().get("verb", {})
+
+
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, list[str]]:
+    """verb -> its irregular inflected forms ("run" -> "ran", "running"), from the verb exception list."""
+    out: dict[str, list[str]] = {}
+    for form, bases_of in _exceptions().get("verb", {}).items():
+        for base in bases_of:
+            out.setdefault(base, []).append(form)
+    return out
+
+
+def irregular_forms(verb: str) -> list[str]:
+    """The irregular inflected forms WordNet lists for a verb ("take" -> "taken", "took"); [] without WordNet."""
+    return list(_irregular().get(verb.lower(), []))
+
+
 def synonyms(word: str, *, synsets: int) -> list[str]:
     """The one-word synonyms of an English word in its first `synsets` senses per part of speech (of its base
     form), most frequent sense first; [] without WordNet."""
