@@ -104,3 +104,17 @@ def test_a_list_announced_by_following_noun_answers_a_counted_which_question(bot
     a = both_engine.ask("vilka tre satt vill kommunstyrelsen i boras att rekommendationerna omhandertas pa")
     assert not a.abstained and len(a.citations) >= 3, a.answer
     assert a.citations[0].text.rstrip().endswith(":") and key_found("bredare analys", a.answer), a.answer
+
+
+def test_a_date_of_another_event_needs_a_sentence_naming_that_event(both_engine: Engine):
+    from granska.qa.answer_quantity import tells_of_the_event
+
+    q = "When did the regional council grant discharge to the regional board for 2022?"
+    assert not tells_of_the_event(q, "Under 2022 har regionstyrelsen haft presidiedialoger.")
+    assert tells_of_the_event(q, "Regionfullmäktige beviljade den 14 juni 2023 regionstyrelsen ansvarsfrihet.")
+    assert tells_of_the_event("När beslutade fullmäktige om programmet?", "Den 5 februari 2018 beslutade fullmäktige.")
+    a = both_engine.ask(
+        "When did Region Jämtland Härjedalen's council decide whether to grant the executive board discharge from "
+        "liability for 2020?"
+    )
+    assert a.abstained, a.answer
