@@ -13,9 +13,11 @@ from granska.qa.answer_lists import (
     LIST_INTRO_FLOOR,
     LIST_REACH,
     bullets,
+    enumeration_rest,
     line_items,
     list_intro_of_asked,
     naming_the_asked_first,
+    opens_enumeration,
     paragraph,
 )
 from granska.qa.answer_quantity import (
@@ -52,6 +54,8 @@ from granska.types import Answer, Hit, Outline, Span
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
 _LIST_INTRO = re.compile(r"(:|att)\s*$")
+# "… Ta med alla punkter.", "List all of them": a list is asked, whatever the question word.
+_ASKS_ALL = re.compile(r"\b(?:alla|samtliga|all|every|punkter(?:na)?|points)\b")
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
 SECTION_BONUS = 0.05  # … and one in the section the intent points to
@@ -163,7 +167,7 @@ def answer(
     chosen = _choose(
         ranked,
         1 if follow_cue else settings.max_sentences,
-        lists=lists,
+        lists=lists or bool(_ASKS_ALL.search(fold(question))),
         typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
         pool=_later_sentences(matched, hits, weights, leads[0]),
         repeats=lambda best, s: repeats_frame(question, best, s, beyond),
@@ -347,7 +351,7 @@ def _before(s: Scored, ranked: list[Scored], reach: int = 12) -> str:
 def _later_sentences(question: str, hits: list[Hit], weights: Weights, best: Scored) -> list[Scored]:
     """The sentences of the best one's document in every retrieved passage (not only the top ones scored), so a
     list that runs on past a passage's end or over a page break is quoted whole; contact lines left out."""
-    if not _LIST_INTRO.search(best.span.text):
+    if not _LIST_INTRO.search(best.span.text) and not opens_enumeration(best.span.text):
         return []
     mine = [h for h in hits if h.chunk.doc == best.span.doc]
     return [s for s in candidates(question, mine, weights, passages=len(mine)) if not junk(s.span.text)]
@@ -387,6 +391,8 @@ def _choose(
     if leads_in and (items := bullets(after[1:])):
         # The best sentence leads into a list ("… Kommunstyrelsen bör i detta avseende:"): quote the list too.
         return [best, after[0], *items]
+    if lists and (rest := enumeration_rest(best, bulleted)):  # "…: a) … b) …" then "c) … d) …": all of it
+        return [best, *rest]
     if (which := says_which(best, after)) is not None:  # "Inom flera områden …" + "Det gäller bland annat …"
         return [best, which]
     chosen = [best]

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from granska.ingest.outline import page_header
 from granska.qa.answer_items import question_items
@@ -40,6 +41,46 @@ def bullets(following: list[Scored]) -> list[Scored]:
             break
         items.append(s)
     return items
+
+
+# A lettered or numbered enumeration run into the text ("… följande rekommendationer: a) Hitta … b) Ge …"): its
+# markers stand after a space or at the start, with a closing parenthesis.
+_ENUMERATOR = re.compile(r"(?:^|(?<=\s))([a-h]|[1-9])\)\s")
+CONTINUATION_GAP = 2  # sentences without a marker that may stand between two items of the enumeration
+
+
+def opens_enumeration(text: str) -> bool:
+    """The text opens a lettered or numbered enumeration ("a) … b) …", "1) … 2) …")."""
+    marks = _ENUMERATOR.findall(text)
+    return len(marks) >= 2 and marks[0] in ("a", "1") and _in_sequence(marks)
+
+
+def enumeration_rest(best: Scored, following: list[Scored]) -> list[Scored]:
+    """The sentences after `best` that carry on the enumeration it opens ("a) … b) …" then "c) … d) …"), up to
+    the last one with the next marker; none when `best` opens no enumeration from its first marker ("a)", "1)")."""
+    if not opens_enumeration(best.span.text):
+        return []
+    expected = chr(ord(_ENUMERATOR.findall(best.span.text)[-1]) + 1)
+    out: list[Scored] = []
+    pending: list[Scored] = []
+    end = best.span.end
+    for s in following:
+        if s.span.doc != best.span.doc or s.span.start < end or s.span.start - end > 3:
+            break  # (only the sentences right after, one by one)
+        end = s.span.end
+        pending.append(s)
+        found = _ENUMERATOR.findall(s.span.text)
+        if found and found[0] == expected and _in_sequence(found):
+            out += pending
+            pending = []
+            expected = chr(ord(found[-1]) + 1)
+        elif len(pending) > CONTINUATION_GAP:
+            break
+    return out
+
+
+def _in_sequence(marks: list[str]) -> bool:
+    return all(ord(b) == ord(a) + 1 for a, b in pairwise(marks))
 
 
 def line_items(intro: Scored, following: list[Scored]) -> list[Scored]:

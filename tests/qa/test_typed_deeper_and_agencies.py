@@ -118,3 +118,14 @@ def test_a_date_of_another_event_needs_a_sentence_naming_that_event(both_engine:
         "liability for 2020?"
     )
     assert a.abstained, a.answer
+
+
+def test_an_enumeration_asked_whole_runs_on_past_its_first_sentence(both_engine: Engine):
+    a = both_engine.ask(
+        "Vad behöver socialnämnden i Kävlinge bli bättre på enligt EY:s granskning av barn som riskerar att fara "
+        "illa? Ta med alla punkter."
+    )
+    assert not a.abstained and "a)" in a.answer and "d) Analysera" in a.answer, a.answer
+    # One item asked: the enumeration is not quoted whole.
+    a = both_engine.ask("Vad sa EY om standardformuleringar i Kävlinges granskning av barn som far illa?")
+    assert "d) Analysera" not in a.answer, a.answer
