@@ -26,15 +26,15 @@ NAME_MATCH = 0.8  # the share of a name's letter n-grams a passage must hold (OC
 def unmentioned(claim: str, hits: list[Hit]) -> str | None:
     """The claim's subject (a body, a person, a named thing) when no passage looked at mentions it. A body need
     only be mentioned (fuzzily: OCR damages its letters); a name must be held by a passage or its metadata
-    (municipality, issuer, auditor, title) nearly letter for letter, or begin a word of it ("Medins" is
-    "Medin"): "Lena Medsson" is not "Lena Medin"."""
+    (municipality, issuer, auditor, title) nearly letter for letter, or begin a word of it ("Exempelssons" is
+    "Exempelsson"): "Anna Exempelström" is not "Anna Exempelsson"."""
     texts = [
         " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
         for h in hits
     ]
     grams = [text_grams(t) for t in texts]
     subjects = [(b, False) for b in bodies(claim) if not b.startswith("revision")]
-    # Proper names inside the sentence ("Lena Medin", "KPMG"): capitalised words not opening it. A firm's words
+    # Proper names inside the sentence ("Anna Exempelsson", "KPMG"): capitalised words not opening it. A firm's words
     # ("Ernst & Young") are compared as a firm (`other_firm`), not looked up one by one.
     firm_words = {w for f in FIRMS.findall(fold(claim)) for w in f.split()}
     subjects += [

@@ -140,9 +140,9 @@ def test_owning_and_renting_are_opposites(audits_engine: Engine):
 
 
 def test_a_name_must_be_held_nearly_letter_for_letter(audits_engine: Engine):
-    """A body need only be mentioned (OCR damages it), a person's name must be held: "Medsson" shares letters
-    with the "Medin" the missive names, and is still no one the sources mention; "Medins" is Medin's. An English
-    claim's name after a dropped function word ("to Medsson") is a name too."""
+    """A body need only be mentioned (OCR damages it), a person's name must be held: a surname sharing letters
+    with the one the missive names is still no one the sources mention; its genitive is the person's. An English
+    claim's name after a dropped function word ("to X") is a name too."""
     other = audits_engine.verify("Svaret på granskningen ska skickas till Lena Medsson på KPMG.")
     assert other.verdict == "not_found" and "medsson" in other.explanation, other.explanation
     own = audits_engine.verify("Svaret på granskningen ska skickas till Lena Medins adress på KPMG.")
