@@ -18,7 +18,10 @@ from granska.types import Hit
 FIRMS = re.compile(r"\b(pwc|ey|ernst & young|kpmg|deloitte|grant thornton|bdo)\b")
 # A body: nämnd in its OCR readings (nimnd, ndmnd, naimnd), styrelse, revision, fullmäktige.
 # "ovan nämnda" (mentioned) is no body: the plural of nämnd is "nämnder".
-BODY = re.compile(r"\b(?!n[a-z]{1,3}mnda\b)[a-z]*(?:n[a-z]{1,3}mnd|styrels|revision|fullm[a-z]ktig)[a-z]*\b")
+BODY = re.compile(
+    r"\b(?!n[a-z]{1,3}mnda\b)[a-z]*(?:n[a-z]{1,3}mnd|styrels|fullm[a-z]ktig)[a-z]*\b"
+    r"|\b[a-z]*revision(?:en|ens)?\b"  # the audit office, not "revisionsplanen", "revisionsrapport"
+)
 OCR_NAMND = re.compile(r"n[a-z]{1,3}mnd")
 NAME_MATCH = 0.8  # the share of a name's letter n-grams a passage must hold (OCR may damage a letter or two)
 

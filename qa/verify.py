@@ -174,9 +174,10 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
     if language(claim) != "en":
         return for_matching(claim)
     kept, degrees = keep_degrees(claim)
-    plain = put_back(for_matching(kept), degrees)
+    plain = _unsaid_negation(claim, put_back(for_matching(kept), degrees))
     vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
     read = put_back(for_matching(kept, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary), degrees)
+    read = _unsaid_negation(claim, read)
     # A name the passages hold is read as their word for it ("Xby" → "xby"): it stays a name, capitalised.
     names = {w.lower(): w for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", claim)}
     read = re.sub(r"[\wåäöé-]+", lambda m: names.get(m.group(), m.group()), read)
@@ -184,6 +185,16 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
         return plain
     top = [_top(sentences(q, hits, weights, passages=8)) for q in (plain, read)]
     return read if top[1] >= top[0] else plain
+
+
+_EN_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
+_SV_NEGATION = re.compile(r"\b(?:inte|ej|ingen|inget|inga|icke|aldrig)\b")
+
+
+def _unsaid_negation(claim: str, read: str) -> str:
+    """The Swedish rendering of an English claim without a negation its English does not say (the dictionary
+    has read "notes" as "inte"); "saknas" for "lacks" is the claim's own and stays."""
+    return read if _EN_NEGATION.search(claim) else _SV_NEGATION.sub(" ", read)
 
 
 def predicate_words(claim: str, places: frozenset[str] = frozenset()) -> list[str]:

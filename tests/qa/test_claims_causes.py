@@ -7,7 +7,7 @@ from granska.qa.antonyms import opposed
 from granska.qa.claim_acts import acts, english_acts
 from granska.qa.claim_numbers import years
 from granska.qa.evidence import Weights
-from granska.qa.verify import predicate_held
+from granska.qa.verify import predicate_held, predicate_words
 
 from granska.engine import Engine
 from granska.text import for_matching
@@ -255,3 +255,25 @@ def test_a_number_in_words_is_a_number_and_a_decimal_is_one(audits_engine: Engin
     assert v.verdict == "contradicted" and "inte 4" in v.explanation, v.explanation
     same = audits_engine.verify("Utbetalningarna i Huddinge hanteras av förvaltningarna via tre system.")
     assert same.verdict == "supported", same.explanation
+
+
+def test_a_negating_prefix_is_read_in_any_inflection(bundled_hash_engine: Engine):
+    """ "helt tydlig" against "i vissa delar otydliga"; "otillräckliga" against "tillräckliga" as before."""
+    assert opposed("Hierarkin är tydlig.", "Hierarkin är i vissa delar otydliga.") == ("tydlig", "otydliga")
+    assert opposed("Hierarkin är tydlig.", "Hierarkin är tydlig men delvis otydliga.") is None
+    v = bundled_hash_engine.verify("I Trollhättan är hierarkin för de styrande dokumenten helt tydlig.")
+    assert v.verdict == "contradicted" and "otydliga" in v.explanation, v.explanation
+
+
+def test_a_word_of_the_audit_office_is_no_body_unless_it_is_the_office():
+    """ "revisionsplanen" is what the claim says (a plan), not the auditors it is about."""
+    assert "revisionsplanen" in predicate_words("Granskningen ingår i revisionsplanen för år 2022.")
+    assert "revisionen" not in predicate_words("Revisionen har granskat nämnden.")
+
+
+def test_an_english_claim_is_not_negated_by_its_translation(bundled_hash_engine: Engine):
+    """The dictionary reads "notes" as "inte": a negation the English never says is no negation."""
+    v = bundled_hash_engine.verify(
+        "The Borås audit report notes that the city's integration work is good compared with other municipalities."
+    )
+    assert v.verdict == "supported", (v.explanation, [c.text for c in v.citations])
