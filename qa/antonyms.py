@@ -64,13 +64,21 @@ _GOVERNS = frozenset(
 
 
 def _prefixed(word: str, others: set[str]) -> str | None:
-    """The word of `others` that is `word` with a negating prefix added or removed, if any."""
+    """The word of `others` that is `word` with a negating prefix added or removed, if any, in any inflection
+    of an adjective ("tydlig" against "otydliga")."""
+    bases = {_base(o): o for o in others}
+    w = _base(word)
     for p in _PREFIXES:
-        if len(word) >= _STEM and p + word in others:
-            return p + word
-        if word.startswith(p) and len(word) - len(p) >= _STEM and word[len(p) :] in others:
-            return word[len(p) :]
+        if len(w) >= _STEM and p + w in bases:
+            return bases[p + w]
+        if w.startswith(p) and len(w) - len(p) >= _STEM and w[len(p) :] in bases:
+            return bases[w[len(p) :]]
     return None
+
+
+def _base(word: str) -> str:
+    """An adjective less its inflection ("otydliga" → "otydlig", "tydligt" → "tydlig")."""
+    return word[:-1] if len(word) > _STEM and word[-1] in "ate" else word
 
 
 def opposed(claim: str, source: str) -> tuple[str, str] | None:
@@ -81,8 +89,11 @@ def opposed(claim: str, source: str) -> tuple[str, str] | None:
             said = mine.intersection(pole)
             if said and not theirs.intersection(pole) and theirs.intersection(other):
                 return min(said), min(theirs.intersection(other))
+    mine_bases, their_bases = {_base(m) for m in mine}, {_base(t) for t in theirs}
     for w in sorted(mine - theirs):
-        if (v := _prefixed(w, theirs)) is not None and v not in mine:
+        if _base(w) in their_bases:  # the source says the claim's word too, inflected otherwise
+            continue
+        if (v := _prefixed(w, theirs)) is not None and _base(v) not in mine_bases:
             return w, v
     return None
 

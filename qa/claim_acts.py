@@ -10,7 +10,8 @@ claim's acts (when the claim has any that can be told by its form):
 - an infinitive after "att" ("att byta"),
 - a past tense or participle in -ade ("riktade").
 
-Light verbs ("gjorts", "haft", "fått") say that, not what: they are no acts. Nominalisations are left out: "anmärkning" is an act, "årsredovisning" or "PwC:s uppföljning" a thing named.
+Light verbs ("gjorts", "haft", "fått") say that, not what: they are no acts; nor is a verb framing a clause
+("konstaterade att …", "har beslutat att byta …": the act is "byta"). Nominalisations are left out: "anmärkning" is an act, "årsredovisning" or "PwC:s uppföljning" a thing named.
 
 An English claim's Swedish rendering has lost the forms these are told by: its acts are not read.
 """
@@ -100,7 +101,13 @@ def acts(claim: str) -> list[str]:
             j -= 1
         after_aux = j >= 0 and words[j] in _AUXILIARIES
         infinitive = i > 0 and words[i - 1] == "att" and w.endswith("a") and len(w) >= 3
-        if len(w) >= 4 and w not in _ADVERBS | _LIGHT | {"att"} and (after_aux or infinitive or _PAST.match(w)):
+        framing = i + 1 < len(words) and words[i + 1] == "att"  # "konstaterade att …", "har beslutat att …"
+        if (
+            len(w) >= 4
+            and w not in _ADVERBS | _LIGHT | {"att"}
+            and not framing
+            and (after_aux or infinitive or _PAST.match(w))
+        ):
             out.append(w)
     return list(dict.fromkeys(out))
 

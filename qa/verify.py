@@ -3,6 +3,9 @@
 Rule-based and explainable: find the sentences that speak of the same thing (same body, most of the
 claim's words), then compare the claim with the best of them clause by clause for negation ("inte",
 "ej", "ingen", "saknas"), degree ("delvis" against "helt"), numbers and dates.
+
+Its parts: `claim_subjects` (bodies, names, firms), `claim_degrees`, `claim_numbers` (years as intervals, counts),
+`claim_acts` (what a claim says was done) and `antonyms`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from granska.qa import antonyms, claim_acts, claim_numbers
-from granska.qa.display import repair_word
+from granska.qa.claim_degrees import (
+    ASSESSMENT,
+    PARTIAL,
+    degree,
+    keep_degrees,
+    put_back,
+    unfold_sub,
+    without_degrees,
+)
+from granska.qa.claim_subjects import (
+    BODY,
+    FIRMS,
+    aligned,
+    doc_firms,
+    firms_in,
+    names_subject,
+    naming,
+    other_body,
+    other_firm,
+    subject_first,
+    unmentioned,
+)
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
 from granska.qa.tracker import mentions_place, places_named
 
@@ -26,40 +50,15 @@ CANDIDATE_SHARE = 0.75  # sentences within this share of the best coverage are w
 SWAP_MARGIN = 0.1  # how much better the claim read with its opposites must cover to be taken
 
 _NEGATION = re.compile(r"\b(inte|ej|ingen|inget|inga|icke|aldrig|saknas|saknar|saknat|not|no|never)\b")
-# "endast delvis" is "delvis" said with regret: one degree, its "endast" no word a sentence must share.
-_PARTIAL = re.compile(r"\b((?:endast|bara|enbart|only) )?(delvis|till viss del|i viss man|partly|partially|in part)\b")
-_FULL = re.compile(
-    r"\b(helt|fullt|full|fullo|fullstandig|fullstandigt|fullstandiga|fullgod|fullgott|fullgoda|fully|entirely|in full)\b"
-)
-# Degree as a scale: none < partly < mostly < fully. "saknas helt" is none, not full.
-_DEGREES: list[tuple[str, re.Pattern[str]]] = [
-    ("none", re.compile(r"\b(saknas helt|helt saknas|inte alls|inte i nagon|not at all)\b")),
-    (
-        "mostly",
-        re.compile(
-            r"\b(i huvudsak|huvudsakligen|till overvagande del|i allt vasentligt|i stort sett|till stor del|largely|mostly"
-            r"|essentially|substantially|to a large extent|in the main|for the most part|by and large)\b"
-        ),
-    ),
-    ("partly", _PARTIAL),
-    ("fully", _FULL),
-]
-# Audit firms of the trade (not of any document): a claim naming one the source's document does not is wrong.
-_FIRMS = re.compile(r"\b(pwc|ey|ernst & young|kpmg|deloitte|grant thornton|bdo)\b")
 _NAMES_SEEN_IN = 20  # passages searched for the claim's subject before it is called unmentioned
 _NUMBER = claim_numbers.NUMBER
-# A body: nämnd in its OCR readings (nimnd, ndmnd, naimnd), styrelse, revision, fullmäktige.
-# "ovan nämnda" (mentioned) is no body: the plural of nämnd is "nämnder".
-_BODY = re.compile(r"\b(?!n[a-z]{1,3}mnda\b)[a-z]*(?:n[a-z]{1,3}mnd|styrels|revision|fullm[a-z]ktig)[a-z]*\b")
 # Sentences that state what was examined, not what was found.
 _NON_ASSERTIVE = re.compile(r"\b(syfte[nt]?|bedoma om|granska om|fragestallning(en)?)\b")
-# An auditor's assessment ("vår samlade bedömning är att …", "vi bedömer att …", "we assess that …").
-_ASSESSMENT = re.compile(r"\b(bedom\w*|assess\w*|judged?|concluded?)\b")
 _CLAUSE = re.compile(r",|;|\bsamt\b|\bmen\b|\bdock\b")
 _PLACE_NOUNS = frozenset({"kommun", "kommuns", "stad", "stads", "region", "regions"})  # "X stads revisorer"
 PREDICATE_BELOW = 0.25  # chosen on the 96 dev claims: silent ones reach 0.07 at most, supported ones 0.41 at least
 _SUBJECT_WORDS = re.compile(
-    r"(?:\b[a-z]+-(?:,? [a-z]+-)* (?:och|samt|&) )?" + _BODY.pattern + r"|" + _FIRMS.pattern + r"|\brevisor\w*"
+    r"(?:\b[a-z]+-(?:,? [a-z]+-)* (?:och|samt|&) )?" + BODY.pattern + r"|" + FIRMS.pattern + r"|\brevisor\w*"
 )
 
 
@@ -91,7 +90,7 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     matched = _read(claim, hits, weights)
     # An English claim's capitalised title words ("Municipal Executive Board") are terms, not names: its
     # subject is read from its Swedish rendering, where the glossary's terms are plain words.
-    missing = _unmentioned(re.sub(r"\s+", " ", matched) if language(claim) == "en" else claim, hits[:_NAMES_SEEN_IN])
+    missing = unmentioned(re.sub(r"\s+", " ", matched) if language(claim) == "en" else claim, hits[:_NAMES_SEEN_IN])
     if missing:
         return Verdict(
             claim, "not_found", f"Dokumenten nämner inte {missing}, som påståendet handlar om.", [], hits, id=qid
@@ -136,7 +135,7 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if plain:  # a claim about the means is judged by a sentence that states means, where one is on topic
         stating = [c for c in candidates if _MEANS.search(fold(c.span.text)) and c.coverage >= NOT_FOUND_BELOW]
         candidates = stating + [c for c in candidates if c not in stating]
-    best = _dated_like_the_claim(matched, _subject_first(matched, candidates), candidates)
+    best = _dated_like_the_claim(matched, subject_first(matched, candidates, share=CANDIDATE_SHARE), candidates)
     best = _graded_like_the_claim(matched, best, candidates)
     reason, firms = _reason(claim, matched, best, hits)
     held = predicate_held(focus, weights, places, acts=language(claim) != "en")
@@ -156,11 +155,11 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         return Verdict(
             claim, "not_found", "Källan nämner ämnet men inte det påståendet säger om det.", [], hits, id=qid
         )
-    if reason is None and _firms(fold(claim)) and not _doc_firms(best, hits):
+    if reason is None and firms_in(fold(claim)) and not doc_firms(best, hits):
         # "… gjordes av X" where the source's document names no firm at all: it is silent on who did it.
         return Verdict(claim, "not_found", "Källan nämner ingen revisionsbyrå.", [], hits, id=qid)
     if firms:  # the verdict rests on where the document names its firm: that sentence is the citation
-        best = _naming(ranked, best, firms)
+        best = naming(ranked, best, firms)
     span = Span(best.span.doc, best.span.start, best.span.end, best.span.page, best.span.text, best.coverage)
     if reason:
         return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
@@ -174,10 +173,11 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
     degree word stays as it is ("full" is no "mätt"): degrees are compared, not matched."""
     if language(claim) != "en":
         return for_matching(claim)
-    kept, degrees = _keep_degrees(claim)
-    plain = _put_back(for_matching(kept), degrees)
+    kept, degrees = keep_degrees(claim)
+    plain = _unsaid_negation(claim, put_back(for_matching(kept), degrees))
     vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
-    read = _put_back(for_matching(kept, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary), degrees)
+    read = put_back(for_matching(kept, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary), degrees)
+    read = _unsaid_negation(claim, read)
     # A name the passages hold is read as their word for it ("Xby" → "xby"): it stays a name, capitalised.
     names = {w.lower(): w for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", claim)}
     read = re.sub(r"[\wåäöé-]+", lambda m: names.get(m.group(), m.group()), read)
@@ -187,32 +187,21 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
     return read if top[1] >= top[0] else plain
 
 
-def _keep_degrees(claim: str) -> tuple[str, list[str]]:
-    """The claim with its degree words held out of translation as numbered marks, and those words."""
-    folded, spans = fold(claim), [m.span() for _, p in _DEGREES for m in p.finditer(fold(claim))]
-    if len(folded) != len(claim):
-        return claim, []
-    kept: list[str] = []
-    out: list[str] = []
-    at = 0
-    for a, b in sorted(set(spans)):
-        if a < at:
-            continue
-        out.append(claim[at:a] + f" §{len(kept)}§ ")
-        kept.append(claim[a:b])
-        at = b
-    return "".join(out) + claim[at:], kept
+_EN_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
+_SV_NEGATION = re.compile(r"\b(?:inte|ej|ingen|inget|inga|icke|aldrig)\b")
 
 
-def _put_back(text: str, degrees: list[str]) -> str:
-    return re.sub(r"§(\d+)§", lambda m: degrees[int(m.group(1))], text)
+def _unsaid_negation(claim: str, read: str) -> str:
+    """The Swedish rendering of an English claim without a negation its English does not say (the dictionary
+    has read "notes" as "inte"); "saknas" for "lacks" is the claim's own and stays."""
+    return read if _EN_NEGATION.search(claim) else _SV_NEGATION.sub(" ", read)
 
 
 def predicate_words(claim: str, places: frozenset[str] = frozenset()) -> list[str]:
     """The claim's words that say what is claimed, less who it is about: its bodies (with a joined first part,
     "fritids- och kulturnämnden"), the auditors, its capitalised names, the `places` (folded words of the
     municipalities searched, "X stads" opening the claim too), audit firms, numbers and degree words."""
-    folded = _SUBJECT_WORDS.sub(" ", fold(_focus_degrees(claim)))
+    folded = _SUBJECT_WORDS.sub(" ", fold(without_degrees(claim)))
     names = {fold(w) for w in re.findall(r"(?<=[\w,] )[A-ZÅÄÖ][\wåäöé-]+", claim)}
     names |= {w for w in map(fold, re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", claim)) if w.removesuffix("s") in places}
     return [
@@ -267,51 +256,9 @@ def _holds_act(acts: list[str], text: str) -> bool:
     )
 
 
-def _unmentioned(claim: str, hits: list[Hit]) -> str | None:
-    """The claim's subject (a body, a person, a named thing) when no passage looked at mentions it. A body need
-    only be mentioned (fuzzily: OCR damages its letters); a name must be held by a passage or its metadata
-    (municipality, issuer, auditor, title) nearly letter for letter, or begin a word of it ("Medins" is
-    "Medin"): "Lena Medsson" is not "Lena Medin"."""
-    texts = [
-        " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
-        for h in hits
-    ]
-    grams = [text_grams(t) for t in texts]
-    subjects = [(b, False) for b in _bodies(claim) if not b.startswith("revision")]
-    # Proper names inside the sentence ("Lena Medin", "KPMG"): capitalised words not opening it. A firm's words
-    # ("Ernst & Young") are compared as a firm (`_other_firm`), not looked up one by one.
-    firm_words = {w for f in _FIRMS.findall(fold(claim)) for w in f.split()}
-    subjects += [
-        (w.lower(), True)
-        for w in re.findall(r"(?<=[\w,] )[A-ZÅÄÖ][\wåäöé-]{2,}", claim)
-        if not _FIRMS.search(fold(w)) and fold(w) not in firm_words
-    ]
-    held: list[set[str]] = []
-    for subject, name in subjects:
-        parts = [p for p in re.split(r"[^a-z0-9]+", fold(subject)) if len(p) >= 3]
-        if not name:
-            if parts and not any(all(match(p, g) > 0 for p in parts) for g in grams):
-                return subject
-            continue
-        held = held or [set(words(t)) for t in texts]
-        if parts and not any(all(_holds_name(p, g, w) for p in parts) for g, w in zip(grams, held, strict=True)):
-            return subject
-    return None
-
-
-NAME_MATCH = 0.8  # the share of a name's letter n-grams a passage must hold (OCR may damage a letter or two)
-
-
-def _holds_name(part: str, grams: frozenset[str], held: set[str]) -> bool:
-    if match(part, grams) >= NAME_MATCH:
-        return True
-    stem = part.removesuffix("s") if len(part) > 3 else part
-    return any(w.startswith(stem) for w in held)
-
-
 def _aligned_first(claim: str, ranked: list[Scored]) -> tuple[list[Scored], list[Scored]]:
     """(every sentence, the candidates: those speaking of the claim's body, else all)."""
-    return ranked, [s for s in ranked if _aligned(claim, s)] or ranked
+    return ranked, [s for s in ranked if aligned(claim, s)] or ranked
 
 
 def _asks(text: str) -> bool:
@@ -327,8 +274,8 @@ def _top(candidates: list[Scored]) -> float:
 def _reason(claim: str, matched: str, best: Scored, hits: list[Hit]) -> tuple[str | None, set[str]]:
     """Why the sentence gainsays the claim (another body, negation, degree, number, means, firm) or None; and
     the source's firms when the reason is that it names another firm."""
-    reason = _other_body(matched, best) or _conflict(matched, best) or _means_conflict(matched, best)
-    if reason is None and (firms := _other_firm(claim, best, hits)):
+    reason = other_body(matched, best) or _conflict(matched, best) or _means_conflict(matched, best)
+    if reason is None and (firms := other_firm(claim, best, hits)):
         return f"den anger {', '.join(sorted(t.upper() if len(t) <= 4 else t.capitalize() for t in firms))}", firms
     return reason, set()
 
@@ -349,132 +296,10 @@ def _focus(claim: str, places: frozenset[str]) -> str:
     def place(m: re.Match[str]) -> str:
         return "" if fold(m.group()).removesuffix("s") in places or fold(m.group()) in places else m.group()
 
-    out = _focus_degrees(re.sub(r"(?<![\w-])[A-ZÅÄÖ][\wåäöé-]+", place, claim))
-    out = _unfold_sub(claim_numbers.NUMBER_WORD, re.sub(r"[^\s]*\d[^\s]*", " ", out))
-    out = _unfold_sub(_FIRMS, out)  # compared as firms, with the document's (`_other_firm`)
+    out = without_degrees(re.sub(r"(?<![\w-])[A-ZÅÄÖ][\wåäöé-]+", place, claim))
+    out = unfold_sub(claim_numbers.NUMBER_WORD, re.sub(r"[^\s]*\d[^\s]*", " ", out))
+    out = unfold_sub(FIRMS, out)  # compared as firms, with the document's (`other_firm`)
     return out if content_words(out) else claim
-
-
-def _focus_degrees(claim: str) -> str:
-    """The claim without its degree words (compared as degrees, never matched as words)."""
-    for _, pattern in _DEGREES:
-        claim = _unfold_sub(pattern, claim)
-    return claim
-
-
-def _unfold_sub(pattern: re.Pattern[str], text: str) -> str:
-    """`text` without the words `pattern` (written for folded text) matches; folding keeps word positions."""
-    folded = fold(text)
-    if len(folded) != len(text):
-        return text
-    for m in reversed(list(pattern.finditer(folded))):
-        text = text[: m.start()] + text[m.end() :]
-    return text
-
-
-def _subject(claim: str) -> str | None:
-    """The body a claim is about: the first it names, the auditors aside."""
-    return next((b for b in _bodies(claim) if not b.startswith("revision")), None)
-
-
-def _specific(body: str) -> bool:
-    """A named body ("socialnämnden", "kommunstyrelsen"), not a bare "nämnden" or "styrelsen"."""
-    return bool(re.match(r"[a-z]{3,}(?:n[a-z]{1,3}mnd|styrels|fullm)", body))
-
-
-def _names_subject(claim: str, s: Scored) -> bool:
-    subject = _subject(claim)
-    return subject is not None and any(_same_body(subject, t) for t in _bodies(s.span.text))
-
-
-def _subject_first(claim: str, candidates: list[Scored]) -> Scored:
-    """The best sentence, or a nearly as good one that names the claim's body when the best does not."""
-    best = candidates[0]
-    if _names_subject(claim, best):
-        return best
-    near = [s for s in candidates if s.coverage >= CANDIDATE_SHARE * best.coverage and _names_subject(claim, s)]
-    return near[0] if near else best
-
-
-def _other_body(claim: str, s: Scored) -> str | None:
-    """'Kommunstyrelsen ska …' where the sentence has another named body do it and never names the claim's."""
-    subject = _subject(claim)
-    if subject is None or _names_subject(claim, s):
-        return None
-    theirs = [b for b in _bodies(s.span.text) if _specific(b) and not b.startswith("revision")]
-    if not theirs or any(_same_body(theirs[0], b) for b in _bodies(claim)):
-        return None
-    return f"den anger {_shown(theirs[0], s.span.text)}, inte {_shown(subject, claim)}"
-
-
-def _shown(body: str, text: str) -> str:
-    """A body as the text writes it (OCR readings repaired for display), found by its folded form."""
-    folded = fold(text)
-    at = folded.find(body)
-    if at < 0 or len(folded) != len(text):
-        return body
-    return repair_word(text[at : at + len(body)], damaged=True)
-
-
-def _degree(text: str) -> str | None:
-    return next((name for name, p in _DEGREES if p.search(text)), None)
-
-
-def _other_firm(claim: str, s: Scored, hits: list[Hit]) -> set[str]:
-    """'… genomfördes av KPMG' where the source's document names another firm and never this one: the firms
-    it names (empty when there is no such conflict)."""
-    named = _firms(fold(claim))
-    if not named:
-        return set()
-    theirs = _doc_firms(s, hits)
-    return theirs if theirs and not (named & theirs) else set()
-
-
-def _doc_firms(s: Scored, hits: list[Hit]) -> set[str]:
-    """The audit firms the sentence's document names, in its passages searched or its metadata."""
-    doc_text = " ".join(fold(h.chunk.text) for h in hits if h.chunk.doc == s.span.doc)
-    return _firms(doc_text) | _firms(fold(s.hit.meta.auditor or ""))
-
-
-def _firms(folded: str) -> set[str]:
-    """The audit firms a folded text names, one name each ("Ernst & Young" is EY)."""
-    return {"ey" if f == "ernst & young" else f for f in _FIRMS.findall(folded)}
-
-
-def _naming(ranked: list[Scored], best: Scored, firms: set[str]) -> Scored:
-    """The best-covering sentence of the source's document that names one of its firms, else `best` (the
-    firm may be named only in the metadata)."""
-    naming = [s for s in ranked if s.span.doc == best.span.doc and _firms(fold(s.span.text)) & firms]
-    return max(naming, key=lambda s: s.coverage) if naming else best
-
-
-def _bodies(text: str) -> list[str]:
-    return _BODY.findall(fold(text))
-
-
-def _same_body(a: str, b: str) -> bool:
-    """Two folded bodies are one (fuzzily), their "nämnd" read alike in every OCR reading ("ndmnder" is
-    "nämnder"): the damage of a short head would otherwise outweigh what the two share."""
-    a, b = (_OCR_NAMND.sub("namnd", x) for x in (a, b))
-    return match(a, text_grams(b)) > 0
-
-
-_OCR_NAMND = re.compile(r"n[a-z]{1,3}mnd")
-
-
-def _aligned(claim: str, s: Scored) -> bool:
-    """A sentence speaks of the claim's subject when, if both name bodies, they share one (fuzzily); a bare
-    "nämnden" of the sentence refers back to a named one ("socialnämnden"). A bare "styrelsen" may be a
-    company's board: it does not."""
-    mine = [b for b in _bodies(claim) if not b.startswith("revision")]
-    theirs = _bodies(s.span.text)
-    if not mine or not theirs:
-        return True
-    return any(_same_body(b, t) or (_bare_namnd(t) and _OCR_NAMND.search(b)) for b in mine for t in theirs)
-
-
-def _bare_namnd(body: str) -> bool:
-    return not _specific(body) and bool(_OCR_NAMND.match(body))
 
 
 def _best_clause(claim: str, text: str) -> str:
@@ -543,13 +368,13 @@ def _graded_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) -
     """A claim that grades ("har full styrning", "delvis säkerställt") is judged by a sentence that grades,
     when the best grades nothing and a near runner-up of the claim's body does: the ungraded sentence describes
     the thing and can neither bear the degree out nor gainsay it."""
-    if _degree(fold(claim)) is None or _degree(fold(best.span.text)) is not None:
+    if degree(fold(claim)) is None or degree(fold(best.span.text)) is not None:
         return best
     for c in candidates[:_DATED_SEEN]:
         if (
             c.coverage >= DATED_SHARE * best.coverage
-            and _degree(fold(c.span.text)) is not None
-            and _names_subject(claim, c) >= _names_subject(claim, best)
+            and degree(fold(c.span.text)) is not None
+            and names_subject(claim, c) >= names_subject(claim, best)
         ):
             return c
     return best
@@ -572,14 +397,14 @@ def _conflict(claim: str, s: Scored) -> str | None:
         mine, theirs = opposed
         return f"den säger '{theirs}', inte '{mine}'"
     if (
-        _PARTIAL.search(whole)
-        and not _PARTIAL.search(c)
-        and _PARTIAL.search(clause)
-        and _degree(c) not in ("mostly",)
-        or (_PARTIAL.search(whole) and _degree(c) == "fully")
+        PARTIAL.search(whole)
+        and not PARTIAL.search(c)
+        and PARTIAL.search(clause)
+        and degree(c) not in ("mostly",)
+        or (PARTIAL.search(whole) and degree(c) == "fully")
     ):
         return "den säger 'delvis', inte helt"
-    mine, theirs = _degree(c), _degree(clause) or _degree(whole)
+    mine, theirs = degree(c), degree(clause) or degree(whole)
     if mine and theirs and mine != theirs:
         return (
             f"den säger '{theirs}', inte '{mine}'".replace("'none'", "'saknas helt'")
@@ -587,7 +412,7 @@ def _conflict(claim: str, s: Scored) -> str | None:
             .replace("'partly'", "'delvis'")
             .replace("'mostly'", "'i huvudsak'")
         )
-    if mine == "partly" and theirs is None and _ASSESSMENT.search(whole):
+    if mine == "partly" and theirs is None and ASSESSMENT.search(whole):
         # An auditor's assessment grades on a scale ("delvis", "i huvudsak", "inte"); one stated without a
         # degree word is the top of it: "bedömningen är att nämnden säkerställer …" is not "delvis".
         return "den säger det utan förbehåll, inte 'delvis'"
