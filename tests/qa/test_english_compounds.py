@@ -119,3 +119,15 @@ def test_a_sense_the_passages_hold_in_another_form_is_read_as_their_word():
     assert "help" not in untranslated(q, known=known, vocabulary=vocabulary)
     # without the passages' words, the senses stay as the dictionary gives them
     assert "hjalp" not in content_words(for_matching(q, known=known))
+
+
+def test_the_fields_general_terms_and_dates_read_in_swedish():
+    read = for_matching("The auditors want the board's comments on the review by 30 June 2021.")
+    assert "synpunkter" in read and "30 juni 2021" in read, read
+    assert "fördjupad granskning" in for_matching("When was the in-depth review carried out?")
+    assert "ta hänsyn till" in for_matching("Should the routines take more account of the differences?")
+    assert "behövs" in for_matching("The review calls for a plan for preventive work.")
+    assert "förebyggande" in for_matching("The review calls for a plan for preventive work.")
+    assert "avvikelser" in for_matching("Were there deviations from the rules?")
+    # a genitive after a glossary phrase is no untranslated word "s"
+    assert untranslated("Did the executive board's reply come in time?") == untranslated("Did the reply come in time?")
