@@ -131,3 +131,11 @@ def test_the_fields_general_terms_and_dates_read_in_swedish():
     assert "avvikelser" in for_matching("Were there deviations from the rules?")
     # a genitive after a glossary phrase is no untranslated word "s"
     assert untranslated("Did the executive board's reply come in time?") == untranslated("Did the reply come in time?")
+    assert "utgångspunkt" in for_matching("What legal starting point did the review take?")
+    assert "bisysslor" in for_matching("Were employees' secondary jobs checked?")
+    assert "sammanslagning" in for_matching("Which committees were formed by merging two boards?")
+    assert "gäller" in for_matching("What did the remark concern?")
+    # "going to", "supposed to" say only that something is planned: Swedish "ska", a function word
+    assert content_words(for_matching("What was the audit supposed to look into?")) == content_words(
+        for_matching("What was the audit to look into?")
+    )
