@@ -139,3 +139,12 @@ def test_the_fields_general_terms_and_dates_read_in_swedish():
     assert content_words(for_matching("What was the audit supposed to look into?")) == content_words(
         for_matching("What was the audit to look into?")
     )
+
+
+@needs_lexicons
+def test_wordnet_gives_a_verbs_irregular_forms():
+    assert {"ran", "running"} <= set(en_wordnet.irregular_forms("run"))
+    assert "made" in en_wordnet.irregular_forms("make")
+    assert en_wordnet.is_verb("exercise") and not en_wordnet.is_verb("municipality")
+    forms = text._verb_forms("run")
+    assert {"runs", "running", "ran"} <= set(forms) and "run" not in forms
