@@ -148,3 +148,17 @@ def test_wordnet_gives_a_verbs_irregular_forms():
     assert en_wordnet.is_verb("exercise") and not en_wordnet.is_verb("municipality")
     forms = text._verb_forms("run")
     assert {"runs", "running", "ran"} <= set(forms) and "run" not in forms
+
+
+def test_the_glossary_lists_each_english_term_once():
+    """A key written twice in the JSON silently keeps only its last term."""
+    import json
+
+    seen: list[list[str]] = []
+
+    def pairs(kv: list[tuple[str, object]]) -> dict[str, object]:
+        seen.append([k for k, _ in kv])
+        return dict(kv)
+
+    json.loads(text._GLOSSARY.read_text(encoding="utf-8"), object_pairs_hook=pairs)
+    assert all(len(keys) == len(set(keys)) for keys in seen), [k for keys in seen for k in keys if keys.count(k) > 1]
