@@ -236,17 +236,39 @@ def for_matching(query: str, *, known: Callable[[str], float] | None = None, voc
     if language(query) != "en":
         return query
     stop = _glossary()[2]
-    if vocabulary:
-        query = _joined(query, _compounds(query, vocabulary))
-    query = _phrase_pattern().sub(_phrase_term, query)
+    query = _GENITIVE.sub("", query)
+    rendered, kept = _rendered(query, vocabulary)
 
     def one(m: re.Match[str]) -> str:
         w = m.group()
+        if kept[m.start()]:  # a glossary term or compound is Swedish already ("ta hänsyn till": not English "till")
+            return w
         if w.lower() in stop:
             return ""
         return EN_SV.get(w.lower()) or _en_term(w) or _dict_term(m, known, vocabulary) or w
 
-    return re.sub(r"[A-Za-z]+", one, re.sub(r"(?<=\w)'s\b", "", query))
+    return re.sub(r"[A-Za-z]+", one, rendered)
+
+
+_GENITIVE = re.compile(r"(?<=\w)'s\b")
+
+
+def _rendered(query: str, vocabulary: Sequence[str]) -> tuple[str, list[bool]]:
+    """`query` with its compounds (`_compounds`, only with `vocabulary`) and glossary phrases put into Swedish,
+    and for each character of the result whether it stands in such a rendering."""
+    spans = _compounds(query, vocabulary) if vocabulary else []
+    blank = _joined(query, [(a, b, " " * (b - a)) for a, b, _ in spans])
+    spans = sorted([*spans, *((m.start(), m.end(), _phrase_term(m)) for m in _phrase_pattern().finditer(blank))])
+    pieces: list[str] = []
+    kept: list[bool] = []
+    cursor = 0
+    for a, b, text in spans:
+        pieces += [query[cursor:a], text]
+        kept += [False] * (a - cursor) + [True] * len(text)
+        cursor = b
+    pieces.append(query[cursor:])
+    kept += [False] * (len(query) - cursor)
+    return "".join(pieces), kept
 
 
 def untranslated(
@@ -260,11 +282,12 @@ def untranslated(
     if language(query) != "en":
         return frozenset()
     stop = _glossary()[2]
-    if vocabulary:  # a compound the passages hold renders both its words
-        query = _joined(query, [(a, b, " " * (b - a)) for a, b, _ in _compounds(query, vocabulary)])
-    query = _phrase_pattern().sub(lambda m: " " * len(m.group()), query)  # a glossary phrase is rendered whole
+    query = _GENITIVE.sub("", query)
+    # a compound the passages hold renders both its words, a glossary phrase all of its words
+    rendered, kept = _rendered(query, vocabulary)
+    query = "".join(" " if k else ch for ch, k in zip(rendered, kept, strict=True))
     left: set[str] = set()
-    for m in re.finditer(r"[A-Za-z]+", re.sub(r"(?<=\w)'s\b", "", query)):
+    for m in re.finditer(r"[A-Za-z]+", query):
         w = m.group()
         a, b = m.start(), m.end()
         inside = (a and m.string[a - 1].isalpha()) or (b < len(m.string) and m.string[b].isalpha())
@@ -286,8 +309,10 @@ def _glossary() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     return dict(data["phrases"]), dict(data["words"]), frozenset(data["stop"])
 
 
-# Words that may stand between a glossary phrase's verb and its object ("runs its services" ~ "run services").
-_POSSESSIVES = ("its", "their", "his", "her", "our", "your")
+# Words that may stand between a glossary phrase's verb and its object ("runs its services" ~ "run services",
+# "take more account of" ~ "take account of"): possessives and degree words, never an article ("direct the
+# procurement" is no "direct procurement").
+_POSSESSIVES = ("its", "their", "his", "her", "our", "your", "more", "greater", "full", "due")
 
 
 def _verb_forms(verb: str) -> list[str]:
@@ -308,7 +333,8 @@ def _verb_forms(verb: str) -> list[str]:
 def _phrase_variants() -> tuple[dict[str, str], list[str]]:
     """Every form a glossary phrase is matched in -> its Swedish term, and the phrases' patterns (longest first).
     A phrase that starts with a verb (WordNet deciding) also matches the verb's inflections ("making sure" as
-    "make sure") and, before an object that is no particle, a possessive ("exercise its oversight"); a form the
+    "make sure") and, before an object that is no particle, a possessive or degree word ("exercise its oversight",
+    "take more account of"); a form the
     glossary lists itself ("made sure" -> "säkerställt") keeps its own term."""
     phrases, _, stop = _glossary()
     forms = dict(phrases)

@@ -119,3 +119,46 @@ def test_a_sense_the_passages_hold_in_another_form_is_read_as_their_word():
     assert "help" not in untranslated(q, known=known, vocabulary=vocabulary)
     # without the passages' words, the senses stay as the dictionary gives them
     assert "hjalp" not in content_words(for_matching(q, known=known))
+
+
+def test_the_fields_general_terms_and_dates_read_in_swedish():
+    read = for_matching("The auditors want the board's comments on the review by 30 June 2021.")
+    assert "synpunkter" in read and "30 juni 2021" in read, read
+    assert "fördjupad granskning" in for_matching("When was the in-depth review carried out?")
+    assert "ta hänsyn till" in for_matching("Should the routines take more account of the differences?")
+    assert "behövs" in for_matching("The review calls for a plan for preventive work.")
+    assert "förebyggande" in for_matching("The review calls for a plan for preventive work.")
+    assert "avvikelser" in for_matching("Were there deviations from the rules?")
+    # a genitive after a glossary phrase is no untranslated word "s"
+    assert untranslated("Did the executive board's reply come in time?") == untranslated("Did the reply come in time?")
+    assert "utgångspunkt" in for_matching("What legal starting point did the review take?")
+    assert "bisysslor" in for_matching("Were employees' secondary jobs checked?")
+    assert "sammanslagning" in for_matching("Which committees were formed by merging two boards?")
+    assert "gäller" in for_matching("What did the remark concern?")
+    # "going to", "supposed to" say only that something is planned: Swedish "ska", a function word
+    assert content_words(for_matching("What was the audit supposed to look into?")) == content_words(
+        for_matching("What was the audit to look into?")
+    )
+
+
+@needs_lexicons
+def test_wordnet_gives_a_verbs_irregular_forms():
+    assert {"ran", "running"} <= set(en_wordnet.irregular_forms("run"))
+    assert "made" in en_wordnet.irregular_forms("make")
+    assert en_wordnet.is_verb("exercise") and not en_wordnet.is_verb("municipality")
+    forms = text._verb_forms("run")
+    assert {"runs", "running", "ran"} <= set(forms) and "run" not in forms
+
+
+def test_the_glossary_lists_each_english_term_once():
+    """A key written twice in the JSON silently keeps only its last term."""
+    import json
+
+    seen: list[list[str]] = []
+
+    def pairs(kv: list[tuple[str, object]]) -> dict[str, object]:
+        seen.append([k for k, _ in kv])
+        return dict(kv)
+
+    json.loads(text._GLOSSARY.read_text(encoding="utf-8"), object_pairs_hook=pairs)
+    assert all(len(keys) == len(set(keys)) for keys in seen), [k for keys in seen for k in keys if keys.count(k) > 1]
