@@ -129,3 +129,12 @@ def test_an_enumeration_asked_whole_runs_on_past_its_first_sentence(both_engine:
     # One item asked: the enumeration is not quoted whole.
     a = both_engine.ask("Vad sa EY om standardformuleringar i Kävlinges granskning av barn som far illa?")
     assert "d) Analysera" not in a.answer, a.answer
+
+
+def test_steps_taken_are_measures_taken(audits_engine: Engine):
+    read = for_matching("The board has taken adequate steps.")
+    assert "vidtagit" in read and "åtgärder" in read, read
+    v = audits_engine.verify(
+        "Sollentuna's executive board has essentially taken adequate steps to implement earlier recommendations."
+    )
+    assert v.verdict == "supported", v.explanation
