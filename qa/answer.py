@@ -105,7 +105,8 @@ def answer(
     model = scorer.shipped() if settings.scorer == "learned" else None
     matched, everything = _read_as(without_frame(question), hits, weights, model)
     ranked = admissible(question, everything, outlines, purpose=purpose)
-    typed = answer_type(question) is not None or asked_type.asks_contact(question)
+    contact = asked_type.asks_contact(question)
+    typed = answer_type(question) is not None or contact
     if typed and not _leading(ranked) and len(hits) > PASSAGES_READ:
         matched, everything = _read_as(without_frame(question), hits, weights, model, passages=DEEPER)
         ranked = admissible(question, everything, outlines, purpose=purpose)
@@ -139,7 +140,7 @@ def answer(
     )
     layout = not_layout(question, outlines)
     entry = _appendix_entries(question, ranked)
-    if asked_type.asks_contact(question):  # the letterhead's or footer's line holds the address asked
+    if contact:  # the letterhead's or footer's line holds the address asked
         entry |= {id(s) for s in ranked if asked_type.gives_contact(question, s.span.text)}
     ranked = [s for s in ranked if id(s) in entry or layout(s)]  # no cover line for a content question
     if entry:  # "Vad innehåller bilaga 4?": the contents' entry naming it leads, though a short line
@@ -171,7 +172,7 @@ def answer(
         typed=lambda text: gives_answer_type(question, _counted_text(question, text)),
         pool=_later_sentences(matched, hits, weights, leads[0]),
         repeats=lambda best, s: repeats_frame(question, best, s, beyond),
-        contact=asked_type.asks_contact(question),  # "Vilket telefonnummer och vilken e-postadress …": both lines
+        contact=contact,  # "Vilket telefonnummer och vilken e-postadress …": both lines
     )
     if follow_cue and cue is not None and len(chosen) == 1 and not cue.search(fold(chosen[0].span.text)):
         # "Nämnden har svarat på rapporten." is followed by what it answered: quote the next cued sentence too.

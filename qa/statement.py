@@ -10,12 +10,10 @@ from granska.qa.evidence import Scored
 from granska.text import content_words, fold
 
 # A letterhead's contact details: an e-mail address, a web address, a telephone number.
-_CONTACT = (
-    r"[\w.-]+@[\w-]+\.\w+|\bwww\.|https?://|\b0\d{1,3}[- ]\d{2,3}(?: \d{2,3}){1,3}\b|\b\d{2,4}-\d{2,3} ?\d{2} ?\d{2}\b"
-)
-_CONTACT_RE = re.compile(_CONTACT)
 EMAIL = re.compile(r"[\w.-]+@[\w-]+\.\w+")
 PHONE = re.compile(r"\b0\d{1,3}[- ]\d{2,3}(?: \d{2,3}){1,3}\b|\b\d{2,4}-\d{2,3} ?\d{2} ?\d{2}\b")
+_CONTACT = rf"{EMAIL.pattern}|\bwww\.|https?://|{PHONE.pattern}"
+_CONTACT_RE = re.compile(_CONTACT)
 # What never stands as an answer: contact lines, addresses, page headers, table-of-contents lines.
 _JUNK = re.compile(
     rf"{_CONTACT}|\b(?:postadress|besoksadress|telefon|telefax|tfn|e-post|org\.?\s?nr|"
