@@ -40,7 +40,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:anser|instammer|delar|kommer att|avser|ska\b|positiv\w*|beslut\w*|atgard\w*|ser \w+ pa)"
     ),
     "status": re.compile(r"\b(?:genomfor\w*|vidtag\w*|atgard\w*|implementer\w*|pagar|beslut\w*|oversand\w*)"),
-    "addressee": re.compile(r"\b(?:rekommenderar|riktas|riktad\w*|till)\b"),
+    "addressee": re.compile(r"\b(?:rekommenderar|riktas|riktad\w*|till|for kannedom|\w*expedier\w*|sandlista)\b"),
     # How an audit was done: interviews, document studies, samples ("Granskningen har utförts genom intervjuer …").
     "method": re.compile(
         r"\b(?:intervju\w*|dokumentstud\w*|stickprov\w*|enkat\w*|metod\w*|genomfort?s? genom|utfort?s? genom|granskat\w* \w* ?dokument)"

@@ -62,3 +62,11 @@ def test_a_page_count_is_read_from_the_first_pages_mark(both_engine: Engine):
     assert a.citations[0].text.strip() == "1 av 39"
     a = both_engine.ask("How many pages is Norrköping's audit report on the executive board's oversight?")
     assert not a.abstained and a.answer.startswith("18 pages"), a.answer
+
+
+def test_a_decisions_distribution_list_says_to_whom_it_is_sent(both_engine: Engine):
+    # "Beslutsexpediering: Kommunens revisorer och kommunfullmäktige för kännedom" answers "Till vilka expedieras …".
+    a = both_engine.ask(
+        "Till vilka expedieras Motala kommunstyrelses beslut om synpunkterna på integrationsgranskningen?"
+    )
+    assert not a.abstained and "för kännedom" in a.answer and key_found("kommunfullmäktige", a.answer), a.answer
