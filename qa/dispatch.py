@@ -49,7 +49,7 @@ def table_answer(
     if tabled is None and asked.kind == "auditor":
         tabled = people.auditors_answer(question, docs, hits, filters)
     if tabled is None and asked.kind == "when":
-        tabled = routes.facts_answer(question, asked, hits, docs)
+        tabled = routes.approval_answer(question, asked, hits, docs) or routes.facts_answer(question, asked, hits, docs)
     if tabled is None and asked.kind == "amount":
         tabled = routes.pages_answer(question, asked, hits, docs)
     return tabled

@@ -211,6 +211,45 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
     return None
 
 
+# A document's approval block ("Godkänt av: X / Titel: Y / Datum: 2019-01-08", as e-signed municipal papers end):
+# "Vilket datum godkände kommundirektören …?", "When did the director approve …?" is answered by its date.
+_ASKS_APPROVED = re.compile(r"\b(?:godkande|godkandes|godkant|approved?)\b")
+_APPROVAL = re.compile(
+    r"Godk[äa]nt av:[ \t]*(?P<who>[^\n]+)\n(?:[ \t]*Titel:[ \t]*(?P<role>[^\n]+)\n)?[ \t]*Datum:[ \t]*(?P<date>\d{4}-\d{2}-\d{2})"
+)
+
+
+def approval_answer(question: str, intent: Intent, hits: list[Hit], documents: dict[str, Document]) -> Answer | None:
+    """The date of the approval block whose approver (name or title) the question names, or the only one."""
+    q = fold(question)
+    if not _ASKS_APPROVED.search(q):
+        return None
+    said = set(re.findall(r"[a-z]{4,}", q))
+    for doc in docs_of_the_place(question, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
+        blocks = list(_APPROVAL.finditer(doc.text))
+        # The block naming most of the approver as the question does ("kommundirektören Peter Ingesson").
+        held = {m.start(): sum(any(x.startswith(w[:6]) for x in said) for w in _words_of(m)) for m in blocks}
+        most = max(held.values(), default=0)
+        chosen = [m for m in blocks if held[m.start()] == most] if most else blocks
+        if len(chosen) != 1:
+            continue
+        m = chosen[0]
+        span = doc_span(doc, m.start(), m.end())
+        return Answer(
+            question,
+            f"{m.group('date')}: ”{oneline(span.text)}” [1]",
+            False,
+            [span],
+            hits,
+            notes={"generator": "facts"},
+        )
+    return None
+
+
+def _words_of(m: re.Match[str]) -> list[str]:
+    return re.findall(r"[a-z]{4,}", fold(f"{m.group('who')} {m.group('role') or ''}"))
+
+
 # "Hur många sidor är rapporten?", "How many pages …": the page count its page marks give ("1 av 39", "1(18)",
 # "Sida 1 av 39" on the first page). Only the first page's mark counts: "10 av 12 nämnder" is no page mark.
 _ASKS_PAGES = re.compile(r"\b(?:hur manga sidor|how many pages|antal(?:et)? sidor|number of pages)\b")

@@ -70,3 +70,12 @@ def test_a_decisions_distribution_list_says_to_whom_it_is_sent(both_engine: Engi
         "Till vilka expedieras Motala kommunstyrelses beslut om synpunkterna på integrationsgranskningen?"
     )
     assert not a.abstained and "för kännedom" in a.answer and key_found("kommunfullmäktige", a.answer), a.answer
+
+
+def test_an_approval_block_dates_the_approval_of_the_approver_named(both_engine: Engine):
+    a = both_engine.ask(
+        "Vilket datum godkände kommundirektören Peter Ingesson Motalas synpunkter på integrationsgranskningen?"
+    )
+    assert not a.abstained and a.answer.startswith("2019-01-08"), a.answer
+    a = both_engine.ask("Vilket datum godkände Jimmy Szigeti synpunkterna i Motala?")
+    assert a.answer.startswith("2019-01-07"), a.answer
