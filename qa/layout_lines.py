@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping
 from granska.ingest.outline import page_header
 from granska.qa import intent
 from granska.qa.evidence import Scored
+from granska.qa.statement import cover_block
 
+from granska.text import fold
 from granska.types import Outline
 
 # "4 Revisionsgranskning 2(18) 1.": the page header, then the number of the heading that opens the page.
@@ -63,6 +65,11 @@ def front_line(s: Scored, outlines: Mapping[str, Outline]) -> bool:
     return not _STOP_END.search(text) or len(text.split()) < COVER_WORDS
 
 
+_ASKS_AUTHORS = re.compile(
+    r"\b(?:vem|vilka har (?:skrivit|gjort|utfort)|skrev|skrivit|forfatt\w*|roll(?:er|en)?|who|wrote|written|authors?|roles?)\b"
+)
+
+
 def asks_content(question: str) -> bool:
     """The question asks for a statement of what the audit says (not who, to whom, when, which number)."""
     return intent.rule_kind(question) in CONTENT_INTENTS
@@ -72,9 +79,11 @@ def not_layout(question: str, outlines: Mapping[str, Outline]) -> Callable[[Scor
     """A filter for the candidates of one question: False for a page header closed on a heading's number, and,
     when the question asks for content, for a front-matter cover line."""
     content = asks_content(question)
+    # A cover page run into its contents names the report's authors: it answers who wrote it, no content question.
+    covers_out = content and not _ASKS_AUTHORS.search(fold(question))
 
     def keep(s: Scored) -> bool:
-        if header_with_number(s.span.text):
+        if header_with_number(s.span.text) or (covers_out and cover_block(s.span.text)):
             return False
         return not (content and front_line(s, outlines))
 

@@ -79,3 +79,10 @@ def test_an_approval_block_dates_the_approval_of_the_approver_named(both_engine:
     assert not a.abstained and a.answer.startswith("2019-01-08"), a.answer
     a = both_engine.ask("Vilket datum godkände Jimmy Szigeti synpunkterna i Motala?")
     assert a.answer.startswith("2019-01-07"), a.answer
+
+
+def test_a_cover_page_run_into_its_contents_answers_who_wrote_it_not_what_was_audited(both_engine: Engine):
+    a = both_engine.ask("Vad var det PwC granskade i Skellefteå kommun?")
+    assert "www.pwc.se" not in a.answer and "Innehåll" not in a.answer, a.answer
+    a = both_engine.ask("Vilka har skrivit PwC:s rapport om intern kontroll i Skellefteå, och vad har de för roller?")
+    assert key_found("Susanna Huber", a.answer), a.answer
