@@ -257,18 +257,9 @@ def _rendered(query: str, vocabulary: Sequence[str]) -> tuple[str, list[bool]]:
     """`query` with its compounds (`_compounds`, only with `vocabulary`) and glossary phrases put into Swedish,
     and for each character of the result whether it stands in such a rendering."""
     spans = _compounds(query, vocabulary) if vocabulary else []
-    blank = _joined(query, [(a, b, " " * (b - a)) for a, b, _ in spans])
+    blank = _joined(query, [(a, b, " " * (b - a)) for a, b, _ in spans])[0]
     spans = sorted([*spans, *((m.start(), m.end(), _phrase_term(m)) for m in _phrase_pattern().finditer(blank))])
-    pieces: list[str] = []
-    kept: list[bool] = []
-    cursor = 0
-    for a, b, text in spans:
-        pieces += [query[cursor:a], text]
-        kept += [False] * (a - cursor) + [True] * len(text)
-        cursor = b
-    pieces.append(query[cursor:])
-    kept += [False] * (len(query) - cursor)
-    return "".join(pieces), kept
+    return _joined(query, spans)
 
 
 def untranslated(
@@ -440,13 +431,19 @@ def _compounds(query: str, vocabulary: Sequence[str]) -> list[tuple[int, int, st
     return out
 
 
-def _joined(query: str, spans: Sequence[tuple[int, int, str]]) -> str:
-    """`query` with each (start, end, text) of `spans` (in order, none overlapping) put in place of its span."""
-    pieces, cursor = [], 0
+def _joined(query: str, spans: Sequence[tuple[int, int, str]]) -> tuple[str, list[bool]]:
+    """`query` with each (start, end, text) of `spans` (in order, none overlapping) put in place of its span, and
+    for each character of the result whether it stands in a replacement."""
+    pieces: list[str] = []
+    kept: list[bool] = []
+    cursor = 0
     for a, b, text in spans:
         pieces += [query[cursor:a], text]
+        kept += [False] * (a - cursor) + [True] * len(text)
         cursor = b
-    return "".join([*pieces, query[cursor:]])
+    pieces.append(query[cursor:])
+    kept += [False] * (len(query) - cursor)
+    return "".join(pieces), kept
 
 
 def _en_term(word: str) -> str | None:

@@ -49,18 +49,24 @@ _ENUMERATOR = re.compile(r"(?:^|(?<=\s))([a-h]|[1-9])\)\s")
 CONTINUATION_GAP = 2  # sentences without a marker that may stand between two items of the enumeration
 
 
+def _opened(text: str) -> list[str]:
+    """The markers of the lettered or numbered enumeration the text opens ("a) … b) …", "1) … 2) …"); [] when
+    it opens none."""
+    marks = _ENUMERATOR.findall(text)
+    return marks if len(marks) >= 2 and marks[0] in ("a", "1") and _in_sequence(marks) else []
+
+
 def opens_enumeration(text: str) -> bool:
     """The text opens a lettered or numbered enumeration ("a) … b) …", "1) … 2) …")."""
-    marks = _ENUMERATOR.findall(text)
-    return len(marks) >= 2 and marks[0] in ("a", "1") and _in_sequence(marks)
+    return bool(_opened(text))
 
 
 def enumeration_rest(best: Scored, following: list[Scored]) -> list[Scored]:
     """The sentences after `best` that carry on the enumeration it opens ("a) … b) …" then "c) … d) …"), up to
     the last one with the next marker; none when `best` opens no enumeration from its first marker ("a)", "1)")."""
-    if not opens_enumeration(best.span.text):
+    if not (marks := _opened(best.span.text)):
         return []
-    expected = chr(ord(_ENUMERATOR.findall(best.span.text)[-1]) + 1)
+    expected = chr(ord(marks[-1]) + 1)
     out: list[Scored] = []
     pending: list[Scored] = []
     end = best.span.end

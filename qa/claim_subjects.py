@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from granska.qa.bodies import NAMND
 from granska.qa.display import repair_word
 from granska.qa.evidence import Scored, match, text_grams
 
@@ -22,7 +23,7 @@ BODY = re.compile(
     r"\b(?!n[a-z]{1,3}mnda\b)[a-z]*(?:n[a-z]{1,3}mnd|styrels|fullm[a-z]ktig)[a-z]*\b"
     r"|\b[a-z]*revision(?:en|ens)?\b"  # the audit office, not "revisionsplanen", "revisionsrapport"
 )
-OCR_NAMND = re.compile(r"n[a-z]{1,3}mnd")
+OCR_NAMND = re.compile(NAMND)
 NAME_MATCH = 0.8  # the share of a name's letter n-grams a passage must hold (OCR may damage a letter or two)
 
 

@@ -296,12 +296,10 @@ _CHAIR = re.compile(r"ord[a-z]{1,2}rande")
 
 
 # A question for who signed a board's answer (its svar, yttrande, reply), and the roles of those who sign an audit.
-_ASKS_ANSWER_SIGNER = re.compile(
-    r"\b(?:svar(?:et)?|yttrande\w*|tjansteskrivelse\w*|answer|reply|response|statement)\b(?!\w)"
-)
+_ASKS_ANSWER_SIGNER = re.compile(r"\b(?:svar(?:et)?|yttrande\w*|tjansteskrivelse\w*|answer|reply|response|statement)\b")
 _AUDITOR_ROLE = re.compile(r"revisor|revision|granskare|uppdragsledare|projektledare|consultant|konsult|auditor")
 # A word naming a body: a nämnd (as OCR reads it), a styrelse, a fullmäktige.
-_BODY_WORD = re.compile(r"[a-z]*(?:n[a-z]{1,3}mnd|styrels|fullm[a-z]{1,2}ktig)[a-z]*")
+_BODY_WORD = re.compile(rf"[a-z]*(?:{bodies.NAMND}|styrels|fullm[a-z]{{1,2}}ktig)[a-z]*")
 
 
 def _body_stem(name: str) -> str:
