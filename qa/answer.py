@@ -55,6 +55,9 @@ ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
 _LIST_INTRO = re.compile(r"(:|att)\s*$")
 # "… Ta med alla punkter.", "List all of them": a list is asked, whatever the question word.
+_ASKS_WHY = re.compile(r"\b(?:varfor|why|av vilken anledning|how come)\b")
+# "… behöver därför …" states a consequence whose reason is the sentence before ("därför att" gives its own).
+_THEREFORE = re.compile(r"\b(?:darfor(?! att)|av den anledningen|mot (?:den|denna) bakgrund|therefore)\b")
 _ASKS_ALL = re.compile(r"\b(?:alla|samtliga|all|every|punkter(?:na)?|points)\b")
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
@@ -182,6 +185,8 @@ def answer(
             key=lambda s: s.span.start,
         )
         chosen += [s for s in nxt if cue.search(fold(s.span.text)) and not fragment(s.span.text)][:1]
+    if _ASKS_WHY.search(fold(question)) and (reason := _reason_before(chosen[0], everything)) is not None:
+        chosen = [reason, *chosen][: max(2, len(chosen))]
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
@@ -347,6 +352,17 @@ def _before(s: Scored, ranked: list[Scored], reach: int = 12) -> str:
         return s.hit.chunk.text[max(0, at - reach) : at]
     prior = (t for t in ranked if t.span.doc == s.span.doc and 0 <= s.span.start - t.span.end <= 2)
     return next((t.span.text[-reach:] for t in prior), "")
+
+
+def _reason_before(best: Scored, sentences: list[Scored]) -> Scored | None:
+    """The sentence just before `best` in its document when `best` draws a consequence from it ("Kommunstyrelsen
+    behöver därför …"): for a "why" question that sentence holds the reason."""
+    if not _THEREFORE.search(fold(best.span.text)):
+        return None
+    before = (
+        t for t in sentences if t.span.doc == best.span.doc and 0 <= best.span.start - t.span.end <= 3 and t is not best
+    )
+    return next((t for t in before if not fragment(t.span.text) and not junk(t.span.text)), None)
 
 
 def _later_sentences(question: str, hits: list[Hit], weights: Weights, best: Scored) -> list[Scored]:

@@ -48,12 +48,23 @@ def gives_contact(question: str, text: str) -> bool:
     return bool(_ASKS_EMAIL.search(q) and EMAIL.search(text)) or bool(_ASKS_PHONE.search(q) and PHONE.search(text))
 
 
+# "Hur ska arbetet finansieras?" is answered by a sentence on money, not one that names the work: near-silent
+# documents (a "Finansiering" heading with nothing under it) otherwise answer with the work's best sentence.
+_ASKS_FUNDING = re.compile(r"\b(?:finansier\w*|bekostas|bekostades|funded|financed|funding|financing)\b")
+_FUNDING = re.compile(
+    r"\b(?:finansier\w*|medel|medlen|budget\w*|anslag\w*|\w*bidrag\w*|kostnad\w*|kronor|kr|mkr|tkr|mnkr|betala\w*"
+    r"|bekost\w*|resurs\w*|skattevaxling\w*|avgift\w*|intakt\w*)\b"
+)
+
+
 def meets(question: str, text: str) -> bool:
-    """False when the question asks for a year, a place or a contact detail and the sentence gives none (beyond
-    the question's)."""
+    """False when the question asks for a year, a place, a contact detail or how something is funded and the
+    sentence gives none (beyond the question's)."""
     q = fold(question)
     if asks_contact(question):
         return gives_contact(question, text)
+    if _ASKS_FUNDING.search(q):
+        return bool(_FUNDING.search(fold(text)))
     if _ASKS_YEAR.search(q):
         named = set(_YEAR.findall(question))
         return any(y not in named for y in _YEAR.findall(text))

@@ -87,6 +87,38 @@ _LIGHT = frozenset(
         "tagit",
     ]
 )
+# Who or how many, after an auxiliary in inverted order ("har samtliga åtgärder redan genomförts"): no act;
+# the clause's act is its supine further on.
+_SUBJECTS = frozenset(
+    [
+        "samtliga",
+        "alla",
+        "de",
+        "det",
+        "den",
+        "denna",
+        "detta",
+        "dessa",
+        "man",
+        "vi",
+        "ni",
+        "han",
+        "hon",
+        "nagon",
+        "nagot",
+        "nagra",
+        "ingen",
+        "inget",
+        "inga",
+        "manga",
+        "flera",
+        "vissa",
+        "bada",
+        "varje",
+    ]
+)
+_SUPINE = re.compile(r"[a-z]{3,}(?:ats|its|tts|ts|at|it|tt)$")
+_INVERTED_REACH = 8  # words after the auxiliary in which its supine is looked for
 _WORD = re.compile(r"[a-z]+")
 _PAST = re.compile(r"[a-z]{3,}ade[s]?$")
 
@@ -95,11 +127,17 @@ def acts(claim: str) -> list[str]:
     """The folded words of `claim` that tell by form what it says was done (see the module's doc)."""
     words = _WORD.findall(fold(claim))
     out: list[str] = []
+    inverted = -1  # where an auxiliary was followed by its subject
     for i, w in enumerate(words):
         j = i - 1
         while j >= 0 and words[j] in _ADVERBS:
             j -= 1
         after_aux = j >= 0 and words[j] in _AUXILIARIES
+        if after_aux and w in _SUBJECTS:
+            inverted = j
+            continue
+        if inverted >= 0 and i - inverted <= _INVERTED_REACH and _SUPINE.match(w):
+            after_aux, inverted = True, -1
         infinitive = i > 0 and words[i - 1] == "att" and w.endswith("a") and len(w) >= 3
         framing = i + 1 < len(words) and words[i + 1] == "att"  # "konstaterade att …", "har beslutat att …"
         if (

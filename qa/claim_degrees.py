@@ -18,7 +18,7 @@ FULL = re.compile(
 )
 # Degree as a scale: none < partly < mostly < fully. "saknas helt" is none, not full.
 DEGREES: list[tuple[str, re.Pattern[str]]] = [
-    ("none", re.compile(r"\b(saknas helt|helt saknas|inte alls|inte i nagon|not at all)\b")),
+    ("none", re.compile(r"\b(saknas (?:det |de |den )?helt|helt saknas|inte alls|inte i nagon|not at all)\b")),
     (
         "mostly",
         re.compile(
@@ -29,6 +29,38 @@ DEGREES: list[tuple[str, re.Pattern[str]]] = [
     ("partly", PARTIAL),
     ("fully", FULL),
 ]
+# How many, as a scale of its own: few < some < most < all. A claim of "all" is gainsaid by a source of "most" or
+# "some", one of "hardly any" by "most" or "all" ("flertalet avvikelser"). Held out of matching like degrees.
+QUANTITIES: list[tuple[int, re.Pattern[str]]] = [
+    (
+        0,
+        re.compile(
+            r"\b(hardly any|scarcely any|almost no|very few|knappt (?:nagon|nagot|nagra)|nastan (?:inga|ingen|inget)|knappast (?:nagon|nagot|nagra))\b"
+        ),
+    ),
+    (2, re.compile(r"\b(de flesta|flertalet|ett flertal|majoriteten|merparten|manga|most|many|the majority)\b")),
+    (1, re.compile(r"\b(vissa|nagra|ett fatal|en del|some|a few|certain)\b")),
+    (3, re.compile(r"\b(samtliga|alla|all|every|each)\b")),
+]
+
+
+def quantity(text: str) -> int | None:
+    """The (folded) text's quantity on the scale, the first pattern found in the order above."""
+    return next((q for q, p in QUANTITIES if p.search(text)), None)
+
+
+def quantity_conflict(claim: str, sentence: str) -> str | None:
+    """Why the (folded) sentence's quantity gainsays the claim's: "samtliga" against only "de flesta" / "vissa",
+    "nästan inga" against "flertalet" / "alla"; None when it does not."""
+    mine = quantity(claim)
+    said = {q: m.group() for q, p in QUANTITIES if (m := p.search(sentence))}
+    if mine == 3 and said and 3 not in said:
+        return f"den säger '{said[max(said)]}', inte alla"
+    if mine == 0 and (more := [said[q] for q in (3, 2) if q in said]):
+        return f"den säger '{more[0]}', inte nästan inga"
+    return None
+
+
 # An auditor's assessment ("vår samlade bedömning är att …", "vi bedömer att …", "we assess that …").
 ASSESSMENT = re.compile(r"\b(bedom\w*|assess\w*|judged?|concluded?)\b")
 
@@ -40,6 +72,8 @@ def degree(text: str) -> str | None:
 def without_degrees(claim: str) -> str:
     """The claim without its degree words (compared as degrees, never matched as words)."""
     for _, pattern in DEGREES:
+        claim = unfold_sub(pattern, claim)
+    for _, pattern in QUANTITIES[:1]:  # "knappt några": compared as a quantity; "alla", "vissa" stay words too
         claim = unfold_sub(pattern, claim)
     return claim
 
@@ -56,7 +90,8 @@ def unfold_sub(pattern: re.Pattern[str], text: str) -> str:
 
 def keep_degrees(claim: str) -> tuple[str, list[str]]:
     """The claim with its degree words held out of translation as numbered marks, and those words."""
-    folded, spans = fold(claim), [m.span() for _, p in DEGREES for m in p.finditer(fold(claim))]
+    patterns = [p for _, p in DEGREES] + [QUANTITIES[0][1]]
+    folded, spans = fold(claim), [m.span() for p in patterns for m in p.finditer(fold(claim))]
     if len(folded) != len(claim):
         return claim, []
     kept: list[str] = []

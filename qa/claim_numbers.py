@@ -28,6 +28,13 @@ _NUMBER_WORDS = {
 }
 NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
 _COUNTED = re.compile(r"\s+([a-z]{4,})")  # the word after a number: what it counts
+# The scale an amount is stated in (folded): "4,5 miljoner" is not "4,5 miljarder", though the number is the same.
+_SCALES = (
+    ("tusen", re.compile(r"tusen|tkr|thousand")),
+    ("miljoner", re.compile(r"miljon\w*|mkr|mnkr|mn|msek|million\w*")),
+    ("miljarder", re.compile(r"miljard\w*|mdkr|mdr|billion\w*")),
+)
+_SCALE_WORD = re.compile(r"\s+([a-z]+)")
 
 
 def years(text: str) -> tuple[list[Interval], str]:
@@ -83,6 +90,8 @@ def number_conflict(claim: str, sentence: str, hit: Hit) -> str | None:
     written as words ("tre system") are numbers ("en", "ett" are articles as often: left as words)."""
     if dated := year_conflict(claim, sentence, hit):
         return dated
+    if scaled := _scale_conflict(claim, sentence):
+        return scaled
     claim, sentence = (NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group()], years(t)[1]) for t in (claim, sentence))
     theirs = [(m.group(), _counted(sentence, m)) for m in NUMBER.finditer(sentence)]
     for m in sorted(NUMBER.finditer(claim), key=lambda m: m.group()):
@@ -98,6 +107,26 @@ def number_conflict(claim: str, sentence: str, hit: Hit) -> str | None:
             continue
         if rivals := sorted({t for t, _ in theirs if len(t) == len(n)}):
             return f"den anger {', '.join(rivals)}, inte {n}"
+    return None
+
+
+def _scale(text: str, m: re.Match[str]) -> str | None:
+    after = _SCALE_WORD.match(text, m.end())
+    word = after.group(1) if after else ""
+    return next((name for name, p in _SCALES if p.fullmatch(word)), None)
+
+
+def _scale_conflict(claim: str, sentence: str) -> str | None:
+    """The same amount in another scale: the claim's "4,5 miljoner" where the sentence states "4,5 miljarder"
+    (and no "4,5 miljoner")."""
+    theirs: dict[str, set[str]] = {}
+    for m in NUMBER.finditer(sentence):
+        if scale := _scale(sentence, m):
+            theirs.setdefault(m.group(), set()).add(scale)
+    for m in NUMBER.finditer(claim):
+        mine = _scale(claim, m)
+        if mine and theirs.get(m.group()) and mine not in theirs[m.group()]:
+            return f"den anger {m.group()} {'/'.join(sorted(theirs[m.group()]))}, inte {m.group()} {mine}"
     return None
 
 

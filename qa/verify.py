@@ -22,6 +22,8 @@ from granska.qa.claim_degrees import (
     degree,
     keep_degrees,
     put_back,
+    quantity,
+    quantity_conflict,
     unfold_sub,
     without_degrees,
 )
@@ -294,8 +296,11 @@ def _focus(claim: str, places: frozenset[str]) -> str:
     is the one sought, and a rare word it does not share would hide it)."""
 
     def place(m: re.Match[str]) -> str:
-        return "" if fold(m.group()).removesuffix("s") in places or fold(m.group()) in places else m.group()
+        w = fold(m.group())  # "Xby" where the metadata says "Xbys stad", or the reverse
+        return "" if {w, w.removesuffix("s"), w + "s"} & places else m.group()
 
+    # "Enligt X, …" / "According to X, …" says whose statement the claim reports, not what it says.
+    claim = re.sub(r"^\s*(?:[Ee]nligt|[Aa]ccording to)\s+", "", claim)
     out = without_degrees(re.sub(r"(?<![\w-])[A-ZÅÄÖ][\wåäöé-]+", place, claim))
     out = unfold_sub(claim_numbers.NUMBER_WORD, re.sub(r"[^\s]*\d[^\s]*", " ", out))
     out = unfold_sub(FIRMS, out)  # compared as firms, with the document's (`other_firm`)
@@ -390,6 +395,9 @@ def _conflict(claim: str, s: Scored) -> str | None:
     c, whole = fold(claim), fold(s.span.text)
     raw_clause = _best_clause(claim, s.span.text)
     clause = fold(raw_clause)
+    # "nästan inga avvikelser" against "flertalet avvikelser": the quantity is the reason, not its "inga".
+    if counted := quantity_conflict(c, clause if quantity(clause) is not None else whole):
+        return counted
     if _negated(claim) != _negated(raw_clause):
         said = "nekar" if _negated(raw_clause) else "bekräftar"
         return f"den {said} det påståendet {'bekräftar' if said == 'nekar' else 'nekar'}"

@@ -1,0 +1,20 @@
+"""A "why" question answered by a consequence ("… behöver därför …") quotes the sentence before it, which holds
+the reason (Session 32, issue #10 item 6), on the real audits documents."""
+
+from __future__ import annotations
+
+from granska.engine import Engine
+
+
+def test_a_why_question_gets_the_reason_before_its_therefore(both_engine: Engine):
+    a = both_engine.ask("Varför måste kommunstyrelsen själv avgöra vad uppsikten innebär?")
+    assert not a.abstained
+    assert "därför själv definiera" in a.answer and "förarbeten" in a.answer, a.answer
+    first, second = a.citations[:2]
+    assert first.doc == second.doc and first.end < second.start  # in the document's order
+
+
+def test_a_question_that_does_not_ask_why_keeps_its_one_sentence(both_engine: Engine):
+    a = both_engine.ask("Vad behöver kommunstyrelsen själv definiera och avgöra när det gäller uppsikten?")
+    assert not a.abstained and "därför själv definiera" in a.answer
+    assert "förarbeten" not in a.citations[0].text, a.answer
