@@ -369,7 +369,9 @@ class Engine:
     def verify(self, claim: str, *, k: int = 5, filters: Any = None, qid: str | None = None) -> Verdict:
         read = place_names.spelled_out(claim, self.places())  # "NSR" as the metadata names it
         hits = self.searcher().search(read, k=max(k, 20), filters=parse_filters(filters))
-        v = verify(read, hits, qid=qid)
+        asked = intent.read(read, places=self.places())
+        # "… omfattar 28 sidor" is judged by the first page's mark ("1(18)"), any other claim by its sentences.
+        v = routes.page_count_verdict(read, asked, hits, dict(self.documents()), qid=qid) or verify(read, hits, qid=qid)
         # The passage that holds the sentence the verdict rests on comes first.
         return Verdict(
             claim,

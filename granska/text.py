@@ -210,7 +210,9 @@ EN_SV = {
     "structure": "struktur",
 }
 _EN_MARKERS = frozenset(
-    """the what who which how when does did is are was of for has have whom why were""".split()  # noqa: SIM905 - a word list reads best as words
+    # A claim asks nothing: its English shows in articles, auxiliaries and pronouns ("… should be interviewed").
+    """the what who which how when does did is are was of for has have whom why were a and that this these those
+    to with from should would will been it its their they""".split()  # noqa: SIM905 - a word list reads best as words
 )
 _SV_MARKERS = frozenset(
     """och att det som vad vem vilken vilka hur när har är för på av i""".split()  # noqa: SIM905 - a word list reads best as words

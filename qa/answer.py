@@ -57,7 +57,7 @@ _LIST_INTRO = re.compile(r"(:|att)\s*$")
 # "… Ta med alla punkter.", "List all of them": a list is asked, whatever the question word.
 _ASKS_WHY = re.compile(r"\b(?:varfor|why|av vilken anledning|how come)\b")
 # "… behöver därför …" states a consequence whose reason is the sentence before ("därför att" gives its own).
-_THEREFORE = re.compile(r"\b(?:darfor(?! att)|av den anledningen|mot (?:den|denna) bakgrund|therefore)\b")
+_THEREFORE = re.compile(r"\b(?:darfor(?! att)|darav|av den anledningen|mot (?:den|denna) bakgrund|therefore)\b")
 _ASKS_ALL = re.compile(r"\b(?:alla|samtliga|all|every|punkter(?:na)?|points)\b")
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
@@ -162,6 +162,10 @@ def answer(
     if intro is not None and intro.coverage >= LIST_INTRO_FLOOR * settings.abstain_below:
         best = max(best, settings.abstain_below)  # the list the question names is the evidence, not its wording
         silent = False  # (the abstainer reads sentences, not the list an introduction announces)
+    if contact and leads and id(leads[0]) in entry and leads[0].rank == 0:
+        # A letterhead's "Mobiltelefon 072-…" shares no word of "… på skrivelsen om X" but the passage ranked
+        # first for the question carries the detail asked: the document is the evidence, not the line's wording.
+        best, silent = max(best, settings.abstain_below), False
     if leads and not _role_in_document(question, leads[0], hits):
         silent = True  # "Vem är socialchef …?": no passage of the answer's document names the role
     if silent or not leads or best < settings.abstain_below:

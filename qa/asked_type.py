@@ -33,19 +33,33 @@ _PLACE = re.compile(
 _ASKS_EMAIL = re.compile(
     r"\b(?:e-?post|e-?mail|mejl|mail)-?adress\w*|\be-?mail address\w*|\b(?:vilken|which|what) e-?(?:post|mail)\b"
 )
-_ASKS_PHONE = re.compile(r"\b(?:telefon(?:nummer|numret|nummer\w*)|telefonnr|phone numbers?|telephone numbers?)\b")
+_ASKS_PHONE = re.compile(
+    r"\b(?:(?:telefon|mobil|mobiltelefon)(?:nummer|numret|nummer\w*)|telefonnr|(?:tele|mobile |cell )?phone numbers?)\b"
+)
+# "Vilken gatuadress / besöksadress …", "What is the postal address …" (an e-mail address is asked above).
+_ASKS_ADDRESS = re.compile(
+    r"(?<![\w-])(?:gatuadress|postadress|besoksadress|adress)\w*|\b(?:street|postal|visiting|mailing) address\w*"
+)
+# A street ("Xgatan 4", "Xvägen"), a post box or a postcode with its town: a line that gives an address.
+_ADDRESS = re.compile(
+    r"\b[A-ZÅÄÖ][a-zåäöé]+(?:gatan|vägen|torget|gränd|gränden|allén|backen|leden|stigen|plan)\b|\bBox \d+|\b\d{3} ?\d{2} [A-ZÅÄÖ][a-zåäö]+"
+)
 
 
 def asks_contact(question: str) -> bool:
-    """The question asks for an e-mail address or a telephone number."""
+    """The question asks for an e-mail address, a telephone number or a postal or street address."""
     q = fold(question)
-    return bool(_ASKS_EMAIL.search(q) or _ASKS_PHONE.search(q))
+    return bool(_ASKS_EMAIL.search(q) or _ASKS_PHONE.search(q) or _ASKS_ADDRESS.search(q))
 
 
 def gives_contact(question: str, text: str) -> bool:
     """The text gives a contact detail of a kind the question asks for."""
     q = fold(question)
-    return bool(_ASKS_EMAIL.search(q) and EMAIL.search(text)) or bool(_ASKS_PHONE.search(q) and PHONE.search(text))
+    return (
+        bool(_ASKS_EMAIL.search(q) and EMAIL.search(text))
+        or bool(_ASKS_PHONE.search(q) and PHONE.search(text))
+        or bool(_ASKS_ADDRESS.search(q) and _ADDRESS.search(text))
+    )
 
 
 # "Hur ska arbetet finansieras?" is answered by a sentence on money, not one that names the work: near-silent

@@ -38,10 +38,23 @@ QUANTITIES: list[tuple[int, re.Pattern[str]]] = [
             r"\b(hardly any|scarcely any|almost no|very few|knappt (?:nagon|nagot|nagra)|nastan (?:inga|ingen|inget)|knappast (?:nagon|nagot|nagra))\b"
         ),
     ),
-    (2, re.compile(r"\b(de flesta|flertalet|ett flertal|majoriteten|merparten|manga|most|many|the majority)\b")),
-    (1, re.compile(r"\b(vissa|nagra|ett fatal|en del|some|a few|certain)\b")),
-    (3, re.compile(r"\b(samtliga|alla|all|every|each)\b")),
+    (
+        2,
+        re.compile(
+            r"\b(de flesta|flertalet|ett flertal|majoriteten|merparten|manga|ofta|most|many|often|the majority)\b"
+        ),
+    ),
+    (1, re.compile(r"\b(vissa|nagra|ett fatal|en del|ibland|some|a few|certain|sometimes)\b")),
+    (3, re.compile(r"\b(samtliga|alla|alltid|all|every|each|always)\b")),
 ]
+# One and only one: "en enda process", "only one applicant", gainsaid by "en rad olika processer", "mer än en sökande".
+_ONE = re.compile(r"\b(en enda|ett enda|endast en|endast ett|bara en|bara ett|only one|a single|one single)\b")
+_MORE_THAN_ONE = re.compile(
+    r"\b(en rad|flera|ett flertal|flertalet|manga|mer an en|mer an ett|fler an en|more than one|several|multiple|a number of|a range of)\b"
+)
+
+
+_ALWAYS = re.compile(r"\b(alltid|always)\b")
 
 
 def quantity(text: str) -> int | None:
@@ -50,14 +63,22 @@ def quantity(text: str) -> int | None:
 
 
 def quantity_conflict(claim: str, sentence: str) -> str | None:
-    """Why the (folded) sentence's quantity gainsays the claim's: "samtliga" against only "de flesta" / "vissa",
-    "nästan inga" against "flertalet" / "alla"; None when it does not."""
+    """Why the sentence's quantity gainsays the (folded) claim's: "samtliga" against only "de flesta" / "vissa",
+    "nästan inga" against "flertalet" / "alla", "en enda" against "en rad"; None when it does not. The reason
+    quotes the sentence's own words."""
+    folded = fold(sentence)
+
+    def said(m: re.Match[str]) -> str:  # folding keeps positions, when it keeps the length
+        return sentence[m.start() : m.end()] if len(folded) == len(sentence) else m.group()
+
+    if _ONE.search(claim) and not _ONE.search(folded) and (more := _MORE_THAN_ONE.search(folded)):
+        return f"den säger '{said(more)}', inte en enda"
     mine = quantity(claim)
-    said = {q: m.group() for q, p in QUANTITIES if (m := p.search(sentence))}
-    if mine == 3 and said and 3 not in said:
-        return f"den säger '{said[max(said)]}', inte alla"
-    if mine == 0 and (more := [said[q] for q in (3, 2) if q in said]):
-        return f"den säger '{more[0]}', inte nästan inga"
+    found = {q: m for q, p in QUANTITIES if (m := p.search(folded))}
+    if mine == 3 and found and 3 not in found:
+        return f"den säger '{said(found[max(found)])}', inte alla"
+    if mine == 0 and (more_of := [found[q] for q in (3, 2) if q in found]):
+        return f"den säger '{said(more_of[0])}', inte nästan inga"
     return None
 
 
@@ -73,7 +94,8 @@ def without_degrees(claim: str) -> str:
     """The claim without its degree words (compared as degrees, never matched as words)."""
     for _, pattern in DEGREES:
         claim = unfold_sub(pattern, claim)
-    for _, pattern in QUANTITIES[:1]:  # "knappt några": compared as a quantity; "alla", "vissa" stay words too
+    # "knappt några", "alltid", "en enda": compared as quantities; "alla", "vissa" stay words too
+    for pattern in (QUANTITIES[0][1], _ALWAYS, _ONE):
         claim = unfold_sub(pattern, claim)
     return claim
 
@@ -90,7 +112,7 @@ def unfold_sub(pattern: re.Pattern[str], text: str) -> str:
 
 def keep_degrees(claim: str) -> tuple[str, list[str]]:
     """The claim with its degree words held out of translation as numbered marks, and those words."""
-    patterns = [p for _, p in DEGREES] + [QUANTITIES[0][1]]
+    patterns = [p for _, p in DEGREES] + [QUANTITIES[0][1], _ALWAYS, _ONE]
     folded, spans = fold(claim), [m.span() for p in patterns for m in p.finditer(fold(claim))]
     if len(folded) != len(claim):
         return claim, []

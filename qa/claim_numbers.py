@@ -84,11 +84,61 @@ def year_conflict(claim: str, sentence: str, hit: Hit) -> str | None:
     return None
 
 
+_MONTHS = (
+    [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ],
+)
+_MONTH = {m: i for names in _MONTHS for i, m in enumerate(names, start=1)}
+_WRITTEN_DATE = re.compile(rf"\b(\d{{1,2}})(?::?e|:a)?\s+({'|'.join(_MONTH)})\s+({_YEAR})\b")
+
+
+def full_dates(text: str) -> set[tuple[int, int, int]]:
+    """The (folded) text's whole dates as (year, month, day): "2021-04-08", "8:e april 2021", "8 April 2021"."""
+    out = {(int(y), int(m), int(d)) for y, m, d in re.findall(rf"\b({_YEAR})-(\d\d)-(\d\d)\b", text)}
+    return out | {(int(y), _MONTH[m], int(d)) for d, m, y in _WRITTEN_DATE.findall(text)}
+
+
+def date_conflict(claim: str, sentence: str) -> str | None:
+    """A whole date of the claim's that the sentence, stating whole dates, does not: "daterad den 8 april 2020"
+    against a cover's "8:e april 2021" (whose "2020-12-31" holds the year, not the date)."""
+    mine, theirs = full_dates(claim), full_dates(sentence)
+    if mine and theirs and not mine & theirs:
+        shown = ", ".join(f"{y}-{m:02d}-{d:02d}" for y, m, d in sorted(theirs))
+        return f"den anger {shown}, inte {', '.join(f'{y}-{m:02d}-{d:02d}' for y, m, d in sorted(mine))}"
+    return None
+
+
 def number_conflict(claim: str, sentence: str, hit: Hit) -> str | None:
     """Why the (folded) sentence's numbers gainsay the (folded) claim's: a year or period (`year_conflict`), else
     a number it does not state where it states one of the same shape or one counting the same thing. Numbers
     written as words ("tre system") are numbers ("en", "ett" are articles as often: left as words)."""
-    if dated := year_conflict(claim, sentence, hit):
+    if dated := date_conflict(claim, sentence) or year_conflict(claim, sentence, hit):
         return dated
     if scaled := _scale_conflict(claim, sentence):
         return scaled

@@ -19,6 +19,7 @@ from granska.qa.intent import Intent, places_in
 from granska.qa.recommendations import Recommendation
 from granska.qa.statement import letterhead
 from granska.qa.tracker import quoted_answer
+from granska.qa.verify import Verdict
 
 from granska.text import content_words, fold, for_matching, language, oneline, sentence_spans
 from granska.types import Answer, Document, Fact, Hit, Span
@@ -267,6 +268,28 @@ def pages_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
         pages = m.group(1) or m.group(2)
         said = f"{pages} pages" if language(question) == "en" else f"{pages} sidor"
         return Answer(question, f"{said}: ”{span.text.strip()}” [1]", False, [span], hits, notes={"generator": "facts"})
+    return None
+
+
+_CLAIMS_PAGES = re.compile(r"\b(\d{1,3}) (?:sidor|pages)\b")
+
+
+def page_count_verdict(
+    claim: str, intent: Intent, hits: list[Hit], documents: dict[str, Document], *, qid: str | None = None
+) -> Verdict | None:
+    """A claim of a page count ("… omfattar 28 sidor") judged by the first page's mark ("1(18)", "1 av 39") of
+    the document the passages point to first, the mark cited; None when the claim states no page count or no
+    such document has a mark."""
+    if not (m := _CLAIMS_PAGES.search(fold(claim))):
+        return None
+    for doc in docs_of_the_place(claim, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
+        if (mark := _PAGE_MARK.search(doc.text)) is None or int(mark.group(1) or mark.group(2)) < 2:
+            continue
+        span = doc_span(doc, mark.start(), mark.end())
+        if (mark.group(1) or mark.group(2)) == m.group(1):
+            return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
+        said = f"Källan säger emot påståendet: dokumentets första sida är märkt {span.text.strip()}."
+        return Verdict(claim, "contradicted", said, [span], hits, id=qid)
     return None
 
 

@@ -396,7 +396,7 @@ def _conflict(claim: str, s: Scored) -> str | None:
     raw_clause = _best_clause(claim, s.span.text)
     clause = fold(raw_clause)
     # "nästan inga avvikelser" against "flertalet avvikelser": the quantity is the reason, not its "inga".
-    if counted := quantity_conflict(c, clause if quantity(clause) is not None else whole):
+    if counted := quantity_conflict(c, raw_clause if quantity(clause) is not None else s.span.text):
         return counted
     if _negated(claim) != _negated(raw_clause):
         said = "nekar" if _negated(raw_clause) else "bekräftar"
