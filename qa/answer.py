@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from granska.ingest.outline import page_header
-from granska.qa import abstain, asked_type, scorer
+from granska.qa import abstain, asked_type, claim_numbers, scorer
 from granska.qa.answer_items import consequence_first, question_items, says_which
 from granska.qa.answer_lists import (
     LIST_INTRO_FLOOR,
@@ -30,6 +30,7 @@ from granska.qa.answer_quantity import (
     tells_of_the_event,
 )
 from granska.qa.appendix import asked_appendix, names_appendix
+from granska.qa.claim_numbers import Interval
 from granska.qa.evidence import (
     TIME_OF_DAY,
     Scored,
@@ -58,6 +59,9 @@ _LIST_INTRO = re.compile(r"(:|att)\s*$")
 _ASKS_WHY = re.compile(r"\b(?:varfor|why|av vilken anledning|how come)\b")
 # "… behöver därför …" states a consequence whose reason is the sentence before ("därför att" gives its own).
 _THEREFORE = re.compile(r"\b(?:darfor(?! att)|darav|av den anledningen|mot (?:den|denna) bakgrund|therefore)\b")
+_ASKS_PERIOD = re.compile(
+    r"\b(?:vilken (?:tidsperiod|period)|vilka ar\b|under vilka ar|(?:which|what) (?:period|years))"
+)
 _ASKS_ALL = re.compile(r"\b(?:alla|samtliga|all|every|punkter(?:na)?|points)\b")
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
@@ -129,6 +133,8 @@ def answer(
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
     elif asks_date(question) and not asks_deadline(question):
         ranked = _dated_first(question, ranked, settings.abstain_below)
+    elif _ASKS_PERIOD.search(fold(question)):
+        ranked = _period_first(question, ranked, settings.abstain_below)
     ranked = naming_the_asked_first(question, ranked, settings.abstain_below)
     ranked = consequence_first(question, ranked)
     ranked = title_after_content(ranked, matched, weights)
@@ -511,6 +517,27 @@ def _dated_first(question: str, ranked: list[Scored], floor: float) -> list[Scor
     if not dated or dated[0] is ranked[0]:
         return ranked
     return [*dated, *(s for s in ranked if s not in dated)]
+
+
+def _periods(text: str) -> set[Interval]:
+    return {(a, b) for a, b in claim_numbers.years(text)[0] if a < b}
+
+
+def _period_first(question: str, ranked: list[Scored], floor: float) -> list[Scored]:
+    """ "Vilken period gäller programmet?": a sentence of the retrieval's document stating a period ("2018-2027")
+    the question does not name leads, when it covers the question about as well as a dated sentence must."""
+    if not ranked:
+        return ranked
+    named = _periods(question)
+    home, at_least = ranked[0].span.doc, max(floor, DATED_SHARE * ranked[0].coverage)
+    stated = [
+        s
+        for s in ranked
+        if s.span.doc == home and s.coverage >= at_least and not fragment(s.span.text) and _periods(s.span.text) - named
+    ]
+    if not stated or stated[0] is ranked[0]:
+        return ranked
+    return [*stated, *(s for s in ranked if s not in stated)]
 
 
 def _own_words(s: Scored) -> set[str]:

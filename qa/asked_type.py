@@ -46,6 +46,11 @@ _ADDRESS = re.compile(
 )
 
 
+def asks_place(question: str) -> bool:
+    """ "I vilken kommun …", "Which region …": the question asks for a municipality or region."""
+    return bool(_ASKS_PLACE.search(fold(question)))
+
+
 def asks_contact(question: str) -> bool:
     """The question asks for an e-mail address, a telephone number or a postal or street address."""
     q = fold(question)
@@ -82,9 +87,15 @@ def meets(question: str, text: str) -> bool:
     if _ASKS_YEAR.search(q):
         named = set(_YEAR.findall(question))
         return any(y not in named for y in _YEAR.findall(text))
-    if _ASKS_PLACE.search(q):
-        return bool(_PLACE.search(text))
+    if _ASKS_PLACE.search(q):  # a place beyond those the question names ("… i Xby Stad" answers no "vilka kommuner")
+        return any(not _named_in(m.group(), q) for m in _PLACE.finditer(text))
     return True
+
+
+def _named_in(place: str, folded_question: str) -> bool:
+    """The place's name (its capitalised words, less a genitive s) is one the question names."""
+    names = [fold(w).removesuffix("s") for w in re.findall(r"[A-ZÅÄÖ][\wåäöé-]+", place) if w not in ("Region",)]
+    return bool(names) and all(n in folded_question for n in names if n not in ("kommun", "stad", "region"))
 
 
 _WHICH = re.compile(r"^\W*(?:vilka|vilken|vilket|which|what)\b")

@@ -52,6 +52,8 @@ def table_answer(
         tabled = routes.approval_answer(question, asked, hits, docs) or routes.facts_answer(question, asked, hits, docs)
     if tabled is None and asked.kind == "amount":
         tabled = routes.pages_answer(question, asked, hits, docs)
+    if tabled is None:  # "I vilken region …": the metadata's place of the first passage's document
+        tabled = routes.place_answer(question, asked, hits, docs)
     return tabled
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from granska.ingest import facts
-from granska.qa import bodies, tracker
+from granska.qa import asked_type, bodies, place_names, tracker
 from granska.qa.answer_quantity import asks_deadline
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent, places_in
@@ -160,6 +160,14 @@ def _sentence_of(doc: Document, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# A period question about the audit itself ("granskningsperiod", "räkenskapsår", "the period audited") takes the
+# document's period fact; one about another thing ("programmet", "avtalet") only when the fact's sentence names it.
+_AUDIT_PERIOD = re.compile(
+    r"\b(?:gransk\w*|revision\w*|reviderade|rakenskapsar\w*|verksamhetsar\w*|audit\w*|review\w*|financial year|fiscal year)\b"
+)
+PERIOD_TOPIC = 0.3
+
+
 def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict[str, Document]) -> Answer | None:
     """Signatories, issuer, auditor firm, diarienummer, period or report date, from the outline of the
     document the passages point to first."""
@@ -195,11 +203,14 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
             primary = [f for f in primary if not _AUDITOR_ROLE.search(fold(f.role or ""))]
         if not primary:
             continue
-        if kinds[0] == "period" and len(primary) > 1:
+        if kinds[0] == "period":
             # "För vilket räkenskapsår …": the period whose sentence says what the question names, first on a tie.
             words = [w for w in topic_words(question) if len(w) > 2]
             weights = {w: 1.0 for w in words}
-            primary = sorted(primary, key=lambda f: -coverage(words, weights, _sentence_text(doc, f), ""))
+            said = {id(f): coverage(words, weights, _sentence_text(doc, f), "") for f in primary}
+            primary = sorted(primary, key=lambda f: -said[id(f)])
+            if not _AUDIT_PERIOD.search(q) and said[id(primary[0])] < PERIOD_TOPIC:
+                return None  # "Vilken period gäller programmet?": not the audit's period; the passages may say
         if kinds[0] != "signatory" and not (kinds[0] == "auditor" and intent.plural):
             primary = primary[:1]  # one date, one diarienummer, one firm per document
         extra = [f for k in kinds[1:] for f in doc.outline.facts_of(k)][:3]
@@ -269,6 +280,28 @@ def pages_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
         said = f"{pages} pages" if language(question) == "en" else f"{pages} sidor"
         return Answer(question, f"{said}: ”{span.text.strip()}” [1]", False, [span], hits, notes={"generator": "facts"})
     return None
+
+
+PLACE_SENTENCE_WORDS = 4
+
+
+def place_answer(question: str, intent: Intent, hits: list[Hit], documents: dict[str, Document]) -> Answer | None:
+    """ "I vilken region granskades X?": the municipality or region of the document the passages point to first
+    (its metadata), cited where its text first names it; None when the question names that place itself ("Vilka
+    kommuner jämförde Xby med …" asks for others) or the text never names it."""
+    if not hits or not asked_type.asks_place(question) or (doc := documents.get(hits[0].chunk.doc)) is None:
+        return None
+    place = doc.meta.municipality
+    if not place or tracker.mentions_place(question, place):
+        return None
+    head = re.escape(place.split()[-1] if place_names.opens_with_place_word(place) else place.split()[0])
+    found = [_sentence_of(doc, m.start(), m.end()) for m in re.finditer(rf"\b{head.rstrip('s')}", doc.text)]
+    if not found:
+        return None
+    # The first sentence naming it, past a letterhead's bare name ("Xby" alone on its line).
+    start, end = next(((a, b) for a, b in found if len(doc.text[a:b].split()) >= PLACE_SENTENCE_WORDS), found[0])
+    span = doc_span(doc, start, end)
+    return Answer(question, f"{place}: ”{oneline(span.text)}” [1]", False, [span], hits, notes={"generator": "facts"})
 
 
 _CLAIMS_PAGES = re.compile(r"\b(\d{1,3}) (?:sidor|pages)\b")
