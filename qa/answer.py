@@ -60,7 +60,7 @@ _ASKS_WHY = re.compile(r"\b(?:varfor|why|av vilken anledning|how come)\b")
 # "… behöver därför …" states a consequence whose reason is the sentence before ("därför att" gives its own).
 _THEREFORE = re.compile(r"\b(?:darfor(?! att)|darav|av den anledningen|mot (?:den|denna) bakgrund|therefore)\b")
 _ASKS_PERIOD = re.compile(
-    r"\b(?:vilken (?:tidsperiod|period)|vilka ar\b|under vilka ar|(?:which|what) (?:period|years))"
+    rf"\b(?:vilken (?:tidsperiod|period)|vilka {asked_type.YEAR_AR}|(?:which|what) (?:period|years))"
 )
 _ASKS_ALL = re.compile(r"\b(?:alla|samtliga|all|every|punkter(?:na)?|points)\b")
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best

@@ -15,7 +15,10 @@ from granska.qa.statement import EMAIL, PHONE
 
 from granska.text import content_words, fold, for_matching
 
-_ASKS_YEAR = re.compile(r"\b(?:vilket ars?|vilka ar|which years?|what years?)\b")
+# Folded, "vilka år" and "vilka är" are both "vilka ar": a year is asked unless what follows reads as the subject
+# of "är" ("Vilka är de?", "Vilket är det viktigaste?", "Vilka är kraven / rekommendationerna?").
+YEAR_AR = r"ars?\b(?! (?:de|det|dessa|den|denna|detta|dom|en|ett|[a-z]+(?:na|en|et))\b)"
+_ASKS_YEAR = re.compile(rf"\b(?:vilket {YEAR_AR}|vilka {YEAR_AR}|which years?\b|what years?\b)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b(?!\s*:\s*\d)")  # not a statute number ("1982:763")
 _ASKS_PLACE = re.compile(
     r"\b(?:vilken|vilka) (?:kommun|kommuner|stad|region|landsting)\b|\b(?:which|what) (?:municipalit\w*|city|region|county)\b"

@@ -18,6 +18,7 @@ from typing import Any
 from granska.ingest.facts import ROLES
 from granska.qa import bodies, intent_learned, place_names
 from granska.qa import intent_frames as frames
+from granska.qa.asked_type import YEAR_AR
 
 from granska.text import content_words, fold, fold_keep, for_matching
 
@@ -179,7 +180,14 @@ _RULES: list[tuple[str, str]] = [
         ),
     ),
     ("response", r"\bhur staller sig\b|\bwhat (?:is|was) (?:the )?\w+(?: \w+)?'?s? (?:position|stance)\b"),
-    ("response", r"\bwhat did\b.{0,40}\b(?:answer|respond|reply|say)\b|\b(?:response|reply|answer) to\b"),
+    # "What did the board say …" asks its answer; "What did KPMG / the auditors say …" what the audit found.
+    (
+        "response",
+        (
+            r"\bwhat did (?!(?:the )?(?:\w+'s )?(?:auditors?|kpmg|pwc|ey|deloitte|audit)\b).{0,40}\b(?:answer|respond|reply|say)\b"
+            r"|\b(?:response|reply|answer) to\b"
+        ),
+    ),
     ("response", r"\bvad anser (?:\w+ ){0,2}\w*(?:styrelse\w*|n[a-z]{1,3}mnd\w*|fullm\w*)\b"),
     # "På vilket sätt tänker kommunstyrelsen omhänderta …", "Hur avser nämnden …", "How will the board …": the
     # answer's actions. "Hur ser nämnden på …" is its view; "Hur ser revisorerna på …" their assessment (below).
@@ -247,7 +255,7 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "period",
-        r"\b(?:vilken period|vilket ar avsag|vilka ars?|vilken tid (?:omfatta\w*|avs[ae]g?\w*|gall\w*|tack\w*)|(?:tids)?period\w*|rakenskapsar\w*|which years?|what period|(?:financial|fiscal) year)\b",
+        rf"\b(?:vilken period|vilket ar avsag|vilka {YEAR_AR}|vilken tid (?:omfatta\w*|avs[ae]g?\w*|gall\w*|tack\w*)|(?:tids)?period\w*|rakenskapsar\w*|which years?|what period|(?:financial|fiscal) year)\b",
     ),
     (
         "when",
@@ -256,10 +264,15 @@ _RULES: list[tuple[str, str]] = [
             r"|\b(?:vilket datum|datum|what date|which date|by what date|deadline|the date)\b"
         ),
     ),
-    ("when", r"\bvilket ar\b|\bwhich year\b"),
+    ("when", rf"\bvilket {YEAR_AR}|\bwhich year\b"),
     (
         "amount",
-        r"\b(?:hur (?:manga|mycket|stor\w*)|kostade|kostar|kostnad\w*|belopp\w*|antal\w*|how (?:many|much)|cost\w*)\b",
+        # "How much of the region's work …" asks how far, not an amount; "the instructions for recording consultancy
+        # costs" names a topic: an English "cost" asks an amount only as "what did X cost", "how much".
+        (
+            r"\b(?:hur (?:manga|mycket(?! av)|stor\w*)|kostade|kostar|kostnad\w*|belopp\w*|antal\w*|how many"
+            r"|how much(?! of)|what (?:did|does|do|will|would)\b[^?]*\bcost|what (?:was|were|is|are) the (?:\w+ )?costs?)\b"
+        ),
     ),
     (
         "definition",

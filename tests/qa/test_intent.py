@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from granska.qa import intent
+from granska.qa import asked_type, intent
 from granska.qa.intent import INTENTS, kind, read
 
 LABELS = Path(__file__).resolve().parents[2] / "eval" / "data" / "intent_labels.jsonl"
@@ -98,3 +98,18 @@ def test_english_wordings_read_as_their_swedish_twins():
     for sv, en in pairs:
         assert intent.rule_kind(en) == intent.rule_kind(sv), (sv, en)
     assert intent.rule_kind("How did the board answer the auditors?") == "response"
+
+
+def test_folded_are_is_not_a_year_and_how_much_of_is_no_amount():
+    """Folded, "vilka är de" reads "vilka ar de": no year is asked when the subject of "är" follows. "How much of
+    the work" asks how far, a topic's "costs" no amount; "What did KPMG say" asks what the audit said."""
+    assert intent.rule_kind("Hur många fokusområden finns det, och vilka är de?") == "amount"
+    assert intent.rule_kind("Vilka år omfattade granskningen?") == "period"
+    assert intent.rule_kind("vilka ar omfattade granskningen") == "period"
+    assert asked_type.meets("Vilka är de?", "Det gäller fem områden.")
+    assert not asked_type.meets("Vilka år omfattade granskningen?", "Granskningen omfattade fem områden.")
+    assert intent.rule_kind("How much of the region's work do the auditors examine each year?") != "amount"
+    assert intent.rule_kind("Does the audit look at the instructions for recording consultancy costs?") == "yes_no"
+    assert intent.rule_kind("How much did the region spend on consultants?") == "amount"
+    assert intent.rule_kind("What did KPMG say should be part of the consolidated accounts?") != "response"
+    assert intent.rule_kind("What did the board say about the recommendation?") == "response"
