@@ -41,8 +41,9 @@ _ASKS_PHONE = re.compile(
 )
 # "Vilken gatuadress / besöksadress …", "What is the postal address …" (an e-mail address is asked above).
 _ASKS_ADDRESS = re.compile(
-    r"(?<![\w-])(?:gatuadress|postadress|besoksadress|adress)\w*|\b(?:street|postal|visiting|mailing) address\w*"
-)
+    r"\b(?:vilken|vilket|vad ar|vad har|which|what(?: is| was)?(?: the)?)\b[^?]{0,40}?"
+    r"(?<![\w-])(?:gatuadress|postadress|besoksadress|adress|(?:street|postal|visiting|mailing) address)\w*"
+)  # the address is what is asked ("När måste du meddela din nya adress?" asks when)
 # A street ("Xgatan 4", "Xvägen"), a post box or a postcode with its town: a line that gives an address.
 _ADDRESS = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäöé]+(?:gatan|vägen|torget|gränd|gränden|allén|backen|leden|stigen|plan)\b|\bBox \d+|\b\d{3} ?\d{2} [A-ZÅÄÖ][a-zåäö]+"

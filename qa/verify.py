@@ -361,7 +361,7 @@ def _dated_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) ->
     if numbers and not numbers <= set(_NUMBER.findall(fold(best.span.text))):
         # A near runner-up that states the claim's very numbers is the sentence about them (a title's "2020-2021"
         # is not what "ingår i revisionsplanen för år 2022" is judged by).
-        for c in candidates[:_DATED_SEEN]:
+        for c in candidates[:_SAME_NUMBER_SEEN]:
             if c.coverage >= SAME_NUMBER_SHARE * best.coverage and numbers <= set(_NUMBER.findall(fold(c.span.text))):
                 return c
     shapes = {len(n) for n in numbers}
@@ -374,7 +374,8 @@ def _dated_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) ->
 
 
 _DATED_SEEN = 5
-SAME_NUMBER_SHARE = 0.75  # a runner-up stating the claim's very numbers, against a best that states others
+_SAME_NUMBER_SEEN = 8
+SAME_NUMBER_SHARE = 0.6  # a runner-up stating the claim's very numbers, against a best that states others
 
 
 def _graded_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) -> Scored:
