@@ -95,15 +95,29 @@ def line_items(intro: Scored, following: list[Scored]) -> list[Scored]:
     if not intro.span.text.rstrip().endswith(":"):
         return []
     items: list[Scored] = []
-    end = intro.span.end
+    last = intro
+    indent: str | None = None
     for s in following[:LIST_ITEMS]:
-        before = s.hit.chunk.text[: s.span.start - s.hit.chunk.start]
-        gap = s.span.start - end
-        if gap > 6 or "\n" not in before[len(before) - gap :] or re.search(r"[.!?]\W*$", s.span.text):
+        gap, between = s.span.start - last.span.end, _between(last, s)
+        if gap > 6 or "\n" not in between or re.search(r"[.!?]\W*$", s.span.text):
             break
+        # The items stand indented alike; a line set otherwise (the next heading, flush left) ends the list.
+        here = between.rsplit("\n", 1)[1]
+        if indent is not None and here != indent:
+            break
+        indent = here
         items.append(s)
-        end = s.span.end
+        last = s
     return items
+
+
+def _between(a: Scored, b: Scored) -> str:
+    """The characters between two sentences of one document, from a passage that holds them (an item may open
+    the next passage: the line break before it stands in the passage of the item before)."""
+    for c in (b.hit.chunk, a.hit.chunk):
+        if c.doc == b.span.doc and c.start <= a.span.end <= b.span.start <= c.end:
+            return c.text[a.span.end - c.start : b.span.start - c.start]
+    return ""
 
 
 def paragraph(intro: Scored, following: list[Scored]) -> list[Scored]:
@@ -128,7 +142,10 @@ def paragraph(intro: Scored, following: list[Scored]) -> list[Scored]:
 LIST_INTRO_FLOOR = 0.5
 # (a count may stand before the noun: "Vilka tre sätt …", "Which four recommendations …")
 _COUNT = r"(?:tva|tre|fyra|fem|sex|sju|atta|nio|tio|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
-_ASKED_NOUN = re.compile(rf"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+)?)?(?:{_COUNT})?(\w{{4,}})")
+# (… and a participle after "av de": "Vilka av de uppföljda granskningarna …")
+_ASKED_NOUN = re.compile(
+    rf"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+(?:\w+(?:da|de|ta|te)\s+)?)?)?(?:{_COUNT})?(\w{{4,}})"
+)
 # A list question ("Vilka nämnder …", "Which committees …"): its answer names the members.
 _ASKED_MEMBERS = re.compile(r"^\W*(?:vilka|which)\s+(\w{4,})")
 INTRO_HEAD_WORDS = 4  # the asked noun stands among the introduction's first words ("De granskningar som …")
@@ -145,6 +162,7 @@ def list_intro_of_asked(question: str, leads: list[Scored], hits: list[Hit]) -> 
         return None
     # Read as the question is matched ("Which audits" -> "granskningar"): its last word is the asked noun.
     noun, home = (fold(for_matching(m.group(0))).split() or [m.group(1)])[-1], hits[0].chunk.doc
+    noun = _INDEFINITE.sub("", noun)  # "granskningarna": the introduction names "De granskningar som …"
     for s in leads:
         head = " ".join(s.span.text.split()[:INTRO_HEAD_WORDS])
         # Flattened text joins the introduction and the list's first question ("Följande revisionsfrågor har
@@ -172,6 +190,7 @@ def list_intro_of_asked(question: str, leads: list[Scored], hits: list[Hit]) -> 
 
 
 _INTRO_THEN_QUESTION = re.compile(r":\s+[^:]*\?\W*$")
+_INDEFINITE = re.compile(r"(?<=[aeo]r)na$")  # a definite plural's ending
 _FOLLOWING_NOUN = re.compile(r"\bfoljande \w+\s*:\s*$")
 
 
