@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from granska.qa import intent, people, rec_list, routes, tracker
+from granska.qa import contents, intent, people, rec_list, routes, tracker
 from granska.qa.recommendations import Recommendation
 from granska.qa.responsibilities import Responsibility
 
@@ -26,6 +26,10 @@ def table_answer(
 ) -> Answer | None:
     """The answer from the place the question's intent points to (tables, facts), or None for passages. `hits`
     are the passages the answer may stand on (the first k); `docs` the engine's documents view."""
+    # A question on the document's parts ("Vilka bilagor har rapporten?", "Vad tar kapitel 3 upp?", "Vad gällde
+    # punkt 1?") is answered by its table of contents or numbered items (qa/contents.py).
+    if found := contents.contents_answer(question, asked, hits, docs):
+        return found
     wants_facts = asked.path == "facts" and not (asked.kind == "auditor" and asked.plural)
     if wants_facts and (found := routes.facts_answer(question, asked, hits, docs)):
         return found
