@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from granska.index.lexical import context_line
-from granska.qa.layout_split import layout_spans
 
-# sentence_spans: the plain splitter, which callers import from here
-from granska.text import char_ngrams, content_words, language, sentence_spans, words  # noqa: F401
+from granska.text import char_ngrams, content_words, language, sentence_spans, words
 from granska.types import Hit, Span
 
 if TYPE_CHECKING:
@@ -228,7 +226,7 @@ def candidates(question: str, hits: list[Hit], weights: Weights, *, passages: in
         c = hit.chunk
         g_ctx = text_grams(context_line(hit.meta))
         in_ctx = {x: 0.5 * match(x, g_ctx) for x in words}
-        spans = layout_spans(c.text)
+        spans = sentence_spans(c.text)
         # Each word's match per sentence, once; a window's match is the best of its sentences'.
         per = [{x: max(match(x, text_grams(c.text[s:e])), in_ctx[x]) for x in words} for s, e in spans]
         for i, (s, e) in enumerate(spans):
