@@ -357,14 +357,7 @@ def _dated_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) ->
     best states none and a near runner-up does ("sedan dess har styrelsen ansvaret" against "Sedan den 1 januari
     2018 har styrelsen ansvaret" for a claim "since 2016"): the undated sentence can neither bear the number out
     nor gainsay it."""
-    numbers = set(_NUMBER.findall(fold(claim)))
-    if numbers and not numbers <= set(_NUMBER.findall(fold(best.span.text))):
-        # A near runner-up that states the claim's very numbers is the sentence about them (a title's "2020-2021"
-        # is not what "ingår i revisionsplanen för år 2022" is judged by).
-        for c in candidates[:_SAME_NUMBER_SEEN]:
-            if c.coverage >= SAME_NUMBER_SHARE * best.coverage and numbers <= set(_NUMBER.findall(fold(c.span.text))):
-                return c
-    shapes = {len(n) for n in numbers}
+    shapes = {len(n) for n in _NUMBER.findall(fold(claim))}
     if not shapes or shapes & {len(n) for n in _NUMBER.findall(fold(best.span.text))}:
         return best
     for c in candidates[:_DATED_SEEN]:
@@ -374,8 +367,6 @@ def _dated_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) ->
 
 
 _DATED_SEEN = 5
-_SAME_NUMBER_SEEN = 8
-SAME_NUMBER_SHARE = 0.6  # a runner-up stating the claim's very numbers, against a best that states others
 
 
 def _graded_like_the_claim(claim: str, best: Scored, candidates: list[Scored]) -> Scored:
