@@ -1,0 +1,138 @@
+"""Does the best sentence cover the evidence? The selector measured and refitted on engine-asked rows.
+
+`granska.eval.domain_rows` gives every question's candidate sentences as the answer step scores them. Here:
+- `hit1`: on the questions the selector decides (answerable, not answered by a table route), the share whose
+  top-ranked candidate covers the evidence (`all`), and whose top admissible candidate does (`lead`: the
+  sentences `answer.admissible` lets stand, which is what an answer quotes first before the intent's reorderings);
+- `fit`: a logistic selector over SweQUAD-MC train rows and audit-domain rows, the domain rows weighted so that
+  they weigh `domain_weight` times what SweQUAD-MC train weighs in all;
+- `cross_validated`: each domain question scored by a selector fitted without its fold: folds are groups of
+  evidence documents (the kinds and audits_en sets share their documents, so a fold by set would leak them).
+  SweQUAD-MC train rows are always in the fit (they are the shipped selector's whole training set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from granska.eval.domain_rows import SWEQUAD_DEV, SWEQUAD_TRAIN, Question
+from granska.eval.fitdata import FOLDS, fold_of
+from granska.qa.scorer import SENTENCE_FEATURES, Linear
+
+_F = {f: i for i, f in enumerate(SENTENCE_FEATURES)}
+
+
+def rule_scores(x: np.ndarray) -> np.ndarray:
+    """The hand-set rule's score (`evidence.sentences` without a model): coverage plus its tie-breakers."""
+    rank = 1.0 / np.maximum(x[:, _F["rank_inv"]], 1e-9) - 1.0
+    prior = 0.1 * x[:, _F["own"]] - 0.02 * rank + 0.05 * x[:, _F["score"]] + 0.1 * x[:, _F["type_given"]]
+    return np.asarray(x[:, _F["cov"]] + prior)
+
+
+def _top(scores: np.ndarray) -> int:
+    return int(np.argmax(scores))  # the first of equals: candidates keep passage order, as rank_by's stable sort
+
+
+def decided(qs: Iterable[Question]) -> list[Question]:
+    """The questions whose answer the selector chooses: not a table route's, with candidates."""
+    return [q for q in qs if not q.routed and len(q.y)]
+
+
+def hit1(qs: list[Question], scorer: Linear | None) -> dict[str, float]:
+    """Top candidate covers the evidence, over all candidates and over the admissible ones (`None`: the rule)."""
+    got = decided(qs)
+    top = lead = 0
+    for q in got:
+        s = rule_scores(q.x) if scorer is None else scorer.logits(q.x)
+        top += bool(q.y[_top(s)])
+        if q.ok.any():
+            masked = np.where(q.ok, s, -np.inf)
+            lead += bool(q.y[_top(masked)])
+    n = max(len(got), 1)
+    return {"n": len(got), "all": round(top / n, 3), "lead": round(lead / n, 3)}
+
+
+def per_question(qs: list[Question], scorer: Linear | None) -> dict[str, bool]:
+    """Each decided question's top admissible candidate covers the evidence (for listing gains and losses)."""
+    out = {}
+    for q in decided(qs):
+        s = rule_scores(q.x) if scorer is None else scorer.logits(q.x)
+        out[f"{q.set}/{q.id}"] = bool(q.ok.any() and q.y[_top(np.where(q.ok, s, -np.inf))])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """How a selector is fitted: the regularisation, the domain rows' total weight against SweQUAD-MC train's,
+    and whether a table route's questions are fitted on (their candidates are labelled all the same)."""
+
+    c: float
+    domain_weight: float
+    routed: bool = True
+
+    def name(self) -> str:
+        return f"C={self.c} domain={self.domain_weight}" + ("" if self.routed else " unrouted")
+
+
+def fit(qs: list[Question], recipe: Recipe) -> Linear:
+    """A logistic selector over every candidate of the questions with a positive (those say which is right)."""
+    from sklearn.linear_model import LogisticRegression
+
+    use = [q for q in qs if q.y.any() and q.set != SWEQUAD_DEV and (recipe.routed or not q.routed)]
+    sq = [q for q in use if q.set == SWEQUAD_TRAIN]
+    dom = [q for q in use if q.set != SWEQUAD_TRAIN]
+    x = np.vstack([q.x for q in use])
+    y = np.concatenate([q.y for q in use])
+    n_sq, n_dom = sum(len(q.y) for q in sq), sum(len(q.y) for q in dom)
+    w_dom = recipe.domain_weight * n_sq / n_dom if n_sq and n_dom else 1.0
+    w = np.concatenate([np.full(len(q.y), 1.0 if q.set == SWEQUAD_TRAIN else w_dom) for q in use])
+    mean = np.average(x, axis=0, weights=w)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
+    scale[scale == 0] = 1.0  # a feature constant in training (dense off) carries no weight
+    model = LogisticRegression(C=recipe.c, max_iter=3000)
+    model.fit((x - mean) / scale, y, sample_weight=w / w.mean())
+    return Linear(SENTENCE_FEATURES, mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+
+def folds(qs: list[Question], *, k: int = FOLDS) -> dict[str, int]:
+    """Each domain question's fold, by its first evidence document (the documents dealt round-robin)."""
+    dom = [q for q in qs if q.set not in (SWEQUAD_TRAIN, SWEQUAD_DEV)]
+    fold = fold_of((q.docs[0] for q in dom), folds=k)
+    return {f"{q.set}/{q.id}": fold[q.docs[0]] for q in dom}
+
+
+def cv_hit1(qs: list[Question], recipe: Recipe | None, *, k: int = FOLDS) -> dict[str, dict[str, float]]:
+    """Per domain set (and pooled): hit1 of selectors fitted without each question's fold.
+    recipe None: no refit (nothing to cross-validate), the caller measures a fixed selector with `hit1`."""
+    fold = folds(qs, k=k)
+    dom = [q for q in qs if f"{q.set}/{q.id}" in fold]
+    scored: dict[str, list[tuple[Question, Linear]]] = {}
+    for f in range(k):
+        held = [q for q in dom if fold[f"{q.set}/{q.id}"] == f]
+        if not held or recipe is None:
+            continue
+        model = fit([q for q in qs if fold.get(f"{q.set}/{q.id}") != f], recipe)
+        for q in held:
+            scored.setdefault(q.set, []).append((q, model))
+    out: dict[str, dict[str, float]] = {}
+    pooled: list[tuple[Question, Linear]] = []
+    for name, pairs in scored.items():
+        out[name] = _hit1_pairs(pairs)
+        pooled += pairs
+    out["pooled"] = _hit1_pairs(pooled)
+    return out
+
+
+def _hit1_pairs(pairs: list[tuple[Question, Linear]]) -> dict[str, float]:
+    top = lead = n = 0
+    for q, model in pairs:
+        if q.routed or not len(q.y):
+            continue
+        s = model.logits(q.x)
+        n += 1
+        top += bool(q.y[_top(s)])
+        if q.ok.any():
+            lead += bool(q.y[_top(np.where(q.ok, s, -np.inf))])
+    return {"n": n, "all": round(top / max(n, 1), 3), "lead": round(lead / max(n, 1), 3)}
