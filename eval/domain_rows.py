@@ -29,7 +29,10 @@ from granska.index.search import parse_filters
 from granska.qa import dispatch, intent, place_names, rerank
 from granska.qa.answer import _read_as, admissible
 from granska.qa.evidence import Weights
+from granska.qa.layout_lines import not_layout
 from granska.qa.scorer import SENTENCE_FEATURES, shipped
+from granska.qa.sentence_extra import EXTRA_FEATURES, add_extra
+from granska.qa.statement import fragment
 
 from granska.engine import Engine
 from granska.settings import AnswerSettings, Settings
@@ -60,7 +63,8 @@ class Question:
     routed: bool  # a table route answered it: the selector never chose
     x: np.ndarray  # candidates x SENTENCE_FEATURES
     y: np.ndarray  # bool per candidate: covers the evidence
-    ok: np.ndarray  # bool per candidate: admissible (may stand in an answer)
+    ok: np.ndarray  # bool per candidate: may lead an answer (admissible, no fragment, no layout line)
+    e: np.ndarray  # candidates x EXTRA_FEATURES (measured, not yet read by the shipped selector)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +75,7 @@ class Question:
             "x": [[round(float(v), 5) for v in row] for row in self.x],
             "y": [int(v) for v in self.y],
             "ok": [int(v) for v in self.ok],
+            "e": [[round(float(v), 5) for v in row] for row in self.e],
         }
 
     @classmethod
@@ -84,6 +89,7 @@ class Question:
             np.array(d["x"], dtype=np.float64).reshape(-1, n),
             np.array(d["y"], dtype=bool),
             np.array(d["ok"], dtype=bool),
+            np.array(d["e"], dtype=np.float64).reshape(-1, len(EXTRA_FEATURES)),
         )
 
 
@@ -106,8 +112,15 @@ def ask_rows(engine: Engine, name: str, item: Item) -> Question:
     question = place_names.unnamed(item.question, places)
     outlines = {h.chunk.doc: o for h in hits if (o := engine.searcher().outlines(h.chunk.doc)) is not None}
     weights = Weights([h.chunk.text for h in hits[:20]])
-    _, cands = _read_as(intent.without_frame(question), hits, weights, shipped()) if hits else ("", [])
-    allowed = {id(s) for s in admissible(question, cands, outlines, purpose=asked.kind == "purpose")}
+    matched, cands = _read_as(intent.without_frame(question), hits, weights, shipped()) if hits else ("", [])
+    layout = not_layout(question, outlines)
+    allowed = {
+        id(s)
+        for s in admissible(question, cands, outlines, purpose=asked.kind == "purpose")
+        if layout(s) and not fragment(s.span.text)
+    }
+    add_extra(matched, cands, weights)
+    e = np.array([[c.features[f] for f in EXTRA_FEATURES] for c in cands], dtype=np.float64)
     x = np.array([[c.features[f] for f in SENTENCE_FEATURES] for c in cands], dtype=np.float64)
     y = [covers({"doc": c.span.doc, "start": c.span.start, "end": c.span.end}, item.evidence) for c in cands]
     docs = sorted({e["doc"] for e in item.evidence})
@@ -120,6 +133,7 @@ def ask_rows(engine: Engine, name: str, item: Item) -> Question:
         x.reshape(-1, len(SENTENCE_FEATURES)),
         np.array(y, dtype=bool),
         np.array(ok, dtype=bool),
+        e.reshape(-1, len(EXTRA_FEATURES)),
     )
 
 
@@ -149,7 +163,7 @@ def collect(work: Path, names: list[str], *, limit: int | None = None) -> dict[s
         path = cache / f"{name}{tag}.json"
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data["features"] == list(SENTENCE_FEATURES):
+            if data["features"] == [*SENTENCE_FEATURES, *EXTRA_FEATURES]:
                 out[name] = [Question.from_json(d) for d in data["questions"]]
                 continue
         if name in (SWEQUAD_TRAIN, SWEQUAD_DEV):
@@ -162,7 +176,7 @@ def collect(work: Path, names: list[str], *, limit: int | None = None) -> dict[s
                 continue
             engine = engines.get(corpus) or engines.setdefault(corpus, engine_for(work, corpus, AnswerSettings()))
         out[name] = set_rows(engine, name, dataset, limit=limit)
-        stored = {"features": list(SENTENCE_FEATURES), "questions": [q.as_json() for q in out[name]]}
+        stored = {"features": [*SENTENCE_FEATURES, *EXTRA_FEATURES], "questions": [q.as_json() for q in out[name]]}
         path.write_text(json.dumps(stored), encoding="utf-8")
     return out
 

@@ -13,13 +13,18 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
-from granska.eval.domain_rows import SWEQUAD_DEV, SWEQUAD_TRAIN, Question
+from granska.eval.domain_rows import DOMAIN, HELD_OUT, SWEQUAD_DEV, SWEQUAD_TRAIN, Question, collect
 from granska.eval.fitdata import FOLDS, fold_of
-from granska.qa.scorer import SENTENCE_FEATURES, Linear
+from granska.qa.scorer import SENTENCE_FEATURES, AnswerModel, Linear, shipped
+from granska.qa.sentence_extra import EXTRA_FEATURES
 
 _F = {f: i for i, f in enumerate(SENTENCE_FEATURES)}
 
@@ -29,6 +34,15 @@ def rule_scores(x: np.ndarray) -> np.ndarray:
     rank = 1.0 / np.maximum(x[:, _F["rank_inv"]], 1e-9) - 1.0
     prior = 0.1 * x[:, _F["own"]] - 0.02 * rank + 0.05 * x[:, _F["score"]] + 0.1 * x[:, _F["type_given"]]
     return np.asarray(x[:, _F["cov"]] + prior)
+
+
+def rows_for(q: Question, features: tuple[str, ...]) -> np.ndarray:
+    """The question's candidate rows with the columns a selector reads (the shipped ones, or with the extras)."""
+    return q.x if features == SENTENCE_FEATURES else np.hstack([q.x, q.e])
+
+
+def _scores(q: Question, scorer: Linear | None) -> np.ndarray:
+    return rule_scores(q.x) if scorer is None else scorer.logits(rows_for(q, scorer.features))
 
 
 def _top(scores: np.ndarray) -> int:
@@ -45,7 +59,7 @@ def hit1(qs: list[Question], scorer: Linear | None) -> dict[str, float]:
     got = decided(qs)
     top = lead = 0
     for q in got:
-        s = rule_scores(q.x) if scorer is None else scorer.logits(q.x)
+        s = _scores(q, scorer)
         top += bool(q.y[_top(s)])
         if q.ok.any():
             masked = np.where(q.ok, s, -np.inf)
@@ -58,7 +72,7 @@ def per_question(qs: list[Question], scorer: Linear | None) -> dict[str, bool]:
     """Each decided question's top admissible candidate covers the evidence (for listing gains and losses)."""
     out = {}
     for q in decided(qs):
-        s = rule_scores(q.x) if scorer is None else scorer.logits(q.x)
+        s = _scores(q, scorer)
         out[f"{q.set}/{q.id}"] = bool(q.ok.any() and q.y[_top(np.where(q.ok, s, -np.inf))])
     return out
 
@@ -71,9 +85,14 @@ class Recipe:
     c: float
     domain_weight: float
     routed: bool = True
+    extra: bool = False  # also read EXTRA_FEATURES
 
     def name(self) -> str:
-        return f"C={self.c} domain={self.domain_weight}" + ("" if self.routed else " unrouted")
+        tags = ("" if self.routed else " unrouted") + (" +extra" if self.extra else "")
+        return f"C={self.c} domain={self.domain_weight}{tags}"
+
+    def features(self) -> tuple[str, ...]:
+        return (*SENTENCE_FEATURES, *EXTRA_FEATURES) if self.extra else SENTENCE_FEATURES
 
 
 def fit(qs: list[Question], recipe: Recipe) -> Linear:
@@ -83,7 +102,8 @@ def fit(qs: list[Question], recipe: Recipe) -> Linear:
     use = [q for q in qs if q.y.any() and q.set != SWEQUAD_DEV and (recipe.routed or not q.routed)]
     sq = [q for q in use if q.set == SWEQUAD_TRAIN]
     dom = [q for q in use if q.set != SWEQUAD_TRAIN]
-    x = np.vstack([q.x for q in use])
+    names = recipe.features()
+    x = np.vstack([rows_for(q, names) for q in use])
     y = np.concatenate([q.y for q in use])
     n_sq, n_dom = sum(len(q.y) for q in sq), sum(len(q.y) for q in dom)
     w_dom = recipe.domain_weight * n_sq / n_dom if n_sq and n_dom else 1.0
@@ -93,7 +113,7 @@ def fit(qs: list[Question], recipe: Recipe) -> Linear:
     scale[scale == 0] = 1.0  # a feature constant in training (dense off) carries no weight
     model = LogisticRegression(C=recipe.c, max_iter=3000)
     model.fit((x - mean) / scale, y, sample_weight=w / w.mean())
-    return Linear(SENTENCE_FEATURES, mean, scale, model.coef_[0], float(model.intercept_[0]))
+    return Linear(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
 def folds(qs: list[Question], *, k: int = FOLDS) -> dict[str, int]:
@@ -130,9 +150,82 @@ def _hit1_pairs(pairs: list[tuple[Question, Linear]]) -> dict[str, float]:
     for q, model in pairs:
         if q.routed or not len(q.y):
             continue
-        s = model.logits(q.x)
+        s = _scores(q, model)
         n += 1
         top += bool(q.y[_top(s)])
         if q.ok.any():
             lead += bool(q.y[_top(np.where(q.ok, s, -np.inf))])
     return {"n": n, "all": round(top / max(n, 1), 3), "lead": round(lead / max(n, 1), 3)}
+
+
+GRID = tuple(Recipe(c, w) for c in (0.1, 1.0) for w in (0.0, 0.5, 1.0, 2.0))
+
+
+def table(rows: dict[str, list[Question]], *, extra: bool = False) -> list[dict[str, Any]]:
+    """The shipped selector, the rule and every recipe of GRID: CV on the domain sets, SweQUAD-MC dev, train."""
+    fitq = [q for n in (SWEQUAD_TRAIN, *DOMAIN) for q in rows.get(n, [])]
+    domain = [q for n in DOMAIN for q in rows.get(n, [])]
+    out: list[dict[str, Any]] = []
+    for name, fixed in (("rule", None), ("shipped", shipped().selector)):
+        out.append(
+            {
+                "selector": name,
+                "domain": hit1(domain, fixed),
+                "swequad_dev": hit1(rows[SWEQUAD_DEV], fixed),
+                "swequad_train": hit1(rows[SWEQUAD_TRAIN], fixed),
+                "held_out": {n: hit1(rows[n], fixed) for n in HELD_OUT if n in rows},
+            }
+        )
+    for recipe in GRID:
+        recipe = replace(recipe, extra=extra)
+        model = fit(fitq, recipe)
+        out.append(
+            {
+                "selector": recipe.name(),
+                "recipe": recipe,
+                "domain_cv": cv_hit1(fitq, recipe)["pooled"],
+                "swequad_dev": hit1(rows[SWEQUAD_DEV], model),
+                "swequad_train": hit1(rows[SWEQUAD_TRAIN], model),
+                "held_out": {n: hit1(rows[n], model) for n in HELD_OUT if n in rows},
+                "model": model,
+            }
+        )
+    return out
+
+
+def chosen(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The recipe whose top admissible sentence covers the evidence most often over the domain CV and SweQUAD-MC
+    dev together (the held-out sets are never read here)."""
+
+    def score(r: dict[str, Any]) -> float:
+        cv, dev = r["domain_cv"], r["swequad_dev"]
+        return float(cv["lead"] * cv["n"] + dev["lead"] * dev["n"])
+
+    return max((r for r in rows if "recipe" in r), key=score)
+
+
+def refit(work: Path, *, extra: bool = False, out: Path | None = None) -> dict[str, Any]:
+    """Collect (or read) the rows, measure every recipe, fit the chosen one and write it as the answer model's
+    selector (the abstainer and threshold of the shipped model are kept; refit those with fit_abstain)."""
+    rows = collect(work, [SWEQUAD_TRAIN, SWEQUAD_DEV, *DOMAIN, *HELD_OUT])
+    measured = table(rows, extra=extra)
+    best = chosen(measured)
+    base = shipped()
+    figures = {
+        "chosen": best["selector"],
+        "table": [{k: v for k, v in r.items() if k not in ("model", "recipe")} for r in measured],
+    }
+    meta = {
+        **base.meta,
+        "fitted": datetime.date.today().isoformat(),
+        "selector_data": "SweQUAD-MC train and the audit-domain sets' questions asked as Engine.ask asks them "
+        "(fit); document-grouped CV on the domain sets and SweQUAD-MC dev (choose); "
+        + ", ".join(HELD_OUT)
+        + " held out",
+        "selector_figures": figures,
+    }
+    model = AnswerModel(best["model"], base.abstainer, base.threshold, meta)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(model.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return figures
