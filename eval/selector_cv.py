@@ -204,28 +204,40 @@ def chosen(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return max((r for r in rows if "recipe" in r), key=score)
 
 
-def refit(work: Path, *, extra: bool = False, out: Path | None = None) -> dict[str, Any]:
-    """Collect (or read) the rows, measure every recipe, fit the chosen one and write it as the answer model's
-    selector (the abstainer and threshold of the shipped model are kept; refit those with fit_abstain)."""
+FIGURES = Path(__file__).resolve().parent / "data" / "selector_figures.json"
+
+
+def refit(
+    work: Path, *, extra: bool = False, out: Path | None = None, figures_out: Path | None = FIGURES
+) -> dict[str, Any]:
+    """Collect (or read) the rows, measure the rule, the shipped selector and every recipe, and write the
+    figures (`figures_out`). With `out`, also fit the chosen recipe and write it there as the answer model's
+    selector (the shipped abstainer and threshold are kept: refit those with fit_abstain, which reads it)."""
     rows = collect(work, [SWEQUAD_TRAIN, SWEQUAD_DEV, *DOMAIN, *HELD_OUT])
     measured = table(rows, extra=extra)
     best = chosen(measured)
     base = shipped()
+    every = [n for n in (SWEQUAD_TRAIN, SWEQUAD_DEV, *DOMAIN, *HELD_OUT) if n in rows]
     figures = {
+        "data": "SweQUAD-MC train and the audit-domain sets' questions asked as Engine.ask asks them (fit); "
+        "document-grouped CV on the domain sets and SweQUAD-MC dev (choose); "
+        + ", ".join(HELD_OUT)
+        + " held out (measured only)",
+        "metric": "share of the decided questions whose top candidate (all) / top admissible candidate (lead) "
+        "covers the evidence",
         "chosen": best["selector"],
+        # The selector measured (the one shipped when this ran) on each set: tests/qa/test_selector_rows.py
+        # reproduces these from the rows, and checks that this is still the shipped selector.
+        "shipped_selector": base.selector.as_dict(),
+        "shipped_per_set": {n: hit1(rows[n], base.selector) for n in every},
+        "chosen_per_set": {n: hit1(rows[n], best["model"]) for n in every},
         "table": [{k: v for k, v in r.items() if k not in ("model", "recipe")} for r in measured],
     }
-    meta = {
-        **base.meta,
-        "fitted": datetime.date.today().isoformat(),
-        "selector_data": "SweQUAD-MC train and the audit-domain sets' questions asked as Engine.ask asks them "
-        "(fit); document-grouped CV on the domain sets and SweQUAD-MC dev (choose); "
-        + ", ".join(HELD_OUT)
-        + " held out",
-        "selector_figures": figures,
-    }
-    model = AnswerModel(best["model"], base.abstainer, base.threshold, meta)
+    if figures_out is not None:
+        figures_out.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if out is not None:
+        meta = {**base.meta, "selector_fitted": datetime.date.today().isoformat(), "selector_data": figures["data"]}
+        model = AnswerModel(best["model"], base.abstainer, base.threshold, meta)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(model.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return figures
