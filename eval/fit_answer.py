@@ -235,7 +235,34 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=MODEL_PATH, help=f"where to write the model (default {MODEL_PATH})")
     ap.add_argument("--limit", type=int, default=None, help="only the first N questions of each split (a quick run)")
     ap.add_argument("--no-dense", action="store_true", help="fit without the embedding model (lexical signals only)")
+    ap.add_argument(
+        "--domain",
+        action="store_true",
+        help="refit only the selector, on SweQUAD-MC train and the audit-domain sets asked as the engine asks "
+        "(eval/selector_cv.py; docs/selector.md); the fusion weights and the abstainer are kept",
+    )
+    ap.add_argument(
+        "--measure",
+        action="store_true",
+        help="with --domain: only measure (write eval/data/selector_figures.json), leave the model as shipped",
+    )
+    ap.add_argument(
+        "--extra",
+        action="store_true",
+        help="with --domain: also read qa/sentence_extra.py's features (needs evidence.candidates to add them)",
+    )
     args = ap.parse_args()
+    if args.domain:
+        from granska.eval import selector_cv
+
+        if args.extra and args.out == MODEL_PATH and not args.measure:
+            ap.error("--extra writes a model this code cannot read yet: give --out, or --measure")
+        figures_out = None if args.extra else selector_cv.FIGURES  # the shipped features' figures only
+        out = None if args.measure else args.out
+        figures = selector_cv.refit(args.work, extra=args.extra, out=out, figures_out=figures_out)
+        print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
+        print("wrote", ", ".join(str(p) for p in (figures_out, out) if p is not None) or "nothing")
+        return
     model, figures = fit_all(args.work, limit=args.limit, dense=not args.no_dense)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
