@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from granska.ingest.outline import page_header
 from granska.qa import abstain, asked_type, claim_numbers, scorer
-from granska.qa.answer_items import consequence_first, question_items, says_which
+from granska.qa.answer_items import THEREFORE, consequence_first, question_items, says_which
 from granska.qa.answer_lists import (
     LIST_INTRO_FLOOR,
     LIST_REACH,
@@ -55,13 +55,18 @@ from granska.types import Answer, Hit, Outline, Span
 ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
 _LIST_INTRO = re.compile(r"(:|att)\s*$")
-# "… Ta med alla punkter.", "List all of them": a list is asked, whatever the question word.
 _ASKS_WHY = re.compile(r"\b(?:varfor|why|av vilken anledning|how come)\b")
-# "… behöver därför …" states a consequence whose reason is the sentence before ("därför att" gives its own).
-_THEREFORE = re.compile(r"\b(?:darfor(?! att)|darav|av den anledningen|mot (?:den|denna) bakgrund|therefore)\b")
+# "Vad innebar ändringen för kommunstyrelsen?", "What did the change mean for …": what something brought about.
+_ASKS_IMPLICATION = re.compile(
+    r"\bvad (?:innebar|medfor\w*|betydde|betyder|ledde\b.{0,30}\btill)\b.{0,80}\bfor\b"
+    r"|\bwhat (?:did|does|will)\b.{0,60}\b(?:mean|imply|entail|lead to)\b.{0,40}\bfor\b"
+)
+# A sentence that opens by saying what the one before brought ("Ändringen medför …", "Detta innebär att …").
+_IMPLIES = re.compile(r"\W*(?:\w+\W+){0,2}(?:medfor|medforde|innebar|leder till|ledde till|betyder|betydde)\b")
 _ASKS_PERIOD = re.compile(
     rf"\b(?:vilken (?:tidsperiod|period)|vilka {asked_type.YEAR_AR}|(?:which|what) (?:period|years))"
 )
+# "… Ta med alla punkter.", "List all of them": a list is asked, whatever the question word.
 _ASKS_ALL = re.compile(r"\b(?:alla|samtliga|all|every|punkter(?:na)?|points)\b")
 RUNNER_UP = 0.9  # a second sentence is quoted only when nearly as good as the best
 CUE_BONUS = 0.08  # a sentence with the intent's cue words (an assessment's "bedömning") wins near-ties
@@ -197,6 +202,8 @@ def answer(
         chosen += [s for s in nxt if cue.search(fold(s.span.text)) and not fragment(s.span.text)][:1]
     if _ASKS_WHY.search(fold(question)) and (reason := _reason_before(chosen[0], everything)) is not None:
         chosen = [reason, *chosen][: max(2, len(chosen))]
+    elif _ASKS_IMPLICATION.search(fold(question)) and (effect := _effect_after(chosen[0], everything)) is not None:
+        chosen = [chosen[0], effect, *(s for s in chosen[1:] if s is not effect)][: max(2, len(chosen))]
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid)
@@ -367,12 +374,19 @@ def _before(s: Scored, ranked: list[Scored], reach: int = 12) -> str:
 def _reason_before(best: Scored, sentences: list[Scored]) -> Scored | None:
     """The sentence just before `best` in its document when `best` draws a consequence from it ("Kommunstyrelsen
     behöver därför …"): for a "why" question that sentence holds the reason."""
-    if not _THEREFORE.search(fold(best.span.text)):
+    if not THEREFORE.search(fold(best.span.text)):
         return None
     before = (
         t for t in sentences if t.span.doc == best.span.doc and 0 <= best.span.start - t.span.end <= 3 and t is not best
     )
     return next((t for t in before if not fragment(t.span.text) and not junk(t.span.text)), None)
+
+
+def _effect_after(best: Scored, sentences: list[Scored]) -> Scored | None:
+    """The sentence right after `best` that says what it brought ("Ändringen medför bland annat att …"): for
+    "Vad innebar X för Y?" the best names X, that sentence holds the answer."""
+    after = (t for t in sentences if t.span.doc == best.span.doc and 0 <= t.span.start - best.span.end <= 3)
+    return next((t for t in after if _IMPLIES.match(fold(t.span.text)) and not fragment(t.span.text)), None)
 
 
 def _later_sentences(question: str, hits: list[Hit], weights: Weights, best: Scored) -> list[Scored]:

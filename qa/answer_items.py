@@ -70,7 +70,12 @@ def says_which(best: Scored, following: list[Scored]) -> Scored | None:
 
 # The question gives its reason ("…, eftersom …", "…, because …"); the answer draws the consequence ("därför").
 _BECAUSE = re.compile(r"\b(?:eftersom|because|since|given that)\b")
-_THEREFORE = re.compile(r"\b(?:darfor|darmed|foljaktligen|alltsa|therefore|thus|hence|consequently)\b")
+# A consequence drawn from the sentence before ("… behöver därför …", "Därav följer att …"; "därför att" gives
+# its own reason).
+THEREFORE = re.compile(
+    r"\b(?:darfor(?! att)|darav|darmed|foljaktligen|alltsa|av den anledningen|mot (?:den|denna) bakgrund"
+    r"|therefore|thus|hence|consequently)\b"
+)
 CONSEQUENCE_SHARE = 0.8  # the consequence covers this share of the premise's coverage (it restates less of it)
 
 
@@ -81,6 +86,6 @@ def consequence_first(question: str, ranked: list[Scored]) -> list[Scored]:
         return ranked
     top = ranked[0]
     run = _run_after(top, ranked)
-    if not run or not _THEREFORE.search(fold(run[0].span.text)) or run[0].coverage < CONSEQUENCE_SHARE * top.coverage:
+    if not run or not THEREFORE.search(fold(run[0].span.text)) or run[0].coverage < CONSEQUENCE_SHARE * top.coverage:
         return ranked
     return [run[0], *(s for s in ranked if s is not run[0])]

@@ -18,3 +18,9 @@ def test_a_question_that_does_not_ask_why_keeps_its_one_sentence(both_engine: En
     a = both_engine.ask("Vad behöver kommunstyrelsen själv definiera och avgöra när det gäller uppsikten?")
     assert not a.abstained and "därför själv definiera" in a.answer
     assert "förarbeten" not in a.citations[0].text, a.answer
+
+
+def test_what_a_change_meant_quotes_the_sentence_saying_what_it_brought(both_engine: Engine):
+    """ "Vad innebar X för Y?": the sentence naming X leads, the next one ("Ändringen medför …") holds the answer."""
+    a = both_engine.ask("Vad innebar ändringen av nämndernas reglemente för kommunstyrelsen?")
+    assert not a.abstained and "Ändringen medför" in a.answer, a.answer
