@@ -29,7 +29,7 @@ from granska.qa.responsibilities import Responsibility
 from granska.qa.verify import Verdict, verify
 from granska.settings import Settings
 from granska.tables import Tables
-from granska.types import Answer, DocMeta, Document, Hit, Outline
+from granska.types import Answer, DocMeta, Document, Hit, Outline, Span
 
 TRACKER_KEYS = ("addressee", "body", "status")
 COMMIT_CHUNKS = 2000  # chunks per commit while ingesting: searchable early, without a commit per file
@@ -207,6 +207,11 @@ class Engine:
         """A passage's document outline, for the searcher: stored at ingest, read without the document's text."""
         return self._outlines.by_name(name) if self.has_index() else None
 
+    def _section_at(self, span: Span) -> str | None:
+        """The kind of the outline section a cited span stands in."""
+        o = self._outline_of(span.doc)
+        return o.kind_at(span.start) if o is not None else None
+
     def outline(self, doc: Document) -> Outline:
         return self._outlines.of(doc)
 
@@ -331,9 +336,11 @@ class Engine:
             confined=asked.kind == "response",
             place=routes.of_the_place(resolved, asked, hits),
         )
-        if routes.names_no_one(asked, result) or routes.names_no_firm(
-            resolved, asked, result
-        ):  # "Vem undertecknade …" is answered by a person's name or not at all
+        if (
+            routes.names_no_one(asked, result)  # "Vem undertecknade …" is answered by a person's name or not at all
+            or routes.names_no_firm(resolved, asked, result)
+            or routes.recommends_nothing(asked, resolved, result, self._section_at)
+        ):
             result = replace(result, abstained=True, citations=[])
         notes = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
         if llm.configured(self.settings) and hits:

@@ -130,6 +130,11 @@ _ASKS_STATUS = re.compile(r"\b(?:vidtag\w*|genomfor\w*|atgard\w*|implementer\w*|
 _NOT_ACTED = re.compile(r"\b(?:ej|inte|icke)\b(?: \w+){0,3} (?:vidtag\w*|genomfor\w*|atgard\w*|implementer\w*)")
 
 
+def asks_recommendations(question: str) -> bool:
+    """ "Vilka rekommendationer …", "What did the auditors recommend …": which recommendations were given."""
+    return bool(_ASKS_RECOMMENDATIONS.search(fold(question)))
+
+
 def states_only_status(question: str, text: str) -> bool:
     """ "Vilka rekommendationer lämnade revisorerna …?" is not answered by a follow-up's "X har ej vidtagit
     åtgärder med hänsyn till revisorernas rekommendationer": it says what became of them, not which they were.

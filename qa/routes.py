@@ -413,6 +413,16 @@ def names_no_one(intent: Intent, found: Answer) -> bool:
     )
 
 
+def recommends_nothing(intent: Intent, question: str, found: Answer, kind_at: Callable[[Span], str | None]) -> bool:
+    """ "Vilka rekommendationer riktade X till Ynämnden?" answered by passages none of whose quoted sentences
+    recommends (no "rekommenderar", "bör", "föreslår") nor stands in a recommendations section: the documents
+    give that body none, and a purpose sentence naming it is no answer."""
+    if intent.kind != "recommendations" or found.abstained or not asked_type.asks_recommendations(question):
+        return False
+    cue = CUES["recommendations"]
+    return not any(cue.search(fold(c.text)) or kind_at(c) == "recommendations" for c in found.citations)
+
+
 def _sentence_text(doc: Document, f: Fact) -> str:
     s, e = _sentence_of(doc, f.start, f.end)
     return doc.text[s:e]

@@ -44,3 +44,15 @@ def test_the_period_of_a_programme_is_not_the_audits(both_engine: Engine):
     assert not a.abstained and "2018-2027" in a.citations[0].text, a.answer
     audit = both_engine.ask("Vilken period omfattade granskningen av integrationsarbetet med tillbakablick?")
     assert not audit.abstained and "2016-2017" in audit.answer, audit.answer
+
+
+def test_which_recommendations_is_not_answered_by_a_sentence_that_recommends_nothing(both_engine: Engine):
+    """A report whose opening pages hold no recommendation (only a contents entry naming them): its purpose
+    sentence naming the body is no answer to "Vilka rekommendationer riktade X till Ynämnden?"; a report that
+    holds them still answers."""
+    doc = next(d for d in both_engine.documents().values() if "säkerställt avtalstrohet" in d.text)
+    place = doc.meta.municipality
+    a = both_engine.ask(f"Vilka rekommendationer riktade EY till samhällsbyggnadsnämnden i {place}?")
+    assert a.abstained, a.answer
+    given = both_engine.ask("Vilka rekommendationer fick socialnämnden om förhandsbedömningar och skyddsbedömningar?")
+    assert not given.abstained and "förhandsbedömningar" in given.answer, given.answer
