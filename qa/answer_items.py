@@ -69,7 +69,7 @@ def says_which(best: Scored, following: list[Scored]) -> Scored | None:
 
 
 # The question gives its reason ("…, eftersom …", "…, because …"); the answer draws the consequence ("därför").
-_BECAUSE = re.compile(r"\b(?:eftersom|because|since|given that)\b")
+_BECAUSE = re.compile(r"\b(?:eftersom|because|since(?! when)|given that)\b")  # "Since when …" asks a date
 # A consequence drawn from the sentence before ("… behöver därför …", "Därav följer att …"; "därför att" gives
 # its own reason).
 THEREFORE = re.compile(
