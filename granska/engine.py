@@ -377,8 +377,9 @@ class Engine:
         read = place_names.spelled_out(claim, self.places())  # "NSR" as the metadata names it
         hits = self.searcher().search(read, k=max(k, 20), filters=parse_filters(filters))
         asked = intent.read(read, places=self.places())
-        # "… omfattar 28 sidor" is judged by the first page's mark ("1(18)"), any other claim by its sentences.
-        v = routes.page_count_verdict(read, asked, hits, dict(self.documents()), qid=qid) or verify(read, hits, qid=qid)
+        # "… omfattar 28 sidor" / "… är daterad den …" are judged by the document's facts (its first page's mark,
+        # its date), any other claim by its sentences.
+        v = routes.facts_verdict(read, asked, hits, dict(self.documents()), qid=qid) or verify(read, hits, qid=qid)
         # The passage that holds the sentence the verdict rests on comes first.
         return Verdict(
             claim,

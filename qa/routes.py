@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from granska.ingest import facts
-from granska.qa import asked_type, bodies, place_names, tracker
+from granska.qa import asked_type, bodies, claim_numbers, place_names, tracker
 from granska.qa.answer_quantity import asks_deadline
 from granska.qa.evidence import coverage
 from granska.qa.intent import Intent, places_in
@@ -305,6 +305,38 @@ def place_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
 
 
 _CLAIMS_PAGES = re.compile(r"\b(\d{1,3}) (?:sidor|pages)\b")
+
+
+# "Rapporten är daterad den 8 april 2020", "The report is dated …": the document's date, not a sentence's.
+_CLAIMS_DATED = re.compile(r"\b(?:daterad\w*|dated)\b")
+
+
+def facts_verdict(
+    claim: str, intent: Intent, hits: list[Hit], documents: dict[str, Document], *, qid: str | None = None
+) -> Verdict | None:
+    """A claim about the document itself, judged by its facts: its page count or its date; None for any other."""
+    return page_count_verdict(claim, intent, hits, documents, qid=qid) or report_date_verdict(
+        claim, intent, hits, documents, qid=qid
+    )
+
+
+def report_date_verdict(
+    claim: str, intent: Intent, hits: list[Hit], documents: dict[str, Document], *, qid: str | None = None
+) -> Verdict | None:
+    """ "X:s rapport är daterad den 8 april 2020": the report date of the document the passages point to first
+    (its outline's fact, cited), compared as a whole date; None when the claim gives no date it is dated."""
+    if not _CLAIMS_DATED.search(fold(claim)) or not (claimed := claim_numbers.full_dates(fold(claim))):
+        return None
+    for doc in docs_of_the_place(claim, intent, docs_in_order(hits, documents))[:FACT_DOCS]:
+        dated = doc.outline.facts_of("report_date") if doc.outline is not None else []
+        if not dated or not (its := claim_numbers.full_dates(dated[0].value)):
+            continue
+        span = doc_span(doc, dated[0].start, dated[0].end)
+        if claimed & its:
+            return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
+        said = f"Källan säger emot påståendet: dokumentet är daterat {dated[0].value}."
+        return Verdict(claim, "contradicted", said, [span], hits, id=qid)
+    return None
 
 
 def page_count_verdict(

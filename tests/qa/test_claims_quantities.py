@@ -84,3 +84,11 @@ def test_a_whole_date_is_compared_as_a_date():
     assert date_conflict(fold("daterad den 8 april 2020"), fold("per 2020-12-31 8:e april 2021"))
     assert date_conflict(fold("daterad den 8 april 2021"), fold("per 2020-12-31 8:e april 2021")) is None
     assert date_conflict(fold("beslutade 2021-04-08"), fold("den 8 april 2021")) is None
+
+
+def test_a_claimed_report_date_is_judged_by_the_documents_date(both_engine: Engine):
+    """ "… är daterad den 8 april 2020" against the report's own date: compared as a whole date, the date cited."""
+    wrong = both_engine.verify("KPMG:s rapport om bokslut och årsredovisning är daterad den 8 april 2020.")
+    assert wrong.verdict == "contradicted" and wrong.citations[0].text == "2021-04-08", wrong.explanation
+    right = both_engine.verify("KPMG:s rapport om bokslut och årsredovisning är daterad den 8 april 2021.")
+    assert right.verdict == "supported", right.explanation
