@@ -47,7 +47,8 @@ _ASKS_MONEY = re.compile(r"\b(kostade|kostar|kostnad\w*|budget\w*|belopp\w*|peng
 # organisation?", "budget holders"), and read as asking for an amount they kept no sentence at all, so the
 # answer abstained (audits_en5, docs/english.md Session 25). Swedish questions keep _ASKS_MONEY.
 _ASKS_MONEY_EN = re.compile(
-    r"\bhow much\b(?! of)|\bhow (?:large|big|high|great)\b[^?]*\b(?:budget|cost|costs|sum|amount)\b"
+    r"\bhow much\b(?! of)(?= (?:money|funding|did|does|do|was|were|is|are|will|would|has|have|had)\b|\W*$)"
+    r"|\bhow (?:large|big|high|great)\b[^?]*\b(?:budget|cost|costs|sum|amount)\b"
     r"|\bwhat (?:did|does|do|will|would)\b[^?]*\b(?:cost|spen[dt])\b"
     r"|\bwhat (?:was|were|is|are)\b[^?]*\b(?:cost|costs|budget|amount)\b",
     re.IGNORECASE,

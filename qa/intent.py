@@ -85,7 +85,10 @@ _RULES: list[tuple[str, str]] = [
     # ingest's vocabulary asked right after "is/was" names a person on the document.
     (
         "signed_by",
-        rf"\b(?:vem|vilka|who)\b (?:ar|var|is|was|are|were) (?:the )?(?:{ROLES}|(?:vice|deputy)[- ]chair\w*)\b",
+        (
+            rf"\b(?:vem|vilka|who)\b (?:ar|var|is|was|are|were) (?:the )?(?:(?:second|2nd|andre|forste|first) )?"
+            rf"(?:{ROLES}|(?:vice|deputy)[- ]chair\w*)\b"
+        ),
     ),
     (
         "signed_by",
@@ -271,7 +274,7 @@ _RULES: list[tuple[str, str]] = [
         # costs" names a topic: an English "cost" asks an amount only as "what did X cost", "how much".
         (
             r"\b(?:hur (?:manga|mycket(?! av)|stor\w*)|kostade|kostar|kostnad\w*|belopp\w*|antal\w*|how many"
-            r"|how much(?! of)|what (?:did|does|do|will|would)\b[^?]*\bcost|what (?:was|were|is|are) the (?:\w+ )?costs?)\b"
+            r"|how much(?! of)(?= (?:money|funding|did|does|do|was|were|is|are|will|would|has|have|had)\b|\W*$)|what (?:did|does|do|will|would)\b[^?]*\bcost|what (?:was|were|is|are) the (?:\w+ )?costs?)\b"
         ),
     ),
     (

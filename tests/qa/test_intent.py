@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from granska.qa import asked_type, intent
+from granska.qa.evidence import answer_type
 from granska.qa.intent import INTENTS, kind, read
 
 LABELS = Path(__file__).resolve().parents[2] / "eval" / "data" / "intent_labels.jsonl"
@@ -113,3 +114,10 @@ def test_folded_are_is_not_a_year_and_how_much_of_is_no_amount():
     assert intent.rule_kind("How much did the region spend on consultants?") == "amount"
     assert intent.rule_kind("What did KPMG say should be part of the consolidated accounts?") != "response"
     assert intent.rule_kind("What did the board say about the recommendation?") == "response"
+
+
+def test_how_much_of_a_thing_is_no_sum_and_a_second_vice_chair_is_a_role():
+    assert answer_type("How much steering power does the programme have today?") is None
+    assert answer_type("How much did the region spend on consultants?") is not None
+    assert intent.rule_kind("How much steering power does the programme have today?") != "amount"
+    assert intent.rule_kind("Who is second vice chair of the auditors?") == "signed_by"
