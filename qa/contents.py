@@ -19,7 +19,7 @@ from granska.ingest.outline import kind_of
 from granska.qa.intent import Intent
 from granska.qa.routes import FACT_DOCS, doc_span, docs_in_order, docs_of_the_place
 
-from granska.text import content_words, fold, oneline
+from granska.text import content_words, fold, for_matching, language, oneline
 from granska.types import Answer, Document, Hit
 
 GENERATOR = "contents"  # notes.generator and notes.path of the answers given here
@@ -191,6 +191,12 @@ _COVERS = re.compile(
     r"\b(?:tar\b.{0,80}\bupp|gar\b.{0,80}\bigenom|behandla[rs]?|tas upp|cover(?:s|ed)?|look(?:s|ed)? (?:at|into)"
     r"|deal(?:s|t)? with|go(?:es)? through)\b"
 )
+# "Vilket kapitel i kommunallagen …?", "Which chapter of the Act says …?": where a law or the report says a thing,
+# not which parts the report has.
+_LOCATES = re.compile(
+    r"\b(?:vilket|vilken|which|what)\s+(?:kapitel|chapter|avsnitt|section|del|part|paragraf)\b"
+    r"|\b(?:act|law|\w*lag(?:en|ens)?)\b|§"
+)
 # English and Swedish names of a chapter's kind, as the outline types its heading.
 _KIND_WORDS = {
     "findings": r"results?|findings|observations|resultat(?:et|kapitlet)?|iakttagelser(?:na)?",
@@ -238,11 +244,15 @@ def contents_answer(question: str, asked: Intent, hits: list[Hit], docs: Mapping
     q = fold(question)
     wants_point = _POINT.search(q)
     wants_appendices = bool(_APPENDICES.search(q))
-    wants_parts = bool(_PARTS.search(q)) or bool(_NUMBERED_PART.search(q))
+    wants_parts = (bool(_PARTS.search(q)) or bool(_NUMBERED_PART.search(q))) and not _LOCATES.search(q)
     wants_named = bool(_COVERS.search(q))
-    if not (wants_point or wants_appendices or wants_parts or wants_named):
+    wants_question = bool(_ASKS_QUESTION.search(q))
+    if not (wants_point or wants_appendices or wants_parts or wants_named or wants_question):
         return None
-    asked_words = [w for w in content_words(question) if not _DOC_WORDS.match(w)]
+    said = content_words(question)
+    if language(question) == "en":  # an English question is matched to Swedish contents by its glossary terms
+        said += [w for w in content_words(for_matching(question)) if w not in said]
+    asked_words = [w for w in said if not _DOC_WORDS.match(w)]
     for doc in docs_of_the_place(question, asked, docs_in_order(hits, dict(docs)))[:FACT_DOCS]:
         # The document's place names it, not a part of it ("Xköpingsrapporten", "i Xköping").
         place = [p.rstrip("s") for p in content_words(doc.meta.municipality or "") if not _DOC_WORDS.match(p)]
@@ -252,6 +262,8 @@ def contents_answer(question: str, asked: Intent, hits: list[Hit], docs: Mapping
             if found is not None:
                 return found
             continue
+        if wants_question and (found := _audit_question(question, words, doc, hits)):
+            return found
         items = entries(doc)
         if not items:
             continue
@@ -289,7 +301,9 @@ def _chosen(
         # content question "Vilka revisionskriterier tar rapporten upp?" is no question on the contents.
         if kind_of(x.title) != "other" and not parts:
             continue
-        if shared >= 2 and (parts or whole) and children(items, k):
+        # "… under direct procurement": a numbered chapter named whole by one word.
+        named_under = whole and bool(x.number) and bool(re.search(r"\bunder\b", q))
+        if (shared >= 2 and (parts or whole) or named_under) and children(items, k):
             key = (shared, -x.level, -k)
             if best is None or key > best:
                 best = key
@@ -298,6 +312,41 @@ def _chosen(
     if parts and re.search(r"\b(?:vilka kapitel|which chapters|innehallsforteckning|table of contents)\b", q):
         return [x for x in items if x.level == 1]
     return []
+
+
+# "Granskar revisorerna hur …?", "Does the audit look at whether …?", "What does the audit ask about …?": the
+# audit's own questions, which a report may state only as question headings in its contents.
+_ASKS_QUESTION = re.compile(
+    r"^(?:granskar|undersoker|bedomer|does|did|do)\b.{0,80}\b(?:hur|om|vilka|vad|whether|how|what|which|if)\b"
+    r"|\b(?:fragar|asks?|ask about)\b"
+)
+_QUESTION = re.compile(r"[A-ZÅÄÖ][^?!.\n]{10,240}\?")
+MIN_SHARED = 2  # content words a question heading shares with the question it answers
+
+
+def _audit_question(question: str, words: list[str], doc: Document, hits: list[Hit]) -> Answer | None:
+    """The question heading of the contents (or of the headless text right after it) that shares the most words
+    with the question, when one does alone; quoted as the audit's question."""
+    sections = doc.outline.sections if doc.outline else ()
+    k = next((k for k, s in enumerate(sections) if s.kind == "toc"), None)
+    if k is None:
+        return None
+    lo, hi = sections[k].heading_end, sections[k].end
+    if k + 1 < len(sections) and sections[k + 1].heading is None:
+        hi = sections[k + 1].end
+    scored = [(_shared(words, m.group()), m) for m in _QUESTION.finditer(doc.text, lo, hi)]
+    best = max((n for n, _ in scored), default=0)
+    top = [m for n, m in scored if n == best]
+    if best < MIN_SHARED or len(top) != 1:
+        return None
+    span = doc_span(doc, top[0].start(), top[0].end())
+    yes = (
+        ("Yes" if language(question) == "en" else "Ja")
+        if not re.search(r"\b(?:ask|asks|fragar)\b", fold(question))
+        else ""
+    )
+    said = f"{yes}: " if yes else ""
+    return Answer(question, f"{said}”{oneline(span.text)}” [1]", False, [span], hits, notes={"generator": GENERATOR})
 
 
 def _listed(question: str, doc: Document, chosen: list[Entry], hits: list[Hit]) -> Answer:
