@@ -44,6 +44,7 @@ _TOKEN = re.compile(
 )
 _NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?")
 _LABEL = re.compile(r"(?:bil|bilaga|bilagor|appendix|annex|attachment)\.?:?", re.IGNORECASE)
+_TABLE_LABEL = re.compile(r"(?:tabell|table|figur|figure|diagram)", re.IGNORECASE)
 _LABEL_NO = re.compile(r"(?:\d{1,2}|[A-Z])[:.–-]?")
 # An entry does not end on a preposition, conjunction or article: the capital after it is a name ("… i Xköping").
 _GLUE = re.compile(
@@ -120,9 +121,10 @@ def entries(doc: Document) -> list[Entry]:
                 group = None
             i += 1
             continue
-        if _LABEL.fullmatch(word) and word[:1].isupper():
+        table = bool(_TABLE_LABEL.fullmatch(word)) and bool(_LABEL_NO.fullmatch(nxt))
+        if (_LABEL.fullmatch(word) or table) and word[:1].isupper():
             has_no = bool(_LABEL_NO.fullmatch(nxt))
-            open_entry(s, "", True, 1)
+            open_entry(s, "", not table, 1)
             group = None
             i += 2 if has_no else 1
             if has_no:
