@@ -22,7 +22,9 @@ from granska.qa.routes import FACT_DOCS, doc_span, docs_in_order, docs_of_the_pl
 from granska.text import content_words, fold, for_matching, language, oneline
 from granska.types import Answer, Document, Hit
 
-GENERATOR = "contents"  # notes.generator and notes.path of the answers given here
+GENERATOR = "contents"  # notes.generator and notes.path of the answers given here; notes.contents says what
+# was read: "entries" (contents entries, notes.entries of them), "point" (a numbered item) or "question" (the
+# audit's own question heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,9 +233,16 @@ _DOC_WORDS = re.compile(
 )
 
 
+COMPOUND_PART = 6  # letters of a word found as the last part of a compound
+
+
 def _stems_meet(a: str, b: str) -> bool:
+    """One word is the other's stem ("uppsikt" / "uppsiktsplikt"), or the last part of its compound ("kostnader" /
+    "konsultkostnaderna")."""
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short) and (len(short) >= 5 or short == long_)
+    if len(short) >= 4 and long_.startswith(short) and (len(short) >= 5 or short == long_):
+        return True
+    return len(short) >= COMPOUND_PART and long_.find(short) > 0
 
 
 def _shared(question_words: list[str], title: str) -> int:
@@ -255,7 +264,7 @@ def contents_answer(question: str, asked: Intent, hits: list[Hit], docs: Mapping
     if language(question) == "en":  # an English question is matched to Swedish contents by its glossary terms
         said += [w for w in content_words(for_matching(question)) if w not in said]
     asked_words = [w for w in said if not _DOC_WORDS.match(w)]
-    for doc in docs_of_the_place(question, asked, docs_in_order(hits, dict(docs)))[:FACT_DOCS]:
+    for doc in docs_of_the_place(question, asked, docs_in_order(hits, docs))[:FACT_DOCS]:
         # The document's place names it, not a part of it ("Xköpingsrapporten", "i Xköping").
         place = [p.rstrip("s") for p in content_words(doc.meta.municipality or "") if not _DOC_WORDS.match(p)]
         words = [w for w in asked_words if not any(w.startswith(p) for p in place if len(p) >= 4)]
@@ -322,7 +331,11 @@ _ASKS_QUESTION = re.compile(
     r"^(?:granskar|undersoker|bedomer|does|did|do)\b.{0,80}\b(?:hur|om|vilka|vad|whether|how|what|which|if)\b"
     r"|\b(?:fragar|asks?|ask about)\b"
 )
-_QUESTION = re.compile(r"[A-ZÅÄÖ][^?!.\n]{10,240}\?")
+# A question heading opens with a question word (in a flattened contents, right after the last entry).
+_QUESTION = re.compile(
+    r"\b(?:Hur|Vilka|Vilken|Vilket|Vad|När|Vem|Varför|Finns|Har|Är|Sker|Följer|How|What|Which|Who|When|Why|Is|Are"
+    r"|Does|Do|Has|Have)\b[^?!.\n]{10,240}\?"
+)
 MIN_SHARED = 2  # content words a question heading shares with the question it answers
 
 
@@ -348,13 +361,22 @@ def _audit_question(question: str, words: list[str], doc: Document, hits: list[H
         else ""
     )
     said = f"{yes}: " if yes else ""
-    return Answer(question, f"{said}”{oneline(span.text)}” [1]", False, [span], hits, notes={"generator": GENERATOR})
+    return Answer(
+        question,
+        f"{said}”{oneline(span.text)}” [1]",
+        False,
+        [span],
+        hits,
+        notes={"generator": GENERATOR, "contents": "question"},
+    )
 
 
 def _listed(question: str, doc: Document, chosen: list[Entry], hits: list[Hit]) -> Answer:
     cites = [doc_span(doc, x.start, x.end) for x in chosen]
     body = " ".join(f"”{oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
-    return Answer(question, body, False, cites, hits, notes={"generator": GENERATOR, "contents": len(cites)})
+    return Answer(
+        question, body, False, cites, hits, notes={"generator": GENERATOR, "contents": "entries", "entries": len(cites)}
+    )
 
 
 def _point(question: str, m: re.Match[str], doc: Document, hits: list[Hit]) -> Answer | None:
@@ -367,6 +389,6 @@ def _point(question: str, m: re.Match[str], doc: Document, hits: list[Hit]) -> A
             if any(t.start <= s < t.end for t in toc) or re.search(r"(?:\.{2,}|…)\s*\d+$|\s\d{1,3}$", line):
                 continue  # a contents line with its page is no numbered item
             span = doc_span(doc, s, s + len(line))
-            notes = {"generator": GENERATOR, "point": n}
+            notes = {"generator": GENERATOR, "contents": "point", "point": n}
             return Answer(question, f"”{oneline(span.text)}” [1]", False, [span], hits, notes=notes)
     return None
