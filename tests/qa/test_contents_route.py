@@ -119,3 +119,12 @@ def test_a_content_question_is_not_answered_by_the_contents(audits_engine: Engin
     ):
         a = audits_engine.ask(q)
         assert _route(a) != contents.GENERATOR, (q, a.answer)
+
+
+def test_an_english_yes_no_question_on_an_audit_question_heading(audits_engine: Engine):
+    a = audits_engine.ask(
+        "Does the review of consultancy use examine whether the administrations follow the instructions on"
+        " accounting for consultancy costs?"
+    )
+    assert _route(a) == contents.GENERATOR and a.answer.startswith("Yes"), a.answer
+    assert key_found("anvisningar", a.answer), a.answer
