@@ -155,6 +155,12 @@ def entries(doc: Document) -> list[Entry]:
         cur["last"] = word
         i += 1
     close()
+    # Pages only grow down a contents: a lower number is a date or a signature's, not an entry's page.
+    top = 0
+    for k, x in enumerate(out):
+        if x.page and int(x.page) < top:
+            out[k] = Entry(x.start, x.end, x.number, x.appendix, x.title, x.level, "")
+        top = max(top, int(out[k].page or 0))
     # Lines after the last page number that are no appendix are not contents (an address footer on the page).
     paged = [k for k, x in enumerate(out) if x.page]
     if paged:
@@ -201,6 +207,10 @@ _LOCATES = re.compile(
     r"\b(?:vilket|vilken|which|what)\s+(?:kapitel|chapter|avsnitt|section|del|part|paragraf)\b"
     r"|\b(?:act|law|\w*lag(?:en|ens)?)\b|§"
 )
+_TOP = re.compile(
+    r"\b(?:vilka|which|what) (?:kapitel|avsnitt|rubriker|chapters|sections|headings)\b"
+    r"|\bvilka delar (?:har|finns i|bestar) (?:rapport|revisionsrapport|granskning)\w*"
+)
 # English and Swedish names of a chapter's kind, as the outline types its heading.
 _KIND_WORDS = {
     "findings": r"results?|findings|observations|resultat(?:et|kapitlet)?|iakttagelser(?:na)?",
@@ -233,6 +243,7 @@ _DOC_WORDS = re.compile(
 )
 
 
+MIN_TOPS = 2  # numbered top entries of a contents whose numbering is read
 COMPOUND_PART = 6  # letters of a word found as the last part of a compound
 
 
@@ -293,7 +304,9 @@ def _chosen(
         # "Vilka bilagor med kommentarer …": the entries naming the question's own words, when some do.
         title_words = [w for w in words if w not in content_words(doc.meta.title or "")]
         some = [x for x in found if _shared(title_words, x.title)]
-        return some if some and len(some) < len(found) else (found if len(found) >= 2 else [])
+        return some if some and len(some) < len(found) else found
+    if parts and re.search(r"\b(?:vilka kapitel|which chapters|innehallsforteckning|table of contents)\b", q):
+        return _tops(items)  # "Vilka kapitel har rapporten om X?": X is the report's topic, not a chapter
     if parts and (m := _NUMBERED_PART.search(q)):
         k = next((k for k, x in enumerate(items) if x.number == m.group(1)), None)
         return [] if k is None else children(items, k)
@@ -303,9 +316,14 @@ def _chosen(
                 for k, x in enumerate(items):
                     if x.level == 1 and kind_of(x.title) == kind and (under := children(items, k)):
                         return under
+    if not (parts or named):
+        return []
     # A named entry with entries under it: the most of the question's words (two at least), the shallowest first.
+    # Entries that are only standard headings ("Iakttagelser", "Bedömning") say nothing of what it takes up.
     best: tuple[int, int, int] | None = None
     for k, x in enumerate(items):
+        if not any(kind_of(c.title) == "other" for c in children(items, k)):
+            continue
         shared = _shared(words, x.title)
         whole = shared == len(content_words(x.title))
         # Only a question on the parts may name a heading word's entry ("Vilka delar har bakgrunden?"); a
@@ -314,15 +332,20 @@ def _chosen(
             continue
         # "… under direct procurement": a numbered chapter named whole by one word.
         named_under = whole and bool(x.number) and bool(re.search(r"\bunder\b", q))
-        if (shared >= 2 and (parts or whole) or named_under) and children(items, k):
+        if shared >= 2 and (parts or whole) or named_under:
             key = (shared, -x.level, -k)
             if best is None or key > best:
                 best = key
     if best is not None:
         return children(items, -best[2])
-    if parts and re.search(r"\b(?:vilka kapitel|which chapters|innehallsforteckning|table of contents)\b", q):
-        return [x for x in items if x.level == 1]
-    return []
+    # "Vilka avsnitt finns i rapporten?", "Vilka delar har granskningen?": the top entries.
+    return _tops(items) if parts and _TOP.search(q) else []
+
+
+def _tops(items: list[Entry]) -> list[Entry]:
+    """The top entries; all of them when a flattened contents numbers only its first (everything stands under it)."""
+    tops = [x for x in items if x.level == 1]
+    return tops if sum(bool(x.number) for x in tops) >= MIN_TOPS else items
 
 
 # "Granskar revisorerna hur …?", "Does the audit look at whether …?", "What does the audit ask about …?": the

@@ -128,3 +128,18 @@ def test_an_english_yes_no_question_on_an_audit_question_heading(audits_engine: 
     )
     assert _route(a) == contents.GENERATOR and a.answer.startswith("Yes"), a.answer
     assert key_found("anvisningar", a.answer), a.answer
+
+
+def test_the_chapters_are_the_top_entries_without_a_signature_after_them(audits_engine: Engine):
+    a = audits_engine.ask("Vilka kapitel har rapporten om intern kontroll?")
+    assert _route(a) == contents.GENERATOR, a.answer
+    assert [c.text for c in a.citations][1:] == ["1. Inledning", "2. Iakttagelser och bedömningar", "3. Avslutning"]
+    # A flattened contents numbering only its first entry lists all of them.
+    a = audits_engine.ask("Vilka avsnitt finns i rapporten om LSS-verksamheten?")
+    assert _route(a) == contents.GENERATOR and len(a.citations) > 10, a.answer
+
+
+def test_entries_that_are_only_standard_headings_do_not_answer_what_a_report_takes_up(audits_engine: Engine):
+    # The chapter on internal control holds only "Kontrollområden och iakttagelser" and "Bedömning".
+    a = audits_engine.ask("Vad tar rapporten upp om intern kontroll?")
+    assert _route(a) != contents.GENERATOR, a.answer
