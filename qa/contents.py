@@ -207,6 +207,7 @@ _LOCATES = re.compile(
     r"\b(?:vilket|vilken|which|what)\s+(?:kapitel|chapter|avsnitt|section|del|part|paragraf)\b"
     r"|\b(?:act|law|\w*lag(?:en|ens)?)\b|§"
 )
+_ROW_KINDS = ("response", "recommendations", "status", "addressee")  # intents the recommendation table answers
 _TOP = re.compile(
     r"\b(?:vilka|which|what) (?:kapitel|avsnitt|rubriker|chapters|sections|headings)\b"
     r"|\bvilka delar (?:har|finns i|bestar) (?:rapport|revisionsrapport|granskning)\w*"
@@ -264,7 +265,8 @@ def contents_answer(question: str, asked: Intent, hits: list[Hit], docs: Mapping
     """The entries of a table of contents, or a numbered item, the question asks for; None when it asks none or
     the first documents of the passages hold none."""
     q = fold(question)
-    wants_point = _POINT.search(q)
+    # "Vad svarade nämnden på den första punkten?" asks the answer to a recommendation, not what the point says.
+    wants_point = _POINT.search(q) if asked.kind not in _ROW_KINDS else None
     wants_appendices = bool(_APPENDICES.search(q))
     wants_parts = (bool(_PARTS.search(q)) or bool(_NUMBERED_PART.search(q))) and not _LOCATES.search(q)
     wants_named = bool(_COVERS.search(q))
