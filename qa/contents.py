@@ -19,10 +19,12 @@ from granska.ingest.outline import kind_of
 from granska.qa.intent import Intent
 from granska.qa.routes import FACT_DOCS, doc_span, docs_in_order, docs_of_the_place
 
-from granska.text import content_words, fold, oneline
+from granska.text import content_words, fold, for_matching, language, oneline
 from granska.types import Answer, Document, Hit
 
-GENERATOR = "contents"  # notes.generator and notes.path of the answers given here
+GENERATOR = "contents"  # notes.generator and notes.path of the answers given here; notes.contents says what
+# was read: "entries" (contents entries, notes.entries of them), "point" (a numbered item) or "question" (the
+# audit's own question heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ _TOKEN = re.compile(
 )
 _NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?")
 _LABEL = re.compile(r"(?:bil|bilaga|bilagor|appendix|annex|attachment)\.?:?", re.IGNORECASE)
+_TABLE_LABEL = re.compile(r"(?:tabell|table|figur|figure|diagram)", re.IGNORECASE)
 _LABEL_NO = re.compile(r"(?:\d{1,2}|[A-Z])[:.–-]?")
 # An entry does not end on a preposition, conjunction or article: the capital after it is a name ("… i Xköping").
 _GLUE = re.compile(
@@ -120,9 +123,10 @@ def entries(doc: Document) -> list[Entry]:
                 group = None
             i += 1
             continue
-        if _LABEL.fullmatch(word) and word[:1].isupper():
+        table = bool(_TABLE_LABEL.fullmatch(word)) and bool(_LABEL_NO.fullmatch(nxt))
+        if (_LABEL.fullmatch(word) or table) and word[:1].isupper():
             has_no = bool(_LABEL_NO.fullmatch(nxt))
-            open_entry(s, "", True, 1)
+            open_entry(s, "", not table, 1)
             group = None
             i += 2 if has_no else 1
             if has_no:
@@ -151,6 +155,12 @@ def entries(doc: Document) -> list[Entry]:
         cur["last"] = word
         i += 1
     close()
+    # Pages only grow down a contents: a lower number is a date or a signature's, not an entry's page.
+    top = 0
+    for k, x in enumerate(out):
+        if x.page and int(x.page) < top:
+            out[k] = Entry(x.start, x.end, x.number, x.appendix, x.title, x.level, "")
+        top = max(top, int(out[k].page or 0))
     # Lines after the last page number that are no appendix are not contents (an address footer on the page).
     paged = [k for k, x in enumerate(out) if x.page]
     if paged:
@@ -191,6 +201,17 @@ _COVERS = re.compile(
     r"\b(?:tar\b.{0,80}\bupp|gar\b.{0,80}\bigenom|behandla[rs]?|tas upp|cover(?:s|ed)?|look(?:s|ed)? (?:at|into)"
     r"|deal(?:s|t)? with|go(?:es)? through)\b"
 )
+# "Vilket kapitel i kommunallagen …?", "Which chapter of the Act says …?": where a law or the report says a thing,
+# not which parts the report has.
+_LOCATES = re.compile(
+    r"\b(?:vilket|vilken|which|what)\s+(?:kapitel|chapter|avsnitt|section|del|part|paragraf)\b"
+    r"|\b(?:act|law|\w*lag(?:en|ens)?)\b|§"
+)
+_ROW_KINDS = ("response", "recommendations", "status", "addressee")  # intents the recommendation table answers
+_TOP = re.compile(
+    r"\b(?:vilka|which|what) (?:kapitel|avsnitt|rubriker|chapters|sections|headings)\b"
+    r"|\bvilka delar (?:har|finns i|bestar) (?:rapport|revisionsrapport|granskning)\w*"
+)
 # English and Swedish names of a chapter's kind, as the outline types its heading.
 _KIND_WORDS = {
     "findings": r"results?|findings|observations|resultat(?:et|kapitlet)?|iakttagelser(?:na)?",
@@ -223,9 +244,17 @@ _DOC_WORDS = re.compile(
 )
 
 
+MIN_TOPS = 2  # numbered top entries of a contents whose numbering is read
+COMPOUND_PART = 6  # letters of a word found as the last part of a compound
+
+
 def _stems_meet(a: str, b: str) -> bool:
+    """One word is the other's stem ("uppsikt" / "uppsiktsplikt"), or the last part of its compound ("kostnader" /
+    "konsultkostnaderna")."""
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short) and (len(short) >= 5 or short == long_)
+    if len(short) >= 4 and long_.startswith(short) and (len(short) >= 5 or short == long_):
+        return True
+    return len(short) >= COMPOUND_PART and long_.find(short) > 0
 
 
 def _shared(question_words: list[str], title: str) -> int:
@@ -236,14 +265,19 @@ def contents_answer(question: str, asked: Intent, hits: list[Hit], docs: Mapping
     """The entries of a table of contents, or a numbered item, the question asks for; None when it asks none or
     the first documents of the passages hold none."""
     q = fold(question)
-    wants_point = _POINT.search(q)
+    # "Vad svarade nämnden på den första punkten?" asks the answer to a recommendation, not what the point says.
+    wants_point = _POINT.search(q) if asked.kind not in _ROW_KINDS else None
     wants_appendices = bool(_APPENDICES.search(q))
-    wants_parts = bool(_PARTS.search(q)) or bool(_NUMBERED_PART.search(q))
+    wants_parts = (bool(_PARTS.search(q)) or bool(_NUMBERED_PART.search(q))) and not _LOCATES.search(q)
     wants_named = bool(_COVERS.search(q))
-    if not (wants_point or wants_appendices or wants_parts or wants_named):
+    wants_question = bool(_ASKS_QUESTION.search(q))
+    if not (wants_point or wants_appendices or wants_parts or wants_named or wants_question):
         return None
-    asked_words = [w for w in content_words(question) if not _DOC_WORDS.match(w)]
-    for doc in docs_of_the_place(question, asked, docs_in_order(hits, dict(docs)))[:FACT_DOCS]:
+    said = content_words(question)
+    if language(question) == "en":  # an English question is matched to Swedish contents by its glossary terms
+        said += [w for w in content_words(for_matching(question)) if w not in said]
+    asked_words = [w for w in said if not _DOC_WORDS.match(w)]
+    for doc in docs_of_the_place(question, asked, docs_in_order(hits, docs))[:FACT_DOCS]:
         # The document's place names it, not a part of it ("Xköpingsrapporten", "i Xköping").
         place = [p.rstrip("s") for p in content_words(doc.meta.municipality or "") if not _DOC_WORDS.match(p)]
         words = [w for w in asked_words if not any(w.startswith(p) for p in place if len(p) >= 4)]
@@ -252,6 +286,8 @@ def contents_answer(question: str, asked: Intent, hits: list[Hit], docs: Mapping
             if found is not None:
                 return found
             continue
+        if wants_question and (found := _audit_question(question, words, doc, hits)):
+            return found
         items = entries(doc)
         if not items:
             continue
@@ -270,7 +306,9 @@ def _chosen(
         # "Vilka bilagor med kommentarer …": the entries naming the question's own words, when some do.
         title_words = [w for w in words if w not in content_words(doc.meta.title or "")]
         some = [x for x in found if _shared(title_words, x.title)]
-        return some if some and len(some) < len(found) else (found if len(found) >= 2 else [])
+        return some if some and len(some) < len(found) else found
+    if parts and re.search(r"\b(?:vilka kapitel|which chapters|innehallsforteckning|table of contents)\b", q):
+        return _tops(items)  # "Vilka kapitel har rapporten om X?": X is the report's topic, not a chapter
     if parts and (m := _NUMBERED_PART.search(q)):
         k = next((k for k, x in enumerate(items) if x.number == m.group(1)), None)
         return [] if k is None else children(items, k)
@@ -280,30 +318,90 @@ def _chosen(
                 for k, x in enumerate(items):
                     if x.level == 1 and kind_of(x.title) == kind and (under := children(items, k)):
                         return under
+    if not (parts or named):
+        return []
     # A named entry with entries under it: the most of the question's words (two at least), the shallowest first.
+    # Entries that are only standard headings ("Iakttagelser", "Bedömning") say nothing of what it takes up.
     best: tuple[int, int, int] | None = None
     for k, x in enumerate(items):
+        if not any(kind_of(c.title) == "other" for c in children(items, k)):
+            continue
         shared = _shared(words, x.title)
         whole = shared == len(content_words(x.title))
         # Only a question on the parts may name a heading word's entry ("Vilka delar har bakgrunden?"); a
         # content question "Vilka revisionskriterier tar rapporten upp?" is no question on the contents.
         if kind_of(x.title) != "other" and not parts:
             continue
-        if shared >= 2 and (parts or whole) and children(items, k):
+        # "… under direct procurement": a numbered chapter named whole by one word.
+        named_under = whole and bool(x.number) and bool(re.search(r"\bunder\b", q))
+        if shared >= 2 and (parts or whole) or named_under:
             key = (shared, -x.level, -k)
             if best is None or key > best:
                 best = key
     if best is not None:
         return children(items, -best[2])
-    if parts and re.search(r"\b(?:vilka kapitel|which chapters|innehallsforteckning|table of contents)\b", q):
-        return [x for x in items if x.level == 1]
-    return []
+    # "Vilka avsnitt finns i rapporten?", "Vilka delar har granskningen?": the top entries.
+    return _tops(items) if parts and _TOP.search(q) else []
+
+
+def _tops(items: list[Entry]) -> list[Entry]:
+    """The top entries; all of them when a flattened contents numbers only its first (everything stands under it)."""
+    tops = [x for x in items if x.level == 1]
+    return tops if sum(bool(x.number) for x in tops) >= MIN_TOPS else items
+
+
+# "Granskar revisorerna hur …?", "Does the audit look at whether …?", "What does the audit ask about …?": the
+# audit's own questions, which a report may state only as question headings in its contents.
+_ASKS_QUESTION = re.compile(
+    r"^(?:granskar|undersoker|bedomer|does|did|do)\b.{0,80}\b(?:hur|om|vilka|vad|whether|how|what|which|if)\b"
+    r"|\b(?:fragar|asks?|ask about)\b"
+)
+# A question heading opens with a question word (in a flattened contents, right after the last entry).
+_QUESTION = re.compile(
+    r"\b(?:Hur|Vilka|Vilken|Vilket|Vad|När|Vem|Varför|Finns|Har|Är|Sker|Följer|How|What|Which|Who|When|Why|Is|Are"
+    r"|Does|Do|Has|Have)\b[^?!.\n]{10,240}\?"
+)
+MIN_SHARED = 2  # content words a question heading shares with the question it answers
+
+
+def _audit_question(question: str, words: list[str], doc: Document, hits: list[Hit]) -> Answer | None:
+    """The question heading of the contents (or of the headless text right after it) that shares the most words
+    with the question, when one does alone; quoted as the audit's question."""
+    sections = doc.outline.sections if doc.outline else ()
+    k = next((k for k, s in enumerate(sections) if s.kind == "toc"), None)
+    if k is None:
+        return None
+    lo, hi = sections[k].heading_end, sections[k].end
+    if k + 1 < len(sections) and sections[k + 1].heading is None:
+        hi = sections[k + 1].end
+    scored = [(_shared(words, m.group()), m) for m in _QUESTION.finditer(doc.text, lo, hi)]
+    best = max((n for n, _ in scored), default=0)
+    top = [m for n, m in scored if n == best]
+    if best < MIN_SHARED or len(top) != 1:
+        return None
+    span = doc_span(doc, top[0].start(), top[0].end())
+    yes = (
+        ("Yes" if language(question) == "en" else "Ja")
+        if not re.search(r"\b(?:ask|asks|fragar)\b", fold(question))
+        else ""
+    )
+    said = f"{yes}: " if yes else ""
+    return Answer(
+        question,
+        f"{said}”{oneline(span.text)}” [1]",
+        False,
+        [span],
+        hits,
+        notes={"generator": GENERATOR, "contents": "question"},
+    )
 
 
 def _listed(question: str, doc: Document, chosen: list[Entry], hits: list[Hit]) -> Answer:
     cites = [doc_span(doc, x.start, x.end) for x in chosen]
     body = " ".join(f"”{oneline(c.text)}” [{i}]" for i, c in enumerate(cites, 1))
-    return Answer(question, body, False, cites, hits, notes={"generator": GENERATOR, "contents": len(cites)})
+    return Answer(
+        question, body, False, cites, hits, notes={"generator": GENERATOR, "contents": "entries", "entries": len(cites)}
+    )
 
 
 def _point(question: str, m: re.Match[str], doc: Document, hits: list[Hit]) -> Answer | None:
@@ -316,6 +414,6 @@ def _point(question: str, m: re.Match[str], doc: Document, hits: list[Hit]) -> A
             if any(t.start <= s < t.end for t in toc) or re.search(r"(?:\.{2,}|…)\s*\d+$|\s\d{1,3}$", line):
                 continue  # a contents line with its page is no numbered item
             span = doc_span(doc, s, s + len(line))
-            notes = {"generator": GENERATOR, "point": n}
+            notes = {"generator": GENERATOR, "contents": "point", "point": n}
             return Answer(question, f"”{oneline(span.text)}” [1]", False, [span], hits, notes=notes)
     return None
