@@ -56,6 +56,12 @@ ABSTAIN_SV = "Det framgår inte av dokumenten."
 ABSTAIN_EN = "The documents do not say."
 _LIST_INTRO = re.compile(r"(:|att)\s*$")
 _ASKS_WHY = re.compile(r"\b(?:varfor|why|av vilken anledning|how come)\b")
+# What gives a cause or a purpose: the answer to "varför / why" (folded).
+_BECAUSE = re.compile(
+    r"\b(?:eftersom|med anledning av|pa grund av|darfor att|mot bakgrund av|beroende pa|i syfte att|for att"
+    r"|because|due to|owing to|in order to|as a result of)\b"
+)
+WHY_SHARE = 0.8  # a causal sentence leads when it covers this share of the best's coverage
 # "Vad innebar ändringen för kommunstyrelsen?", "What did the change mean for …": what something brought about.
 _ASKS_IMPLICATION = re.compile(
     r"\bvad (?:innebar|medfor\w*|betydde|betyder|ledde\b.{0,30}\btill)\b.{0,80}\bfor\b"
@@ -136,6 +142,8 @@ def answer(
         ranked = _preferring(ranked, cue, sections, outlines, roles)
     if cue is not None:
         ranked = _cued_first(ranked, cue, settings.abstain_below, share=cue_share)
+    elif _ASKS_WHY.search(fold(question)):  # a sentence giving a cause ("med anledning av att …") leads a "why"
+        ranked = _cued_first(ranked, _BECAUSE, settings.abstain_below, share=WHY_SHARE)
     elif asks_date(question) and not asks_deadline(question):
         ranked = _dated_first(question, ranked, settings.abstain_below)
     elif _ASKS_PERIOD.search(fold(question)):

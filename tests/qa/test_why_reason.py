@@ -24,3 +24,10 @@ def test_what_a_change_meant_quotes_the_sentence_saying_what_it_brought(both_eng
     """ "Vad innebar X för Y?": the sentence naming X leads, the next one ("Ändringen medför …") holds the answer."""
     a = both_engine.ask("Vad innebar ändringen av nämndernas reglemente för kommunstyrelsen?")
     assert not a.abstained and "Ändringen medför" in a.answer, a.answer
+
+
+def test_a_why_question_is_led_by_the_sentence_giving_a_cause(both_engine: Engine):
+    """ "Med anledning av att revisorerna riktar anmärkning …" gives the cause a "varför" asks for."""
+    doc = next(d for d in both_engine.documents().values() if "Med anledning av att regionens revisorer" in d.text)
+    a = both_engine.ask(f"Varför måste regionstyrelsen i {doc.meta.municipality} lämna en förklaring?")
+    assert not a.abstained and "Med anledning av att" in a.citations[0].text, a.answer
