@@ -30,8 +30,7 @@ RESPONSE_AT = 0.5  # coverage of the question's topic by a recommendation before
 CUES: dict[str, re.Pattern[str]] = {
     "assessment": re.compile(r"\b(?:bedom\w*|slutsats\w*|samlad\w*|sammantag\w*|sammanfattande|delvis|tillrackli\w*)"),
     "findings": re.compile(
-        r"\b(?:konstater\w*|visa[rd]e?|visat|framkom\w*|framgar|iakttag\w*|brist\w*|saknas|avvikelse\w*|kritik\w*|anser"
-        r"|identifierat|utvecklingsomrad\w*|forbattringsomrad\w*)"
+        r"\b(?:konstater\w*|visa[rd]e?|visat|framkom\w*|framgar|iakttag\w*|brist\w*|saknas|avvikelse\w*|kritik\w*|anser)"
     ),
     # "Svar på revisionsfrågan …" heads the auditors' answer to the question (their assessment), not the question.
     "purpose": re.compile(
