@@ -342,7 +342,7 @@ class Engine:
             or routes.recommends_nothing(asked, resolved, result, self._section_at)
         ):
             result = replace(result, abstained=True, citations=[])
-        notes = {"generator": "extractive", **seen, "path": "section" if kind else "open"}
+        notes = {"generator": "extractive", **seen, "path": "section" if kind else "open", **result.notes}
         if llm.configured(self.settings) and hits:
             try:
                 gen = llm.generate(resolved, hits[:LLM_PASSAGES], self.settings)

@@ -129,10 +129,12 @@ def answer(
         matched, everything = _read_as(without_frame(question), hits, weights, model, passages=DEEPER)
         ranked = admissible(question, everything, outlines, purpose=purpose)
     silent = False
+    p_answer: float | None = None
     if model is not None and settings.abstainer == "learned":
         if abstain.available():
             row = abstain.features(matched, everything, _leading(ranked), hits, weights, question_asked=question)
-            silent = abstain.shipped().probability(row) < abstain.threshold(settings.abstain_prob)
+            p_answer = abstain.shipped().probability(row)
+            silent = p_answer < abstain.threshold(settings.abstain_prob)
         else:  # no refitted abstainer in the package: the selector-based one of qa/models/answer.json
             silent = answerable(matched, everything, hits, weights, model) < scorer.threshold(settings)
     if place is not None:  # after the abstainer, which reads every passage as it was fitted to
@@ -187,8 +189,12 @@ def answer(
         best, silent = max(best, settings.abstain_below), False
     if leads and not _role_in_document(question, leads[0], hits):
         silent = True  # "Vem är socialchef …?": no passage of the answer's document names the role
-    if silent or not leads or best < settings.abstain_below:
-        return Answer(question, abstention(question), True, [], hits, id=qid)
+    # How the decision was made, for the JSON's notes: the coverage rule's figure and the learned P(answered).
+    evidence = {"coverage": round(best, 3), **({} if p_answer is None else {"p_answered": round(p_answer, 3)})}
+    import os
+
+    if silent or not leads or best < float(os.environ.get('GRANSKA_TMP_FLOOR', settings.abstain_below)):
+        return Answer(question, abstention(question), True, [], hits, id=qid, notes={"evidence": evidence})
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
     # When the best sentence gives what a typed question asks for (a date for "när"), a runner-up must too.
     chosen = _choose(
@@ -214,7 +220,7 @@ def answer(
         chosen = [chosen[0], effect, *(s for s in chosen[1:] if s is not effect)][: max(2, len(chosen))]
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
-    return Answer(question, text, False, citations, hits, id=qid)
+    return Answer(question, text, False, citations, hits, id=qid, notes={"evidence": evidence})
 
 
 def abstain_row(
