@@ -193,7 +193,7 @@ def answer(
     evidence = {"coverage": round(best, 3), **({} if p_answer is None else {"p_answered": round(p_answer, 3)})}
     import os
 
-    if silent or not leads or best < float(os.environ.get('GRANSKA_TMP_FLOOR', settings.abstain_below)):
+    if silent or not leads or best < float(os.environ.get('TMPFLOOR', settings.abstain_below)):
         return Answer(question, abstention(question), True, [], hits, id=qid, notes={"evidence": evidence})
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
     # When the best sentence gives what a typed question asks for (a date for "när"), a runner-up must too.
