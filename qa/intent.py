@@ -80,7 +80,7 @@ _RULES: list[tuple[str, str]] = [
     ),
     # "Who chairs the auditors?", "Vem är ordförande för revisorerna?": a role on the document's signature.
     ("signed_by", r"\b(?:who|vem)\b.{0,12}\b(?:chairs?|chaired|is (?:the )?chair\w*|ar ordforande|var ordforande)\b"),
-    ("signed_by", r"\b(?:vem|vilka|who)\b.{0,15}\b(?:godkant|godkande|approved)\b"),  # "Godkänt av:" signs
+    ("signed_by", r"\b(?:vem|vilka|who)\b.{0,25}\b(?:godkant|godkande|approved|approval)\b"),  # "Godkänt av:" signs
     # "Vem är vice ordförande för …", "Vem var revisionskonsult …", "Who is the deputy chair …": a role of the
     # ingest's vocabulary asked right after "is/was" names a person on the document.
     (
@@ -242,12 +242,28 @@ _RULES: list[tuple[str, str]] = [
         "recommendations",
         r"\b(?:rekommend\w*|recommend\w*|forbattringsomrad\w*|(?:vad|vilka(?: \w+){1,2}) bor\b|what should)",
     ),
-    ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
+    # A recommendation in everyday words: "Vad uppmanas nämnden att göra", "What is the board asked to do", "What do
+    # the auditors suggest".
+    (
+        "recommendations",
+        r"\buppmana(?:s|r|de|t)?\b|\b(?:is|are|was|were) (?:\w+ ){0,4}(?:asked|urged|advised) to\b"
+        r"|\bwhat (?:do|does|did) the (?:\w+ )?auditors? (?:suggest|propose|advise|urge)\b",
+    ),
+    # "omdöme" is the everyday word for the auditors' "bedömning" ("vad blev revisorernas samlade omdöme").
+    ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|omdome\w*|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
     (
         "purpose",
         r"\b(?:syfte[tn]?|syfta(?:r|de|t)?|revisionsfrag\w*|fragestallning\w*|purpose|aim|objective|mot vilken bakgrund)\b",
     ),
     ("purpose", _WHY_AUDIT + r"|\bvilka granskningar\b.{0,40}\bingick\b"),
+    # What an audit wanted to find out, in everyday words: "Vad ville revisionen ta reda på …", "What was the point
+    # of the audit", "What did the auditors want to find out".
+    (
+        "purpose",
+        r"\bvad ville\b.{0,50}\b(?:ta reda pa|fa veta|fa svar pa|undersoka|granska)\b"
+        r"|\bwhat was the (?:point|idea|aim|goal) of\b"
+        r"|\bwhat did\b.{0,50}\b(?:want|wish|seek|set out) to (?:find out|know|learn|examine|look into)\b",
+    ),
     (
         "findings",
         (
@@ -263,8 +279,8 @@ _RULES: list[tuple[str, str]] = [
     (
         "when",
         (
-            r"^\W*(?:nar|sedan nar|senast nar|when|since when)\b"
-            r"|\b(?:vilket datum|datum|what date|which date|by what date|deadline|the date)\b"
+            r"^\W*(?:nar|sedan nar|senast nar|when|since when|by when)\b"
+            r"|\b(?:vilket datum|datum|what date|which date|by what date|by when|deadline|the date)\b"
         ),
     ),
     ("when", rf"\bvilket {YEAR_AR}|\bwhich year\b"),
