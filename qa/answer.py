@@ -48,6 +48,7 @@ from granska.qa.lexicon import lexicon
 from granska.qa.statement import cover_block, fragment, junk, letterhead, title_line
 from granska.qa.title_question import STEM, beyond_frame, frame_after_content, repeats_frame, title_after_content
 
+from granska import particle_verbs
 from granska.settings import AnswerSettings
 from granska.text import content_words, fold, for_matching, language, untranslated, words
 from granska.types import Answer, Hit, Outline, Span
@@ -122,11 +123,14 @@ def answer(
         return Answer(question, abstention(question), True, [], hits, id=qid)
     weights = Weights([h.chunk.text for h in hits[:20]])
     model = scorer.shipped() if settings.scorer == "learned" else None
-    matched, everything = _read_as(without_frame(question), hits, weights, model)
+    # A particle verb is read as the compound documents write ("tas om hand" ~ "omhändertas"): coverage only, not
+    # retrieval, where the bare verb's grams already match (joining there lost SweQUAD-MC rows, docs/answers.md).
+    reading = particle_verbs.joined(without_frame(question))
+    matched, everything = _read_as(reading, hits, weights, model)
     ranked = admissible(question, everything, outlines, purpose=purpose)
     contact = asked_type.asks_contact(question)
     if contact and not _leading(ranked) and len(hits) > PASSAGES_READ:
-        matched, everything = _read_as(without_frame(question), hits, weights, model, passages=DEEPER)
+        matched, everything = _read_as(reading, hits, weights, model, passages=DEEPER)
         ranked = admissible(question, everything, outlines, purpose=purpose)
     silent = False
     p_answer: float | None = None
@@ -193,7 +197,7 @@ def answer(
     evidence = {"coverage": round(best, 3), **({} if p_answer is None else {"p_answered": round(p_answer, 3)})}
     import os
 
-    if silent or not leads or best < float(os.environ.get('TMPFLOOR', settings.abstain_below)):
+    if silent or not leads or best < float(os.environ.get("TMPFLOOR", settings.abstain_below)):
         return Answer(question, abstention(question), True, [], hits, id=qid, notes={"evidence": evidence})
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
     # When the best sentence gives what a typed question asks for (a date for "när"), a runner-up must too.
@@ -229,7 +233,7 @@ def abstain_row(
     """The learned abstainer's features for these passages, exactly as `answer` computes them (the fit script
     reads them here, so the fitted rows and the answering rows cannot drift apart)."""
     weights = Weights([h.chunk.text for h in hits[:20]])
-    matched, everything = _read_as(without_frame(question), hits, weights, scorer.shipped())
+    matched, everything = _read_as(particle_verbs.joined(without_frame(question)), hits, weights, scorer.shipped())
     ranked = admissible(question, everything, outlines, purpose=purpose)
     return abstain.features(matched, everything, _leading(ranked), hits, weights, question_asked=question)
 

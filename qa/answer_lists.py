@@ -144,7 +144,7 @@ LIST_INTRO_FLOOR = 0.5
 _COUNT = r"(?:tva|tre|fyra|fem|sex|sju|atta|nio|tio|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
 # (… and a participle after "av de": "Vilka av de uppföljda granskningarna …")
 _ASKED_NOUN = re.compile(
-    rf"^\W*(?:vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+(?:\w+(?:da|de|ta|te)\s+)?)?)?(?:{_COUNT})?(\w{{4,}})"
+    rf"^\W*(?:(?:pa|i|inom|till|for|av|med|enligt|in|on|to|by)\s+(?:vilka|vilken|vilket|which|what)|vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+(?:\w+(?:da|de|ta|te)\s+)?)?)?(?:{_COUNT})?(\w{{4,}})"
 )
 # A list question ("Vilka nämnder …", "Which committees …"): its answer names the members.
 _ASKED_MEMBERS = re.compile(r"^\W*(?:vilka|which)\s+(\w{4,})")

@@ -246,8 +246,10 @@ _RULES: list[tuple[str, str]] = [
     # the auditors suggest".
     (
         "recommendations",
-        r"\buppmana(?:s|r|de|t)?\b|\b(?:is|are|was|were) (?:\w+ ){0,4}(?:asked|urged|advised) to\b"
-        r"|\bwhat (?:do|does|did) the (?:\w+ )?auditors? (?:suggest|propose|advise|urge)\b",
+        (
+            r"\buppmana(?:s|r|de|t)?\b|\b(?:is|are|was|were) (?:\w+ ){0,4}(?:asked|urged|advised) to\b"
+            r"|\bwhat (?:do|does|did) the (?:\w+ )?auditors? (?:suggest|propose|advise|urge)\b"
+        ),
     ),
     # "omdöme" is the everyday word for the auditors' "bedömning" ("vad blev revisorernas samlade omdöme").
     ("assessment", r"\b(?:bedomning\w*|bedom(?:er|de|t)|omdome\w*|slutsats\w*|assess\w*|conclu\w*|verdict)\b"),
@@ -260,9 +262,11 @@ _RULES: list[tuple[str, str]] = [
     # of the audit", "What did the auditors want to find out".
     (
         "purpose",
-        r"\bvad ville\b.{0,50}\b(?:ta reda pa|fa veta|fa svar pa|undersoka|granska)\b"
-        r"|\bwhat was the (?:point|idea|aim|goal) of\b"
-        r"|\bwhat did\b.{0,50}\b(?:want|wish|seek|set out) to (?:find out|know|learn|examine|look into)\b",
+        (
+            r"\bvad ville\b.{0,50}\b(?:ta reda pa|fa veta|fa svar pa|undersoka|granska)\b"
+            r"|\bwhat was the (?:point|idea|aim|goal) of\b"
+            r"|\bwhat did\b.{0,50}\b(?:want|wish|seek|set out) to (?:find out|know|learn|examine|look into)\b"
+        ),
     ),
     (
         "findings",
@@ -307,6 +311,7 @@ _RULES: list[tuple[str, str]] = [
     ("other", r"\b(?:vem|vilken|vilka|vilket|vad|hur|var|who|which|what|how|where)\b"),
 ]
 _RULE_RES = [(k, re.compile(p)) for k, p in _RULES]
+_LIST_PREP = r"(?:pa|i|inom|till|for|av|med|enligt|in|on|to|for|by)"  # before the list question's "vilka"
 _NUMBERED = re.compile(
     r"\b(?:rekommendation(?:en)?|recommendation)\s*(?:nr\.?|nummer|number|no\.?)?\s*(\d{1,2}|[a-h]\))"
 )
@@ -400,7 +405,10 @@ def read(question: str, *, places: list[str] | None = None) -> Intent:
     if municipality:
         skip |= set(content_words(municipality))
     topic = tuple(w for w in content_words(for_matching(without_frame(question))) if w not in skip and not w.isdigit())
-    plural = bool(re.match(r"^\W*(?:vilka|which \w+s\b|what are|list)", q))
+    # "Vilka …", and with a preposition before it ("På vilka sätt …", "Inom vilka områden …", "In what ways …").
+    plural = bool(
+        re.match(rf"^\W*(?:{_LIST_PREP}\s+)?(?:vilka|which \w+s\b|what are|list)|{_LIST_PREP} what \w+s\b", q)
+    )
     return Intent(k, PATHS.get(k, "open"), municipality, named, number, topic, plural)
 
 
