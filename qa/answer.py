@@ -123,9 +123,7 @@ def answer(
         return Answer(question, abstention(question), True, [], hits, id=qid)
     weights = Weights([h.chunk.text for h in hits[:20]])
     model = scorer.shipped() if settings.scorer == "learned" else None
-    # A particle verb is read as the compound documents write ("tas om hand" ~ "omhändertas"): coverage only, not
-    # retrieval, where the bare verb's grams already match (joining there lost SweQUAD-MC rows, docs/answers.md).
-    reading = particle_verbs.joined(without_frame(question))
+    reading = _reading(question)
     matched, everything = _read_as(reading, hits, weights, model)
     ranked = admissible(question, everything, outlines, purpose=purpose)
     contact = asked_type.asks_contact(question)
@@ -233,7 +231,7 @@ def abstain_row(
     """The learned abstainer's features for these passages, exactly as `answer` computes them (the fit script
     reads them here, so the fitted rows and the answering rows cannot drift apart)."""
     weights = Weights([h.chunk.text for h in hits[:20]])
-    matched, everything = _read_as(particle_verbs.joined(without_frame(question)), hits, weights, scorer.shipped())
+    matched, everything = _read_as(_reading(question), hits, weights, scorer.shipped())
     ranked = admissible(question, everything, outlines, purpose=purpose)
     return abstain.features(matched, everything, _leading(ranked), hits, weights, question_asked=question)
 
@@ -255,6 +253,13 @@ def _role_in_document(question: str, best: Scored, hits: list[Hit]) -> bool:
 def _leading(ranked: list[Scored]) -> list[Scored]:
     """The candidates that may lead an answer as the abstainer reads them: no cover or heading fragment."""
     return [s for s in ranked if not fragment(s.span.text)]
+
+
+def _reading(question: str) -> str:
+    """The question as its coverage is read: less its frame, and a Swedish particle verb as the compound documents
+    write ("tas om hand" ~ "omhändertas"; not in retrieval, where joining lost SweQUAD-MC rows: docs/answers.md)."""
+    reading = without_frame(question)
+    return particle_verbs.joined(reading) if language(question) == "sv" else reading
 
 
 def _read_as(
