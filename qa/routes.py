@@ -225,7 +225,9 @@ def facts_answer(question: str, intent: Intent, hits: list[Hit], documents: dict
 
 # A document's approval block ("Godkänt av: X / Titel: Y / Datum: 2019-01-08", as e-signed municipal papers end):
 # "Vilket datum godkände kommundirektören …?", "When did the director approve …?" is answered by its date.
-_ASKS_APPROVED = re.compile(r"\b(?:godkande|godkandes|godkant|approved?)\b")
+_ASKS_APPROVED = re.compile(r"\b(?:godkande|godkandes|godkant|approved?|approval)\b")
+# "Who gave the final approval …", "Vem godkände slutligt …": of several approval blocks, the last one dated.
+_FINAL = re.compile(r"\b(?:final\w*|last|latest|slutlig\w*|sist\w*)\b")
 _APPROVAL = re.compile(
     r"Godk[äa]nt av:[ \t]*(?P<who>[^\n]+)\n(?:[ \t]*Titel:[ \t]*(?P<role>[^\n]+)\n)?[ \t]*Datum:[ \t]*(?P<date>\d{4}-\d{2}-\d{2})"
 )
@@ -243,6 +245,8 @@ def approval_answer(question: str, intent: Intent, hits: list[Hit], documents: d
         held = {m.start(): sum(any(x.startswith(w[:6]) for x in said) for w in _words_of(m)) for m in blocks}
         most = max(held.values(), default=0)
         chosen = [m for m in blocks if held[m.start()] == most] if most else blocks
+        if len(chosen) > 1 and _FINAL.search(q):
+            chosen = [max(chosen, key=lambda m: m.group("date"))]
         if len(chosen) != 1:
             continue
         m = chosen[0]

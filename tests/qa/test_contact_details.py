@@ -81,6 +81,15 @@ def test_an_approval_block_dates_the_approval_of_the_approver_named(both_engine:
     assert a.answer.startswith("2019-01-07"), a.answer
 
 
+def test_the_final_approval_is_the_last_dated_block_and_names_its_approver(both_engine: Engine):
+    """Two approval blocks (2019-01-07, 2019-01-08): "the final approval" is the later one, named and dated."""
+    a = both_engine.ask("Who gave the final approval of Motala's statement on the integration audit, and on what date?")
+    assert not a.abstained and "Peter Ingesson" in a.answer and "2019-01-08" in a.answer, a.answer
+    # Asked without "final", both approvers are named (the signatories), as before.
+    a = both_engine.ask("Vilka har godkänt Motalas synpunkter på integrationsgranskningen?")
+    assert "Peter Ingesson" in a.answer and "Jimmy Szigeti" in a.answer, a.answer
+
+
 def test_a_cover_page_run_into_its_contents_answers_who_wrote_it_not_what_was_audited(both_engine: Engine):
     a = both_engine.ask("Vad var det PwC granskade i Skellefteå kommun?")
     assert "www.pwc.se" not in a.answer and "Innehåll" not in a.answer, a.answer
