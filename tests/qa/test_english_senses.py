@@ -46,3 +46,31 @@ def test_a_particle_verb_takes_its_pronoun_object_between():
     assert "överta" not in for_matching("Who took the home care over?")
     forms = text._phrase_variants()[0]
     assert "took it over" in forms and "follow them up" in forms and "follow its up" not in forms
+
+
+@needs_lexicons
+def test_a_deadline_asked_by_what_date_is_read_as_senast(audits_engine: Engine, bundled_engine: Engine):
+    """ "By what date / by which date / by when" asks a deadline, which Swedish writes "senast <datum>": read so,
+    the deadline's sentence leads over another dated sentence of the passage (before: the date the request
+    was sent), and a deadline the index ranked too low to be read is found."""
+    assert "senast" in for_matching("By which date must the board reply?").split()
+    a = audits_engine.ask(
+        "By which date must the explanation reach the presidium of Region Jämtland Härjedalen's council?"
+    )
+    assert not a.abstained and "8 april 2021" in a.citations[0].text, a.answer
+    b = bundled_engine.ask(
+        "By what date do the auditors ask the executive board and the social welfare committee to answer the "
+        "integration audit?"
+    )
+    assert not b.abstained and "2019-07-30" in b.citations[0].text, b.answer
+
+
+def test_general_phrases_the_dictionary_reads_word_by_word():
+    # FreeDict reads "apart" as "särskild", "look" as "anblick", "whole" as "hel", "based" as "basera", and has no
+    # "planning": each phrase is one Swedish term of the field's prose.
+    assert "utöver" in for_matching("Apart from the yearly report, what is followed up?")
+    assert "se över" in for_matching("What is the board told to look at?")
+    assert "samlad" in for_matching("Is the work followed up as a whole?")
+    assert "grundar sig på" in for_matching("What are the assessments based on?")
+    assert "koppling till" in for_matching("Which targets is the question linked to?")
+    assert "planering" in for_matching("Who is responsible for the planning?")
