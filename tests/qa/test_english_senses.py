@@ -74,3 +74,13 @@ def test_general_phrases_the_dictionary_reads_word_by_word():
     assert "grundar sig på" in for_matching("What are the assessments based on?")
     assert "koppling till" in for_matching("Which targets is the question linked to?")
     assert "planering" in for_matching("Who is responsible for the planning?")
+
+
+@needs_lexicons
+def test_an_english_body_name_limits_the_recommendations_table(bundled_engine: Engine):
+    """ "the social welfare committee" is the glossary's "socialnämnden": the table lists that body's
+    recommendation, not every one of the report (before: "the bodies received 5 recommendations")."""
+    assert bundled_engine.wait_for_tracker(timeout=300)
+    a = bundled_engine.ask("Which recommendations did PwC give the social welfare committee in the integration audit?")
+    assert not a.abstained and a.answer.startswith("Socialnämnden received 1 recommendation"), a.answer
+    assert "analysarbetet" in a.citations[0].text
