@@ -491,6 +491,10 @@ def _dict_term(m: re.Match[str], known: Callable[[str], float] | None, vocabular
         # "hjälp"), read as the passages' word of its stem, the most used.
         if not found and vocabulary and not known(low):
             found = _inflected(found_all, known, vocabulary)[:1]
+        # A sense the passages only resemble gives way to the word's cognate that they write ("related":
+        # "besläktad" ~ "relateras" -> "relat"; "production": "alstring" -> "produktion").
+        if found and vocabulary and not held(found[0], vocabulary) and (cognate := _cognate(low, vocabulary)):
+            found = [cognate]
     if not found and vocabulary:
         return _cognate(low, vocabulary)
     return " ".join(found) or None

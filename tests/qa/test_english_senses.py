@@ -84,3 +84,19 @@ def test_an_english_body_name_limits_the_recommendations_table(bundled_engine: E
     a = bundled_engine.ask("Which recommendations did PwC give the social welfare committee in the integration audit?")
     assert not a.abstained and a.answer.startswith("Socialnämnden received 1 recommendation"), a.answer
     assert "analysarbetet" in a.citations[0].text
+
+
+@needs_lexicons
+def test_a_sense_the_passages_only_resemble_gives_way_to_the_cognate_they_write(bundled_engine: Engine):
+    # FreeDict's "related": anhörig, besläktad; the audit writes "De mål som relateras till integration".
+    words, vocabulary = _read(bundled_engine, "Are integration-related goals followed up in PwC's integration audit?")
+    assert not held("besläktad", vocabulary) and "relateras" in vocabulary
+    assert "relate" in words and "beslaktad" not in words
+
+
+@needs_lexicons
+def test_the_audit_plan_is_the_revisionsplan(audits_engine: Engine):
+    # "audit plan" read word by word ("granskning plan") found no sentence; it is one Swedish compound.
+    assert "revisionsplan" in for_matching("Was the review part of the auditors' plan?")
+    a = audits_engine.ask("Which year's audit plan included KPMG's review of the Lidingö committee merger?")
+    assert not a.abstained and "revisionsplanen för 2019" in a.citations[0].text, a.answer
