@@ -306,6 +306,8 @@ def _glossary() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
 # "take more account of" ~ "take account of"): possessives and degree words, never an article ("direct the
 # procurement" is no "direct procurement").
 _POSSESSIVES = ("its", "their", "his", "her", "our", "your", "more", "greater", "full", "due")
+# A particle verb's pronoun object stands between the verb and its particle ("took it over" ~ "take over").
+_OBJECT_PRONOUNS = ("it", "them", "this", "these", "those")
 
 
 def _verb_forms(verb: str) -> list[str]:
@@ -338,11 +340,13 @@ def _phrase_variants() -> tuple[dict[str, str], list[str]]:
             patterns.append((key, re.escape(key)))
             continue
         verbs = [verb, *_verb_forms(verb)]
-        between = [""] if rest.split()[0] in stop else ["", *(p + " " for p in _POSSESSIVES)]
+        # a particle verb takes its pronoun object between ("took it over", "followed them up")
+        inserted = _OBJECT_PRONOUNS if rest.split()[0] in stop else _POSSESSIVES
+        between = ["", *(p + " " for p in inserted)]
         for v in verbs:
             for b in between:
                 forms.setdefault(f"{v} {b}{rest}", term)
-        inner = r"(?:(?:" + "|".join(_POSSESSIVES) + r")\s+)?" if len(between) > 1 else ""
+        inner = r"(?:(?:" + "|".join(inserted) + r")\s+)?"
         alternatives = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
         patterns.append((key, rf"(?:{alternatives})\s+{inner}{re.escape(rest)}"))
     return forms, [p for _, p in sorted(patterns, key=lambda kp: len(kp[0]), reverse=True)]
@@ -474,18 +478,55 @@ def _dict_term(m: re.Match[str], known: Callable[[str], float] | None, vocabular
         # One sense, the one the passages use most ("want": "behov", not "förnödenhet längtan"): a word's
         # senses each weighed as a word of their own made one English word count two or three times, and a
         # rare wrong sense weighed the most (docs/english.md, Session 25).
-        found = sorted((s for s in found if known(s)), key=known, reverse=True)[:1]
+        # A sense the passages hold as a word of their own (`held`) goes before one that only their character
+        # grams resemble: "known" counts fuzzy matches, so a sense whose grams are common ("tillaga" ~ "till…")
+        # outweighed the one the text writes ("bereda" ~ "beredning"; docs/english.md, Session 33).
+        by_use = _by_use(known, vocabulary)
+        found = sorted((s for s in found if known(s)), key=by_use, reverse=True)[:1]
         # No sense the passages use: WordNet's word for it, the sense most used (`_wordnet_senses`); not for a
         # word the passages already hold as it is ("signalling" ~ "signalsystem": a synonym only strays).
         if not found and not known(low):
-            found = sorted({s for s in _wordnet_senses(low) if known(s)}, key=known, reverse=True)[:1]
+            found = sorted({s for s in _wordnet_senses(low) if known(s)}, key=by_use, reverse=True)[:1]
         # Still none: a sense the passages hold in another form of it ("help" -> "hjälpa", the passages'
         # "hjälp"), read as the passages' word of its stem, the most used.
         if not found and vocabulary and not known(low):
             found = _inflected(found_all, known, vocabulary)[:1]
+        # A sense the passages only resemble gives way to the word's cognate that they write ("related":
+        # "besläktad" ~ "relateras" -> "relat"; "production": "alstring" -> "produktion").
+        if found and vocabulary and not held(found[0], vocabulary) and (cognate := _cognate(low, vocabulary)):
+            found = [cognate]
     if not found and vocabulary:
         return _cognate(low, vocabulary)
     return " ".join(found) or None
+
+
+# A passage word stands for a dictionary sense when it is the sense with at most HELD_ENDING more letters
+# ("beredning" for "bereda", its final vowel dropped first; a sense of 3 letters takes at most 2: "tiden", "delar"),
+# or a compound the sense of 4 letters or more begins ("signalsystem"). A folded sense of 1-2 letters ("gå" -> "ga")
+# begins too many words to tell ("gav", "gamla"): it is never held.
+HELD_ENDING = 4
+
+
+def held(sense: str, vocabulary: Sequence[str]) -> bool:
+    """Whether `vocabulary` (sorted, folded words) writes the Swedish `sense` as a word: the sense itself, an
+    inflection of it ("beredning", "delar") or a compound it begins ("signalsystem")."""
+    f = fold(sense)
+    if len(f) < 3 or not f.isalpha():
+        return False
+    stem = f[:-1] if len(f) >= 5 and f[-1] in "aeiouy" else f
+    ending = HELD_ENDING if len(f) >= 4 else 2
+    i = bisect_left(vocabulary, stem)
+    while i < len(vocabulary) and vocabulary[i].startswith(stem):
+        v = vocabulary[i]
+        if len(v) - len(f) <= ending or (len(f) >= 4 and v.startswith(f)):
+            return True
+        i += 1
+    return False
+
+
+def _by_use(known: Callable[[str], float], vocabulary: Sequence[str]) -> Callable[[str], tuple[bool, float]]:
+    """Sort key of a sense: held as a word by the passages (`held`) first, then how many passages match it."""
+    return lambda s: (bool(vocabulary) and held(s, vocabulary), known(s))
 
 
 # A sense's Swedish stem (Snowball) that a passage word must share to stand for it: at least STEM_MIN letters.

@@ -92,7 +92,10 @@ def recommendations_answer(question: str, rows: list[Recommendation], hits: list
     if not (_ASKS_RECS.search(question) or across and _REC_WORD.search(question)) or not rows:
         return None
     places, rows = only_places_named(question, rows)
-    named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(question))}
+    # An English question names the body in English ("the social welfare committee"): its Swedish name is the
+    # glossary's rendering ("socialnämnden"), which the rows' addressees write.
+    said = f"{question} {for_matching(question)}" if language(question) == "en" else question
+    named = {bodies.key(m) for m in re.findall(bodies.BODY, fold(said))}
     if named:
         rows = [r for r in rows if r.addressee and named & {bodies.key(n) for n in addressees.names(r.addressee)}]
     auditors = [a for a in _AUDITORS if re.search(rf"\b{a}\b", fold(question))]
