@@ -193,9 +193,7 @@ def answer(
         silent = True  # "Vem är socialchef …?": no passage of the answer's document names the role
     # How the decision was made, for the JSON's notes: the coverage rule's figure and the learned P(answered).
     evidence = {"coverage": round(best, 3), **({} if p_answer is None else {"p_answered": round(p_answer, 3)})}
-    import os
-
-    if silent or not leads or best < float(os.environ.get("TMPFLOOR", settings.abstain_below)):
+    if silent or not leads or best < settings.abstain_below:
         return Answer(question, abstention(question), True, [], hits, id=qid, notes={"evidence": evidence})
     ranked = [leads[0], *(s for s in ranked if s is not leads[0])]
     # When the best sentence gives what a typed question asks for (a date for "när"), a runner-up must too.
