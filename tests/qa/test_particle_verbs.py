@@ -4,7 +4,6 @@ in an answer's coverage (Session 33, issue #10 item 6), on the bundled corpus.""
 from __future__ import annotations
 
 from granska import particle_verbs
-
 from granska.engine import Engine
 
 
