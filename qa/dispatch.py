@@ -32,7 +32,9 @@ def table_answer(
         return found
     wants_facts = asked.path == "facts" and not (asked.kind == "auditor" and asked.plural)
     # "Who gave the final approval …": the one approval block asked for ("Godkänt av: … Datum: …") names and dates it.
-    approved = routes.approval_answer(question, asked, hits, docs) if asked.kind == "signed_by" else None
+    approved = (
+        routes.approval_answer(question, asked, hits, docs) if asked.kind == "signed_by" and not asked.plural else None
+    )
     if wants_facts and (found := approved or routes.facts_answer(question, asked, hits, docs)):
         return found
     # "Vilka kommuner har fått rekommendationer om X, och vad svarade de?" asks the table across municipalities

@@ -26,6 +26,7 @@ GROUND = {
     "granska.text",
     "granska.en_sv_dict",
     "granska.en_wordnet",
+    "granska.particle_verbs",
     "granska.jsonl",
 }
 ENGINE = {"granska.engine", "granska.tables"}  # the engine and the tracker tables it composes share floor 3

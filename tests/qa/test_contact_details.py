@@ -86,7 +86,7 @@ def test_the_final_approval_is_the_last_dated_block_and_names_its_approver(both_
     a = both_engine.ask("Who gave the final approval of Motala's statement on the integration audit, and on what date?")
     assert not a.abstained and "Peter Ingesson" in a.answer and "2019-01-08" in a.answer, a.answer
     # Asked without "final", both approvers are named (the signatories), as before.
-    a = both_engine.ask("Vilka har godkänt Motalas synpunkter på integrationsgranskningen?")
+    a = both_engine.ask("Vilka har godkänt Motala kommunstyrelses synpunkter på integrationsgranskningen?")
     assert "Peter Ingesson" in a.answer and "Jimmy Szigeti" in a.answer, a.answer
 
 
