@@ -359,13 +359,15 @@ _FRAME = re.compile(
 
 
 def without_frame(question: str) -> str:
-    """The question less the words that only frame it (see _FRAME; the subject between them stays): what an
-    answer's coverage is read on."""
+    """The question less the words that only frame it (see _FRAME; the subject between them stays) and less a
+    polite request frame: what an answer's coverage is read on."""
     folded = fold_keep(question)
     spans = [m.span(g) for m in _FRAME.finditer(folded) for g in range(1, 6) if m.start(g) >= 0]
     for a, b in sorted(spans, reverse=True):
         question = question[:a] + " " + question[b:]
-    return question
+    # A polite request ("Skulle ni kunna berätta vad …") asks nothing itself: its words are neither matched nor
+    # missing (fold_keep keeps offsets, and the frames above never stand in it).
+    return question[frames.polite_end(fold_keep(question)) :]
 
 
 def asks_open(question: str) -> bool:

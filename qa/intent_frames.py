@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 _POLITE = re.compile(
-    r"^\W*(?:(?:kan|kunde|skulle) (?:du|ni)(?: vara snall(?:a)? och)?|var snall(?:a)? och|snalla,?)\s+"
+    r"^\W*(?:(?:kan|kunde|skulle) (?:du|ni)(?: kunna)?(?: vara snall(?:a)? och)?|var snall(?:a)? och|snalla,?)\s+"
     r"(?:(?:kort|kortfattat|snabbt|garna)\s+)?"
     r"(?:sammanfatta|beskriva|beratta(?: om)?|forklara|redogora for|ange|tala om|saga|lista|namna|summera)\b\s*"
     r"|^\W*(?:(?:can|could|would) you(?: please)?|please)\s+(?:(?:briefly|quickly)\s+)?"
@@ -48,6 +48,12 @@ RULES: list[tuple[str, str]] = [
 # "Apart from reviewing who is responsible for what, what else …?", "Utöver X, vad …?": the leading clause names
 # what is not asked; the question proper follows its comma.
 _APART = re.compile(r"^\W*(?:apart from|aside from|besides|other than|utover|forutom|bortsett fran)\b[^,?]{3,120},\s*")
+
+
+def polite_end(folded: str) -> int:
+    """Where a polite request frame ends ("skulle ni kunna berätta " …), 0 when there is none."""
+    m = _POLITE.match(folded)
+    return m.end() if m and m.end() < len(folded) else 0
 
 
 def unframed(folded: str) -> str:

@@ -141,3 +141,11 @@ def test_how_much_of_a_thing_is_no_sum_and_a_second_vice_chair_is_a_role():
 )
 def test_everyday_words_for_an_intent(question: str, want: str):
     assert intent.rule_kind(question) == want
+
+
+def test_a_polite_request_frame_is_read_past_in_intent_and_coverage():
+    """ "Skulle ni kunna berätta vad …": the request asks nothing itself (its words weigh neither way)."""
+    q = "Skulle ni kunna berätta vad regionstyrelsen själv menar brister?"
+    assert intent.without_frame(q) == "vad regionstyrelsen själv menar brister?"
+    assert intent.rule_kind(q) == "findings"
+    assert intent.without_frame("Vad är syftet med granskningen?") == "Vad är syftet med granskningen?"
