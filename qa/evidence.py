@@ -41,7 +41,18 @@ _ASKS_DATE = re.compile(
     r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|vilken månad|(?:what|which) (?:date|year|month))\b",
     re.IGNORECASE,
 )
-_ASKS_MONEY = re.compile(r"\b(kostade|kostar|kostnad\w*|budget\w*|belopp\w*|pengar|cost\w*|spen[dt])\b", re.IGNORECASE)
+# A Swedish question asks for an amount when it asks what something cost, "hur mycket", how large a cost, budget or
+# sum was, which amount, or money: "budgeten" and "kostnaderna" alone also name a topic ("Vad ville förvaltningarna
+# dra ner på enligt budgeten?", "… sagt om bemanningsföretagen i sina budgetar"), and read as asking an amount they
+# kept no sentence at all (as the English side found in session 25).
+_MONEY_NOUN = r"\w*(?:kostnad|budget|belopp|summa|avvikelse|overskrid|överskrid|underskott|overskott|överskott)\w*"
+_ASKS_MONEY = re.compile(
+    r"\b(?:kostade|kostar|kostat|pengar|cost\w*|spen[dt])\b|\bi kronor\b"
+    rf"|\bhur (?:stor|stort|stora|hög|högt|höga|hog|hogt|hoga)\b[^?]*\b{_MONEY_NOUN}"
+    r"|\b(?:vilket|vilka|vilken) (?:\w+ )?(?:belopp|summa)\w*"
+    r"|\bvad (?:var|är|ar|blev) (?:den |de )?(?:totala )?(?:kostnad|budget)\w*",
+    re.IGNORECASE,
+)
 # An English question asks for an amount only when it asks "how much", "how large a budget", or what something
 # cost or was spent: "cost" and "budget" also name a topic ("What can a failed recruitment cost an
 # organisation?", "budget holders"), and read as asking for an amount they kept no sentence at all, so the

@@ -75,3 +75,19 @@ def test_pdf_and_docx_answers_cite_exact_spans_and_pages(tmp_path):
     docs = engine.documents()
     for c in a.citations + b.citations:
         assert docs[c.doc].text[c.start : c.end] == c.text
+
+
+def test_a_budget_named_as_a_topic_asks_no_amount():
+    """ "Vad ville förvaltningarna dra ner på enligt budgeten?" asks a thing; "Hur stor var budgetavvikelsen?",
+    "Vad kostade granskningen?", "Vilket belopp …?" ask an amount (session 33)."""
+    from granska.qa.evidence import answer_type
+
+    assert answer_type("Vad ville förvaltningarna dra ner kraftigt på enligt budgeten för 2012?") is None
+    assert answer_type("Vad har förvaltningarna sagt om bemanningsföretagen i sina budgetar?") is None
+    for asks in (
+        "Hur stor var regionstabens negativa budgetavvikelse 2020?",
+        "Vad kostade granskningen?",
+        "Vilket belopp betalades ut felaktigt?",
+        "Hur mycket pengar avsattes?",
+    ):
+        assert answer_type(asks) is not None, asks
