@@ -39,7 +39,7 @@ MIN_TERMS = 8  # ... but at least this many of the rarest terms are considered
 # GIN has no index-only scans) and a hash-aggregate entry, ~0.6 us in `lex` (docs/postgres.md, sessions 21-22 and
 # 33), and a question's selective terms hold about 4 postings per passage, so unbounded the probes grow with the
 # corpus. Session 22's budget let the MIN_TERMS rarest terms through whatever they held, which at 413k passages
-# was 165k postings a search on average (577k at most: 90 ms of server CPU). Now the budget binds: it grows
+# was 165k postings a search on average (577k at most; 90-126 ms of server CPU). Now the budget binds: it grows
 # with the square root of the corpus (GROWTH), never below POSTINGS, so that a larger corpus, whose terms each hold
 # more postings, still draws by enough of them to hold the exact top 20 (docs/postgres.md, session 33: the same or
 # a larger share than before at 22k, 89k and 413k passages). It is at least SELECTIVE x COMMON x 406 (9,744), so
