@@ -31,14 +31,16 @@ def pool_recall(store: PgStore, questions: list[str], pools: list[int]) -> dict[
     for q in questions:
         terms = query_terms(q)
         with db.snapshot(seqscan=False) as conn:
-            (n, tc, tw), dfs = lex.corpus(conn, terms)
+            (n, tc, tw), classes = lex.corpus_classes(conn, terms)
+            dfs = lex.passage_counts(classes)
             rows, scores = bm25.rescore(terms, lex.stored(conn, [], every), (n, tc, tw), dfs)
             for f in FIELDS:
                 s = scores[f]
                 top = {rows[i] for i in np.argsort(-s, kind="stable")[:TOP] if s[i] > 0}
                 avgdl = (tc if f == "char" else tw) / max(n, 1)
                 for p in pools:
-                    query = lex.candidates(f, lex.selective(dfs[f], n), None, avgdl=avgdl, pool=p)
+                    weighted, probed, _ = lex.drawn(dfs[f], classes[f], n)
+                    query = lex.candidates(f, weighted, None, avgdl=avgdl, pool=p, classes=probed)
                     pool = {int(r[0]) for r in conn.execute(*query)} if query else set()
                     got[p].append(len(top & pool) / max(len(top), 1))
     return {p: float(np.mean(v)) for p, v in got.items()}

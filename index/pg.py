@@ -213,12 +213,11 @@ class PgStore:
             (n, total_c, total_w), classes = lex.corpus_classes(conn, terms)
             dfs = lex.passage_counts(classes)
             avgdl = {"char": total_c / max(n, 1), "word": total_w / max(n, 1)}
-            pools = [
-                lex.candidates(
-                    f, lex.selective(dfs[f], n), docs, avgdl=avgdl[f], pool=max(lex.POOL, k), classes=classes[f]
-                )
-                for f in ("char", "word")
-            ]
+            pools = []
+            for f in ("char", "word"):
+                weighted, probed, cut = lex.drawn(dfs[f], classes[f], n)
+                pool = max(lex.WIDE_POOL if cut else lex.POOL, k)
+                pools.append(lex.candidates(f, weighted, docs, avgdl=avgdl[f], pool=pool, classes=probed))
             found = lex.stored(conn, pools, also)
         rows, scores = bm25.rescore(terms, found, (n, total_c, total_w), dfs)
         return lex.shortlist(rows, scores, k, also)

@@ -17,6 +17,7 @@ embedded store decides the order of Tantivy's candidates.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from itertools import compress
@@ -27,17 +28,24 @@ from granska.index import bm25
 from granska.index.lexical import FIELDS, analysed
 
 POOL = 60  # candidates per field before exact rescoring (docs/postgres.md, session 23: recall at scale)
+# ... and when the budget (below) left probes out: a draw of fewer terms orders its candidates more coarsely, and
+# a wider pool lets the exact rescoring repair that order, at the client's cost per candidate, not the server's
+# per posting (docs/postgres.md, session 33: at 413k passages 0.78 of the exact top 20 with 60, 0.89 with 150).
+WIDE_POOL = 150
 SELECTIVE = 96  # at most this many of the query's rarest terms generate candidates, per field
 COMMON = 0.25  # terms in more than this share of passages do not generate candidates (unless too few remain)
-MIN_TERMS = 8  # ... but at least this many of the rarest terms do
+MIN_TERMS = 8  # ... but at least this many of the rarest terms are considered
 # Postings per field the candidate probes may read. Each costs a heap visit (the passage's row id and length:
-# GIN has no index-only scans): ~8-30 us when that was the passage's row in `chunks` (out of the buffers by
-# ~100k passages), a few us in `lex` (docs/postgres.md, sessions 21-22), and a question's selective terms hold about
-# 4 postings per passage: 11k at 2.7k passages, so unbounded the probes grow with the corpus (a second per
-# question by ~100k passages). The rarest terms whose passage counts sum to this draw the candidates (never
-# fewer than MIN_TERMS); every query term still scores the pool exactly. It is at least SELECTIVE x COMMON x 406
-# (9,744), so on SweQUAD-MC dev's 406 passages no question reaches it: the pool there is as before.
+# GIN has no index-only scans) and a hash-aggregate entry, ~0.6 us in `lex` (docs/postgres.md, sessions 21-22 and
+# 33), and a question's selective terms hold about 4 postings per passage, so unbounded the probes grow with the
+# corpus. Session 22's budget let the MIN_TERMS rarest terms through whatever they held, which at 413k passages
+# was 165k postings a search on average (577k at most; 90-126 ms of server CPU). Now the budget binds: it grows
+# with the square root of the corpus (GROWTH), never below POSTINGS, so that a larger corpus, whose terms each hold
+# more postings, still draws by enough of them to hold the exact top 20 (docs/postgres.md, session 33: the same or
+# a larger share than before at 22k, 89k and 413k passages). It is at least SELECTIVE x COMMON x 406 (9,744), so
+# on SweQUAD-MC dev's 406 passages no question reaches it: the pool there is as before.
 POSTINGS = 10_000
+GROWTH = 62  # postings per square root of the corpus's passages: 40k at 413k passages
 MAX_TERM = 200  # longer "terms" (runs of digits, broken OCR) are not indexed in the tsvector
 # A passage's term frequency, coarsely, in its lexeme: a term held once is the lexeme `term`, twice `term^2`, 3-4
 # times `term^3`, 5 times or more `term^5`, and the draw scores each class at that frequency (analysed terms are
@@ -147,21 +155,47 @@ def corpus_classes(conn: Any, terms: dict[str, list[str]]) -> tuple[Stats, Class
     return stats, out
 
 
-def selective(dfs: dict[str, int], n: int) -> list[tuple[str, float]]:
-    """(term, idf) of the terms that generate candidates: the rarest known ones, common ones left out, while
-    their passage counts fit in POSTINGS."""
+def budget(n: int) -> int:
+    """Postings per field the candidate probes may read in a corpus of `n` passages (see GROWTH)."""
+    return max(POSTINGS, round(GROWTH * math.sqrt(max(n, 0))))
+
+
+Drawn = tuple[list[tuple[str, float]], dict[str, dict[int, int]], bool]
+
+
+def drawn(dfs: dict[str, int], classes: dict[str, dict[int, int]], n: int) -> Drawn:
+    """What generates one field's candidates: (term, idf) of the drawing terms, the classes each one probes with
+    their passage counts (what `candidates` takes), and whether the budget left probes out.
+
+    The terms are the query's rarest known ones, common ones left out (SELECTIVE, COMMON, MIN_TERMS). When all
+    their probes fit the budget, all are drawn (every small corpus: as before the budget). Otherwise the probes
+    (a term's frequency class) with the highest BM25 weight per posting they read go first, each one that still
+    fits, the best one always: the classes a common term's passages hold it in twice or more are short lists
+    of high weight and often fit where its single-occurrence list does not (a cap per term that the classes make
+    possible), and a rare term's lists always do."""
     known = sorted((df, t) for t, df in dfs.items() if df > 0 and len(t) <= MAX_TERM)
-    keep = [(df, t) for df, t in known if df <= COMMON * n] or []
+    keep = [(df, t) for df, t in known if df <= COMMON * n]
     if len(keep) < MIN_TERMS:
         keep = known[:MIN_TERMS]
-    drawn: list[tuple[str, float]] = []
-    spent = 0
-    for df, t in keep[:SELECTIVE]:  # rarest first
-        if spent + df > POSTINGS and len(drawn) >= MIN_TERMS:
-            break
-        drawn.append((t, bm25.idf(df, n)))
-        spent += df
-    return drawn
+    idf = {t: bm25.idf(df, n) for df, t in keep[:SELECTIVE]}
+    probes = [(t, k, c) for t in idf for k, c in sorted(classes.get(t, {}).items()) if c > 0]
+    limit = budget(n)
+    chosen: list[tuple[str, int, int]] = []
+    if sum(c for _, _, c in probes) > limit:
+        # weight of a class at the average length, per posting: idf * tf / (tf + k1), over its passage count
+        probes.sort(key=lambda p: (-idf[p[0]] * p[1] / (p[1] + bm25.K1) / p[2], p[2], p[0], p[1]))
+        spent = 0
+        for t, k, c in probes:
+            if not chosen or spent + c <= limit:
+                chosen.append((t, k, c))
+                spent += c
+        cut = True
+    else:
+        chosen, cut = probes, False
+    out: dict[str, dict[int, int]] = {}
+    for t, k, c in chosen:
+        out.setdefault(t, {})[k] = c
+    return [(t, idf[t]) for t in idf if t in out], out, cut
 
 
 def candidates(
@@ -193,8 +227,10 @@ def candidates(
     col = _COL[field]
     where = "" if docs is None else " AND doc = ANY(%s::text[])"
     dl = f"dl_{field}"
-    # idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)), tf the class's: at tf 1 the same operations as before
-    norm = f"(%s::float8 + {bm25.K1} * (1 - {bm25.B} + {bm25.B} * {dl} / %s::float8))"
+    # idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)), tf the class's: at tf 1 the same operations as before.
+    # Every constant is a float8: a bare 0.75 is a numeric, and `0.75 * dl` was then a numeric product and a cast
+    # per posting (the same values: 0.75 * dl is exact in both; docs/postgres.md, session 33).
+    norm = f"(%s::float8 + {bm25.K1}::float8 * ({1 - bm25.B}::float8 + {bm25.B}::float8 * {dl} / %s::float8))"
     branch = f"SELECT row, %s::float8 / {norm} AS w FROM lex WHERE {col} @@ %s::tsquery{where}"
     sql = f"SELECT row FROM ({' UNION ALL '.join([branch] * len(probes))}) x GROUP BY row ORDER BY round(sum(w) * 1e9) DESC, row LIMIT %s"
     # (rounded to 1e-9: the sum's last bits depend on the order the plan adds the branches in; ties go by row.
