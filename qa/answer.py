@@ -62,6 +62,7 @@ _BECAUSE = re.compile(
     r"\b(?:eftersom|med anledning av|pa grund av|darfor att|mot bakgrund av|beroende pa|i syfte att|for att"
     r"|because|due to|owing to|in order to|as a result of)\b"
 )
+PURPOSE_OPENING = 4  # "Syftet med granskningen …", "Granskningens syfte har …": the purpose word among the first words
 WHY_SHARE = 0.8  # a causal sentence leads when it covers this share of the best's coverage
 # "Vad innebar ändringen för kommunstyrelsen?", "What did the change mean for …": what something brought about.
 _ASKS_IMPLICATION = re.compile(
@@ -184,6 +185,10 @@ def answer(
     if intro is not None and intro.coverage >= LIST_INTRO_FLOOR * settings.abstain_below:
         best = max(best, settings.abstain_below)  # the list the question names is the evidence, not its wording
         silent = False  # (the abstainer reads sentences, not the list an introduction announces)
+    if purpose and cue is not None and leads and _states_purpose(leads[0], cue, sections, outlines, settings):
+        # "Vad ville revisionen ta reda på …": the audit's own statement of purpose, in its purpose section, is the
+        # evidence though the question words it otherwise (each audit states one; the words weigh the choice).
+        best = max(best, settings.abstain_below)
     if contact and leads and id(leads[0]) in entry and leads[0].rank == 0:
         # A letterhead's "Mobiltelefon 072-…" shares no word of "… på skrivelsen om X" but the passage ranked
         # first for the question carries the detail asked: the document is the evidence, not the line's wording.
@@ -220,6 +225,21 @@ def answer(
     citations = [_as_cited(s) for s in chosen]
     text = " ".join(f"”{_display(c.text)}” [{i}]" for i, c in enumerate(citations, 1))
     return Answer(question, text, False, citations, hits, id=qid, notes={"evidence": evidence})
+
+
+def _states_purpose(
+    s: Scored,
+    cue: re.Pattern[str],
+    sections: set[str] | frozenset[str],
+    outlines: Mapping[str, Outline],
+    settings: AnswerSettings,
+) -> bool:
+    """The sentence states the audit's purpose: its purpose word opens it ("Granskningens syfte har varit …", as a
+    missive with no headings says it) or it stands in a section of the purpose's kinds; and it covers at least
+    what a list's introduction must."""
+    opens = cue.search(fold(" ".join(s.span.text.split()[:PURPOSE_OPENING])))
+    in_section = cue.search(fold(s.span.text)) and _kind_at(outlines, s) in sections
+    return bool(opens or in_section) and s.coverage >= LIST_INTRO_FLOOR * settings.abstain_below
 
 
 def abstain_row(
