@@ -55,6 +55,10 @@ _MORE_THAN_ONE = re.compile(
 
 
 _ALWAYS = re.compile(r"\b(alltid|always)\b")
+# None at all, said with emphasis ("inget projekt alls", "inte några avvikelser … alls"): gainsaid by a source of some or many, even one that says some were not ("exempel på projekt som inte
+# följts upp"), as "samtliga" is by "vissa": a source saying so means that others were.
+_NONE_AT_ALL = re.compile(r"\b(?:inget|ingen|inga|inte (?:nagot|nagon|nagra))\s+(?:[a-z-]+\s+){0,5}?alls\b")
+_SOME = re.compile(r"\b(exempel pa|examples? of|i vissa fall|in some cases)\b")
 
 
 def quantity(text: str) -> int | None:
@@ -71,6 +75,10 @@ def quantity_conflict(claim: str, sentence: str) -> str | None:
     def said(m: re.Match[str]) -> str:  # folding keeps positions, when it keeps the length
         return sentence[m.start() : m.end()] if len(folded) == len(sentence) else m.group()
 
+    if _NONE_AT_ALL.search(claim) and not _NONE_AT_ALL.search(folded):
+        some = _SOME.search(folded) or next((m for q, p in QUANTITIES if q in (1, 2) and (m := p.search(folded))), None)
+        if some:
+            return f"den säger '{said(some)}', inte inget alls"
     if _ONE.search(claim) and not _ONE.search(folded) and (more := _MORE_THAN_ONE.search(folded)):
         return f"den säger '{said(more)}', inte en enda"
     mine = quantity(claim)

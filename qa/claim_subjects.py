@@ -59,6 +59,34 @@ def unmentioned(claim: str, hits: list[Hit]) -> str | None:
     return None
 
 
+# The part of a named body before its kind ("socialnämnden" → "social", "kommunstyrelsen" → "kommun").
+_HEAD = re.compile(r"([a-z]{4,}?)(?:n[a-z]{1,3}mnd|styrels|fullm[a-z]ktig)")
+
+
+def _head(body: str) -> str | None:
+    """What names a body, when it is long enough to tell (at least four letters)."""
+    m = _HEAD.match(body)
+    return m.group(1) if m else None
+
+
+def unnamed_body(claim: str, hits: list[Hit]) -> str | None:
+    """The claim's named body (its head: "överförmyndar" of "överförmyndarnämnden") that no word of the passages
+    begins with, fuzzily (OCR damages letters), though their letter n-grams as a whole may hold it (`unmentioned`:
+    "över", "för", "myndighet"). A sentence of no body cannot bear out a claim about this one; one naming another
+    body still gainsays it."""
+    texts = [h.chunk.text for h in hits]
+    for body in bodies(claim):
+        if (head := _head(body)) and not any(_word_begins(head, t) for t in texts):
+            return _shown(body, claim)
+    return None
+
+
+def _word_begins(head: str, text: str) -> bool:
+    """One word of `text` begins with `head`, fuzzily: its first letters hold the head's n-grams ("socialndimnden"
+    for "social"; not "informationsöverföring" for "överförmyndar", which holds them further in)."""
+    return any(match(head, text_grams(w[: len(head) + 2])) > 0 for w in set(words(text)))
+
+
 def _holds_name(part: str, grams: frozenset[str], held: set[str]) -> bool:
     if match(part, grams) >= NAME_MATCH:
         return True

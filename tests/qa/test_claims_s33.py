@@ -1,0 +1,57 @@
+"""Claim verification, one general cause per test (Session 33, issue #10 item 7), on the bundled corpus and the
+real audits documents; each claim is worded anew, not an evaluation row."""
+
+from __future__ import annotations
+
+from granska.qa.claim_degrees import quantity_conflict
+from granska.qa.verify import unframed
+
+from granska.engine import Engine
+
+
+def test_a_reporting_frames_verb_is_not_what_is_claimed(audits_engine: Engine):
+    """ "Granskningen pekar på att X": the finding's sentence states X and seldom the frame's verb; counted as a
+    word the source lacks, it kept the sentence below the not_found floor."""
+    assert unframed("Granskningen i Skellefteå pekar på att kontrollen brister.") == (
+        "Granskningen i Skellefteå kontrollen brister."
+    )
+    assert unframed("The auditors found internal control to be weak.") == "The auditors internal control weak."
+    # Wanting and recommending are what a claim says, not its frame.
+    assert unframed("Revisorerna vill att rutinerna ses över.") == "Revisorerna vill att rutinerna ses över."
+    v = audits_engine.verify(
+        "Granskningen i Skellefteå pekar på att den interna kontrollen till övervägande del är tillräcklig."
+    )
+    assert v.verdict == "supported" and "övervägande del vara tillräcklig" in v.citations[0].text, v.explanation
+
+
+def test_another_body_saying_what_the_claim_says_gainsays_it(audits_engine: Engine):
+    """The sentence that says who is responsible names another body than the claim: left out of the candidates
+    for not naming the claim's body, it was never weighed, and the claim came back not_found."""
+    v = audits_engine.verify(
+        "Revisorerna i Uppsala kommun konstaterar att socialnämnden ansvarar för verksamhet enligt LSS."
+    )
+    assert v.verdict == "contradicted" and "Omsorgsnämnden" in v.explanation, v.explanation
+    assert v.citations[0].text.startswith("Omsorgsnämnden ansvarar")
+
+
+def test_a_body_no_word_names_is_not_borne_out(audits_engine: Engine):
+    """ "räddningsnämndens": the passages' letter n-grams as a whole hold pieces of it ("rädd…", "nämndens"),
+    but no word of them begins with its head; a sentence of no body does not bear out a claim about it."""
+    v = audits_engine.verify("Revisorerna i Huddinge vill att räddningsnämndens rutiner för utbetalningar ses över.")
+    assert v.verdict == "not_found" and "räddningsnämndens" in v.explanation, v.explanation
+    # A body the passages name still gainsays a claim about another one (the source names who does it).
+    other = audits_engine.verify(
+        "Revisorerna i Uppsala kommun konstaterar att socialnämnden ansvarar för verksamhet enligt LSS."
+    )
+    assert other.verdict == "contradicted", other.explanation
+
+
+def test_none_at_all_is_gainsaid_by_some(bundled_hash_engine: Engine):
+    """ "inte något projekt … alls" against "Det finns dock exempel på projekt som inte följts upp alls": both
+    negate, but the source's "exempel på" means some and so that others were followed up."""
+    v = bundled_hash_engine.verify("Trollhättans revisorer menar att inte något projekt har följts upp alls.")
+    assert v.verdict == "contradicted" and "'exempel på'" in v.explanation, v.explanation
+    assert quantity_conflict("inga avvikelser alls har atgardats", "Vissa avvikelser har inte åtgärdats.")
+    assert quantity_conflict("inga avvikelser alls har atgardats", "Inga avvikelser alls har åtgärdats.") is None
+    # Without the emphasis, "inga" is a negation compared as such, not a quantity.
+    assert quantity_conflict("inga avvikelser har atgardats", "Vissa avvikelser har inte åtgärdats.") is None
