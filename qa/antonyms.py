@@ -98,6 +98,11 @@ def opposed(claim: str, source: str) -> tuple[str, str] | None:
     return None
 
 
+def known(word: str) -> bool:
+    """The (lower-case) word stands at a pole of a pair: the verifier reads it, in English too ("straightforward")."""
+    return any(word in a or word in b for a, b in _PAIRS)
+
+
 def swapped(claim: str) -> str | None:
     """The claim with each gradable word put at its opposite pole ("hög" → "låg"), or None when it has none."""
     out, changed = [], False

@@ -42,9 +42,10 @@ from granska.qa.claim_subjects import (
     unnamed_body,
 )
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
+from granska.qa.lexicon import lexicon
 from granska.qa.tracker import mentions_place, places_named
 
-from granska.text import content_words, fold, for_matching, language, words
+from granska.text import content_words, fold, for_matching, language, untranslated, words
 from granska.types import Hit, Span, hit_span
 
 VERDICTS = ("supported", "contradicted", "not_found")
@@ -89,7 +90,7 @@ class Verdict:
 def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if not hits:
         return Verdict(claim, "not_found", "Inga dokument matchar (kontrollera filtren).", [], hits, id=qid)
-    weights = Weights([h.chunk.text for h in hits[:20]])
+    weights = _english_weighed(claim, hits, Weights([h.chunk.text for h in hits[:20]]))
     matched = _read(claim, hits, weights)
     # An English claim's capitalised title words ("Municipal Executive Board") are terms, not names: its
     # subject is read from its Swedish rendering, where the glossary's terms are plain words.
@@ -173,6 +174,19 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if reason:
         return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
     return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
+
+
+def _english_weighed(claim: str, hits: list[Hit], weights: Weights) -> Weights:
+    """The weights an English claim is read with: a word of it that no glossary term or dictionary sense the
+    passages use renders ("finance") is found in no Swedish sentence whatever it says, and weighs no more than a
+    short absent word (as an English question's does, `Weights.reading`); a Swedish word too ("system") is not
+    foreign, nor is a pole of an opposite pair, read as such (`antonyms.swapped`)."""
+    if language(claim) != "en":
+        return weights
+    vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
+    left = untranslated(unframed(claim), known=lambda w: weights.df(fold(w)), vocabulary=vocabulary)
+    lex = lexicon() if left else None
+    return weights.reading(frozenset(w for w in left if (lex is None or not lex.known(w)) and not antonyms.known(w)))
 
 
 def _read(claim: str, hits: list[Hit], weights: Weights) -> str:

@@ -55,3 +55,20 @@ def test_none_at_all_is_gainsaid_by_some(bundled_hash_engine: Engine):
     assert quantity_conflict("inga avvikelser alls har atgardats", "Inga avvikelser alls har åtgärdats.") is None
     # Without the emphasis, "inga" is a negation compared as such, not a quantity.
     assert quantity_conflict("inga avvikelser har atgardats", "Vissa avvikelser har inte åtgärdats.") is None
+
+
+def test_an_english_claims_untranslated_word_weighs_as_a_short_absent_one(audits_engine: Engine):
+    """ "predominantly" is rendered by no glossary term nor dictionary sense: found in no Swedish sentence, it
+    weighed as the rarest word there is and kept the sentence stating the claim below the not_found floor."""
+    v = audits_engine.verify("In Skellefteå the internal control is judged to be predominantly sufficient.")
+    assert v.verdict == "supported" and "övervägande del vara tillräcklig" in v.citations[0].text, v.explanation
+
+
+def test_an_english_pole_of_opposites_is_not_foreign(both_engine: Engine):
+    """ "straightforward" is in no dictionary but is a pole of lätt / svår: it is read (the claim with its
+    opposite finds "svårt"), so it keeps its full weight and the sentence saying the opposite gainsays it."""
+    v = both_engine.verify(
+        "The Motala executive board thinks it is straightforward to achieve a complete division of responsibility "
+        "in advance."
+    )
+    assert v.verdict == "contradicted" and "'svårt'" in v.explanation, v.explanation
