@@ -37,7 +37,7 @@ def unmentioned(claim: str, hits: list[Hit]) -> str | None:
         for h in hits
     ]
     grams = [text_grams(t) for t in texts]
-    subjects = [(b, False) for b in bodies(claim) if not b.startswith("revision")]
+    subjects = [(b, False) for b in bodies(claim) if not audit_office(b)]
     # Proper names inside the sentence ("Anna Exempelsson", "KPMG"): capitalised words not opening it. A firm's words
     # ("Ernst & Young") are compared as a firm (`other_firm`), not looked up one by one.
     firm_words = {w for f in FIRMS.findall(fold(claim)) for w in f.split()}
@@ -96,7 +96,7 @@ def _holds_name(part: str, grams: frozenset[str], held: set[str]) -> bool:
 
 def subject_of(claim: str) -> str | None:
     """The body a claim is about: the first it names, the auditors aside."""
-    return next((b for b in bodies(claim) if not b.startswith("revision")), None)
+    return next((b for b in bodies(claim) if not audit_office(b)), None)
 
 
 def specific(body: str) -> bool:
@@ -123,7 +123,7 @@ def other_body(claim: str, s: Scored) -> str | None:
     subject = subject_of(claim)
     if subject is None or names_subject(claim, s):
         return None
-    theirs = [b for b in bodies(s.span.text) if specific(b) and not b.startswith("revision")]
+    theirs = [b for b in bodies(s.span.text) if specific(b) and not audit_office(b)]
     if not theirs or any(same_body(theirs[0], b) for b in bodies(claim)):
         return None
     return f"den anger {_shown(theirs[0], s.span.text)}, inte {_shown(subject, claim)}"
@@ -166,6 +166,14 @@ def naming(ranked: list[Scored], best: Scored, firms: set[str]) -> Scored:
     return max(found, key=lambda s: s.coverage) if found else best
 
 
+_OFFICE = re.compile(r"[a-z]*revision(?:en|ens)?")
+
+
+def audit_office(body: str) -> bool:
+    """The audit office ("revisionen", "stadsrevisionen", "kommunrevisionen"): who audits, not a body audited."""
+    return bool(_OFFICE.fullmatch(body))
+
+
 def bodies(text: str) -> list[str]:
     return BODY.findall(fold(text))
 
@@ -181,7 +189,7 @@ def aligned(claim: str, s: Scored) -> bool:
     """A sentence speaks of the claim's subject when, if both name bodies, they share one (fuzzily); a bare
     "nämnden" of the sentence refers back to a named one ("socialnämnden"). A bare "styrelsen" may be a
     company's board: it does not."""
-    mine = [b for b in bodies(claim) if not b.startswith("revision")]
+    mine = [b for b in bodies(claim) if not audit_office(b)]
     theirs = bodies(s.span.text)
     if not mine or not theirs:
         return True

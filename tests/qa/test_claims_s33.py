@@ -4,6 +4,7 @@ real audits documents; each claim is worded anew, not an evaluation row."""
 from __future__ import annotations
 
 from granska.qa.claim_degrees import quantity_conflict
+from granska.qa.claim_subjects import audit_office
 from granska.qa.verify import unframed
 
 from granska.engine import Engine
@@ -72,3 +73,14 @@ def test_an_english_pole_of_opposites_is_not_foreign(both_engine: Engine):
         "in advance."
     )
     assert v.verdict == "contradicted" and "'svårt'" in v.explanation, v.explanation
+
+
+def test_the_audit_office_is_who_audits_not_a_body_audited(bundled_hash_engine: Engine):
+    """ "Stadsrevisionen" was read as the claim's body, so the sentence naming the bodies asked to answer
+    ("nämnderna, bolagen och Kommunstyrelsen") spoke of another subject and was never weighed: the claim was
+    judged by an unrelated sentence."""
+    assert audit_office("stadsrevisionen") and audit_office("revisionen") and not audit_office("socialnamnden")
+    said = bundled_hash_engine.verify("Stadsrevisionen i Borås ville ha svar senast den 16 april 2021.")
+    assert said.verdict == "supported" and "emotses senast 2021-04-16" in said.citations[0].text, said.explanation
+    other = bundled_hash_engine.verify("Stadsrevisionen i Borås ville ha svar senast den 16 maj 2021.")
+    assert other.verdict == "contradicted" and "2021-04-16" in other.explanation, other.explanation
