@@ -71,10 +71,13 @@ def _head(body: str) -> str | None:
 
 def unnamed_body(claim: str, hits: list[Hit]) -> str | None:
     """The claim's named body (its head: "överförmyndar" of "överförmyndarnämnden") that no word of the passages
-    begins with, fuzzily (OCR damages letters), though their letter n-grams as a whole may hold it (`unmentioned`:
-    "över", "för", "myndighet"). A sentence of no body cannot bear out a claim about this one; one naming another
-    body still gainsays it."""
-    texts = [h.chunk.text for h in hits]
+    or their metadata begins with, fuzzily (OCR damages letters), though their letter n-grams as a whole may hold
+    it (`unmentioned`: "över", "för", "myndighet"). A sentence of no body cannot bear out a claim about this one;
+    one naming another body still gainsays it."""
+    texts = [
+        " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
+        for h in hits
+    ]
     for body in bodies(claim):
         if (head := _head(body)) and not any(_word_begins(head, t) for t in texts):
             return _shown(body, claim)
