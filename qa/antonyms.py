@@ -28,6 +28,8 @@ _PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("stark starkt starka starkare strong", "svag svagt svaga svagare weak"),
         ("god gott goda bättre good", "dålig dåligt dåliga sämre bad poor"),
         ("överskott överskottet surplus", "underskott underskottet deficit"),
+        # How well a thing is done: "skött … väl", "fungerar bra" against "brustit i", "bristande", "brister".
+        ("väl bra well", "brustit brister brast bristande bristfällig bristfälligt bristfälliga"),
         (
             "lätt lätta lättare enkel enkelt enkla enklare easy easier simple straightforward",
             "svår svårt svåra svårare komplicerad komplicerat komplicerade difficult hard harder complicated",

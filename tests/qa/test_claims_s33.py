@@ -84,3 +84,16 @@ def test_the_audit_office_is_who_audits_not_a_body_audited(bundled_hash_engine: 
     assert said.verdict == "supported" and "emotses senast 2021-04-16" in said.citations[0].text, said.explanation
     other = bundled_hash_engine.verify("Stadsrevisionen i Borås ville ha svar senast den 16 maj 2021.")
     assert other.verdict == "contradicted" and "2021-04-16" in other.explanation, other.explanation
+
+
+def test_done_well_and_failing_are_opposites(audits_engine: Engine):
+    """ "fungerar … bra" / "beredde … väl" against "brister i" / "brustit i": the sentence shares every other word
+    of the claim and said nothing against it."""
+    v = audits_engine.verify(
+        "I Västra Götalandsregionen fungerar styrningen och den interna kontrollen av verksamhet och ekonomi bra."
+    )
+    assert v.verdict == "contradicted" and "'brister'" in v.explanation, v.explanation
+    w = audits_engine.verify(
+        "Enligt revisorerna i Region Jämtland Härjedalen beredde styrelsen regionplanen för 2021 väl."
+    )
+    assert w.verdict == "contradicted" and "'brustit'" in w.explanation, w.explanation
