@@ -197,7 +197,7 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
     if language(claim) != "en":
         return for_matching(claim)
     # "found that" is no "grunda att": the frame's verb goes before the dictionary reads it.
-    claim = unframed(claim)
+    claim = _prefix_negated(unframed(claim))
     kept, degrees = keep_degrees(claim)
     plain = _unsaid_negation(claim, put_back(for_matching(kept), degrees))
     vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
@@ -210,6 +210,23 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
         return plain
     top = [_top(sentences(q, hits, weights, passages=8)) for q in (plain, read)]
     return read if top[1] >= top[0] else plain
+
+
+# An English adjective negated by its prefix ("insufficient", "inadequate", "incomplete"): its ending tells an
+# adjective ("intake", "inform" are no "not take", "not form").
+_PREFIXED = re.compile(r"\b(?:in|im|un)([a-z]{4,}(?:ent|ant|ate|ete|ive|ble|al|ous|ar|ic|id|ct|ful))\b")
+
+
+def _prefix_negated(claim: str) -> str:
+    """An English claim with each prefix-negated adjective the glossary and dictionary lack, though they render
+    its base, read as "not" and the base ("insufficient" → "not sufficient" → "inte tillräcklig"): the source's
+    "tillräcklig" then holds the word, and the negation is compared as such."""
+
+    def one(m: re.Match[str]) -> str:
+        whole, base = m.group(), m.group(1)
+        return f"not {base}" if untranslated(f"the {whole}") and not untranslated(f"the {base}") else whole
+
+    return _PREFIXED.sub(one, claim)
 
 
 _EN_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from granska.qa.claim_degrees import quantity_conflict
 from granska.qa.claim_subjects import audit_office
-from granska.qa.verify import unframed
+from granska.qa.verify import _prefix_negated, unframed
 
 from granska.engine import Engine
 
@@ -97,3 +97,18 @@ def test_done_well_and_failing_are_opposites(audits_engine: Engine):
         "Enligt revisorerna i Region Jämtland Härjedalen beredde styrelsen regionplanen för 2021 väl."
     )
     assert w.verdict == "contradicted" and "'brustit'" in w.explanation, w.explanation
+
+
+def test_an_english_prefix_negated_adjective_is_read_as_not_its_base(audits_engine: Engine):
+    """ "inadequate" is in neither the glossary nor the dictionary, but "adequate" is ("tillräcklig"): read as
+    "not adequate", the sentence calling the routines "tillräckliga" is found and gainsays it. Before, the word
+    was left in English: not_found, or a summary sentence bore the claim out."""
+    assert _prefix_negated("The plan is incomplete and the intake inadequate.") == (
+        "The plan is not complete and the intake not adequate."
+    )
+    v = audits_engine.verify(
+        "In Härjedalen the existing routines for income support are inadequate according to the auditors."
+    )
+    assert v.verdict == "contradicted" and "tillräckliga" in v.citations[0].text, v.explanation
+    w = audits_engine.verify("In Skellefteå the internal control is considered predominantly inadequate.")
+    assert w.verdict == "contradicted" and "övervägande del vara tillräcklig" in w.citations[0].text, w.explanation
