@@ -90,6 +90,27 @@ def quantity_conflict(claim: str, sentence: str) -> str | None:
     return None
 
 
+# Room for improvement ("kunde förbättras", "behöver stärkas", "ett utvecklingsområde", "förbättringsmöjligheter"):
+# what is said of a thing that is not fully as it should be.
+_ROOM = re.compile(
+    r"\b(?:kan|kunde|behover|behovde|bor|borde|maste)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:forbattras|forstarkas|utvecklas|starkas|tydliggoras|ses over)\b"
+    r"|\b(?:forbattringsomrade|utvecklingsomrade|forbattringsmojlighet|forbattringspotential)\w*"
+)
+
+
+def room_conflict(claim: str, sentence: str) -> str | None:
+    """A (folded) claim of the full degree ("fullt tillräcklig", "helt ändamålsenlig") against a sentence saying
+    the thing could or should be improved: its words, quoted; None when there is no such conflict."""
+    if degree(claim) != "fully":
+        return None
+    folded = fold(sentence)
+    if not (m := _ROOM.search(folded)):
+        return None
+    said = sentence[m.start() : m.end()] if len(folded) == len(sentence) else m.group()
+    return f"den säger '{said}', inte helt"
+
+
 # An auditor's assessment ("vår samlade bedömning är att …", "vi bedömer att …", "we assess that …").
 ASSESSMENT = re.compile(r"\b(bedom\w*|assess\w*|judged?|concluded?)\b")
 

@@ -24,6 +24,7 @@ from granska.qa.claim_degrees import (
     put_back,
     quantity,
     quantity_conflict,
+    room_conflict,
     unfold_sub,
     without_degrees,
 )
@@ -502,6 +503,8 @@ def _conflict(claim: str, s: Scored) -> str | None:
             .replace("'partly'", "'delvis'")
             .replace("'mostly'", "'i huvudsak'")
         )
+    if room := room_conflict(c, s.span.text):
+        return room
     if mine == "partly" and theirs is None and ASSESSMENT.search(whole):
         # An auditor's assessment grades on a scale ("delvis", "i huvudsak", "inte"); one stated without a
         # degree word is the top of it: "bedömningen är att nämnden säkerställer …" is not "delvis".

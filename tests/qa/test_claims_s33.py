@@ -112,3 +112,22 @@ def test_an_english_prefix_negated_adjective_is_read_as_not_its_base(audits_engi
     assert v.verdict == "contradicted" and "tillräckliga" in v.citations[0].text, v.explanation
     w = audits_engine.verify("In Skellefteå the internal control is considered predominantly inadequate.")
     assert w.verdict == "contradicted" and "övervägande del vara tillräcklig" in w.citations[0].text, w.explanation
+
+
+def test_room_for_improvement_gainsays_the_full_degree(audits_engine: Engine):
+    """ "fullt tillräckliga" against "tillräckliga …, men … förbättringsmöjligheter": the sentence bears out the
+    plain claim and gainsays the full one; "helt ändamålsenligt" against "ett utvecklingsområde" likewise."""
+    full = audits_engine.verify(
+        "Deloitte bedömer att rutinerna för utbetalning av försörjningsstöd i Härjedalen är fullt tillräckliga för "
+        "att säkerställa den interna kontrollen."
+    )
+    assert full.verdict == "contradicted" and "'förbättringsmöjligheter'" in full.explanation, full.explanation
+    plain = audits_engine.verify(
+        "Deloitte bedömer att rutinerna för utbetalning av försörjningsstöd i Härjedalen är tillräckliga för att "
+        "säkerställa den interna kontrollen."
+    )
+    assert plain.verdict == "supported", plain.explanation
+    whole = audits_engine.verify(
+        "Granskningen i Uddevalla visar att arbetet med direktupphandlingar är helt ändamålsenligt."
+    )
+    assert whole.verdict == "contradicted" and "'utvecklingsområde'" in whole.explanation, whole.explanation
