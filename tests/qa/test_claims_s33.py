@@ -3,6 +3,7 @@ real audits documents; each claim is worded anew, not an evaluation row."""
 
 from __future__ import annotations
 
+from granska.qa.claim_acts import acts
 from granska.qa.claim_degrees import quantity_conflict
 from granska.qa.claim_subjects import audit_office
 from granska.qa.verify import _prefix_negated, unframed
@@ -131,3 +132,17 @@ def test_room_for_improvement_gainsays_the_full_degree(audits_engine: Engine):
         "Granskningen i Uddevalla visar att arbetet med direktupphandlingar är helt ändamålsenligt."
     )
     assert whole.verdict == "contradicted" and "'utvecklingsområde'" in whole.explanation, whole.explanation
+
+
+def test_a_present_tense_after_a_body_opening_an_att_clause_is_an_act(audits_engine: Engine):
+    """ "… vill att kommunstyrelsen avvecklar logglistan": the act is the present tense after the clause's body;
+    the recommendation to implement the log list holds its nouns but not that act."""
+    assert acts("Revisorerna vill att kommunstyrelsen inför ett nytt system.") == ["infor"]
+    gone = audits_engine.verify(
+        "Revisorerna i Huddinge vill att kommunstyrelsen avvecklar logglistan över förändringar i fast data."
+    )
+    assert gone.verdict == "not_found", gone.explanation
+    said = audits_engine.verify(
+        "Revisorerna i Huddinge vill att kommunstyrelsen implementerar en logglista över förändringar i fast data."
+    )
+    assert said.verdict == "supported" and "implementera en logglista" in said.citations[0].text, said.explanation
