@@ -57,13 +57,20 @@ _MORE_THAN_ONE = re.compile(
 _ALWAYS = re.compile(r"\b(alltid|always)\b")
 # None at all, said with emphasis ("inget projekt alls", "inte några avvikelser … alls"): gainsaid by a source of some or many, even one that says some were not ("exempel på projekt som inte
 # följts upp"), as "samtliga" is by "vissa": a source saying so means that others were.
-_NONE_AT_ALL = re.compile(r"\b(?:inget|ingen|inga|inte (?:nagot|nagon|nagra))\s+(?:[a-z-]+\s+){0,5}?alls\b")
-_SOME = re.compile(r"\b(exempel pa|examples? of|i vissa fall|in some cases)\b")
+_NONE_AT_ALL = re.compile(
+    r"\b(?:inget|ingen|inga|inte (?:nagot|nagon|nagra))\s+(?P<what>[a-z-]+)(?:\s+[a-z-]+){0,4}?\s+alls\b"
+)
+_SOME = re.compile(r"\b(exempel pa|examples? of|i vissa fall|in some cases|ett antal)\b")
 
 
 def quantity(text: str) -> int | None:
     """The (folded) text's quantity on the scale, the first pattern found in the order above."""
     return next((q for q, p in QUANTITIES if p.search(text)), None)
+
+
+def _names(none: re.Match[str], folded: str) -> bool:
+    what = none.group("what")
+    return what[: max(4, len(what) - 3)] in folded
 
 
 def quantity_conflict(claim: str, sentence: str) -> str | None:
@@ -75,7 +82,8 @@ def quantity_conflict(claim: str, sentence: str) -> str | None:
     def said(m: re.Match[str]) -> str:  # folding keeps positions, when it keeps the length
         return sentence[m.start() : m.end()] if len(folded) == len(sentence) else m.group()
 
-    if _NONE_AT_ALL.search(claim) and not _NONE_AT_ALL.search(folded):
+    # ... of the same thing: the sentence names what the claim says none of ("projekt"), in some inflection.
+    if (none := _NONE_AT_ALL.search(claim)) and not _NONE_AT_ALL.search(folded) and _names(none, folded):
         some = _SOME.search(folded) or next((m for q, p in QUANTITIES if q in (1, 2) and (m := p.search(folded))), None)
         if some:
             return f"den säger '{said(some)}', inte inget alls"

@@ -55,6 +55,9 @@ def test_none_at_all_is_gainsaid_by_some(bundled_hash_engine: Engine):
     assert v.verdict == "contradicted" and "'exempel på'" in v.explanation, v.explanation
     assert quantity_conflict("inga avvikelser alls har atgardats", "Vissa avvikelser har inte åtgärdats.")
     assert quantity_conflict("inga avvikelser alls har atgardats", "Inga avvikelser alls har åtgärdats.") is None
+    # Of another thing, the source's "exempel på" says nothing of the claim's none.
+    projects = "Det finns dock exempel på projekt som inte följts upp alls."
+    assert quantity_conflict("inga utvecklingsomraden alls identifierades", projects) is None
     # Without the emphasis, "inga" is a negation compared as such, not a quantity.
     assert quantity_conflict("inga avvikelser har atgardats", "Vissa avvikelser har inte åtgärdats.") is None
 
