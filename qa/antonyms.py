@@ -28,6 +28,8 @@ _PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("stark starkt starka starkare strong", "svag svagt svaga svagare weak"),
         ("god gott goda bättre good", "dålig dåligt dåliga sämre bad poor"),
         ("överskott överskottet surplus", "underskott underskottet deficit"),
+        # How well a thing is done: "skött … väl", "fungerar bra" against "brustit i", "bristande", "brister".
+        ("väl bra well", "brustit brister brast bristande bristfällig bristfälligt bristfälliga"),
         (
             "lätt lätta lättare enkel enkelt enkla enklare easy easier simple straightforward",
             "svår svårt svåra svårare komplicerad komplicerat komplicerade difficult hard harder complicated",
@@ -96,6 +98,11 @@ def opposed(claim: str, source: str) -> tuple[str, str] | None:
         if (v := _prefixed(w, theirs)) is not None and _base(v) not in mine_bases:
             return w, v
     return None
+
+
+def known(word: str) -> bool:
+    """The (lower-case) word stands at a pole of a pair: the verifier reads it, in English too ("straightforward")."""
+    return any(word in a or word in b for a, b in _PAIRS)
 
 
 def swapped(claim: str) -> str | None:

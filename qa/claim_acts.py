@@ -8,7 +8,9 @@ claim's acts (when the claim has any that can be told by its form):
 
 - the word after an auxiliary ("har beslutat", "ska ge", "har inte säkerställt"),
 - an infinitive after "att" ("att byta"),
-- a past tense or participle in -ade ("riktade").
+- a past tense or participle in -ade ("riktade"),
+- a present tense after the body opening the "att" clause of a recommendation ("rekommenderar att kommunstyrelsen
+  inför …"; not of a finding: "bedömer att nämnden säkerställer …" states how things are).
 
 Light verbs ("gjorts", "haft", "fått") say that, not what: they are no acts; nor is a verb framing a clause
 ("konstaterade att …", "har beslutat att byta …": the act is "byta"). Nominalisations are left out: "anmärkning" is an act, "årsredovisning" or "PwC:s uppföljning" a thing named.
@@ -21,6 +23,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+
+from granska.qa.claim_subjects import BODY
 
 from granska.text import fold
 
@@ -117,6 +121,23 @@ _SUBJECTS = frozenset(
         "varje",
     ]
 )
+# Verbs of recommending and wanting, whose "att" clause says what someone is to do.
+_RECOMMENDING = frozenset(
+    [
+        "rekommenderar",
+        "rekommenderade",
+        "foreslar",
+        "foreslog",
+        "vill",
+        "ville",
+        "onskar",
+        "onskade",
+        "uppmanar",
+        "uppmanade",
+        "begar",
+        "begarde",
+    ]
+)
 _SUPINE = re.compile(r"[a-z]{3,}(?:ats|its|tts|ts|at|it|tt)$")
 _INVERTED_REACH = 8  # words after the auxiliary in which its supine is looked for
 _WORD = re.compile(r"[a-z]+")
@@ -140,11 +161,21 @@ def acts(claim: str) -> list[str]:
             after_aux, inverted = True, -1
         infinitive = i > 0 and words[i - 1] == "att" and w.endswith("a") and len(w) >= 3
         framing = i + 1 < len(words) and words[i + 1] == "att"  # "konstaterade att …", "har beslutat att …"
+        # "… rekommenderar att kommunstyrelsen inför …": the present tense after the body opening the "att" clause
+        # of a recommendation names what is to be done; that of a finding ("bedömer att nämnden säkerställer …",
+        # "konstaterade att nämnden saknar …") states how things are.
+        present = (
+            i >= 3
+            and words[i - 3] in _RECOMMENDING
+            and words[i - 2] == "att"
+            and bool(BODY.fullmatch(words[i - 1]))
+            and w.endswith("r")
+        )
         if (
             len(w) >= 4
             and w not in _ADVERBS | _LIGHT | {"att"}
             and not framing
-            and (after_aux or infinitive or _PAST.match(w))
+            and (after_aux or infinitive or present or _PAST.match(w))
         ):
             out.append(w)
     return list(dict.fromkeys(out))

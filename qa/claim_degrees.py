@@ -55,11 +55,22 @@ _MORE_THAN_ONE = re.compile(
 
 
 _ALWAYS = re.compile(r"\b(alltid|always)\b")
+# None at all, said with emphasis ("inget projekt alls", "inte några avvikelser … alls"): gainsaid by a source of some or many, even one that says some were not ("exempel på projekt som inte
+# följts upp"), as "samtliga" is by "vissa": a source saying so means that others were.
+_NONE_AT_ALL = re.compile(
+    r"\b(?:inget|ingen|inga|inte (?:nagot|nagon|nagra))\s+(?P<what>[a-z-]+)(?:\s+[a-z-]+){0,4}?\s+alls\b"
+)
+_SOME = re.compile(r"\b(exempel pa|examples? of|i vissa fall|in some cases|ett antal)\b")
 
 
 def quantity(text: str) -> int | None:
     """The (folded) text's quantity on the scale, the first pattern found in the order above."""
     return next((q for q, p in QUANTITIES if p.search(text)), None)
+
+
+def _names(none: re.Match[str], folded: str) -> bool:
+    what = none.group("what")
+    return what[: max(4, len(what) - 3)] in folded
 
 
 def quantity_conflict(claim: str, sentence: str) -> str | None:
@@ -71,6 +82,11 @@ def quantity_conflict(claim: str, sentence: str) -> str | None:
     def said(m: re.Match[str]) -> str:  # folding keeps positions, when it keeps the length
         return sentence[m.start() : m.end()] if len(folded) == len(sentence) else m.group()
 
+    # ... of the same thing: the sentence names what the claim says none of ("projekt"), in some inflection.
+    if (none := _NONE_AT_ALL.search(claim)) and not _NONE_AT_ALL.search(folded) and _names(none, folded):
+        some = _SOME.search(folded) or next((m for q, p in QUANTITIES if q in (1, 2) and (m := p.search(folded))), None)
+        if some:
+            return f"den säger '{said(some)}', inte inget alls"
     if _ONE.search(claim) and not _ONE.search(folded) and (more := _MORE_THAN_ONE.search(folded)):
         return f"den säger '{said(more)}', inte en enda"
     mine = quantity(claim)
@@ -80,6 +96,27 @@ def quantity_conflict(claim: str, sentence: str) -> str | None:
     if mine == 0 and (more_of := [found[q] for q in (3, 2) if q in found]):
         return f"den säger '{said(more_of[0])}', inte nästan inga"
     return None
+
+
+# Room for improvement ("kunde förbättras", "behöver stärkas", "ett utvecklingsområde", "förbättringsmöjligheter"):
+# what is said of a thing that is not fully as it should be.
+_ROOM = re.compile(
+    r"\b(?:kan|kunde|behover|behovde|bor|borde|maste)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:forbattras|forstarkas|utvecklas|starkas|tydliggoras|ses over)\b"
+    r"|\b(?:forbattringsomrade|utvecklingsomrade|forbattringsmojlighet|forbattringspotential)\w*"
+)
+
+
+def room_conflict(claim: str, sentence: str) -> str | None:
+    """A (folded) claim of the full degree ("fullt tillräcklig", "helt ändamålsenlig") against a sentence saying
+    the thing could or should be improved: its words, quoted; None when there is no such conflict."""
+    if degree(claim) != "fully":
+        return None
+    folded = fold(sentence)
+    if not (m := _ROOM.search(folded)):
+        return None
+    said = sentence[m.start() : m.end()] if len(folded) == len(sentence) else m.group()
+    return f"den säger '{said}', inte helt"
 
 
 # An auditor's assessment ("vår samlade bedömning är att …", "vi bedömer att …", "we assess that …").

@@ -37,7 +37,7 @@ def unmentioned(claim: str, hits: list[Hit]) -> str | None:
         for h in hits
     ]
     grams = [text_grams(t) for t in texts]
-    subjects = [(b, False) for b in bodies(claim) if not b.startswith("revision")]
+    subjects = [(b, False) for b in bodies(claim) if not audit_office(b)]
     # Proper names inside the sentence ("Anna Exempelsson", "KPMG"): capitalised words not opening it. A firm's words
     # ("Ernst & Young") are compared as a firm (`other_firm`), not looked up one by one.
     firm_words = {w for f in FIRMS.findall(fold(claim)) for w in f.split()}
@@ -59,6 +59,37 @@ def unmentioned(claim: str, hits: list[Hit]) -> str | None:
     return None
 
 
+# The part of a named body before its kind ("socialnämnden" → "social", "kommunstyrelsen" → "kommun").
+_HEAD = re.compile(r"([a-z]{4,}?)(?:n[a-z]{1,3}mnd|styrels|fullm[a-z]ktig)")
+
+
+def _head(body: str) -> str | None:
+    """What names a body, when it is long enough to tell (at least four letters)."""
+    m = _HEAD.match(body)
+    return m.group(1) if m else None
+
+
+def unnamed_body(claim: str, hits: list[Hit]) -> str | None:
+    """The claim's named body (its head: "överförmyndar" of "överförmyndarnämnden") that no word of the passages
+    or their metadata begins with, fuzzily (OCR damages letters), though their letter n-grams as a whole may hold
+    it (`unmentioned`: "över", "för", "myndighet"). A sentence of no body cannot bear out a claim about this one;
+    one naming another body still gainsays it."""
+    texts = [
+        " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
+        for h in hits
+    ]
+    for body in bodies(claim):
+        if (head := _head(body)) and not any(_word_begins(head, t) for t in texts):
+            return _shown(body, claim)
+    return None
+
+
+def _word_begins(head: str, text: str) -> bool:
+    """One word of `text` begins with `head`, fuzzily: its first letters hold the head's n-grams ("socialndimnden"
+    for "social"; not "informationsöverföring" for "överförmyndar", which holds them further in)."""
+    return any(match(head, text_grams(w[: len(head) + 2])) > 0 for w in set(words(text)))
+
+
 def _holds_name(part: str, grams: frozenset[str], held: set[str]) -> bool:
     if match(part, grams) >= NAME_MATCH:
         return True
@@ -68,7 +99,7 @@ def _holds_name(part: str, grams: frozenset[str], held: set[str]) -> bool:
 
 def subject_of(claim: str) -> str | None:
     """The body a claim is about: the first it names, the auditors aside."""
-    return next((b for b in bodies(claim) if not b.startswith("revision")), None)
+    return next((b for b in bodies(claim) if not audit_office(b)), None)
 
 
 def specific(body: str) -> bool:
@@ -95,7 +126,7 @@ def other_body(claim: str, s: Scored) -> str | None:
     subject = subject_of(claim)
     if subject is None or names_subject(claim, s):
         return None
-    theirs = [b for b in bodies(s.span.text) if specific(b) and not b.startswith("revision")]
+    theirs = [b for b in bodies(s.span.text) if specific(b) and not audit_office(b)]
     if not theirs or any(same_body(theirs[0], b) for b in bodies(claim)):
         return None
     return f"den anger {_shown(theirs[0], s.span.text)}, inte {_shown(subject, claim)}"
@@ -138,6 +169,14 @@ def naming(ranked: list[Scored], best: Scored, firms: set[str]) -> Scored:
     return max(found, key=lambda s: s.coverage) if found else best
 
 
+_OFFICE = re.compile(r"[a-z]*revision(?:en|ens)?")
+
+
+def audit_office(body: str) -> bool:
+    """The audit office ("revisionen", "stadsrevisionen", "kommunrevisionen"): who audits, not a body audited."""
+    return bool(_OFFICE.fullmatch(body))
+
+
 def bodies(text: str) -> list[str]:
     return BODY.findall(fold(text))
 
@@ -153,7 +192,7 @@ def aligned(claim: str, s: Scored) -> bool:
     """A sentence speaks of the claim's subject when, if both name bodies, they share one (fuzzily); a bare
     "nämnden" of the sentence refers back to a named one ("socialnämnden"). A bare "styrelsen" may be a
     company's board: it does not."""
-    mine = [b for b in bodies(claim) if not b.startswith("revision")]
+    mine = [b for b in bodies(claim) if not audit_office(b)]
     theirs = bodies(s.span.text)
     if not mine or not theirs:
         return True

@@ -24,6 +24,7 @@ from granska.qa.claim_degrees import (
     put_back,
     quantity,
     quantity_conflict,
+    room_conflict,
     unfold_sub,
     without_degrees,
 )
@@ -39,11 +40,13 @@ from granska.qa.claim_subjects import (
     other_firm,
     subject_first,
     unmentioned,
+    unnamed_body,
 )
 from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
+from granska.qa.lexicon import lexicon
 from granska.qa.tracker import mentions_place, places_named
 
-from granska.text import content_words, fold, for_matching, language, words
+from granska.text import content_words, fold, for_matching, language, untranslated, words
 from granska.types import Hit, Span, hit_span
 
 VERDICTS = ("supported", "contradicted", "not_found")
@@ -88,7 +91,7 @@ class Verdict:
 def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if not hits:
         return Verdict(claim, "not_found", "Inga dokument matchar (kontrollera filtren).", [], hits, id=qid)
-    weights = Weights([h.chunk.text for h in hits[:20]])
+    weights = _english_weighed(claim, hits, Weights([h.chunk.text for h in hits[:20]]))
     matched = _read(claim, hits, weights)
     # An English claim's capitalised title words ("Municipal Executive Board") are terms, not names: its
     # subject is read from its Swedish rendering, where the glossary's terms are plain words.
@@ -147,6 +150,8 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
         # does, the record is silent on the claim.
         near = [c for c in on_topic if c.coverage >= NOT_FOUND_BELOW] or [best]
         said, best = max(((held(c.span.text), c) for c in near), key=lambda sc: sc[0])
+        if said < PREDICATE_BELOW and (elsewhere := _said_of_another_body(matched, ranked, held)) is not None:
+            said, best = PREDICATE_BELOW, elsewhere
         if said < PREDICATE_BELOW:
             return Verdict(
                 claim, "not_found", "Källan nämner ämnet men inte det påståendet säger om det.", [], hits, id=qid
@@ -160,12 +165,29 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if reason is None and firms_in(fold(claim)) and not doc_firms(best, hits):
         # "… gjordes av X" where the source's document names no firm at all: it is silent on who did it.
         return Verdict(claim, "not_found", "Källan nämner ingen revisionsbyrå.", [], hits, id=qid)
+    if reason is None and (absent := unnamed_body(matched, hits[:_NAMES_SEEN_IN])):
+        return Verdict(
+            claim, "not_found", f"Dokumenten nämner inte {absent}, som påståendet handlar om.", [], hits, id=qid
+        )
     if firms:  # the verdict rests on where the document names its firm: that sentence is the citation
         best = naming(ranked, best, firms)
     span = Span(best.span.doc, best.span.start, best.span.end, best.span.page, best.span.text, best.coverage)
     if reason:
         return Verdict(claim, "contradicted", f"Källan säger emot påståendet: {reason}.", [span], hits, id=qid)
     return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
+
+
+def _english_weighed(claim: str, hits: list[Hit], weights: Weights) -> Weights:
+    """The weights an English claim is read with: a word of it that no glossary term or dictionary sense the
+    passages use renders ("finance") is found in no Swedish sentence whatever it says, and weighs no more than a
+    short absent word (as an English question's does, `Weights.reading`); a Swedish word too ("system") is not
+    foreign, nor is a pole of an opposite pair, read as such (`antonyms.swapped`)."""
+    if language(claim) != "en":
+        return weights
+    vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
+    left = untranslated(unframed(claim), known=lambda w: weights.df(fold(w)), vocabulary=vocabulary)
+    lex = lexicon() if left else None
+    return weights.reading(frozenset(w for w in left if (lex is None or not lex.known(w)) and not antonyms.known(w)))
 
 
 def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
@@ -175,6 +197,8 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
     degree word stays as it is ("full" is no "mätt"): degrees are compared, not matched."""
     if language(claim) != "en":
         return for_matching(claim)
+    # "found that" is no "grunda att": the frame's verb goes before the dictionary reads it.
+    claim = _prefix_negated(unframed(claim))
     kept, degrees = keep_degrees(claim)
     plain = _unsaid_negation(claim, put_back(for_matching(kept), degrees))
     vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
@@ -187,6 +211,23 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
         return plain
     top = [_top(sentences(q, hits, weights, passages=8)) for q in (plain, read)]
     return read if top[1] >= top[0] else plain
+
+
+# An English adjective negated by its prefix ("insufficient", "inadequate", "incomplete"): its ending tells an
+# adjective ("intake", "inform" are no "not take", "not form").
+_PREFIXED = re.compile(r"\b(?:in|im|un)([a-z]{4,}(?:ent|ant|ate|ete|ive|ble|al|ous|ar|ic|id|ct|ful))\b")
+
+
+def _prefix_negated(claim: str) -> str:
+    """An English claim with each prefix-negated adjective the glossary and dictionary lack, though they render
+    its base, read as "not" and the base ("insufficient" → "not sufficient" → "inte tillräcklig"): the source's
+    "tillräcklig" then holds the word, and the negation is compared as such."""
+
+    def one(m: re.Match[str]) -> str:
+        whole, base = m.group(), m.group(1)
+        return f"not {base}" if untranslated(f"the {whole}") and not untranslated(f"the {base}") else whole
+
+    return _PREFIXED.sub(one, claim)
 
 
 _EN_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
@@ -258,6 +299,21 @@ def _holds_act(acts: list[str], text: str) -> bool:
     )
 
 
+def _said_of_another_body(claim: str, ranked: list[Scored], held: Callable[[str], float]) -> Scored | None:
+    """The best-covering sentence that says what the claim says (`held`) of another named body, when no sentence
+    of the claim's own body does: "Omsorgsnämnden ansvarar för verksamhet enligt LSS" for a claim that the
+    utbildningsnämnd does. Left out of the candidates for naming another body, it is the one that gainsays it."""
+    found = [
+        s
+        for s in ranked
+        if s.coverage >= NOT_FOUND_BELOW
+        and not _asks(s.span.text)
+        and other_body(claim, s) is not None
+        and held(s.span.text) >= PREDICATE_BELOW
+    ]
+    return max(found, key=lambda s: s.coverage, default=None)
+
+
 def _aligned_first(claim: str, ranked: list[Scored]) -> tuple[list[Scored], list[Scored]]:
     """(every sentence, the candidates: those speaking of the claim's body, else all)."""
     return ranked, [s for s in ranked if aligned(claim, s)] or ranked
@@ -299,12 +355,39 @@ def _focus(claim: str, places: frozenset[str]) -> str:
         w = fold(m.group())  # "Xby" where the metadata says "Xbys stad", or the reverse
         return "" if {w, w.removesuffix("s"), w + "s"} & places else m.group()
 
-    # "Enligt X, …" / "According to X, …" says whose statement the claim reports, not what it says.
-    claim = re.sub(r"^\s*(?:[Ee]nligt|[Aa]ccording to)\s+", "", claim)
+    # "Enligt X, …" / "According to X, …" says whose statement the claim reports, not what it says; so does the
+    # verb of "Granskningen visar att …" (its subject stays: the finding's sentence may name it).
+    claim = unframed(re.sub(r"^\s*(?:[Ee]nligt|[Aa]ccording to)\s+", "", claim))
     out = without_degrees(re.sub(r"(?<![\w-])[A-ZÅÄÖ][\wåäöé-]+", place, claim))
     out = unfold_sub(claim_numbers.NUMBER_WORD, re.sub(r"[^\s]*\d[^\s]*", " ", out))
     out = unfold_sub(FIRMS, out)  # compared as firms, with the document's (`other_firm`)
     return out if content_words(out) else claim
+
+
+# The verb of a reporting frame opening a claim: what the audit, the auditors or the board found, showed, judged or
+# said (the clause after "att" / "that" is what is claimed). General verbs of stating and finding, not of wanting or
+# recommending: "vill att", "rekommenderar att" say what is claimed.
+_FRAME = re.compile(
+    r"^((?:[\w'’:.-]+\s+){1,6}?)(?:(?:visar|visade|visat|fann|finner|funnit|konstaterar|konstaterade|konstaterat"
+    r"|pekar|pekade|bed[öo]mer|bed[öo]mde|anser|ans[åa]g|menar|menade|noterar|noterade|p[åa]talar|p[åa]talade"
+    r"|framh[åa]ller|framh[öo]ll|understryker|underströk)(?:\s+(?:p[åa]|fram))?\s+att"
+    r"|(?:found|finds|showed|shows|concluded|concludes|noted|notes|states|stated|observed|observes)\s+that)\s+",
+    re.IGNORECASE,
+)
+# "The auditors found internal control to be …": the English frame of a finding without "that".
+_FOUND_TO_BE = re.compile(
+    r"^((?:[\w'’:.-]+\s+){1,6}?)(?:found|finds|judged|judge|judges|considered|consider|deemed)\s+"
+    r"((?:[\w'’-]+\s+){1,5}?)to be\s+",
+    re.IGNORECASE,
+)
+
+
+def unframed(claim: str) -> str:
+    """The claim without the verb of its reporting frame ("Granskningen visar att X" → "Granskningen X"; "The
+    auditors found X to be Y" → "The auditors X Y"): it says who stated the claim, not what it states, and a
+    sentence stating the finding seldom repeats it."""
+    out = _FRAME.sub(lambda m: m.group(1), claim, count=1)
+    return _FOUND_TO_BE.sub(lambda m: m.group(1) + m.group(2), out, count=1)
 
 
 def _best_clause(claim: str, text: str) -> str:
@@ -420,6 +503,8 @@ def _conflict(claim: str, s: Scored) -> str | None:
             .replace("'partly'", "'delvis'")
             .replace("'mostly'", "'i huvudsak'")
         )
+    if room := room_conflict(c, s.span.text):
+        return room
     if mine == "partly" and theirs is None and ASSESSMENT.search(whole):
         # An auditor's assessment grades on a scale ("delvis", "i huvudsak", "inte"); one stated without a
         # degree word is the top of it: "bedömningen är att nämnden säkerställer …" is not "delvis".
