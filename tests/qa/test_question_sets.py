@@ -283,3 +283,14 @@ def test_the_later_english_sets_have_claims_of_every_label(name: str) -> None:
     """audits_en6 added English claims, which the earlier English sets lack; audits_en7 … audits_en10 keep them."""
     rows = _rows(name)
     assert _claim_labels(rows) == {"supported", "contradicted", "not_found"}
+
+
+@pytest.mark.parametrize("name", [*(f"claims_s31{c}.jsonl" for c in "abcd"), "claims_s33.jsonl"])
+def test_claim_sets_carry_one_label_each_and_every_label(name: str) -> None:
+    """The claim-only sets (claims_s31a … d, claims_s33 written after session 33's claim fixes): one claim per row,
+    its label one of the three verdicts and the answer saying it, and each verdict present in the set."""
+    rows = _rows(name)
+    assert len(rows) >= 30 and len({r["id"] for r in rows}) == len(rows)
+    assert all(r["type"] == "claim" and r["question"].strip() for r in rows)
+    assert all(r["label"] in {"supported", "contradicted", "not_found"} and r["answer"] == r["label"] for r in rows)
+    assert {r["label"] for r in rows} == {"supported", "contradicted", "not_found"}
