@@ -43,3 +43,11 @@ def test_phrasal_verbs_and_compounds_become_the_swedish_terms():
 def test_an_english_question_in_the_fields_terms_is_answered(audits_engine: Engine, question: str, key: str):
     a = audits_engine.ask(question)
     assert not a.abstained and key_found(key, a.answer), a.answer
+
+
+def test_a_finance_system_that_works_well_is_read_in_the_fields_words(audits_engine: Engine):
+    """ "finance system" is the field's "ekonomisystem", "work well" its "fungerar bra" (session 33): the claim that
+    Huddinge's payments through the finance system work well is supported by the audit's own sentence."""
+    assert "ekonomisystem fungerar bra" in for_matching("Do payments through the finance system work well?")
+    v = audits_engine.verify("The Huddinge audit found that payments through the finance system work well.")
+    assert v.verdict == "supported", v
