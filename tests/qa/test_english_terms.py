@@ -51,3 +51,10 @@ def test_a_finance_system_that_works_well_is_read_in_the_fields_words(audits_eng
     assert "ekonomisystem fungerar bra" in for_matching("Do payments through the finance system work well?")
     v = audits_engine.verify("The Huddinge audit found that payments through the finance system work well.")
     assert v.verdict == "supported", v
+
+
+def test_performance_targets_are_the_fields_resultatmal(both_engine: Engine):
+    """ "performance targets" is the field's "resultatmål" (session 33): the sentence naming integration's
+    resultatmål answers, not an abstention."""
+    a = both_engine.ask("Which of Motala's performance targets is integration linked to?")
+    assert not a.abstained and "Meningsfull sysselsättning" in a.answer, a.answer
