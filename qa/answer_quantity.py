@@ -133,7 +133,7 @@ def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None =
     tokens = [re.sub(r"\W+", "", fold(t)) for t in _TOKEN.findall(text)]
     cost = terms[0] == _COST_WORDS[0]
     for i, t in enumerate(tokens):
-        if not _NUMBER.search(t):
+        if not (_NUMBER.search(t) or _counted_one(tokens, i)):
             continue
         if cost and i > 0 and _PRICE_FOR.match(tokens[i - 1]):
             return True
@@ -143,6 +143,17 @@ def about_the_asked(question: str, text: str, *, terms: tuple[str, ...] | None =
         if any(_related(s, w) for s in terms for w in near if w):
             return True
     return False
+
+
+_MORE_THAN = frozenset({"mer", "fler", "farre", "mindre"})
+_ONLY = frozenset({"minst", "hogst", "endast", "bara", "enbart", "exakt"})
+
+
+def _counted_one(tokens: list[str], i: int) -> bool:
+    """ "mer än en", "minst ett" (folded tokens): the article counts one (alone "en" / "ett" count nothing)."""
+    if tokens[i] not in ("en", "ett"):
+        return False
+    return (i >= 2 and tokens[i - 1] == "an" and tokens[i - 2] in _MORE_THAN) or (i >= 1 and tokens[i - 1] in _ONLY)
 
 
 # Units a number may measure (time, share, money, length, area); general Swedish and English, no document's word.

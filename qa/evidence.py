@@ -28,7 +28,9 @@ _DATE = re.compile(rf"\b(?:1[89]|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?\b|\b\d{{1,2}} 
 # A count: not a year, not part of a date or a phone number.
 _COUNT = re.compile(
     rf"(?<![\d-])\d{{1,3}}(?:[ .]\d{{3}})*(?:,\d+)?(?![\d-])(?! (?:{_MONTHS}))"
-    r"|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen)\b",
+    r"|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen)\b"
+    # "mer än en sökande", "minst ett": one counted in words ("en" / "ett" alone are articles)
+    r"|\b(?:mer|fler|färre|mindre) än (?:en|ett)\b|\b(?:minst|högst|endast|bara|enbart|exakt) (?:en|ett)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(

@@ -91,3 +91,14 @@ def test_a_budget_named_as_a_topic_asks_no_amount():
         "Hur mycket pengar avsattes?",
     ):
         assert answer_type(asks) is not None, asks
+
+
+def test_more_than_one_is_a_count_for_how_many(audits_engine: Engine):
+    """ "Intervjua regelmässigt mer än en sökande." answers "Hur många sökande …?": "mer än en" counts (session 33);
+    the article alone counts nothing."""
+    from granska.qa.evidence import gives_answer_type
+
+    assert gives_answer_type("Hur många sökande?", "Intervjua mer än en sökande.")
+    assert not gives_answer_type("Hur många sökande?", "Intervjua en sökande i taget.")
+    a = audits_engine.ask("Hur många sökande bör intervjuas enligt rekryteringsgranskningen i Härjedalen?")
+    assert not a.abstained and "mer än en sökande" in a.answer, a.answer
