@@ -186,8 +186,8 @@ def answer(
         best = max(best, settings.abstain_below)  # the list the question names is the evidence, not its wording
         silent = False  # (the abstainer reads sentences, not the list an introduction announces)
     if purpose and cue is not None and leads and _states_purpose(leads[0], cue, sections, outlines, settings):
-        # "Vad ville revisionen ta reda på …": the audit's own statement of purpose, in its purpose section, is the
-        # evidence though the question words it otherwise (each audit states one; the words weigh the choice).
+        # "Vad ville revisionen ta reda på …": the audit's own statement of its purpose is the evidence though the
+        # question words it otherwise (each audit states one; the words weigh only which sentence leads).
         best = max(best, settings.abstain_below)
     if contact and leads and id(leads[0]) in entry and leads[0].rank == 0:
         # A letterhead's "Mobiltelefon 072-…" shares no word of "… på skrivelsen om X" but the passage ranked

@@ -43,8 +43,8 @@ _ASKS_DATE = re.compile(
     r"^\W*(när|sedan när|senast när|when|since when)\b|\b(vilket (datum|år)|vilken månad|(?:what|which) (?:date|year|month))\b",
     re.IGNORECASE,
 )
-# A Swedish question asks for an amount when it asks what something cost, "hur mycket", how large a cost, budget or
-# sum was, which amount, or money: "budgeten" and "kostnaderna" alone also name a topic ("Vad ville förvaltningarna
+# A Swedish question asks for an amount when it asks what something cost, how large a cost, budget or sum was,
+# which amount, "i kronor", or money: "budgeten" and "kostnaderna" alone also name a topic ("Vad ville förvaltningarna
 # dra ner på enligt budgeten?", "… sagt om bemanningsföretagen i sina budgetar"), and read as asking an amount they
 # kept no sentence at all (as the English side found in session 25).
 _MONEY_NOUN = r"\w*(?:kostnad|budget|belopp|summa|avvikelse|overskrid|överskrid|underskott|overskott|överskott)\w*"

@@ -308,7 +308,7 @@ _RULES: list[tuple[str, str]] = [
     ("other", r"\b(?:vem|vilken|vilka|vilket|vad|hur|var|who|which|what|how|where)\b"),
 ]
 _RULE_RES = [(k, re.compile(p)) for k, p in _RULES]
-_LIST_PREP = r"(?:pa|i|inom|till|for|av|med|enligt|in|on|to|for|by)"  # before the list question's "vilka"
+_LIST_PREP = r"(?:pa|i|inom|till|for|av|med|enligt|in|on|to|by)"  # before the list question's "vilka"
 _NUMBERED = re.compile(
     r"\b(?:rekommendation(?:en)?|recommendation)\s*(?:nr\.?|nummer|number|no\.?)?\s*(\d{1,2}|[a-h]\))"
 )
