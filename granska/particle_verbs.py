@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from granska.text import STOPWORDS, fold
+
 # particle as written -> the compound's first part (igenom/emot lose their i-/e-, "om hand" takes "händer")
 _PARTICLES = {
     "upp": "upp",
@@ -42,8 +44,6 @@ _NOT_VERB = re.compile(r"(?:en|et|erna|arna|orna|ning|ingen|ingar|het|heten|else
 
 
 def _verb_like(word: str) -> bool:
-    from granska.text import STOPWORDS, fold  # the text module reads questions through this one
-
     low = word.lower()
     return (
         word[:1].islower()

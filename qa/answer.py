@@ -40,6 +40,7 @@ from granska.qa.evidence import (
     asks_date,
     candidates,
     gives_answer_type,
+    passage_vocabulary,
     sentences,
 )
 from granska.qa.intent import without_frame
@@ -50,7 +51,7 @@ from granska.qa.title_question import STEM, beyond_frame, frame_after_content, r
 
 from granska import particle_verbs
 from granska.settings import AnswerSettings
-from granska.text import content_words, fold, for_matching, language, untranslated, words
+from granska.text import content_words, fold, for_matching, language, untranslated
 from granska.types import Answer, Hit, Outline, Span
 
 ABSTAIN_SV = "Det framgår inte av dokumenten."
@@ -289,10 +290,11 @@ def _read_as(
         return weights.df(fold(w))
 
     plain = for_matching(question, known=lambda w: False)
+    lang = language(question)
     # the passages' own words (those `weights` counts), for the cognates of English words no sense renders
-    vocabulary = _vocabulary(hits) if language(question) == "en" else ()
+    vocabulary = passage_vocabulary(hits) if lang == "en" else ()
     read = for_matching(question, known=used, vocabulary=vocabulary)
-    if language(question) == "sv":
+    if lang == "sv":
         # A particle verb read as the compound documents write ("tas om hand" ~ "omhändertas"), kept only where it
         # covers better: a passage may say "komma in" as the question does (joining in retrieval lost SweQUAD-MC
         # rows, and replacing the verb here lost one: docs/answers.md, Session 33).
@@ -306,11 +308,6 @@ def _read_as(
     if max((s.coverage for s in guessed), default=0.0) > max((s.coverage for s in found), default=0.0):
         return read, guessed
     return plain, found
-
-
-def _vocabulary(hits: list[Hit]) -> list[str]:
-    """The sorted folded words of the passages the answer's `Weights` reads (the first 20)."""
-    return sorted({w for h in hits[:20] for w in words(h.chunk.text)})
 
 
 def _foreign(question: str, known: Callable[[str], float], vocabulary: Sequence[str] = ()) -> frozenset[str]:

@@ -17,6 +17,7 @@ from itertools import pairwise
 from granska.ingest.outline import page_header
 from granska.qa.answer_items import question_items
 from granska.qa.evidence import Scored, match, text_grams
+from granska.qa.intent_frames import LIST_PREP
 from granska.qa.statement import fragment
 
 from granska.text import fold, for_matching
@@ -144,7 +145,7 @@ LIST_INTRO_FLOOR = 0.5
 _COUNT = r"(?:tva|tre|fyra|fem|sex|sju|atta|nio|tio|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
 # (… and a participle after "av de": "Vilka av de uppföljda granskningarna …")
 _ASKED_NOUN = re.compile(
-    rf"^\W*(?:(?:pa|i|inom|till|for|av|med|enligt|in|on|to|by)\s+(?:vilka|vilken|vilket|which|what)|vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+(?:\w+(?:da|de|ta|te)\s+)?)?)?(?:{_COUNT})?(\w{{4,}})"
+    rf"^\W*(?:{LIST_PREP}\s+(?:vilka|vilken|vilket|which|what)|vilka|vilken|vilket|which)\s+(?:av\s+(?:de\s+(?:\w+(?:da|de|ta|te)\s+)?)?)?(?:{_COUNT})?(\w{{4,}})"
 )
 # A list question ("Vilka nämnder …", "Which committees …"): its answer names the members.
 _ASKED_MEMBERS = re.compile(r"^\W*(?:vilka|which)\s+(\w{4,})")

@@ -32,10 +32,7 @@ def unmentioned(claim: str, hits: list[Hit]) -> str | None:
     only be mentioned (fuzzily: OCR damages its letters); a name must be held by a passage or its metadata
     (municipality, issuer, auditor, title) nearly letter for letter, or begin a word of it ("Exempelssons" is
     "Exempelsson"): "Anna Exempelström" is not "Anna Exempelsson"."""
-    texts = [
-        " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
-        for h in hits
-    ]
+    texts = _with_metadata(hits)
     grams = [text_grams(t) for t in texts]
     subjects = [(b, False) for b in bodies(claim) if not audit_office(b)]
     # Proper names inside the sentence ("Anna Exempelsson", "KPMG"): capitalised words not opening it. A firm's words
@@ -74,14 +71,20 @@ def unnamed_body(claim: str, hits: list[Hit]) -> str | None:
     or their metadata begins with, fuzzily (OCR damages letters), though their letter n-grams as a whole may hold
     it (`unmentioned`: "över", "för", "myndighet"). A sentence of no body cannot bear out a claim about this one;
     one naming another body still gainsays it."""
-    texts = [
-        " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
-        for h in hits
-    ]
+    texts = _with_metadata(hits)
     for body in bodies(claim):
         if (head := _head(body)) and not any(_word_begins(head, t) for t in texts):
             return _shown(body, claim)
     return None
+
+
+def _with_metadata(hits: list[Hit]) -> list[str]:
+    """Each passage's text with its document's metadata (municipality, issuer, auditor, title): where a name may
+    stand though the passage itself does not hold it."""
+    return [
+        " ".join(filter(None, (h.chunk.text, h.meta.municipality, h.meta.issuer, h.meta.auditor, h.meta.title)))
+        for h in hits
+    ]
 
 
 def _word_begins(head: str, text: str) -> bool:

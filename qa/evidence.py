@@ -207,6 +207,12 @@ class Weights:
         return idf_of(word, df, self._n)
 
 
+def passage_vocabulary(hits: list[Hit]) -> list[str]:
+    """The sorted folded words of the passages `Weights` reads (the first 20): where an English word's reading
+    looks for the passages' own word (`granska.text.for_matching`'s `vocabulary`)."""
+    return sorted({w for h in hits[:20] for w in words(h.chunk.text)})
+
+
 def idf_of(word: str, df: int, n: int) -> float:
     """The IDF `Weights` gives a word found in `df` of `n` passages (also used where df is counted in bulk)."""
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))

@@ -308,7 +308,6 @@ _RULES: list[tuple[str, str]] = [
     ("other", r"\b(?:vem|vilken|vilka|vilket|vad|hur|var|who|which|what|how|where)\b"),
 ]
 _RULE_RES = [(k, re.compile(p)) for k, p in _RULES]
-_LIST_PREP = r"(?:pa|i|inom|till|for|av|med|enligt|in|on|to|by)"  # before the list question's "vilka"
 _NUMBERED = re.compile(
     r"\b(?:rekommendation(?:en)?|recommendation)\s*(?:nr\.?|nummer|number|no\.?)?\s*(\d{1,2}|[a-h]\))"
 )
@@ -406,7 +405,9 @@ def read(question: str, *, places: list[str] | None = None) -> Intent:
     topic = tuple(w for w in content_words(for_matching(without_frame(question))) if w not in skip and not w.isdigit())
     # "Vilka …", and with a preposition before it ("På vilka sätt …", "Inom vilka områden …", "In what ways …").
     plural = bool(
-        re.match(rf"^\W*(?:{_LIST_PREP}\s+)?(?:vilka|which \w+s\b|what are|list)|{_LIST_PREP} what \w+s\b", q)
+        re.match(
+            rf"^\W*(?:{frames.LIST_PREP}\s+)?(?:vilka|which \w+s\b|what are|list)|{frames.LIST_PREP} what \w+s\b", q
+        )
     )
     return Intent(k, PATHS.get(k, "open"), municipality, named, number, topic, plural)
 

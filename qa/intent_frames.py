@@ -47,6 +47,9 @@ RULES: list[tuple[str, str]] = [
 
 # "Apart from reviewing who is responsible for what, what else …?", "Utöver X, vad …?": the leading clause names
 # what is not asked; the question proper follows its comma.
+# A preposition before a list question's "vilka" / "which" ("På vilka sätt …", "Inom vilka områden …", "In what
+# ways …"): the question still asks for a list.
+LIST_PREP = r"(?:pa|i|inom|till|for|av|med|enligt|in|on|to|by)"
 _APART = re.compile(r"^\W*(?:apart from|aside from|besides|other than|utover|forutom|bortsett fran)\b[^,?]{3,120},\s*")
 
 
@@ -61,5 +64,4 @@ def unframed(folded: str) -> str:
     a leading clause of what it does not ask ("apart from x, what else …" -> "what else …")."""
     if (a := _APART.match(folded)) and a.end() < len(folded):
         folded = folded[a.end() :]
-    m = _POLITE.match(folded)
-    return folded[m.end() :] if m and m.end() < len(folded) else folded
+    return folded[polite_end(folded) :]

@@ -42,7 +42,7 @@ from granska.qa.claim_subjects import (
     unmentioned,
     unnamed_body,
 )
-from granska.qa.evidence import Scored, Weights, coverage, match, sentences, text_grams
+from granska.qa.evidence import Scored, Weights, coverage, match, passage_vocabulary, sentences, text_grams
 from granska.qa.lexicon import lexicon
 from granska.qa.tracker import mentions_place, places_named
 
@@ -91,8 +91,9 @@ class Verdict:
 def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     if not hits:
         return Verdict(claim, "not_found", "Inga dokument matchar (kontrollera filtren).", [], hits, id=qid)
-    weights = _english_weighed(claim, hits, Weights([h.chunk.text for h in hits[:20]]))
-    matched = _read(claim, hits, weights)
+    vocabulary = passage_vocabulary(hits) if language(claim) == "en" else []
+    weights = _english_weighed(claim, vocabulary, Weights([h.chunk.text for h in hits[:20]]))
+    matched = _read(claim, hits, weights, vocabulary)
     # An English claim's capitalised title words ("Municipal Executive Board") are terms, not names: its
     # subject is read from its Swedish rendering, where the glossary's terms are plain words.
     missing = unmentioned(re.sub(r"\s+", " ", matched) if language(claim) == "en" else claim, hits[:_NAMES_SEEN_IN])
@@ -177,20 +178,19 @@ def verify(claim: str, hits: list[Hit], *, qid: str | None = None) -> Verdict:
     return Verdict(claim, "supported", "Källan säger samma sak som påståendet.", [span], hits, id=qid)
 
 
-def _english_weighed(claim: str, hits: list[Hit], weights: Weights) -> Weights:
+def _english_weighed(claim: str, vocabulary: list[str], weights: Weights) -> Weights:
     """The weights an English claim is read with: a word of it that no glossary term or dictionary sense the
     passages use renders ("finance") is found in no Swedish sentence whatever it says, and weighs no more than a
     short absent word (as an English question's does, `Weights.reading`); a Swedish word too ("system") is not
     foreign, nor is a pole of an opposite pair, read as such (`antonyms.swapped`)."""
     if language(claim) != "en":
         return weights
-    vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
     left = untranslated(unframed(claim), known=lambda w: weights.df(fold(w)), vocabulary=vocabulary)
     lex = lexicon() if left else None
     return weights.reading(frozenset(w for w in left if (lex is None or not lex.known(w)) and not antonyms.known(w)))
 
 
-def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
+def _read(claim: str, hits: list[Hit], weights: Weights, vocabulary: list[str]) -> str:
     """The claim as matched against the Swedish sources. An English word the dictionary renders in several
     senses ("part" → "andel del part") is read in the senses the passages use, when that reading's best sentence
     covers the claim at least as well: each unused sense would count as a word the source lacks. An English
@@ -201,7 +201,6 @@ def _read(claim: str, hits: list[Hit], weights: Weights) -> str:
     claim = _prefix_negated(unframed(claim))
     kept, degrees = keep_degrees(claim)
     plain = _unsaid_negation(claim, put_back(for_matching(kept), degrees))
-    vocabulary = sorted({w for h in hits[:20] for w in words(h.chunk.text)})
     read = put_back(for_matching(kept, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary), degrees)
     read = _unsaid_negation(claim, read)
     # A name the passages hold is read as their word for it ("Xby" → "xby"): it stays a name, capitalised.

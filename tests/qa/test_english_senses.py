@@ -4,8 +4,7 @@ object (issue #10, session 33), on the real audits documents."""
 from __future__ import annotations
 
 import pytest
-from granska.qa.answer import _vocabulary
-from granska.qa.evidence import Weights
+from granska.qa.evidence import Weights, passage_vocabulary
 
 from granska import en_sv_dict, en_wordnet, text
 from granska.engine import Engine
@@ -21,7 +20,7 @@ def _read(engine: Engine, question: str) -> tuple[list[str], list[str]]:
     """The question's words as the answer step reads them over its passages, and the passages' vocabulary."""
     hits = engine.search(question, k=20)
     weights = Weights([h.chunk.text for h in hits[:20]])
-    vocabulary = _vocabulary(hits)
+    vocabulary = passage_vocabulary(hits)
     read = for_matching(question, known=lambda w: weights.df(fold(w)), vocabulary=vocabulary)
     return content_words(read), vocabulary
 
